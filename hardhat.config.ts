@@ -1,0 +1,41 @@
+import { HardhatUserConfig, subtask } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import "@nomicfoundation/hardhat-toolbox";
+
+// The machines reach no compiler download server: compile with the solc that npm installed.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const solc = require("solc");
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const SOLC_VERSION: string = require("solc/package.json").version;
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }) => {
+  if (args.solcVersion !== SOLC_VERSION)
+    throw new Error(`only solc ${SOLC_VERSION} (npm package "solc") is available offline`);
+  return {
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+    version: SOLC_VERSION,
+    longVersion: solc.version(),
+  };
+});
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      // OpenZeppelin 5 needs cancun (mcopy, transient storage); Hardhat 2 defaults to paris.
+      evmVersion: "cancun",
+      optimizer: { enabled: true, runs: 10_000 },
+      viaIR: true,
+    },
+  },
+  networks: {
+    hardhat: { hardfork: "cancun" },
+    localhost: { url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
+  },
+  paths: { tests: "test/contracts" },
+  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  mocha: { timeout: 120_000 },
+  gasReporter: { enabled: false },
+};
+
+export default config;

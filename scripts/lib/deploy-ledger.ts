@@ -1,0 +1,79 @@
+// Deploy the ledger to the chain at `url` with the agency keys from .data/keys/ (created on first use).
+// Deploying twice to the same chain is a no-op that says so. Used by `npm run deploy` and `npm start`.
+import { Wallet, keccak256, formatEther, parseEther } from "ethers";
+import { ProcedureLedger__factory } from "../../typechain-types";
+import { CODE_LISTS, codeListHash, codeListVersionLabel, AGENCY } from "../../services/shared/codelists";
+import { keystorePassword, loadOrCreateKey, ensureConsortiumKey } from "../../services/shared/keystore";
+import { readDeployment, writeDeployment, Deployment } from "../../services/shared/deployment";
+import { DEPLOYMENT_FILE, DEFAULT_RPC_URL } from "../../services/shared/paths";
+import { providerFor } from "./anvil";
+
+// anvil's and Hardhat's first well-known development account; only for local chains.
+const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const AGENCY_FUNDS = parseEther("1000");
+
+export async function deployLedger(url: string = DEFAULT_RPC_URL): Promise<Deployment> {
+  const provider = providerFor(url);
+  const chainId = Number((await provider.getNetwork()).chainId);
+
+  if (ensureConsortiumKey()) console.log("created the consortium key for case references (.data/keys/consortium.key)");
+  const existing = readDeployment();
+  if (existing && existing.chainId === chainId) {
+    const code = await provider.getCode(existing.contracts.ProcedureLedger.address);
+    if (code !== "0x" && keccak256(code) === existing.contracts.ProcedureLedger.codeHash) {
+      console.log(`Already deployed on chain ${chainId}: ProcedureLedger at ${existing.contracts.ProcedureLedger.address} (block ${existing.block}). Nothing to do.`);
+      return existing;
+    }
+    console.warn(`${DEPLOYMENT_FILE} names a ledger that chain ${chainId} does not have (a new chain?); deploying anew.`);
+  }
+
+  const { password, isDevDefault } = keystorePassword();
+  if (isDevDefault) console.warn("WARNING: ANKER_KEYSTORE_PASSWORD is not set; the agency keystores use the development default password.");
+  const keys = {
+    BAMF: await loadOrCreateKey("bamf", password),
+    ZAB: await loadOrCreateKey("zab", password),
+    auditor: await loadOrCreateKey("auditor", password),
+  };
+  for (const [name, k] of Object.entries(keys)) {
+    console.log(`${name} key ${k.wallet.address} (${k.created ? "new keystore" : "existing keystore"})`);
+  }
+
+  const deployer = new Wallet(process.env.DEPLOYER_PRIVATE_KEY ?? DEV_DEPLOYER_KEY, provider);
+  let nonce = await provider.getTransactionCount(deployer.address, "pending");
+  for (const agency of ["BAMF", "ZAB"] as const) {
+    const to = keys[agency].wallet.address;
+    if ((await provider.getBalance(to)) < AGENCY_FUNDS / 2n) {
+      await (await deployer.sendTransaction({ to, value: AGENCY_FUNDS, nonce: nonce++ })).wait();
+      console.log(`funded ${agency} with ${formatEther(AGENCY_FUNDS)} ETH`);
+    }
+  }
+
+  const hash = codeListHash(CODE_LISTS);
+  const ledger = await new ProcedureLedger__factory(deployer).deploy(
+    [keys.BAMF.wallet.address, keys.ZAB.wallet.address],
+    [AGENCY.BAMF, AGENCY.ZAB],
+    [keys.auditor.wallet.address],
+    hash,
+    codeListVersionLabel(CODE_LISTS),
+    { nonce: nonce++ },
+  );
+  const receipt = await ledger.deploymentTransaction()!.wait();
+  if (!receipt) throw new Error("deployment transaction was not mined");
+  const address = await ledger.getAddress();
+  const code = await provider.getCode(address);
+
+  const deployment: Deployment = {
+    chainId,
+    rpcUrl: url,
+    deployedAt: new Date().toISOString(),
+    block: receipt.blockNumber,
+    blockHash: receipt.blockHash,
+    contracts: { ProcedureLedger: { address, codeHash: keccak256(code), txHash: receipt.hash } },
+    codeList: { hash, version: CODE_LISTS.version },
+    accounts: { BAMF: keys.BAMF.wallet.address, ZAB: keys.ZAB.wallet.address, auditor: keys.auditor.wallet.address },
+  };
+  writeDeployment(deployment);
+  console.log(`Deployed ProcedureLedger at ${address} on chain ${chainId} (block ${receipt.blockNumber}); code lists ${CODE_LISTS.version}. Written to ${DEPLOYMENT_FILE}.`);
+  return deployment;
+}
+

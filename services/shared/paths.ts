@@ -1,0 +1,10 @@
+// Where the system keeps its state: `.data/` at the repository root unless ANKER_DATA_DIR says otherwise.
+import { join, resolve } from "node:path";
+
+export const REPO_ROOT = resolve(__dirname, "..", "..");
+export const DATA_DIR = resolve(process.env.ANKER_DATA_DIR ?? join(REPO_ROOT, ".data"));
+export const KEYS_DIR = join(DATA_DIR, "keys");
+export const CHAIN_DIR = join(DATA_DIR, "chain");
+export const DEPLOYMENT_FILE = process.env.ANKER_DEPLOYMENT ?? join(DATA_DIR, "deployment.json");
+export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
+export const CHAIN_ID = 4242; // fixed chain id of the local AnKER ledger
