@@ -1,14 +1,21 @@
 // `npm start`: the whole local system in one command. Compiles, starts the persistent local chain (or
-// uses one already running), deploys if needed, and keeps running until Ctrl-C, which stops
-// everything cleanly; the next start continues with the same data.
+// uses one already running), deploys if needed, starts the BAMF and ZAB services, seeds the demo data
+// on the first start only, and prints the URLs and demo logins. Ctrl-C stops everything cleanly; the
+// next start continues with the same data.
 import { execFileSync, ChildProcess } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startAnvil, stopAnvil, chainIdAt, waitForChain } from "./lib/anvil";
 import { deployLedger } from "./lib/deploy-ledger";
-import { CHAIN_ID, DEFAULT_RPC_URL, REPO_ROOT } from "../services/shared/paths";
+import { startService, waitReady, stopService, ServiceProcess } from "./lib/services";
+import { seedDemo } from "./seed/run";
+import { CHAIN_ID, DATA_DIR, DEFAULT_RPC_URL, REPO_ROOT } from "../services/shared/paths";
+import { demoApiClient, demoUsers } from "../services/agency/demo-accounts";
+
+const PORTS = { BAMF: 3001, ZAB: 3002 } as const;
+const SEEDED_MARKER = join(DATA_DIR, "demo-seeded");
 
 function compile(): void {
-  console.log("Compiling contracts ...");
   execFileSync(process.execPath, [join(REPO_ROOT, "node_modules", "hardhat", "internal", "cli", "bootstrap.js"), "compile", "--quiet"], {
     cwd: REPO_ROOT,
     stdio: "inherit",
@@ -16,11 +23,35 @@ function compile(): void {
   });
 }
 
+function progressBar(done: number, total: number): void {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stdout.write(`\r  Demo data [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} steps`);
+  if (done === total) process.stdout.write("\n");
+}
+
+let anvil: ChildProcess | undefined;
+const services: ServiceProcess[] = [];
+let stopping = false;
+
+/** Stop the services, then the chain (if this process started it), so that both write their state. */
+async function stop(code = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nStopping the services and the chain ...");
+  await Promise.all(services.map((s) => stopService(s)));
+  if (anvil) await stopAnvil(anvil);
+  console.log("Stopped. The next `npm start` continues with the same data.");
+  process.exit(code);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  process.on("SIGINT", () => void stop());
+  process.on("SIGTERM", () => void stop());
+  console.log("Compiling contracts ...");
   compile();
 
-  let anvil: ChildProcess | undefined;
   const running = await chainIdAt(DEFAULT_RPC_URL);
   if (running !== undefined) {
     if (running !== CHAIN_ID) throw new Error(`a chain with id ${running} already runs on ${DEFAULT_RPC_URL}; expected ${CHAIN_ID}`);
@@ -32,28 +63,48 @@ async function main(): Promise<void> {
   }
   await deployLedger(DEFAULT_RPC_URL);
 
-  console.log(`\nReady in ${((Date.now() - started) / 1000).toFixed(1)} s. Chain: ${DEFAULT_RPC_URL}. Ctrl-C stops everything.`);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log("\nStopping ...");
-    if (anvil) await stopAnvil(anvil);
-    console.log("Stopped. The next `npm start` continues with the same data.");
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop());
-  process.on("SIGTERM", () => void stop());
   anvil?.once("exit", () => {
     if (!stopping) {
       console.error("The chain stopped unexpectedly; see .data/chain/anvil.log");
-      process.exit(1);
+      void stop(1);
     }
   });
+
+  for (const agency of ["BAMF", "ZAB"] as const) {
+    const svc = startService(agency, PORTS[agency], { DEMO_MODE: "true", ANKER_RPC_URL: DEFAULT_RPC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" }, (line) =>
+      console.log(`[${agency}] ${line}`),
+    );
+    svc.child.once("exit", (code) => {
+      if (!stopping) {
+        console.error(`The ${agency} service stopped unexpectedly (code ${code}).`);
+        void stop(1);
+      }
+    });
+    services.push(svc);
+  }
+  await Promise.all(services.map((s) => waitReady(s)));
+
+  if (!existsSync(SEEDED_MARKER)) {
+    console.log("First start: seeding about 40 fictitious procedures (names marked \"(fiktiv)\") ...");
+    const endpoints = {
+      BAMF: { url: services[0].url, token: demoApiClient("BAMF").token },
+      ZAB: { url: services[1].url, token: demoApiClient("ZAB").token },
+    };
+    const { cases, steps } = await seedDemo(endpoints, progressBar);
+    writeFileSync(SEEDED_MARKER, new Date().toISOString() + "\n");
+    console.log(`  ${cases} cases, ${steps} steps recorded.`);
+  }
+
+  console.log(`\nanker-ledger is ready (${((Date.now() - started) / 1000).toFixed(1)} s).`);
+  for (const svc of services) {
+    console.log(`\n  ${svc.agency}: ${svc.url}/   API docs: ${svc.url}/api/docs`);
+    for (const u of demoUsers(svc.agency)) console.log(`    ${u.role.padEnd(8)} ${u.username} / ${u.password}`);
+    console.log(`    API token (specialist application): ${demoApiClient(svc.agency).token}`);
+  }
+  console.log(`\n  Chain: ${DEFAULT_RPC_URL} (chain id ${CHAIN_ID}). Ctrl-C stops everything.`);
 }
 
 main().catch((err) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(2);
+  void stop(2);
 });

@@ -5,12 +5,20 @@ import { ProcedureLedger__factory } from "../../typechain-types";
 import { CODE_LISTS, codeListHash, codeListVersionLabel, AGENCY } from "../../services/shared/codelists";
 import { keystorePassword, loadOrCreateKey, ensureConsortiumKey } from "../../services/shared/keystore";
 import { readDeployment, writeDeployment, Deployment } from "../../services/shared/deployment";
-import { DEPLOYMENT_FILE, DEFAULT_RPC_URL } from "../../services/shared/paths";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEPLOYMENT_FILE, DEFAULT_RPC_URL, REPO_ROOT } from "../../services/shared/paths";
 import { providerFor } from "./anvil";
 
 // anvil's and Hardhat's first well-known development account; only for local chains.
 const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const AGENCY_FUNDS = parseEther("1000");
+
+/** The runtime code of the ledger as this repository compiles it. */
+function deployedBytecode(): string {
+  const artifact = JSON.parse(readFileSync(join(REPO_ROOT, "artifacts", "contracts", "ProcedureLedger.sol", "ProcedureLedger.json"), "utf8"));
+  return artifact.deployedBytecode as string;
+}
 
 export async function deployLedger(url: string = DEFAULT_RPC_URL): Promise<Deployment> {
   const provider = providerFor(url);
@@ -22,6 +30,12 @@ export async function deployLedger(url: string = DEFAULT_RPC_URL): Promise<Deplo
     const code = await provider.getCode(existing.contracts.ProcedureLedger.address);
     if (code !== "0x" && keccak256(code) === existing.contracts.ProcedureLedger.codeHash) {
       console.log(`Already deployed on chain ${chainId}: ProcedureLedger at ${existing.contracts.ProcedureLedger.address} (block ${existing.block}). Nothing to do.`);
+      if (code.toLowerCase() !== deployedBytecode().toLowerCase()) {
+        console.warn(
+          "WARNING: the deployed ledger runs other code than this build (contracts changed since). The audit will report it. " +
+            "For a fresh local system with the new build, stop it and delete .data/.",
+        );
+      }
       return existing;
     }
     console.warn(`${DEPLOYMENT_FILE} names a ledger that chain ${chainId} does not have (a new chain?); deploying anew.`);

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { DATA_DIR, KEYS_DIR } from "../shared/paths";
+import { DATA_DIR } from "../shared/paths";
 
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -54,9 +54,9 @@ export interface Config {
 export class ConfigError extends Error {}
 
 /** The consortium key: from the setting, else from the file `npm run deploy` wrote. */
-function consortiumKey(hex: string | undefined): Buffer {
+function consortiumKey(hex: string | undefined, dataDir: string): Buffer {
   if (hex) return Buffer.from(hex.replace(/^0x/, ""), "hex");
-  const file = join(KEYS_DIR, "consortium.key");
+  const file = join(dataDir, "keys", "consortium.key");
   if (!existsSync(file)) throw new ConfigError(`ANKER_CONSORTIUM_KEY is not set and ${file} does not exist (run "npm run deploy")`);
   return Buffer.from(readFileSync(file, "utf8").trim().replace(/^0x/, ""), "hex");
 }
@@ -86,7 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: agencyDir,
     databaseUrl: `file:${join(agencyDir, "agency.db")}`,
     rpcUrl: s.ANKER_RPC_URL,
-    consortiumKey: consortiumKey(s.ANKER_CONSORTIUM_KEY),
+    consortiumKey: consortiumKey(s.ANKER_CONSORTIUM_KEY, s.ANKER_DATA_DIR),
     keystorePassword: s.ANKER_KEYSTORE_PASSWORD,
     webhook: s.WEBHOOK_URL ? { url: s.WEBHOOK_URL, secret: s.WEBHOOK_SECRET! } : undefined,
     outboxBatchSize: s.OUTBOX_BATCH_SIZE,

@@ -1,0 +1,161 @@
+// Audit throughput (a benchmark, not a test): `npx tsx bench/audit.ts [steps]`.
+// Builds a ledger of ≥ 100,000 steps (10 per case, recordBatch of 200 steps per transaction, 20
+// transactions per block) on a throwaway anvil, then measures (best of three runs each)
+//   eventsPerSec       ledger events verified per second by the full external audit, fetch included
+//                      (headers, logs, case heads, code; hash chains, rules replay, commitments against
+//                      both agencies' exports)
+//   rawLogFetchPerSec  ledger events per second of plain eth_getLogs over the same blocks (fetch and
+//                      JSON.parse only, nothing verified; the best of requests of about 5,000, 10,000
+//                      and 20,000 logs)
+// and writes them to bench/results.json under "audit". Goals: eventsPerSec ≥ 30,000 and ≥ 50 % of
+// rawLogFetchPerSec.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir, cpus } from "node:os";
+import { join } from "node:path";
+import { HDNodeWallet, Mnemonic, Wallet, keccak256, toUtf8Bytes } from "ethers";
+import { startAnvil, stopAnvil, waitForChain, providerFor } from "../scripts/lib/anvil";
+import { freePort } from "../test/support/chain";
+import { ProcedureLedger__factory } from "../typechain-types";
+import { CODE_LISTS, codeListHash, codeListVersionLabel } from "../services/shared/codelists";
+import { runAudit } from "../services/audit/audit";
+import { readArtifact } from "../services/audit/source";
+import type { Deployment } from "../services/shared/deployment";
+import { LedgerWriter, type PlannedStep } from "../test/audit/support/writer";
+import { writeBenchResult } from "./bench-results";
+
+const STEPS = Number(process.argv[2] ?? 100_000);
+const PER_CASE = 10;
+const BATCH = 200;
+const RUNS = 3;
+// Batches per block: a busy consortium chain carries many transactions per block (this also keeps
+// anvil's per-second state dump small: it preserves one state per block).
+const TXS_PER_BLOCK = 20;
+
+// anvil's development accounts (the well-known test mnemonic): deployer, BAMF, ZAB, auditor.
+const DEV_MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
+const devKey = (i: number) => HDNodeWallet.fromMnemonic(DEV_MNEMONIC, `m/44'/60'/0'/0/${i}`).privateKey;
+
+const B = 1;
+const Z = 2;
+type Path = [number, string, number?][];
+// Ten steps per case along the paths of domain.md.
+const PATHS: Path[] = [
+  [[Z, "REGISTERED"], [B, "APPLICATION_FILED"], [B, "HEARING_SCHEDULED"], [B, "HEARING_HELD"], [B, "DECISION_ISSUED", 1], [B, "DECISION_SERVED"], [Z, "MUNICIPAL_ALLOCATION", 14612], [Z, "TRANSFERRED_TO_MUNICIPALITY"], [B, "DECISION_FINAL"], [B, "PROSPECTS_ASSESSED", 1]],
+  [[Z, "REGISTERED"], [B, "APPLICATION_FILED"], [B, "HEARING_SCHEDULED"], [B, "HEARING_HELD"], [B, "DECISION_ISSUED", 5], [B, "DECISION_SERVED"], [B, "DECISION_FINAL"], [Z, "DEPARTURE_OBLIGATION"], [Z, "REPATRIATION_SCHEDULED"], [Z, "REPATRIATION_COMPLETED"]],
+  [[Z, "REGISTERED"], [B, "APPLICATION_FILED"], [B, "HEARING_SCHEDULED"], [B, "HEARING_HELD"], [B, "DECISION_ISSUED", 6], [B, "DECISION_SERVED"], [B, "APPEAL_FILED", 1], [B, "APPEAL_DECIDED", 1], [B, "DECISION_FINAL"], [Z, "DEPARTURE_OBLIGATION"]],
+  [[Z, "REGISTERED"], [B, "PROSPECTS_ASSESSED", 1], [B, "APPLICATION_FILED"], [Z, "MUNICIPAL_ALLOCATION", 14713], [Z, "TRANSFERRED_TO_MUNICIPALITY"], [B, "HEARING_SCHEDULED"], [B, "HEARING_HELD"], [B, "DECISION_ISSUED", 3], [B, "DECISION_SERVED"], [B, "DECISION_FINAL"]],
+];
+
+async function rawFetch(url: string, address: string, from: number, to: number, span: number): Promise<number> {
+  let logs = 0;
+  for (let a = from; a <= to; a += span) {
+    const b = Math.min(to, a + span - 1);
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [{ address, fromBlock: "0x" + a.toString(16), toBlock: "0x" + b.toString(16) }] }),
+    });
+    const body = (await res.json()) as { result: unknown[] };
+    logs += body.result.length;
+  }
+  return logs;
+}
+
+async function main(): Promise<void> {
+  const stateDir = mkdtempSync(join(tmpdir(), "anker-bench-audit-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const anvil = startAnvil({ port, stateDir });
+  try {
+    const chainId = await waitForChain(url);
+    const provider = providerFor(url);
+    const [deployer, bamf, zab, auditor] = [0, 1, 2, 3].map((i) => new Wallet(devKey(i), provider));
+    await provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
+    const ledger = await new ProcedureLedger__factory(deployer).deploy([bamf.address, zab.address], [1, 2], [auditor.address], codeListHash(CODE_LISTS), codeListVersionLabel(CODE_LISTS));
+    const receipt = (await ledger.deploymentTransaction()!.wait())!;
+    const address = await ledger.getAddress();
+    const deployment: Deployment = {
+      chainId,
+      rpcUrl: url,
+      deployedAt: new Date().toISOString(),
+      block: receipt.blockNumber,
+      blockHash: receipt.blockHash,
+      contracts: { ProcedureLedger: { address, codeHash: keccak256(await provider.getCode(address)), txHash: receipt.hash } },
+      codeList: { hash: codeListHash(CODE_LISTS), version: CODE_LISTS.version },
+      accounts: { BAMF: bamf.address, ZAB: zab.address, auditor: auditor.address },
+    };
+
+    // ---- build the ledger ------------------------------------------------------------------------
+    const writer = new LedgerWriter(provider, address, { [B]: bamf, [Z]: zab }, true);
+    const cases = Math.ceil(STEPS / PER_CASE);
+    const caseRef = (i: number) => keccak256(toUtf8Bytes(`bench-audit-case-${i}`));
+    const t0 = performance.now();
+    for (let round = 0; round < PER_CASE; round++) {
+      const byAgency: Record<number, PlannedStep[]> = { [B]: [], [Z]: [] };
+      for (let c = 0; c < cases; c++) {
+        const [agency, step, detail] = PATHS[c % PATHS.length][round];
+        byAgency[agency].push({ agency, caseRef: caseRef(c), step, detail });
+      }
+      const batches: PlannedStep[][] = [];
+      for (const a of [Z, B]) for (let i = 0; i < byAgency[a].length; i += BATCH) batches.push(byAgency[a].slice(i, i + BATCH));
+      await writer.recordManyInBlocks(batches, TXS_PER_BLOCK, round === 0 ? 60_000 : 20_000);
+      process.stderr.write(`\rbuilding the ledger: ${writer.kept.length} steps`);
+    }
+    const head = Number(await provider.send("eth_blockNumber", []));
+    process.stderr.write(`\rbuilt ${writer.kept.length} steps in ${cases} cases, blocks ${deployment.block}–${head}, in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    const exports = [
+      { agency: B, source: "bench BAMF", lines: writer.exportLines(B) },
+      { agency: Z, source: "bench ZAB", lines: writer.exportLines(Z) },
+    ];
+    const artifact = readArtifact();
+
+    // ---- measure -----------------------------------------------------------------------------------
+    let best = { seconds: Infinity, events: 0, steps: 0 };
+    for (let run = 0; run < RUNS; run++) {
+      const t = performance.now();
+      const { report } = await runAudit({ rpcUrl: url, deployment, artifact, exports, toBlock: head });
+      const seconds = (performance.now() - t) / 1000;
+      if (report.summary.findings !== 0) throw new Error(`the benchmark ledger should audit clean: ${JSON.stringify(report.findings.slice(0, 3))}`);
+      process.stderr.write(`audit run ${run + 1}: ${report.scope.logsChecked} events in ${seconds.toFixed(2)} s\n`);
+      if (seconds < best.seconds) best = { seconds, events: report.scope.logsChecked, steps: report.scope.steps };
+    }
+    // Raw fetch over the same blocks, in ranges of about 5,000, 10,000 and 20,000 logs: the best rate.
+    const density = best.events / (head - deployment.block + 1);
+    let rawBest = 0;
+    for (const target of [5_000, 10_000, 20_000]) {
+      const span = Math.max(1, Math.floor(target / density));
+      for (let run = 0; run < RUNS; run++) {
+        const t = performance.now();
+        const logs = await rawFetch(url, address, deployment.block, head, span);
+        const seconds = (performance.now() - t) / 1000;
+        process.stderr.write(`raw eth_getLogs (${span} blocks a request) run ${run + 1}: ${logs} events in ${seconds.toFixed(2)} s\n`);
+        rawBest = Math.max(rawBest, logs / seconds);
+      }
+    }
+    const eventsPerSec = Math.round(best.events / best.seconds);
+    const rawLogFetchPerSec = Math.round(rawBest);
+    const figures = {
+      steps: best.steps,
+      events: best.events,
+      blocks: head - deployment.block + 1,
+      cases,
+      auditSeconds: Number(best.seconds.toFixed(3)),
+      eventsPerSec,
+      stepsPerSec: Math.round(best.steps / best.seconds),
+      rawLogFetchPerSec,
+      ratioToRawFetch: Number((eventsPerSec / rawLogFetchPerSec).toFixed(3)),
+      cpus: cpus().length,
+    };
+    console.table(figures);
+    writeBenchResult("audit", figures);
+    provider.destroy();
+  } finally {
+    await stopAnvil(anvil);
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,140 @@
+// Recording a step: one SQLite transaction writes the step in state "queued" with its commitment; only
+// then is the outbox woken. The event id (UUID) is the idempotency key: a repeat returns the first answer,
+// a concurrent repeat loses on the unique constraint and returns it too; a different body is a conflict.
+import { randomUUID } from "node:crypto";
+import type { ServiceContext } from "../context";
+import type { Step } from "../generated/prisma/client";
+import { commit, canonicalJson } from "../../shared/commitment";
+import { agencyOfEventId, eventIdOf, sequenceOfEventId } from "../../shared/ledger-codec";
+import { ProblemError, invalidInput, notFound } from "./problem";
+import { isUniqueViolation } from "./prisma-errors";
+import { placeholderFileNumber } from "./partner-case";
+import { serialized, type Tx } from "../store/serialized";
+import type { ResolvedStep } from "./step-input";
+import type { CodeListGuard } from "./code-list-guard";
+
+export interface StepReceipt {
+  eventId: string;
+  ledgerEventId: string;
+  state: "queued";
+}
+
+/** What the commitment covers; its canonical JSON is stored as Step.data. */
+export function committedData(caseRef: string, s: ResolvedStep): Record<string, unknown> {
+  return { caseRef, step: s.step.code, detail: s.detail.toString(), businessDate: s.businessDate, data: s.data };
+}
+
+function receipt(ctx: ServiceContext, row: Step): StepReceipt {
+  return { eventId: row.eventId, ledgerEventId: eventIdOf(ctx.config.agencyCode, row.id).toString(), state: "queued" };
+}
+
+/** Same request as the one stored under this event id? */
+function sameRequest(row: Step, caseRef: string, s: ResolvedStep): boolean {
+  if (row.caseRef !== caseRef || row.stepCode !== s.step.code || row.detail !== s.detail.toString() || row.businessDate !== s.businessDate) return false;
+  return row.data === null || row.data === canonicalJson(committedData(caseRef, s)); // null: erased since
+}
+
+function repeatOrConflict(ctx: ServiceContext, row: Step, caseRef: string, s: ResolvedStep): StepReceipt {
+  if (sameRequest(row, caseRef, s)) return receipt(ctx, row);
+  throw new ProblemError(
+    "conflict",
+    `Die Ereignis-ID ${row.eventId} wurde bereits für einen anderen Schritt verwendet / The event id ${row.eventId} was already used for a different step`,
+    [{ field: "eventId", message: "Bereits mit anderem Inhalt verwendet / Already used with a different body" }],
+  );
+}
+
+async function checkCorrection(ctx: ServiceContext, caseRef: string, s: ResolvedStep): Promise<void> {
+  if (s.step.key !== "CORRECTION") return;
+  const original = s.detail;
+  if (agencyOfEventId(original) !== ctx.config.agencyCode) {
+    throw invalidInput([
+      {
+        field: "detail",
+        message: `Nur eigene Schritte (${ctx.config.agency}) können berichtigt werden / Only this agency's (${ctx.config.agency}) own steps can be corrected`,
+      },
+    ]);
+  }
+  const seq = sequenceOfEventId(original);
+  const row = seq > 0n && seq <= BigInt(Number.MAX_SAFE_INTEGER) ? await ctx.db.step.findUnique({ where: { id: Number(seq) } }) : null;
+  if (!row || row.caseRef !== caseRef || row.state === "failed") {
+    throw invalidInput([
+      {
+        field: "detail",
+        message: "Kein eigener erfasster Schritt dieses Falls mit dieser Ledger-Ereignis-ID / No recorded step of this case with this ledger event id",
+      },
+    ]);
+  }
+}
+
+/**
+ * Erasure: the person data and every earlier step's data and salt of this case are deleted together with
+ * queueing the ERASED marker. The on-chain commitments then point at nothing; the audit reports the case
+ * as erased, not missing. The marker's own data (the reason) is kept.
+ */
+async function eraseOffChainData(tx: Tx, caseId: number, caseRef: string, markerId: number): Promise<void> {
+  await tx.step.updateMany({ where: { caseId, id: { not: markerId } }, data: { data: null, salt: null } });
+  await tx.case.update({
+    where: { id: caseId },
+    data: { fileNumber: placeholderFileNumber(caseRef), familyName: null, givenNames: null, dateOfBirth: null, nationality: null, erasedAt: new Date() },
+  });
+}
+
+export async function recordStep(ctx: ServiceContext, guard: CodeListGuard, caseRef: string, s: ResolvedStep): Promise<StepReceipt> {
+  const eventId = s.eventId ?? randomUUID();
+  const earlier = await ctx.db.step.findUnique({ where: { eventId } });
+  if (earlier) return repeatOrConflict(ctx, earlier, caseRef, s);
+
+  const held = await ctx.db.case.findUnique({ where: { caseRef }, select: { id: true } });
+  if (!held) {
+    const known = await ctx.db.ledgerEvent.findFirst({ where: { caseRef }, select: { id: true } });
+    if (!known) {
+      throw notFound(
+        "Fall weder hier angelegt noch aus dem Ledger bekannt; zuerst POST /api/cases / Case neither registered here nor known from the ledger; POST /api/cases first",
+      );
+    }
+  }
+  await checkCorrection(ctx, caseRef, s);
+  await guard.assertWritable();
+
+  const c = commit(committedData(caseRef, s));
+  // Two attempts: a concurrent first step on the same partner case may win the insert of its Case row.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const row = await serialized(ctx.db, async (tx) => {
+        const caseId =
+          held?.id ??
+          (
+            await tx.case.upsert({
+              where: { caseRef },
+              create: { caseRef, fileNumber: placeholderFileNumber(caseRef) },
+              update: {},
+              select: { id: true },
+            })
+          ).id;
+        const created = await tx.step.create({
+          data: {
+            eventId,
+            caseId,
+            caseRef,
+            stepCode: s.step.code,
+            detail: s.detail.toString(),
+            businessDate: s.businessDate,
+            data: c.canonical,
+            salt: c.salt,
+            commitment: c.commitment,
+            state: "queued",
+          },
+        });
+        if (s.step.key === "ERASED") await eraseOffChainData(tx, caseId, caseRef, created.id);
+        return created;
+      });
+      ctx.outbox.wake();
+      return receipt(ctx, row);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const winner = await ctx.db.step.findUnique({ where: { eventId } });
+      if (winner) return repeatOrConflict(ctx, winner, caseRef, s);
+      if (attempt >= 2) throw err;
+    }
+  }
+}

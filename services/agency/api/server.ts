@@ -1,0 +1,105 @@
+// The agency service's HTTP API (JSON; errors as RFC 9457 problem+json). buildApi assembles it without
+// listening: main.ts listens. Order of every request: principal -> rate limit (per API client, session or
+// address) -> route authorisation (401/403/CSRF) -> body parsing (JSON only, size limit) -> zod
+// validation -> handler.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import type { ServiceContext } from "../context";
+import { CodeListGuard } from "./code-list-guard";
+import type { ApiDeps, ApiOptions } from "./deps";
+import { errorHandler, notFoundHandler } from "./errors";
+import { httpMetrics } from "./http-metrics";
+import { ProblemError } from "./problem";
+import { onResponseLogger } from "./request-log";
+import { registerRoute, type AnyRouteSpec } from "./route";
+import { rateLimitKey, resolvePrincipal } from "./security";
+import { adminRoutes } from "./routes/admin";
+import { alertRoutes } from "./routes/alerts";
+import { allocationRoutes } from "./routes/allocation";
+import { auditRoutes } from "./routes/audit";
+import { caseRoutes } from "./routes/cases";
+import { docsRoutes } from "./routes/docs";
+import { healthRoutes } from "./routes/health";
+import { notificationRoutes } from "./routes/notifications";
+import { sessionRoutes } from "./routes/session";
+import { stepRoutes } from "./routes/steps";
+import { timelineRoutes } from "./routes/timeline";
+
+const rateLimited = (_req: unknown, context: { after: string }) =>
+  new ProblemError("rate-limited", `Zu viele Anfragen; erneut versuchen in ${context.after} / Too many requests; retry in ${context.after}`);
+
+export async function buildApi(ctx: ServiceContext, opts: ApiOptions = {}): Promise<FastifyInstance> {
+  const options: Required<ApiOptions> = { codeListCacheMs: opts.codeListCacheMs ?? 5000, loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 30 };
+  const log = ctx.log.child(
+    { component: "api" },
+    {
+      // Belt and braces: nothing below logs requests whole, but if anything does, no secrets leave.
+      redact: {
+        paths: ["req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]', "*.password", "*.token", "*.csrfToken"],
+        censor: "[redacted]",
+      },
+      serializers: { req: (r: { method?: string; routeOptions?: { url?: string } }) => ({ method: r.method, route: r.routeOptions?.url }) },
+    },
+  );
+  const app = Fastify({
+    loggerInstance: log as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: ctx.config.bodyLimitBytes,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    trustProxy: false,
+  });
+  // JSON only. An empty body counts as no body (some clients send the header on every POST).
+  const json = app.getDefaultJsonParser("error", "error");
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (req, body, done) =>
+    (body as string).length === 0 ? done(null, undefined) : json(req, body as string, done),
+  );
+  app.decorateRequest("principal", null);
+  app.decorateRequest("credentialsInvalid", false);
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+
+  app.addHook("onRequest", resolvePrincipal(ctx));
+  // One limiter: per API client, session or address; login attempts counted apart, per address, stricter.
+  const isLogin = (req: FastifyRequest) => req.method === "POST" && req.routeOptions.url === "/api/session";
+  app.addHook(
+    "onRequest",
+    app.rateLimit({
+      timeWindow: 60_000,
+      keyGenerator: (req) => (isLogin(req) ? `login:${req.ip}` : rateLimitKey(req)),
+      max: (_req, key) => (key.startsWith("login:") ? options.loginAttemptsPerMinute : ctx.config.rateLimitPerMinute),
+      errorResponseBuilder: rateLimited,
+    }),
+  );
+
+  app.addHook("onSend", async (_req, reply) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header("x-frame-options", "DENY");
+    if (!reply.hasHeader("cache-control")) reply.header("cache-control", "no-store");
+    if (!reply.hasHeader("content-security-policy")) reply.header("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+  });
+  app.addHook("onResponse", onResponseLogger(httpMetrics()));
+  app.setErrorHandler(errorHandler(ctx.config.bodyLimitBytes));
+  app.setNotFoundHandler(notFoundHandler);
+
+  const deps: ApiDeps = { ctx, guard: new CodeListGuard(ctx, options.codeListCacheMs), options };
+  const routes: AnyRouteSpec[] = [
+    ...healthRoutes(deps),
+    ...sessionRoutes(deps),
+    ...caseRoutes(deps),
+    ...stepRoutes(deps),
+    ...timelineRoutes(deps),
+    ...alertRoutes(deps),
+    ...notificationRoutes(deps),
+    ...allocationRoutes(deps),
+    ...auditRoutes(deps),
+    ...adminRoutes(deps),
+  ];
+  routes.push(...docsRoutes(() => routes, ctx.config.agency));
+  for (const r of routes) registerRoute(app, ctx, r);
+  return app;
+}

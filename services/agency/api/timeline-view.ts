@@ -1,0 +1,251 @@
+// The timeline of a case: every step of both agencies from the chain mirror in ledger order, each with the
+// notices it raised; this agency's own steps merged with their off-chain record and a `verified` flag
+// (the commitment recomputed from the stored salt and data equals the one on chain); partner steps only
+// as the chain shows them; and this agency's steps that have not reached the chain yet.
+import type { Case, LedgerEvent, Step } from "../generated/prisma/client";
+import { stepByCode, agencyKey } from "../../shared/codelists";
+import { commitmentOf, dataDigest } from "../../shared/commitment";
+import { eventIdOf, sequenceOfEventId } from "../../shared/ledger-codec";
+import { detailView, isoDate, missingFlags, stepLabel, stopReasons, type DetailView, type StepLabel } from "./code-labels";
+import { idArg, numArg, foldStops } from "./ledger-view";
+import { isPlaceholder } from "./partner-case";
+
+export interface Notice {
+  name: string;
+  de: string;
+  en: string;
+  [more: string]: unknown;
+}
+
+export interface TimelineEntry {
+  ledgerEventId: string;
+  agency: string;
+  own: boolean;
+  step: StepLabel;
+  detail: DetailView | null;
+  businessDate: string | null;
+  commitment: string;
+  blockNumber: number;
+  blockTime: string;
+  txHash: string;
+  logIndex: number;
+  notices: Notice[];
+  corrects?: string;
+  correctedBy?: string[];
+  /** own steps only */
+  eventId?: string;
+  /** own steps: commitment recomputed from salt and data equals the on-chain one; null once erased */
+  verified?: boolean | null;
+  /** own steps: "present" | "erased" | "missing" (no off-chain record: a defect) */
+  record?: "present" | "erased" | "missing";
+  /** own steps, clerks only: the off-chain step data */
+  data?: unknown;
+}
+
+export interface PendingStep {
+  eventId: string;
+  ledgerEventId: string;
+  step: StepLabel;
+  detail: DetailView | null;
+  businessDate: string | null;
+  state: string;
+  failureReason: string | null;
+  createdAt: string;
+  data?: unknown;
+}
+
+export interface Timeline {
+  caseRef: string;
+  agency: string;
+  held: boolean;
+  person?: {
+    fileNumber: string;
+    familyName: string | null;
+    givenNames: string | null;
+    dateOfBirth: string | null;
+    nationality: string | null;
+    fictitious: boolean;
+  } | null;
+  erased: boolean;
+  openStops: { bits: number; reasons: { code: number; key: string; de: string; en: string }[] };
+  steps: TimelineEntry[];
+  pending: PendingStep[];
+  /** notices whose triggering step is not in the mirror (should not happen) */
+  otherNotices: (Notice & { ledgerEventId: string | null })[];
+}
+
+function innerData(row: Step): unknown {
+  if (row.data === null) return null;
+  try {
+    return (JSON.parse(row.data) as { data?: unknown }).data ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function notice(e: LedgerEvent): Notice {
+  switch (e.name) {
+    case "OutOfOrder": {
+      const missing = missingFlags(numArg(e, "missing") ?? 0);
+      return {
+        name: e.name,
+        de: `Warnung: Schritt außer der Reihe, es fehlt: ${missing.map((m) => m.de).join(", ")}`,
+        en: `Alert: step out of order, missing: ${missing.map((m) => m.en).join(", ")}`,
+        missing: missing.map((m) => m.key),
+      };
+    }
+    case "StopChanged": {
+      const reasons = stopReasons(numArg(e, "reasons") ?? 0);
+      const previous = stopReasons(numArg(e, "previousReasons") ?? 0);
+      return reasons.length
+        ? {
+            name: e.name,
+            de: `Stopp: ${reasons.map((r) => r.de).join(", ")}`,
+            en: `Stop: ${reasons.map((r) => r.en).join(", ")}`,
+            reasons: reasons.map((r) => r.key),
+            previousReasons: previous.map((r) => r.key),
+          }
+        : { name: e.name, de: "Stopp aufgehoben", en: "Stop resolved", reasons: [], previousReasons: previous.map((r) => r.key) };
+    }
+    case "StopIgnored": {
+      const reasons = stopReasons(numArg(e, "reasons") ?? 0);
+      return {
+        name: e.name,
+        de: `Rückführung trotz offenem Stopp vollzogen: ${reasons.map((r) => r.de).join(", ")}`,
+        en: `Repatriation carried out despite an open stop: ${reasons.map((r) => r.en).join(", ")}`,
+        reasons: reasons.map((r) => r.key),
+      };
+    }
+    case "AllocationDue":
+      return { name: e.name, de: "Zuweisung an einen Kreis fällig", en: "Allocation to a district due" };
+    case "StepCorrected":
+      return {
+        name: e.name,
+        de: "Berichtigung eines früheren Schritts",
+        en: "Correction of an earlier step",
+        originalEventId: idArg(e, "originalEventId") ?? null,
+      };
+    default:
+      return { name: e.name, de: e.name, en: e.name };
+  }
+}
+
+export function buildTimeline(input: {
+  caseRef: string;
+  agencyCode: number;
+  events: LedgerEvent[];
+  ownSteps: Step[];
+  caseRow: Case | null;
+  personalData: boolean;
+}): Timeline {
+  const { caseRef, agencyCode, events, ownSteps, caseRow, personalData } = input;
+  const stepById = new Map(ownSteps.map((s) => [s.id, s]));
+  const matched = new Set<number>();
+  const entries: TimelineEntry[] = [];
+  const byLedgerId = new Map<string, TimelineEntry>();
+  const otherNotices: Timeline["otherNotices"] = [];
+
+  for (const e of events) {
+    if (e.name !== "StepRecorded") {
+      const target = e.eventId ? byLedgerId.get(e.eventId) : undefined;
+      if (target) target.notices.push(notice(e));
+      else otherNotices.push({ ...notice(e), ledgerEventId: e.eventId });
+      continue;
+    }
+    if (!e.eventId || e.stepCode === null) continue;
+    const def = stepByCode(e.stepCode);
+    const agency = e.agency ?? 0;
+    const entry: TimelineEntry = {
+      ledgerEventId: e.eventId,
+      agency: safeAgencyKey(agency),
+      own: agency === agencyCode,
+      step: stepLabel(e.stepCode),
+      detail: detailView(def, e.detail ?? "0"),
+      businessDate: isoDate(e.businessDate),
+      commitment: e.commitment ?? "",
+      blockNumber: e.blockNumber,
+      blockTime: new Date(e.blockTime * 1000).toISOString(),
+      txHash: e.txHash,
+      logIndex: e.logIndex,
+      notices: [],
+    };
+    if (def?.detail === "eventId" && e.detail) {
+      entry.corrects = e.detail;
+      const original = byLedgerId.get(e.detail);
+      if (original) original.correctedBy = [...(original.correctedBy ?? []), e.eventId];
+    }
+    if (entry.own) {
+      const seq = Number(sequenceOfEventId(BigInt(e.eventId)));
+      const row = stepById.get(seq);
+      if (row && row.caseRef === caseRef) {
+        matched.add(row.id);
+        entry.eventId = row.eventId;
+        if (row.data === null || row.salt === null) {
+          entry.record = "erased";
+          entry.verified = null;
+        } else {
+          entry.record = "present";
+          entry.verified = commitmentOf(row.salt, dataDigest(row.data)).toLowerCase() === (e.commitment ?? "").toLowerCase();
+        }
+        if (personalData) entry.data = innerData(row);
+      } else {
+        entry.record = "missing";
+        entry.verified = false;
+      }
+    }
+    entries.push(entry);
+    byLedgerId.set(e.eventId, entry);
+  }
+
+  const pending: PendingStep[] = ownSteps
+    .filter((s) => !matched.has(s.id))
+    .sort((a, b) => a.id - b.id)
+    .map((s) => ({
+      eventId: s.eventId,
+      ledgerEventId: eventIdOf(agencyCode, s.id).toString(),
+      step: stepLabel(s.stepCode),
+      detail: detailView(stepByCode(s.stepCode), s.detail),
+      businessDate: isoDate(s.businessDate),
+      state: s.state,
+      failureReason: s.failureReason,
+      createdAt: s.createdAt.toISOString(),
+      ...(personalData ? { data: innerData(s) } : {}),
+    }));
+
+  const held = !!caseRow && !isPlaceholder(caseRow.fileNumber);
+  const erased = !!caseRow?.erasedAt;
+  const bits = foldStops(events);
+  return {
+    caseRef,
+    agency: safeAgencyKey(agencyCode),
+    held,
+    ...(personalData
+      ? {
+          person:
+            held && !erased
+              ? {
+                  fileNumber: caseRow!.fileNumber,
+                  familyName: caseRow!.familyName,
+                  givenNames: caseRow!.givenNames,
+                  dateOfBirth: caseRow!.dateOfBirth,
+                  nationality: caseRow!.nationality,
+                  fictitious: caseRow!.fictitious,
+                }
+              : null,
+        }
+      : {}),
+    erased,
+    openStops: { bits, reasons: stopReasons(bits).map(({ code, key, de, en }) => ({ code, key, de, en })) },
+    steps: entries,
+    pending,
+    otherNotices,
+  };
+}
+
+function safeAgencyKey(code: number): string {
+  try {
+    return agencyKey(code);
+  } catch {
+    return `AGENCY_${code}`;
+  }
+}

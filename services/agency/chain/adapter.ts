@@ -1,0 +1,283 @@
+// The only module that talks to the chain. Standard Ethereum JSON-RPC only (no anvil or Hardhat
+// methods), so that the same service runs against a Besu QBFT network unchanged.
+import {
+  FetchRequest,
+  JsonRpcProvider,
+  Network,
+  Transaction,
+  getAddress,
+  toQuantity,
+  type HDNodeWallet,
+  type TypedDataDomain,
+  type TypedDataField,
+  type Wallet,
+} from "ethers";
+import { ProcedureLedger__factory, type ProcedureLedger } from "../../../typechain-types";
+import type { ChainPort } from "../context";
+import { decodeLedgerLog, LEDGER_INTERFACE, STEP_RECORDED_TOPIC, type LedgerLog, type RpcLog } from "./ledger-logs";
+import { revertOf, type LedgerRevert } from "./rpc-errors";
+
+export interface ChainAdapterOptions {
+  rpcUrl: string;
+  chainId: number;
+  ledgerAddress: string;
+  /** the block the ledger was deployed in: nothing of it exists before */
+  deploymentBlock: number;
+  /** the agency's key: signs batches and checkpoints */
+  wallet: Wallet | HDNodeWallet;
+  /** per request; the default of ethers (5 minutes) would hide an unreachable node */
+  requestTimeoutMs?: number;
+}
+
+/** One step in the form recordBatch takes it. */
+export interface ChainStep {
+  caseRef: string;
+  packedStep: bigint;
+  commitment: string;
+}
+
+export interface SignedBatch {
+  raw: string;
+  hash: string;
+  nonce: number;
+  gasLimit: bigint;
+}
+
+export interface ReceiptSummary {
+  hash: string;
+  status: number;
+  blockNumber: number;
+  blockHash: string;
+  gasUsed: bigint;
+  /** the ledger's events in this transaction */
+  logs: LedgerLog[];
+}
+
+export interface BlockSummary {
+  number: number;
+  hash: string;
+  timestamp: number;
+  gasLimit: bigint;
+}
+
+interface RpcReceipt {
+  transactionHash: string;
+  status: string;
+  blockNumber: string | null;
+  blockHash: string;
+  gasUsed: string;
+  logs: RpcLog[];
+}
+
+interface Fees {
+  at: number;
+  eip1559: boolean;
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+  gasPrice: bigint;
+}
+
+const FEE_CACHE_MS = 3000;
+
+export class ChainAdapter implements ChainPort {
+  readonly provider: JsonRpcProvider;
+  readonly ledger: ProcedureLedger;
+  readonly ledgerAddress: string;
+  readonly chainId: number;
+  readonly deploymentBlock: number;
+  readonly address: string;
+  private readonly wallet: Wallet | HDNodeWallet;
+  private fees?: Fees;
+  private blockGasLimit?: bigint;
+
+  constructor(opts: ChainAdapterOptions) {
+    const req = new FetchRequest(opts.rpcUrl);
+    req.timeout = opts.requestTimeoutMs ?? 10_000;
+    // A static network: no chain-id probing that retries forever while the node is down. No result cache:
+    // ethers would answer a repeated request (receipt, block number, nonce) from a 250 ms cache.
+    this.provider = new JsonRpcProvider(req, Network.from(opts.chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+    this.ledgerAddress = getAddress(opts.ledgerAddress);
+    this.ledger = ProcedureLedger__factory.connect(this.ledgerAddress, this.provider);
+    this.chainId = opts.chainId;
+    this.deploymentBlock = opts.deploymentBlock;
+    this.wallet = opts.wallet;
+    this.address = opts.wallet.address;
+  }
+
+  // --- reads (ChainPort) ---------------------------------------------------------------------------
+
+  blockNumber(): Promise<number> {
+    return this.provider.getBlockNumber();
+  }
+
+  async codeListHash(): Promise<string> {
+    return (await this.ledger.codeListHash()).toLowerCase();
+  }
+
+  async openStops(caseRef: string): Promise<number> {
+    return Number(await this.ledger.openStops(caseRef));
+  }
+
+  isRecorded(eventId: bigint): Promise<boolean> {
+    return this.ledger.isRecorded(eventId);
+  }
+
+  async remoteChainId(): Promise<number> {
+    return Number(await this.provider.send("eth_chainId", []));
+  }
+
+  /** The account's nonce: "latest" counts mined transactions, "pending" also those in the pool. */
+  transactionCount(tag: "latest" | "pending"): Promise<number> {
+    return this.provider.getTransactionCount(this.address, tag);
+  }
+
+  async block(tag: number | "latest"): Promise<BlockSummary> {
+    const b = await this.provider.getBlock(tag);
+    if (!b || !b.hash) throw new Error(`block ${tag} is not available`);
+    return { number: b.number, hash: b.hash, timestamp: b.timestamp, gasLimit: b.gasLimit };
+  }
+
+  /** Unix timestamps of the given blocks (up to 32 requests at a time). */
+  async blockTimes(numbers: Iterable<number>): Promise<Map<number, number>> {
+    const unique = [...new Set(numbers)];
+    const times = new Map<number, number>();
+    for (let i = 0; i < unique.length; i += 32) {
+      const blocks = await Promise.all(unique.slice(i, i + 32).map((n) => this.block(n)));
+      for (const b of blocks) times.set(b.number, b.timestamp);
+    }
+    return times;
+  }
+
+  // --- writing a batch -----------------------------------------------------------------------------
+
+  private batchData(steps: ChainStep[]): string {
+    return LEDGER_INTERFACE.encodeFunctionData("recordBatch", [steps]);
+  }
+
+  /** Gas for recordBatch(steps) against the pending state; throws on a revert (see revertOf). */
+  async estimateBatchGas(steps: ChainStep[]): Promise<bigint> {
+    return this.provider.estimateGas({ from: this.address, to: this.ledgerAddress, data: this.batchData(steps), blockTag: "pending" });
+  }
+
+  /** Run recordBatch(steps) as a call on the latest state: the revert it would meet, if any. */
+  async simulateBatch(steps: ChainStep[]): Promise<LedgerRevert | undefined> {
+    try {
+      await this.provider.call({ from: this.address, to: this.ledgerAddress, data: this.batchData(steps), blockTag: "pending" });
+      return undefined;
+    } catch (err) {
+      const revert = revertOf(err);
+      if (!revert) throw err;
+      return revert;
+    }
+  }
+
+  /** The block gas limit (read once): no batch may ask for more. */
+  async maxGas(): Promise<bigint> {
+    this.blockGasLimit ??= (await this.block("latest")).gasLimit;
+    return this.blockGasLimit;
+  }
+
+  private async currentFees(): Promise<Fees> {
+    if (this.fees && Date.now() - this.fees.at < FEE_CACHE_MS) return this.fees;
+    const fd = await this.provider.getFeeData();
+    const eip1559 = fd.maxFeePerGas !== null && fd.maxPriorityFeePerGas !== null;
+    this.fees = {
+      at: Date.now(),
+      eip1559,
+      maxFeePerGas: fd.maxFeePerGas ?? 0n,
+      maxPriorityFeePerGas: fd.maxPriorityFeePerGas ?? 0n,
+      gasPrice: fd.gasPrice ?? 0n,
+    };
+    return this.fees;
+  }
+
+  /** Forget the cached fees (after the node refused a transaction as underpriced). */
+  refreshFees(): void {
+    this.fees = undefined;
+  }
+
+  /** Sign recordBatch(steps) with the agency key: the hash is known before anything is sent. */
+  async signBatch(steps: ChainStep[], nonce: number, gasLimit: bigint): Promise<SignedBatch> {
+    const f = await this.currentFees();
+    const tx = Transaction.from({
+      type: f.eip1559 ? 2 : 0,
+      chainId: this.chainId,
+      to: this.ledgerAddress,
+      data: this.batchData(steps),
+      nonce,
+      gasLimit,
+      ...(f.eip1559 ? { maxFeePerGas: f.maxFeePerGas, maxPriorityFeePerGas: f.maxPriorityFeePerGas } : { gasPrice: f.gasPrice }),
+    });
+    tx.signature = this.wallet.signingKey.sign(tx.unsignedHash);
+    return { raw: tx.serialized, hash: tx.hash!, nonce, gasLimit };
+  }
+
+  /** eth_sendRawTransaction; resolves with the hash the node reports. */
+  async sendSigned(raw: string): Promise<string> {
+    return (await this.provider.send("eth_sendRawTransaction", [raw])) as string;
+  }
+
+  /** A transaction the node knows but has not mined (in its pool), or null. */
+  async pendingTransaction(hash: string): Promise<{ nonce: number; gasLimit: bigint } | null> {
+    const tx = (await this.provider.send("eth_getTransactionByHash", [hash])) as { nonce: string; gas: string; blockNumber: string | null } | null;
+    if (!tx || tx.blockNumber) return null;
+    return { nonce: Number(tx.nonce), gasLimit: BigInt(tx.gas) };
+  }
+
+  /** The receipt, read raw: ethers' formatting checksums every log address (a keccak each). */
+  async receipt(hash: string): Promise<ReceiptSummary | null> {
+    const r = (await this.provider.send("eth_getTransactionReceipt", [hash])) as RpcReceipt | null;
+    if (!r || !r.blockNumber) return null;
+    return {
+      hash: r.transactionHash,
+      status: Number(r.status),
+      blockNumber: Number(r.blockNumber),
+      blockHash: r.blockHash,
+      gasUsed: BigInt(r.gasUsed),
+      logs: this.decodeLogs(r.logs),
+    };
+  }
+
+  private decodeLogs(logs: RpcLog[]): LedgerLog[] {
+    const ledger = this.ledgerAddress.toLowerCase();
+    return logs
+      .filter((l) => l.address.toLowerCase() === ledger)
+      .map((l) => decodeLedgerLog(l))
+      .filter((l): l is LedgerLog => l !== undefined);
+  }
+
+  // --- reading events ------------------------------------------------------------------------------
+
+  /** The ledger's events in [fromBlock, toBlock], in chain order. */
+  async getLedgerLogs(fromBlock: number, toBlock: number, topics?: (string | null)[]): Promise<LedgerLog[]> {
+    const filter = { address: this.ledgerAddress, fromBlock: toQuantity(fromBlock), toBlock: toQuantity(toBlock), topics: topics ?? [] };
+    const logs = (await this.provider.send("eth_getLogs", [filter])) as RpcLog[];
+    return this.decodeLogs(logs).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  }
+
+  /**
+   * The StepRecorded event of `eventId` in case `caseRef`, searched backwards from the head in ranges of
+   * `span` blocks (nodes cap eth_getLogs ranges). Used when the chain says a step is recorded but we do not
+   * hold the transaction that recorded it.
+   */
+  async findStepLog(caseRef: string, eventId: bigint, span = 5000): Promise<LedgerLog | undefined> {
+    const head = await this.blockNumber();
+    for (let to = head; to >= this.deploymentBlock; to -= span) {
+      const from = Math.max(this.deploymentBlock, to - span + 1);
+      const logs = await this.getLedgerLogs(from, to, [STEP_RECORDED_TOPIC, caseRef]);
+      const hit = logs.find((l) => l.eventId === eventId);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  // --- signing checkpoints -------------------------------------------------------------------------
+
+  signTypedData(domain: TypedDataDomain, types: Record<string, TypedDataField[]>, value: Record<string, unknown>): Promise<string> {
+    return this.wallet.signTypedData(domain, types, value);
+  }
+
+  destroy(): void {
+    this.provider.destroy();
+  }
+}

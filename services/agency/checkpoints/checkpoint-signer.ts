@@ -1,0 +1,94 @@
+// Every CHECKPOINT_EVERY_BLOCKS blocks the agency signs what it has seen of the chain (EIP-712, definition
+// in services/shared/checkpoint.ts): block number and hash, and how many cases the ledger holds up to
+// there. Only blocks the listener has stored completely are signed, so caseCount is exact. The audit
+// checks these signatures against the chain it is shown: a rewritten or forked history no longer matches.
+import type { Logger } from "pino";
+import type { Db } from "../store/db";
+import type { ChainAdapter } from "../chain/adapter";
+import { CHECKPOINT_TYPES, checkpointDomain, type Checkpoint } from "../../shared/checkpoint";
+import { metrics } from "../metrics";
+import { serialized } from "../store/serialized";
+import { Waker } from "../util/waker";
+import { errorSummary } from "../chain/rpc-errors";
+
+export interface CheckpointOptions {
+  everyBlocks: number;
+  /** highest block whose events are all stored (the listener's) */
+  storedThrough: () => number;
+  intervalMs?: number;
+  /** checkpoints signed per round at most (catching up after a long stop goes in rounds) */
+  maxPerRound?: number;
+}
+
+/** Distinct cases with a recorded step up to and including `block`. */
+export async function caseCountAt(db: Db, block: number): Promise<number> {
+  const rows = await db.$queryRaw<{ n: bigint | number }[]>`
+    SELECT COUNT(DISTINCT "caseRef") AS n FROM "LedgerEvent" WHERE "name" = 'StepRecorded' AND "blockNumber" <= ${block}`;
+  return Number(rows[0]?.n ?? 0);
+}
+
+export class CheckpointSigner {
+  private readonly waker = new Waker();
+  private running = false;
+  private loop?: Promise<void>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly chain: ChainAdapter,
+    private readonly log: Logger,
+    private readonly opts: CheckpointOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          await this.signDue();
+        } catch (err) {
+          this.log.warn({ err: errorSummary(err) }, "checkpoint signing failed; retrying");
+        }
+        await this.waker.sleep(this.opts.intervalMs ?? 1000);
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.waker.wake();
+    await this.loop;
+  }
+
+  wake(): void {
+    this.waker.wake();
+  }
+
+  /** Sign every due checkpoint block up to what the listener has stored; returns how many. */
+  async signDue(): Promise<number> {
+    const every = this.opts.everyBlocks;
+    const last = await this.db.signedCheckpoint.findFirst({ orderBy: { blockNumber: "desc" }, select: { blockNumber: true } });
+    let block = last ? last.blockNumber + every : Math.max(every, Math.ceil(this.chain.deploymentBlock / every) * every);
+    const through = this.opts.storedThrough();
+    const max = this.opts.maxPerRound ?? 200;
+    let signed = 0;
+    for (; block <= through && signed < max; block += every) {
+      const b = await this.chain.block(block);
+      const cp: Checkpoint = {
+        chainId: this.chain.chainId,
+        ledger: this.chain.ledgerAddress,
+        blockNumber: block,
+        blockHash: b.hash,
+        caseCount: await caseCountAt(this.db, block),
+      };
+      const signature = await this.chain.signTypedData(checkpointDomain(cp.chainId, cp.ledger), CHECKPOINT_TYPES, { ...cp });
+      await serialized(this.db, (tx) =>
+        tx.signedCheckpoint.create({ data: { blockNumber: block, blockHash: b.hash, caseCount: cp.caseCount, signer: this.chain.address, signature } }),
+      );
+      metrics.checkpointsSigned.inc();
+      this.log.info({ block, caseCount: cp.caseCount }, "checkpoint signed");
+      signed++;
+    }
+    return signed;
+  }
+}

@@ -1,0 +1,162 @@
+// One agency service (BAMF or ZAB): settings, store, key, chain, the chain side (outbox, listener,
+// notifications, deadlines, checkpoints) and the HTTP API. `AGENCY=BAMF npx tsx services/agency/main.ts`.
+import { dirname, join } from "node:path";
+import pino, { type Logger } from "pino";
+import { z } from "zod";
+import type { FastifyInstance } from "fastify";
+import { loadConfig, ConfigError, type Config } from "./config";
+import type { ServiceContext } from "./context";
+import { openDb, type Db } from "./store/db";
+import { migrateIfNeeded } from "./store/migrate-if-needed";
+import { tuneSqlite } from "./store/sqlite-tuning";
+import { ChainAdapter } from "./chain/adapter";
+import { startChainSide, type ChainSide } from "./chain-side";
+import { loadKey, DEV_KEYSTORE_PASSWORD } from "../shared/keystore";
+import { requireDeployment } from "../shared/deployment";
+import { CODE_LISTS, codeListHash } from "../shared/codelists";
+import { buildApi } from "./api/server";
+import { registerWebApp } from "../../web/server-plugin";
+import { ensureDemoAccounts } from "./demo-bootstrap";
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** start the HTTP API (services/agency/api/server.ts); the chain-side fault tests run without it */
+  withApi?: boolean;
+}
+
+export interface RunningService {
+  config: Config;
+  db: Db;
+  log: Logger;
+  chain: ChainAdapter;
+  side: ChainSide;
+  api?: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+/** Settings of the chain side that config.ts (shared with the API) does not carry. */
+const ChainSettings = z.object({
+  ANKER_APPEAL_PERIOD_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  OUTBOX_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(32).default(3),
+});
+
+function chainSettings(env: NodeJS.ProcessEnv): z.infer<typeof ChainSettings> {
+  const parsed = ChainSettings.safeParse({
+    ANKER_APPEAL_PERIOD_DAYS: env.ANKER_APPEAL_PERIOD_DAYS || undefined,
+    OUTBOX_MAX_IN_FLIGHT: env.OUTBOX_MAX_IN_FLIGHT || undefined,
+  });
+  if (!parsed.success) {
+    throw new ConfigError(`invalid settings:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export async function runService(opts: RunOptions = {}): Promise<RunningService> {
+  const env = opts.env ?? process.env;
+  const config = loadConfig(env);
+  const settings = chainSettings(env);
+  const log = pino({ level: config.logLevel, base: { service: "anker-agency", agency: config.agency } });
+
+  const applied = await migrateIfNeeded(config.databaseUrl);
+  if (applied.length) log.info({ migrations: applied }, "database migrated");
+  const db = openDb(config.databaseUrl);
+  await tuneSqlite(db, config.databaseUrl);
+  if (config.demoMode) {
+    await ensureDemoAccounts(db, config.agency);
+    log.warn("DEMO_MODE: demo logins and API tokens are active; never use this outside a demonstration");
+  }
+
+  // The agency directories live under ANKER_DATA_DIR, beside keys/ and deployment.json.
+  const dataRoot = dirname(config.dataDir);
+  let password = config.keystorePassword;
+  if (!password) {
+    log.warn("ANKER_KEYSTORE_PASSWORD is not set: opening the agency keystore with the development default password");
+    password = DEV_KEYSTORE_PASSWORD;
+  }
+  const wallet = await loadKey(config.agency === "BAMF" ? "bamf" : "zab", password, join(dataRoot, "keys"));
+  const deployment = requireDeployment(env.ANKER_DEPLOYMENT ?? join(dataRoot, "deployment.json"));
+  if (deployment.accounts[config.agency].toLowerCase() !== wallet.address.toLowerCase()) {
+    throw new Error(`the ${config.agency} keystore holds ${wallet.address}, but the deployment names ${deployment.accounts[config.agency]} for ${config.agency}`);
+  }
+
+  const chain = new ChainAdapter({
+    rpcUrl: config.rpcUrl ?? deployment.rpcUrl,
+    chainId: deployment.chainId,
+    ledgerAddress: deployment.contracts.ProcedureLedger.address,
+    deploymentBlock: deployment.block,
+    wallet,
+  });
+  const localCodeListHash = codeListHash(CODE_LISTS);
+  // The writer checks the code lists against the chain before it reconciles or sends anything, and
+  // refuses to write (with the reason in the log) when they differ; the rest of the service still runs.
+  const side = startChainSide({
+    config,
+    db,
+    log,
+    chain,
+    deployment,
+    localCodeListHash,
+    appealPeriodDays: settings.ANKER_APPEAL_PERIOD_DAYS,
+    maxInFlight: settings.OUTBOX_MAX_IN_FLIGHT,
+  });
+
+  let api: FastifyInstance | undefined;
+  if (opts.withApi !== false) {
+    const ctx: ServiceContext = { config, db, log, chain, outbox: side.writer, listener: side.listener, localCodeListHash };
+    api = await buildApi(ctx);
+    await registerWebApp(api, ctx);
+    await api.listen({ host: config.host, port: config.port });
+    log.info({ url: `http://${config.host}:${config.port}` }, "API listening");
+  }
+  log.info({ account: wallet.address, ledger: chain.ledgerAddress, chainId: chain.chainId }, "agency service started");
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    db,
+    log,
+    chain,
+    side,
+    api,
+    stop() {
+      stopping ??= (async () => {
+        await api?.close(); // no new steps
+        await side.stop(); // polling stops, batches in flight land
+        chain.destroy();
+        await db.$disconnect();
+        log.info("agency service stopped");
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The command line: exit 2 on a bad setting, 1 on any other start failure; SIGINT/SIGTERM stop cleanly. */
+export function main(opts: RunOptions = {}): void {
+  runService(opts).then(
+    (service) => {
+      for (const sig of ["SIGINT", "SIGTERM"] as const) {
+        process.once(sig, () => {
+          service.log.info({ signal: sig }, "shutting down");
+          service.stop().then(
+            () => process.exit(0),
+            (err) => {
+              console.error(err);
+              process.exit(1);
+            },
+          );
+        });
+      }
+    },
+    (err) => {
+      if (err instanceof ConfigError) {
+        console.error(err.message);
+        process.exit(2);
+      }
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}
+
+if (require.main === module) main();

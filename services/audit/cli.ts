@@ -1,0 +1,212 @@
+// `npm run audit -- [options]`: the auditor's command. Reads the chain over standard JSON-RPC, the
+// agencies' audit exports and checkpoints (over HTTP from the running services, or from files), optionally
+// an agency database (internal mode), and writes report.json and report.html.
+// Exit codes: 0 clean, 1 findings, 2 could not run (the message says why).
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { readDeployment } from "../shared/deployment";
+import { DATA_DIR, DEPLOYMENT_FILE } from "../shared/paths";
+import { demoAuditClient } from "../agency/demo-accounts";
+import { runAudit } from "./audit";
+import { renderHtml } from "./html";
+import { verifyInclusionProof } from "./merkle";
+import { agencyCodeOf } from "./names";
+import { StderrProgress, silentProgress } from "./progress";
+import { exitCodeOf, reportJson } from "./report";
+import {
+  CannotRun,
+  DEFAULT_ARTIFACT,
+  RpcClient,
+  fetchAgencyCheckpoints,
+  fetchAgencyExport,
+  readAgencyDb,
+  readArtifact,
+  readCheckpointFile,
+  readExportFile,
+  splitSpec,
+  type AgencyEndpoint,
+} from "./source";
+import type { AgencyExport, CheckpointSet } from "./types";
+
+interface CliOptions {
+  rpc?: string;
+  deployment: string;
+  export: string[];
+  checkpoints: string[];
+  db?: string;
+  out: string;
+  agencies: boolean;
+  bamfUrl: string;
+  zabUrl: string;
+  allocationDays: number;
+  fromGenesis?: boolean;
+  toBlock?: number;
+  artifact: string;
+  prove?: string;
+  verifyProof?: string;
+  expectRoot?: string;
+  trust: string[];
+  quiet?: boolean;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+const nonNegInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("a whole number ≥ 0");
+  return n;
+};
+const decimalId = (v: string) => {
+  if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError("a decimal ledger event id");
+  return v;
+};
+
+export function buildCommand(): Command {
+  return new Command("audit")
+    .description("Audit the AnKER status ledger: block headers, deployed code, events and hash chains, process rules, commitments, checkpoints, compliance.")
+    .option("--rpc <url>", "JSON-RPC endpoint (default: rpcUrl of the deployment record)")
+    .option("--deployment <file>", "deployment record", DEPLOYMENT_FILE)
+    .option("--export <[AGENCY=]file>", "an agency's audit export (JSON array, {lines:[...]} or JSON lines); repeatable", collect, [])
+    .option("--checkpoints <[AGENCY=]file>", "an agency's signed checkpoints (JSON array, {checkpoints:[...]} or JSON lines); repeatable", collect, [])
+    .option("--db <[AGENCY=]file>", "internal mode: an agency's SQLite database")
+    .option("--out <dir>", "where report.json and report.html go", join(DATA_DIR, "audit"))
+    .option("--no-agencies", "do not fetch exports and checkpoints from the agency services")
+    .option("--bamf-url <url>", "BAMF agency service", process.env.ANKER_BAMF_URL ?? "http://127.0.0.1:3001")
+    .option("--zab-url <url>", "ZAB agency service", process.env.ANKER_ZAB_URL ?? "http://127.0.0.1:3002")
+    .option("--allocation-days <n>", "an allocation due longer than this is overdue", nonNegInt, 30)
+    .option("--from-genesis", "verify block headers from block 0 instead of the deployment block")
+    .option("--to-block <n>", "audit up to this block instead of the head", nonNegInt)
+    .option("--artifact <file>", "compiled ProcedureLedger artifact to compare the deployed code with", DEFAULT_ARTIFACT)
+    .option("--prove <ledgerEventId>", "also write an inclusion proof (Merkle) for this event to <out>/proof-<id>.json", decimalId)
+    .option("--verify-proof <file>", "only verify an inclusion proof file, offline")
+    .option("--expect-root <hex>", "with --verify-proof: the root the proof must have (e.g. from a report)")
+    .option("--trust <address>", "with --verify-proof: a checkpoint signer key to trust; repeatable", collect, [])
+    .option("--quiet", "no progress bar")
+    .addHelpText(
+      "after",
+      `
+With no options it audits the local system of \`npm start\`: the chain and ledger of .data/deployment.json,
+exports and checkpoints fetched as the auditor from BAMF (:3001) and ZAB (:3002). Tokens: ANKER_AUDIT_TOKEN_BAMF,
+ANKER_AUDIT_TOKEN_ZAB (default: the demo tokens). Exit codes: 0 clean, 1 findings, 2 could not run.`,
+    );
+}
+
+async function verifyProofOnly(o: CliOptions): Promise<number> {
+  let input: unknown;
+  try {
+    input = JSON.parse(readFileSync(resolve(o.verifyProof!), "utf8"));
+  } catch (err) {
+    throw new CannotRun(`${o.verifyProof} cannot be read as JSON: ${(err as Error).message}`);
+  }
+  const v = verifyInclusionProof(input, { root: o.expectRoot, signers: o.trust.length ? o.trust : undefined });
+  if (v.valid) {
+    const p = input as { ledgerEventId: string; uptoBlock: number; root: string };
+    console.log(`valid: event ${p.ledgerEventId} is in the ledger's history up to block ${p.uptoBlock} (root ${p.root})${v.signers.length ? `; checkpoint signed by ${v.signers.join(", ")}` : "; no checkpoint signature"}`);
+    return 0;
+  }
+  console.log(`INVALID inclusion proof:\n  ${v.problems.join("\n  ")}`);
+  return 1;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  const cmd = buildCommand();
+  cmd.exitOverride();
+  try {
+    cmd.parse(argv);
+  } catch (err) {
+    const code = (err as { exitCode?: number }).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  const o = cmd.opts<CliOptions>();
+  if (o.verifyProof) return verifyProofOnly(o);
+
+  const deployment = readDeployment(resolve(o.deployment));
+  if (!deployment) throw new CannotRun(`${o.deployment} is missing: run "npm start" (or "npm run deploy") first, or pass --deployment FILE`);
+  const rpcUrl = o.rpc ?? deployment.rpcUrl;
+  const artifact = readArtifact(resolve(o.artifact));
+  const progress = o.quiet ? silentProgress : new StderrProgress();
+
+  // Fix the audited block first, then read the agencies: whatever they handed to the chain by then is
+  // in their export (a later submission shows as pending, not as missing).
+  const rpc = new RpcClient(rpcUrl);
+  const head = o.toBlock ?? Number(BigInt(await rpc.call<string>("eth_blockNumber", [])));
+
+  let exports: AgencyExport[] | undefined;
+  let checkpoints: CheckpointSet[] | undefined;
+  if (o.export.length > 0) exports = o.export.map((s) => readExportFile(s, agencyCodeOf));
+  if (o.checkpoints.length > 0) checkpoints = o.checkpoints.map((s) => readCheckpointFile(s, agencyCodeOf));
+  if (o.agencies && o.export.length === 0 && o.checkpoints.length === 0) {
+    const endpoints: AgencyEndpoint[] = (["BAMF", "ZAB"] as const).map((name) => ({
+      agency: agencyCodeOf(name)!,
+      name,
+      baseUrl: (name === "BAMF" ? o.bamfUrl : o.zabUrl).replace(/\/$/, ""),
+      token: process.env[`ANKER_AUDIT_TOKEN_${name}`] ?? demoAuditClient(name).token,
+    }));
+    progress.phase("agency exports", endpoints.length * 2, "requests");
+    exports = [];
+    checkpoints = [];
+    for (const ep of endpoints) {
+      exports.push(await fetchAgencyExport(ep));
+      progress.tick();
+      checkpoints.push(await fetchAgencyCheckpoints(ep));
+      progress.tick();
+    }
+    progress.done(endpoints.map((e, i) => `${e.name} ${exports![i].lines.length} lines, ${checkpoints![i].checkpoints.length} checkpoints`).join("; "));
+  }
+
+  let db: Parameters<typeof runAudit>[0]["db"];
+  if (o.db) {
+    const { agency, file } = splitSpec(o.db, agencyCodeOf);
+    const content = await readAgencyDb(file);
+    db = { source: file, agency, rows: content.rows, checkpoints: content.checkpoints.length ? { agency, source: `${file} (SignedCheckpoint)`, checkpoints: content.checkpoints } : undefined };
+  }
+
+  const { report, proof } = await runAudit({
+    rpcUrl,
+    deployment,
+    artifact,
+    exports,
+    checkpoints,
+    db,
+    allocationDays: o.allocationDays,
+    fromGenesis: o.fromGenesis,
+    toBlock: head,
+    prove: o.prove === undefined ? undefined : BigInt(o.prove),
+    progress,
+  });
+
+  const out = resolve(o.out);
+  mkdirSync(out, { recursive: true });
+  let proofFile: string | undefined;
+  if (proof) {
+    proofFile = join(out, `proof-${proof.ledgerEventId}.json`);
+    writeFileSync(proofFile, JSON.stringify(proof, null, 2) + "\n");
+    report.proof = { ledgerEventId: proof.ledgerEventId, file: proofFile, root: proof.root, uptoBlock: proof.uptoBlock };
+  }
+  writeFileSync(join(out, "report.json"), reportJson(report));
+  writeFileSync(join(out, "report.html"), renderHtml(report));
+
+  const s = report.summary;
+  console.log(
+    report.verdict === "clean"
+      ? `CLEAN: blocks ${report.scope.fromBlock}–${report.scope.toBlock}, ${report.scope.steps} steps in ${report.scope.cases} cases, no findings.`
+      : `FINDINGS: ${s.critical} critical, ${s.error} error, ${s.warning} warning (blocks ${report.scope.fromBlock}–${report.scope.toBlock}, ${report.scope.steps} steps in ${report.scope.cases} cases).`,
+  );
+  for (const c of report.checks) console.log(`  ${c.status.padEnd(7)} ${c.title}: ${c.summary}`);
+  for (const f of report.findings.slice(0, 10)) console.log(`  [${f.severity}] ${f.check}/${f.kind}: ${f.message}`);
+  if (report.findings.length > 10) console.log(`  … ${report.findings.length - 10} more in the report`);
+  if (proofFile) console.log(`Inclusion proof of event ${proof!.ledgerEventId}: ${proofFile}${proof!.checkpoints.length ? ` (checkpoint at block ${proof!.uptoBlock}, signed by ${proof!.checkpoints.map((c) => c.signer).join(", ")})` : " (no checkpoint covers it yet: up to the audited head)"}`);
+  console.log(`Report: ${join(out, "report.html")} and report.json (${report.timing.seconds.toFixed(1)} s, ${report.timing.eventsPerSecond} events/s)`);
+  return exitCodeOf(report);
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      if (err instanceof CannotRun) console.error(`audit could not run: ${err.message}`);
+      else console.error(`audit could not run: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exit(2);
+    },
+  );
+}

@@ -1,0 +1,198 @@
+// Compliance from the replayed history: ignored and open repatriation stops, overdue allocations, hearing
+// dates passed without a hearing, erasures and corrections; plus the figures the report charts (step
+// counts, processing times). Pure, no I/O. Only pseudonymous case references and codes: no personal data.
+import { CODE_LISTS } from "../shared/codelists";
+import { agencyName, stepName } from "./names";
+import { FLAG, STEP, openStops, stopReasonNames, transition } from "./rules";
+import type { EventReplayer } from "./replay";
+import type { FindingSink } from "./types";
+
+export interface ComplianceOptions {
+  /** the audited head's timestamp (unix seconds): "now" for every deadline */
+  asOf: number;
+  /** an allocation is overdue when due longer than this */
+  allocationDays: number;
+}
+
+export interface IntervalStats {
+  from: string;
+  to: string;
+  label: string;
+  count: number;
+  medianSeconds: number;
+  p90Seconds: number;
+  maxSeconds: number;
+}
+
+export interface Compliance {
+  ignoredStops: { caseRef: string; eventId: string; block: number; time?: string; reasons: string[] }[];
+  openStops: { caseRef: string; reasons: string[]; sinceBlock?: number; since?: string }[];
+  overdueAllocations: { caseRef: string; dueSinceBlock: number; dueSince: string; days: number; eventId?: string }[];
+  openAllocations: number;
+  hearingsPassed: { caseRef: string; hearingDate: number }[];
+  erasures: { caseRef: string; agency: string; eventId: string; reason: string; block: number; time: string }[];
+  corrections: { caseRef: string; agency: string; eventId: string; originalEventId: string; block: number; time: string }[];
+  outOfOrderByStep: Record<string, number>;
+}
+
+export interface Stats {
+  cases: number;
+  steps: number;
+  stepsByAgency: Record<string, number>;
+  stepCounts: { step: string; code: number; count: number }[];
+  ruleEvents: Record<string, number>;
+  processingTimes: IntervalStats[];
+  firstStep?: string;
+  lastStep?: string;
+}
+
+const iso = (t: number | undefined): string => (t === undefined ? "" : new Date(t * 1000).toISOString());
+
+function erasureReason(code: number): string {
+  return CODE_LISTS.erasureReasons.find((r) => r.code === code)?.key ?? `reason ${code}`;
+}
+
+/** yyyymmdd of a unix time (UTC). */
+function yyyymmdd(t: number): number {
+  const d = new Date(t * 1000);
+  return d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+}
+
+export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: FindingSink): Compliance {
+  const timeOfStep = (eventId: string): number | undefined => {
+    const i = r.byEventKey.get(BigInt(eventId).toString(16).padStart(16, "0"));
+    return i === undefined ? undefined : r.stepTimes[i];
+  };
+  const ignoredStops = r.stopIgnored.map((e) => ({ caseRef: e.caseRef, eventId: e.eventId, block: e.block, time: iso(timeOfStep(e.eventId)), reasons: stopReasonNames(Number(e.args.reasons)) }));
+  for (const s of ignoredStops) {
+    sink.add({ check: "compliance", kind: "stop-ignored", severity: "warning", caseRef: s.caseRef, eventId: s.eventId, blockNumber: s.block, message: `repatriation completed (event ${s.eventId}, block ${s.block}) while a stop was open: ${s.reasons.join(", ")}` });
+  }
+
+  const openStopList: Compliance["openStops"] = [];
+  const overdueAllocations: Compliance["overdueAllocations"] = [];
+  const hearingsPassed: Compliance["hearingsPassed"] = [];
+  let openAllocations = 0;
+  const today = yyyymmdd(opts.asOf);
+  const limit = opts.allocationDays * 86400;
+  for (const c of r.cases.values()) {
+    if (c.stopOpenedBlock !== undefined) {
+      const reasons = stopReasonNames(openStops(c.flags));
+      const since = c.steps.map((i) => r.steps[i]).find((s) => s.block === c.stopOpenedBlock);
+      openStopList.push({ caseRef: c.caseRef, reasons, sinceBlock: c.stopOpenedBlock, since: since ? iso(r.stepTimes[r.byEventKey.get(since.eventKey)!]) : undefined });
+    }
+    if ((c.flags & FLAG.ALLOCATION_DUE) !== 0 && c.allocationDueBlock !== undefined) {
+      openAllocations++;
+      const idx = c.allocationDueEventKey === undefined ? undefined : r.byEventKey.get(c.allocationDueEventKey);
+      const dueEventId = idx === undefined ? undefined : r.steps[idx].eventId.toString();
+      const dueSince = idx === undefined ? undefined : r.stepTimes[idx];
+      if (dueSince !== undefined && opts.asOf - dueSince > limit) {
+        const days = Math.floor((opts.asOf - dueSince) / 86400);
+        overdueAllocations.push({ caseRef: c.caseRef, dueSinceBlock: c.allocationDueBlock, dueSince: iso(dueSince), days, eventId: dueEventId });
+        sink.add({ check: "compliance", kind: "allocation-overdue", severity: "warning", caseRef: c.caseRef, eventId: dueEventId, blockNumber: c.allocationDueBlock, message: `allocation to a district due for ${days} days (since ${iso(dueSince).slice(0, 10)}) without MUNICIPAL_ALLOCATION (limit ${opts.allocationDays} days)` });
+      }
+    }
+    // Deadline notice: a hearing date passed without HEARING_HELD after the scheduling.
+    let hearingDate = 0;
+    for (const i of c.steps) {
+      const s = r.steps[i];
+      if (s.step === STEP.HEARING_SCHEDULED) hearingDate = s.businessDate;
+      else if (s.step === STEP.HEARING_HELD) hearingDate = 0;
+    }
+    if (hearingDate !== 0 && hearingDate < today) hearingsPassed.push({ caseRef: c.caseRef, hearingDate });
+  }
+
+  const erasures: Compliance["erasures"] = [];
+  for (let i = 0; i < r.steps.length; i++) {
+    const s = r.steps[i];
+    if (s.step === STEP.ERASED) erasures.push({ caseRef: s.caseRef, agency: agencyName(s.agency), eventId: s.eventId.toString(), reason: erasureReason(s.detailNum), block: s.block, time: iso(r.stepTimes[i]) });
+  }
+  const corrections = r.corrections.map((e) => ({
+    caseRef: e.caseRef,
+    agency: agencyName(Number(BigInt(e.eventId) >> 56n)),
+    eventId: e.eventId,
+    originalEventId: String(e.args.originalEventId),
+    block: e.block,
+    time: iso(timeOfStep(e.eventId)),
+  }));
+  const outOfOrderByStep: Record<string, number> = {};
+  for (const e of r.outOfOrder) {
+    const k = stepName(Number(e.args.step));
+    outOfOrderByStep[k] = (outOfOrderByStep[k] ?? 0) + 1;
+  }
+  return { ignoredStops, openStops: openStopList, overdueAllocations, openAllocations, hearingsPassed, erasures, corrections, outOfOrderByStep };
+}
+
+/** The intervals the report charts: from the first `from` step to the first `to` step after it. */
+const INTERVALS: { from: string; to: string[]; label: string }[] = [
+  { from: "REGISTERED", to: ["APPLICATION_FILED"], label: "registration → application" },
+  { from: "APPLICATION_FILED", to: ["HEARING_HELD"], label: "application → hearing" },
+  { from: "HEARING_HELD", to: ["DECISION_ISSUED"], label: "hearing → decision" },
+  { from: "DECISION_ISSUED", to: ["DECISION_SERVED"], label: "decision → service" },
+  { from: "APPLICATION_FILED", to: ["DECISION_SERVED"], label: "application → notice served" },
+  { from: "ALLOCATION_DUE", to: ["MUNICIPAL_ALLOCATION"], label: "allocation due → allocated" },
+  { from: "MUNICIPAL_ALLOCATION", to: ["TRANSFERRED_TO_MUNICIPALITY"], label: "allocated → transferred" },
+  { from: "DEPARTURE_OBLIGATION", to: ["REPATRIATION_COMPLETED", "VOLUNTARY_DEPARTURE"], label: "obligation to leave → departure" },
+];
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function statistics(r: EventReplayer): Stats {
+  const byCode = new Map<number, number>();
+  const byAgency: Record<string, number> = {};
+  for (const s of r.steps) {
+    byCode.set(s.step, (byCode.get(s.step) ?? 0) + 1);
+    const a = agencyName(s.agency);
+    byAgency[a] = (byAgency[a] ?? 0) + 1;
+  }
+  const stepCounts = CODE_LISTS.steps.map((d) => ({ step: d.key, code: d.code, count: byCode.get(d.code) ?? 0 }));
+  for (const [code, count] of byCode) if (!CODE_LISTS.steps.some((d) => d.code === code)) stepCounts.push({ step: stepName(code), code, count });
+
+  const samples = INTERVALS.map(() => [] as number[]);
+  // Step codes of the intervals; the pseudo code DUE stands for "allocation became due".
+  const DUE = 31;
+  const codeOf = (k: string) => (k === "ALLOCATION_DUE" ? DUE : CODE_LISTS.steps.find((d) => d.key === k)!.code);
+  const ivs = INTERVALS.map((iv) => ({ from: codeOf(iv.from), to: iv.to.map(codeOf) }));
+  const first = new Float64Array(32);
+  const done = new Uint8Array(ivs.length);
+  for (const c of r.cases.values()) {
+    first.fill(NaN);
+    done.fill(0);
+    let flags = 0;
+    for (const i of c.steps) {
+      const s = r.steps[i];
+      const t = r.stepTimes[i];
+      const next = transition(flags, s.step, s.detailNum, s.agency);
+      const due = (next & FLAG.ALLOCATION_DUE) !== 0 && (flags & FLAG.ALLOCATION_DUE) === 0;
+      flags = next;
+      for (let k = 0; k < ivs.length; k++) {
+        if (done[k] === 0 && ivs[k].to.includes(s.step)) {
+          const start = first[ivs[k].from];
+          if (!Number.isNaN(start)) {
+            done[k] = 1;
+            samples[k].push(t - start);
+          }
+        }
+      }
+      if (s.step < DUE && Number.isNaN(first[s.step])) first[s.step] = t;
+      if (due && Number.isNaN(first[DUE])) first[DUE] = t;
+    }
+  }
+  const processingTimes = INTERVALS.map((iv, k) => {
+    const xs = samples[k].sort((a, b) => a - b);
+    return { from: iv.from, to: iv.to.join("|"), label: iv.label, count: xs.length, medianSeconds: quantile(xs, 0.5), p90Seconds: quantile(xs, 0.9), maxSeconds: xs.length ? xs[xs.length - 1] : 0 };
+  });
+  return {
+    cases: r.cases.size,
+    steps: r.steps.length,
+    stepsByAgency: byAgency,
+    stepCounts,
+    ruleEvents: { ...r.ruleEventCounts },
+    processingTimes,
+    firstStep: r.stepTimes.length ? iso(r.stepTimes[0]) : undefined,
+    lastStep: r.stepTimes.length ? iso(r.stepTimes[r.stepTimes.length - 1]) : undefined,
+  };
+}

@@ -1,0 +1,343 @@
+// Replaying the ledger's events in log order: per-case hash chains, the process rules (rules.ts) against
+// the rule events the contract raised, event-id uniqueness, membership and what the compliance part
+// needs. Pure: the events go in, findings and state come out.
+import { keccakBytes } from "./keccak";
+import { applyStep, noticeKey, openStops, rejectionOf, FLAG, STEP, type Notice } from "./rules";
+import { eventKeyOf, isStepRecorded, type DecodeFailure, type LedgerEvent, type OtherEvent, type StepRecorded } from "./events";
+import { FindingSink, type Finding } from "./types";
+
+const ZERO_SEQUENCE = "0".repeat(14);
+
+export interface CaseState {
+  caseRef: string;
+  /** the recomputed hash-chain head (24 bytes) */
+  head: Buffer;
+  count: number;
+  flags: number;
+  firstBlock: number;
+  /** indices into EventReplayer.steps, in order */
+  steps: number[];
+  /** block where the open allocation became due (replayed), if it is still due */
+  allocationDueBlock?: number;
+  allocationDueEventKey?: string;
+  /** block where the currently open stop opened, if one is open */
+  stopOpenedBlock?: number;
+  /** per agency code: block of its (last) ERASED marker */
+  erasedAt?: Map<number, number>;
+}
+
+export interface MembershipChange {
+  account: string;
+  agency: number;
+  added: boolean;
+  block: number;
+  logIndex: number;
+}
+
+export interface RuleEventRecord {
+  name: string;
+  caseRef: string;
+  eventId: string;
+  block: number;
+  args: Record<string, string | number>;
+}
+
+const RULE_EVENTS = new Set(["OutOfOrder", "StopChanged", "StopIgnored", "AllocationDue", "StepCorrected"]);
+
+interface Pending {
+  step: StepRecorded;
+  expected: Notice[];
+}
+
+function ruleEventKey(e: OtherEvent): string | undefined {
+  const a = e.args;
+  switch (e.name) {
+    case "OutOfOrder":
+      return `OutOfOrder(${a.eventId},${a.step},${a.missing})`;
+    case "StopChanged":
+      return `StopChanged(${a.eventId},${a.previousReasons},${a.reasons})`;
+    case "StopIgnored":
+      return `StopIgnored(${a.eventId},${a.reasons})`;
+    case "AllocationDue":
+      return `AllocationDue(${a.eventId})`;
+    case "StepCorrected":
+      return `StepCorrected(${a.eventId},${a.originalEventId})`;
+  }
+  return undefined;
+}
+
+export class EventReplayer {
+  readonly sink: FindingSink;
+  /** every StepRecorded, in log order */
+  readonly steps: StepRecorded[] = [];
+  /** block timestamps (unix seconds) of `steps`, same index */
+  readonly stepTimes: number[] = [];
+  readonly byEventKey = new Map<string, number>();
+  readonly cases = new Map<string, CaseState>();
+  /** the first block of each case in order of first appearance (ascending): for caseCountAt */
+  private readonly caseFirstBlocks: number[] = [];
+  /** case references in order of first appearance */
+  readonly caseList: string[] = [];
+  readonly membership: MembershipChange[] = [];
+  readonly auditors: { account: string; added: boolean; block: number }[] = [];
+  readonly codeListChanges: { previousHash: string; newHash: string; version: string; block: number }[] = [];
+  /** rule events as the contract raised them (compliance lists) */
+  readonly stopIgnored: RuleEventRecord[] = [];
+  readonly corrections: RuleEventRecord[] = [];
+  readonly outOfOrder: RuleEventRecord[] = [];
+  readonly ruleEventCounts: Record<string, number> = { OutOfOrder: 0, StopChanged: 0, StopIgnored: 0, AllocationDue: 0, StepCorrected: 0 };
+  readonly otherEventCounts: Record<string, number> = {};
+  /** the highest sequence number seen per agency code, as 14 hex digits (compares like the number) */
+  readonly maxSequence = new Map<number, string>();
+  eventsSeen = 0;
+  private pending: Pending | undefined;
+  private readonly buf = Buffer.alloc(120);
+  private lastBlock = -1;
+  private lastLogIndex = -1;
+
+  constructor(sink?: FindingSink) {
+    this.sink = sink ?? new FindingSink();
+  }
+
+  private add(f: Finding): void {
+    this.sink.add(f);
+  }
+
+  /** Push the next decoded event (in log order) with its block's timestamp. */
+  push(e: LedgerEvent, timestamp: number): void {
+    this.eventsSeen++;
+    if (e.block < this.lastBlock || (e.block === this.lastBlock && e.logIndex <= this.lastLogIndex)) {
+      this.add({ check: "events", kind: "log-out-of-order", severity: "critical", blockNumber: e.block, message: `log ${e.block}/${e.logIndex} delivered after ${this.lastBlock}/${this.lastLogIndex}` });
+    }
+    this.lastBlock = e.block;
+    this.lastLogIndex = e.logIndex;
+    if (isStepRecorded(e)) {
+      this.flushPending();
+      this.step(e, timestamp);
+      return;
+    }
+    if (RULE_EVENTS.has(e.name)) {
+      this.ruleEvent(e);
+      return;
+    }
+    this.flushPending();
+    this.otherEvent(e);
+  }
+
+  pushFailure(f: DecodeFailure): void {
+    this.eventsSeen++;
+    this.flushPending();
+    this.add({ check: "events", kind: "undecodable-log", severity: "critical", blockNumber: f.block, message: `log ${f.block}/${f.logIndex} (tx ${f.txHash}) cannot be decoded as a ledger event: ${f.error}` });
+  }
+
+  /** Call after the last event. */
+  finish(): void {
+    this.flushPending();
+  }
+
+  private step(e: StepRecorded, timestamp: number): void {
+    const idx = this.steps.length;
+    this.steps.push(e);
+    this.stepTimes.push(timestamp);
+
+    // What the contract would have refused.
+    const rejection = rejectionOf(e.agency, e.step, e.detailNum, e.businessDate, e.caseRef, e.highBitsSet);
+    if (rejection) this.rejected(e, rejection);
+    const seq = e.sequenceHex;
+    if (seq === ZERO_SEQUENCE) this.rejected(e, "sequence number 0");
+    else if ((this.maxSequence.get(e.agency) ?? ZERO_SEQUENCE) < seq) this.maxSequence.set(e.agency, seq);
+    const dup = this.byEventKey.get(e.eventKey);
+    if (dup !== undefined) {
+      const first = this.steps[dup];
+      this.add({ check: "events", kind: "duplicate-event-id", severity: "critical", eventId: e.eventId.toString(), caseRef: e.caseRef, blockNumber: e.block, message: `event id ${e.eventId} recorded twice (blocks ${first.block} and ${e.block}); the audited contract rejects repeats` });
+    }
+
+    let c = this.cases.get(e.caseRef);
+    if (!c) {
+      c = { caseRef: e.caseRef, head: Buffer.alloc(24), count: 0, flags: 0, firstBlock: e.block, steps: [] };
+      this.cases.set(e.caseRef, c);
+      this.caseFirstBlocks.push(e.block);
+      this.caseList.push(e.caseRef);
+    }
+    // head' = bytes24(keccak256(head ‖ caseRef ‖ packedStep ‖ commitment))
+    const buf = this.buf;
+    c.head.copy(buf, 0);
+    buf.write(e.caseRef.slice(2) + e.packedHex + e.commitment.slice(2), 24, "hex");
+    c.head.set(keccakBytes(buf).subarray(0, 24));
+    c.count++;
+    c.steps.push(idx);
+
+    const before = c.flags;
+    const out = applyStep(before, e.step, e.detailNum, e.agency, () => e.eventId, () => e.detail, this.isRecorded);
+    if (dup === undefined) this.byEventKey.set(e.eventKey, idx);
+    if (out.rejection) this.rejected(e, out.rejection);
+    const next = out.next;
+    c.flags = next;
+    if (next !== before) {
+      // Compliance state from the replay.
+      if ((next & FLAG.ALLOCATION_DUE) !== 0 && (before & FLAG.ALLOCATION_DUE) === 0) {
+        c.allocationDueBlock = e.block;
+        c.allocationDueEventKey = e.eventKey;
+      } else if ((next & FLAG.ALLOCATION_DUE) === 0) {
+        c.allocationDueBlock = undefined;
+        c.allocationDueEventKey = undefined;
+      }
+      const stopsBefore = openStops(before);
+      const stopsAfter = openStops(next);
+      if (stopsAfter !== 0 && stopsBefore === 0) c.stopOpenedBlock = e.block;
+      else if (stopsAfter === 0) c.stopOpenedBlock = undefined;
+    }
+    if (e.step === STEP.ERASED) {
+      (c.erasedAt ??= new Map()).set(e.agency, e.block);
+      this.anyErasure = true;
+    }
+
+    this.pending = out.notices.length > 0 ? { step: e, expected: out.notices } : undefined;
+  }
+
+  private readonly isRecorded = (id: bigint): boolean => this.byEventKey.has(eventKeyOf(id));
+
+  private rejected(e: StepRecorded, why: string): void {
+    const eventId = e.eventId.toString();
+    this.add({ check: "rules", kind: "step-should-have-been-rejected", severity: "critical", eventId, caseRef: e.caseRef, blockNumber: e.block, message: `event ${eventId}: the audited contract rejects this step (${why}), yet it was recorded` });
+  }
+
+  private ruleEvent(e: OtherEvent): void {
+    this.ruleEventCounts[e.name]++;
+    const caseRef = String(e.args.caseRef).toLowerCase();
+    const record: RuleEventRecord = {
+      name: e.name,
+      caseRef,
+      eventId: String(e.args.eventId),
+      block: e.block,
+      args: Object.fromEntries(Object.entries(e.args).filter(([k]) => k !== "caseRef" && k !== "eventId").map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : Number(v)])),
+    };
+    if (e.name === "StopIgnored") this.stopIgnored.push(record);
+    else if (e.name === "StepCorrected") this.corrections.push(record);
+    else if (e.name === "OutOfOrder") this.outOfOrder.push(record);
+
+    const key = ruleEventKey(e)!;
+    const p = this.pending;
+    if (p && p.step.txHash === e.txHash && p.step.caseRef === caseRef && eventKeyOf(BigInt(e.args.eventId as bigint)) === p.step.eventKey) {
+      const i = p.expected.findIndex((n) => noticeKey(n) === key);
+      if (i >= 0) {
+        for (const missed of p.expected.slice(0, i)) this.missing(p.step, missed);
+        p.expected.splice(0, i + 1);
+        if (p.expected.length === 0) this.pending = undefined;
+        return;
+      }
+    }
+    this.add({
+      check: "rules",
+      kind: "unexpected-rule-event",
+      severity: "critical",
+      eventId: record.eventId,
+      caseRef,
+      blockNumber: e.block,
+      message: `the contract raised ${key} (block ${e.block}, log ${e.logIndex}), which the replayed rules do not produce at this point`,
+    });
+  }
+
+  private missing(step: StepRecorded, n: Notice): void {
+    this.add({
+      check: "rules",
+      kind: "missing-rule-event",
+      severity: "critical",
+      eventId: step.eventId.toString(),
+      caseRef: step.caseRef,
+      blockNumber: step.block,
+      message: `the replayed rules raise ${noticeKey(n)} after event ${step.eventId}, but the contract did not`,
+    });
+  }
+
+  private flushPending(): void {
+    const p = this.pending;
+    if (!p) return;
+    for (const n of p.expected) this.missing(p.step, n);
+    this.pending = undefined;
+  }
+
+  private otherEvent(e: OtherEvent): void {
+    this.otherEventCounts[e.name] = (this.otherEventCounts[e.name] ?? 0) + 1;
+    const a = e.args;
+    if (e.name === "MemberAdded" || e.name === "MemberRemoved") {
+      this.membership.push({ account: String(a.account).toLowerCase(), agency: Number(a.agency), added: e.name === "MemberAdded", block: e.block, logIndex: e.logIndex });
+    } else if (e.name === "AuditorAdded" || e.name === "AuditorRemoved") {
+      this.auditors.push({ account: String(a.account).toLowerCase(), added: e.name === "AuditorAdded", block: e.block });
+    } else if (e.name === "CodeListChanged") {
+      this.codeListChanges.push({ previousHash: String(a.previousHash), newHash: String(a.newHash), version: String(a.version), block: e.block });
+    }
+  }
+
+  /** Number of distinct cases with a StepRecorded up to and including `block`. */
+  caseCountAt(block: number): number {
+    // caseFirstBlocks is ascending (log order): binary search for the last entry <= block.
+    const a = this.caseFirstBlocks;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid] <= block) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The agency an account wrote for at `block` (0: not a member then), from the membership events. */
+  memberAgencyAt(account: string, block: number): number {
+    let agency = 0;
+    const acc = account.toLowerCase();
+    for (const m of this.membership) {
+      if (m.block > block) break;
+      if (m.account === acc) agency = m.added ? m.agency : 0;
+    }
+    return agency;
+  }
+
+  /** The events of one agency (for matching its exports and database). */
+  stepsOfAgency(agency: number): StepRecorded[] {
+    return this.steps.filter((s) => s.agency === agency);
+  }
+
+  /** The block of the ERASED marker `agency` recorded for `caseRef`, if any. */
+  erasedBy(caseRef: string, agency: number): number | undefined {
+    if (!this.anyErasure) return undefined;
+    return this.cases.get(caseRef)?.erasedAt?.get(agency);
+  }
+
+  private anyErasure = false;
+}
+
+export interface OnChainHead {
+  head: string;
+  stepCount: number;
+}
+
+/** Compare the recomputed heads with caseHead() read at the audited block. */
+export function compareHeads(replayer: EventReplayer, onChain: Map<string, OnChainHead>, sink: FindingSink): { compared: number; mismatched: number } {
+  let compared = 0;
+  let mismatched = 0;
+  for (const c of replayer.cases.values()) {
+    const oc = onChain.get(c.caseRef);
+    compared++;
+    if (!oc) {
+      mismatched++;
+      sink.add({ check: "hashchains", kind: "head-unavailable", severity: "critical", caseRef: c.caseRef, message: `caseHead(${c.caseRef}) could not be read` });
+      continue;
+    }
+    const head = oc.head.toLowerCase().replace(/^0x/, "");
+    const mine = c.head.toString("hex");
+    if (head !== mine || oc.stepCount !== (c.count & 0xffffff)) {
+      mismatched++;
+      sink.add({
+        check: "hashchains",
+        kind: "hash-chain-mismatch",
+        severity: "critical",
+        caseRef: c.caseRef,
+        message: `case ${c.caseRef}: the events replay to head 0x${mine} after ${c.count} steps, the contract holds 0x${head} after ${oc.stepCount}: a step was added, removed or altered in the logs`,
+        details: { recomputedHead: "0x" + mine, onChainHead: "0x" + head, recomputedSteps: c.count, onChainSteps: oc.stepCount },
+      });
+    }
+  }
+  return { compared, mismatched };
+}

@@ -1,0 +1,151 @@
+// Shared types of the audit: findings, the raw JSON-RPC shapes the pure checks accept, export lines and
+// checkpoints as the agencies serve them.
+import { z } from "zod";
+
+/**
+ * critical: the shared history or the audited code is not what it claims to be (broken header chain,
+ *           replaced contract, hash chain or checkpoint mismatch, rules differ from the audited build).
+ * error:    a record is missing, forged, changed or deleted.
+ * warning:  a compliance breach (ignored stop, overdue allocation) or data kept after erasure.
+ */
+export type Severity = "critical" | "error" | "warning";
+export const SEVERITIES: readonly Severity[] = ["critical", "error", "warning"];
+
+export type CheckId = "chain" | "code" | "events" | "hashchains" | "rules" | "commitments" | "internal" | "checkpoints" | "compliance";
+
+export interface Finding {
+  check: CheckId;
+  /** a stable machine-readable kind, e.g. "commitment-mismatch" */
+  kind: string;
+  severity: Severity;
+  message: string;
+  /** decimal ledger event id */
+  eventId?: string;
+  caseRef?: string;
+  blockNumber?: number;
+  agency?: string;
+  details?: Record<string, string | number | boolean | null>;
+}
+
+export type CheckStatus = "pass" | "fail" | "skipped";
+
+export interface CheckResult {
+  id: CheckId;
+  title: string;
+  status: CheckStatus;
+  /** what was checked, in one line */
+  summary: string;
+  counts?: Record<string, number>;
+}
+
+// ---- JSON-RPC shapes --------------------------------------------------------------------------------
+/** A block as eth_getBlockByNumber(n, false) returns it. */
+export interface RpcBlock {
+  hash: string;
+  parentHash: string;
+  sha3Uncles: string;
+  miner: string;
+  stateRoot: string;
+  transactionsRoot: string;
+  receiptsRoot: string;
+  logsBloom: string;
+  difficulty: string;
+  number: string;
+  gasLimit: string;
+  gasUsed: string;
+  timestamp: string;
+  extraData: string;
+  mixHash: string;
+  nonce: string;
+  baseFeePerGas?: string;
+  withdrawalsRoot?: string;
+  blobGasUsed?: string;
+  excessBlobGas?: string;
+  parentBeaconBlockRoot?: string;
+  requestsHash?: string;
+  [other: string]: unknown;
+}
+
+/** A log as eth_getLogs returns it (quantities as hex strings). */
+export interface RpcLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: string;
+  blockHash: string;
+  transactionHash: string;
+  transactionIndex?: string;
+  logIndex: string;
+  removed?: boolean;
+}
+
+// ---- agency inputs ----------------------------------------------------------------------------------
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
+
+/** One line of an agency's audit export (GET /api/audit/export): no personal data. */
+export const ExportLine = z.object({
+  ledgerEventId: z.string().regex(/^[0-9]+$/, "decimal event id"),
+  caseRef: hex32,
+  salt: hex32.nullish(),
+  dataDigest: hex32.nullish(),
+  erased: z.boolean().optional(),
+});
+export type ExportLine = z.infer<typeof ExportLine>;
+
+/** A checkpoint an agency signed (GET /api/checkpoints, or the SignedCheckpoint table). */
+export const SignedCheckpoint = z.object({
+  blockNumber: z.coerce.number().int().nonnegative(),
+  blockHash: hex32,
+  caseCount: z.coerce.number().int().nonnegative(),
+  signer: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
+});
+export type SignedCheckpoint = z.infer<typeof SignedCheckpoint>;
+
+export interface AgencyExport {
+  /** agency code (1 BAMF, 2 ZAB) */
+  agency: number;
+  /** where it came from (file name or URL), for messages */
+  source: string;
+  lines: ExportLine[];
+}
+
+export interface CheckpointSet {
+  /** the agency that served them, when known */
+  agency?: number;
+  source: string;
+  checkpoints: SignedCheckpoint[];
+}
+
+/** One row of an agency's Step table (services/agency/prisma/schema.prisma). */
+export interface StepRow {
+  id: number;
+  caseRef: string;
+  stepCode: number;
+  detail: string;
+  businessDate: number;
+  data: string | null;
+  salt: string | null;
+  commitment: string;
+  state: string;
+}
+
+/** Keeps the number of findings of one kind bounded; counts the rest. */
+export class FindingSink {
+  readonly findings: Finding[] = [];
+  readonly suppressed = new Map<string, number>();
+  private readonly perKind = new Map<string, number>();
+  constructor(private readonly maxPerKind = 10_000) {}
+
+  add(f: Finding): void {
+    const n = (this.perKind.get(f.kind) ?? 0) + 1;
+    this.perKind.set(f.kind, n);
+    if (n <= this.maxPerKind) this.findings.push(f);
+    else this.suppressed.set(f.kind, (this.suppressed.get(f.kind) ?? 0) + 1);
+  }
+
+  count(kind?: string): number {
+    if (kind === undefined) return [...this.perKind.values()].reduce((a, b) => a + b, 0);
+    return this.perKind.get(kind) ?? 0;
+  }
+}

@@ -1,0 +1,355 @@
+// Unit tests of the audit's pure functions with fixed vectors.
+import { expect } from "chai";
+import { keccak256, solidityPackedKeccak256, Wallet, dataSlice } from "ethers";
+import { headerHash, headerRlp, HeaderChainVerifier } from "../../services/audit/headers";
+import { LedgerLogDecoder, isDecodeFailure, isStepRecorded } from "../../services/audit/events";
+import { fastCommitmentOf, keccakHex, initFastKeccak, fastKeccakReady } from "../../services/audit/keccak";
+import { ExportIndex, matchCommitments } from "../../services/audit/commitments";
+import { checkAgencyDb, inferDbAgency } from "../../services/audit/internal";
+import { verifyCheckpoint } from "../../services/audit/checkpoints";
+import { buildEventTree, proveEvent, verifyInclusionProof } from "../../services/audit/merkle";
+import { compareCode } from "../../services/audit/code";
+import { commitmentOf, dataDigest, canonicalJson } from "../../services/shared/commitment";
+import { nextHead, ZERO_HEAD, unpackStep, eventIdOf } from "../../services/shared/ledger-codec";
+import { recoverCheckpointSigner } from "../../services/shared/checkpoint";
+import { FindingSink, type RpcBlock, type StepRow } from "../../services/audit/types";
+import { LEDGER, replayed, synthLogs, type SynthStep } from "./support/synthetic";
+import { signCheckpoint } from "./support/sign";
+import { loadVector } from "./support/vector";
+
+const caseA = "0x" + "a1".repeat(32);
+const caseB = "0x" + "b2".repeat(32);
+const c = (n: number) => keccak256("0x" + n.toString(16).padStart(4, "0"));
+
+// Ethereum mainnet's genesis header: an independent, well-known vector (pre-London: 15 fields).
+const MAINNET_GENESIS: RpcBlock = {
+  number: "0x0",
+  hash: "0xd4e56740f876aef8c010b86a40d5f56745a118d0906a34e69aec8c0db1cb8fa3",
+  parentHash: "0x" + "00".repeat(32),
+  sha3Uncles: "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
+  miner: "0x" + "00".repeat(20),
+  stateRoot: "0xd7f8974fb5ac78d9ac099b9ad5018bedc2ce0a72dad1827a1709da30580f0544",
+  transactionsRoot: "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
+  receiptsRoot: "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
+  logsBloom: "0x" + "00".repeat(256),
+  difficulty: "0x400000000",
+  gasLimit: "0x1388",
+  gasUsed: "0x0",
+  timestamp: "0x0",
+  extraData: "0x11bbe8db4e347b4e8c937c1c8370e4b5ed33adb3db69cbdb7a38e1e50b1b82fa",
+  mixHash: "0x" + "00".repeat(32),
+  nonce: "0x0000000000000042",
+};
+
+// A cancun header captured from anvil (chain 4242): all twenty fields.
+const ANVIL_CANCUN: RpcBlock = {
+  hash: "0x53fa0a144061a62bccf806c4e9ebc02e765da3da1d18b4fa9fdb859b769e5ac5",
+  parentHash: "0x33df92092cb80ae39a5cd38510ca056c9446628302ab2e90db07df0e96b5b128",
+  sha3Uncles: "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
+  miner: "0x0000000000000000000000000000000000000000",
+  stateRoot: "0xb4d676f6d2f6d79053579ce4b4796d83788aa6bf592022ed7bd362d58701d608",
+  transactionsRoot: "0x0c57c0f2764dc8e30df66ae46e0023007cc233b9ce57ed0acfe8ca75a26f0e1f",
+  receiptsRoot: "0x6d5bce5d6a153bad5eeec780aadc8c49c2578e9da567b8629a2e438e30647b35",
+  logsBloom:
+    "0x04000000000000000000000000000000000000000000000000000000000000000000000000000000000440000000000000000004080060200000000000040000080000040000000000000000000000000000000000040000000000000200000000000000000000000000000000000000000000000000000004000100000000000000000000000000000000000000000000000000000000020000000000000000800000000000000000000100000000000000000000000000000000040000000000000000000000000000000000000000000000000000000000000000000040000000040000000000000000000000000080000000008002400000000000082000",
+  difficulty: "0x0",
+  number: "0x3",
+  gasLimit: "0x1c9c380",
+  gasUsed: "0x2243c3",
+  timestamp: "0x6b09b860",
+  extraData: "0x",
+  mixHash: "0xed134f07ab9037ee539a385644ef9d0ed78b17811ca5a15e539e8405a0df21ff",
+  nonce: "0x0000000000000000",
+  baseFeePerGas: "0x2da72f11",
+  withdrawalsRoot: "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421",
+  blobGasUsed: "0x0",
+  excessBlobGas: "0x0",
+  parentBeaconBlockRoot: "0x0000000000000000000000000000000000000000000000000000000000000000",
+  totalDifficulty: "0x0",
+  size: "0x2d80",
+};
+
+describe("audit: block headers", () => {
+  it("re-hashes mainnet's genesis header (15 fields) and a captured cancun header (20 fields)", () => {
+    expect(headerHash(MAINNET_GENESIS)).to.equal(MAINNET_GENESIS.hash);
+    expect(headerHash(ANVIL_CANCUN)).to.equal(ANVIL_CANCUN.hash);
+  });
+
+  it("takes fields by presence and refuses a later field without the earlier ones", () => {
+    const london = { ...ANVIL_CANCUN };
+    delete london.withdrawalsRoot;
+    delete london.blobGasUsed;
+    delete london.excessBlobGas;
+    delete london.parentBeaconBlockRoot;
+    expect(headerRlp(london).length).to.be.lessThan(headerRlp(ANVIL_CANCUN).length);
+    const gap = { ...ANVIL_CANCUN };
+    delete gap.withdrawalsRoot;
+    expect(() => headerHash(gap)).to.throw(/withdrawalsRoot/);
+  });
+
+  it("links headers by parent hash and reports a changed field, a broken link, a gap and a wrong anchor", () => {
+    const v = loadVector();
+    const from = v.deployment.block;
+    const ok = new HeaderChainVerifier(from, v.head, v.deployment.blockHash);
+    ok.push(v.blocks);
+    ok.finish();
+    expect(ok.findings).to.deep.equal([]);
+    expect(ok.hashAt(v.head)).to.equal(v.blocks[v.blocks.length - 1].hash);
+
+    const changed = v.blocks.map((b) => ({ ...b }));
+    changed[1].timestamp = "0x1";
+    const a = new HeaderChainVerifier(from, v.head);
+    a.push(changed);
+    a.finish();
+    expect(a.findings.map((f) => f.kind)).to.include.members(["header-hash-mismatch", "header-link-broken"]);
+
+    const gap = new HeaderChainVerifier(from, v.head);
+    gap.push([v.blocks[0], ...v.blocks.slice(2)]);
+    gap.finish();
+    expect(gap.findings.map((f) => f.kind)).to.include.members(["header-out-of-sequence", "header-link-broken"]);
+
+    const short = new HeaderChainVerifier(from, v.head);
+    short.push(v.blocks.slice(0, -1));
+    short.finish();
+    expect(short.findings.map((f) => f.kind)).to.deep.equal(["headers-incomplete"]);
+
+    const anchor = new HeaderChainVerifier(from, v.head, "0x" + "99".repeat(32));
+    anchor.push(v.blocks);
+    expect(anchor.findings.map((f) => f.kind)).to.deep.equal(["anchor-mismatch"]);
+  });
+});
+
+describe("audit: decoding and hash chains", () => {
+  it("unpacks StepRecorded exactly as ledger-codec does", () => {
+    const d = new LedgerLogDecoder(LEDGER);
+    const detail = (1n << 64n) - 3n;
+    const [log] = synthLogs([{ agency: 2, seq: 123456789, caseRef: caseA, step: 20, detail, commitment: c(1) }]);
+    const e = d.decode(log);
+    if (!isStepRecorded(e)) throw new Error("not decoded");
+    const u = unpackStep(BigInt("0x" + e.packedHex));
+    expect(e.eventId).to.equal(u.eventId);
+    expect(e.eventId).to.equal(eventIdOf(2, 123456789));
+    expect(e.agency).to.equal(2);
+    expect(e.step).to.equal(u.step);
+    expect(e.detail).to.equal(detail);
+    expect(e.businessDate).to.equal(u.businessDate);
+    expect(e.caseRef).to.equal(caseA);
+    expect(e.commitment).to.equal(c(1));
+  });
+
+  it("reports a value wider than its ABI type instead of masking it", () => {
+    const d = new LedgerLogDecoder(LEDGER);
+    const logs = synthLogs([{ agency: 2, seq: 1, caseRef: caseA, step: 13, businessDate: 20270101, commitment: c(1) }]);
+    const stop = logs.find((l) => l.topics[0] === LedgerLogDecoder.topicOf("StopChanged"))!;
+    stop.data = stop.data.slice(0, 2 + 128) + "1".padStart(62, "0") + "01"; // reasons: uint8 with a bit above 8
+    const out = d.decode(stop);
+    expect(isDecodeFailure(out)).to.equal(true);
+    expect(d.decode({ ...stop, address: "0x" + "bb".repeat(20) })).to.have.property("error").that.matches(/not from the ledger/);
+  });
+
+  it("recomputes a case's head like the contract (fixed vector, cross-checked with solidityPackedKeccak256)", () => {
+    const steps: SynthStep[] = [
+      { agency: 2, seq: 1, caseRef: caseA, step: 1, commitment: c(1) },
+      { agency: 1, seq: 1, caseRef: caseA, step: 2, commitment: c(2) },
+      { agency: 1, seq: 2, caseRef: caseA, step: 3, businessDate: 20270115, commitment: c(3) },
+    ];
+    const r = replayed(steps);
+    let head = ZERO_HEAD;
+    for (const s of r.steps) head = nextHead(head, s.caseRef, BigInt("0x" + s.packedHex), s.commitment);
+    expect("0x" + r.cases.get(caseA)!.head.toString("hex")).to.equal(head);
+    expect(head).to.equal("0xbc14aefdbc7ebec464808f0bd494ee06dec417dc1a2b98cf");
+    // one link by hand: bytes24(keccak256(abi.encodePacked(prevHead, caseRef, packedStep, commitment)))
+    const first = r.steps[0];
+    expect(dataSlice(solidityPackedKeccak256(["bytes24", "bytes32", "uint256", "bytes32"], [ZERO_HEAD, caseA, BigInt("0x" + first.packedHex), c(1)]), 0, 24)).to.equal(nextHead(ZERO_HEAD, caseA, BigInt("0x" + first.packedHex), c(1)));
+  });
+
+  it("hashes with the WebAssembly keccak exactly as ethers does, for every input length up to three blocks", async () => {
+    expect(await initFastKeccak()).to.equal(true);
+    expect(fastKeccakReady()).to.equal(true);
+    for (let len = 0; len <= 3 * 136 + 1; len++) {
+      const bytes = Buffer.from(Array.from({ length: len }, (_, i) => (i * 31 + len * 7) & 0xff));
+      expect("0x" + keccakHex(bytes), `length ${len}`).to.equal(keccak256(bytes));
+    }
+  });
+
+  it("computes keccak-256 and commitments like ethers (fixed vector)", () => {
+    const salt = "0x" + "5a".repeat(32);
+    const digest = dataDigest(canonicalJson({ step: 1, data: { note: "x" } }));
+    expect(digest).to.equal("0xaf1083a0d541d2f7668ef36406806f1cafc4373cf7cd17603401b0b1ee4bac80");
+    expect(fastCommitmentOf(salt, digest)).to.equal(commitmentOf(salt, digest));
+    expect(fastCommitmentOf(salt, digest)).to.equal("0xc55a35398c7200873f336188683d7396d56577335dc42235554971fea6ba17cf");
+    expect("0x" + keccakHex(Buffer.alloc(0))).to.equal("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+    expect(() => fastCommitmentOf("0x12", digest)).to.throw();
+  });
+});
+
+describe("audit: commitments against an export", () => {
+  const salt = (n: number) => "0x" + n.toString(16).padStart(64, "0");
+  const digest = (n: number) => keccak256("0x" + (n + 1000).toString(16).padStart(8, "0"));
+  const steps: SynthStep[] = [1, 2, 3, 4].map((seq) => ({ agency: 1, seq, caseRef: seq === 4 ? caseB : caseA, step: 2, commitment: commitmentOf(salt(seq), digest(seq)) }));
+  const lineOf = (seq: number) => ({ ledgerEventId: eventIdOf(1, seq).toString(), caseRef: seq === 4 ? caseB : caseA, salt: salt(seq), dataDigest: digest(seq) });
+
+  it("matches every line of a faithful export", () => {
+    const r = replayed(steps);
+    const idx = new ExportIndex(1);
+    idx.add({ agency: 1, source: "t", lines: [1, 2, 3, 4].map(lineOf) });
+    const sink = new FindingSink();
+    expect(matchCommitments(r, idx, sink)).to.deep.include({ onChain: 4, matched: 4, missing: 0, mismatched: 0, notOnChain: 0 });
+    expect(sink.findings).to.deep.equal([]);
+  });
+
+  it("tells apart a forged line, a missing line, a line not on chain, a pending line and another case", () => {
+    const r = replayed(steps);
+    const idx = new ExportIndex(1);
+    const forged = { ...lineOf(1), dataDigest: digest(99) };
+    const otherCase = { ...lineOf(3), caseRef: caseB };
+    const notOnChain = { ...lineOf(2), ledgerEventId: eventIdOf(1, 3).toString() }; // duplicate id 3
+    const pending = lineOf(7);
+    idx.add({ agency: 1, source: "t", lines: [forged, otherCase, notOnChain, pending] });
+    const sink = new FindingSink();
+    const counts = matchCommitments(r, idx, sink);
+    const kinds = sink.findings.map((f) => f.kind).sort();
+    expect(kinds).to.deep.equal(["commitment-mismatch", "export-case-mismatch", "export-duplicate-line", "missing-from-export", "missing-from-export"].sort());
+    expect(counts.pending).to.equal(1);
+    expect(sink.findings.find((f) => f.kind === "commitment-mismatch")!.eventId).to.equal(eventIdOf(1, 1).toString());
+  });
+
+  it("reports an erased line as erased only where the agency recorded the erasure marker", () => {
+    const withErasure = [...steps, { agency: 1, seq: 5, caseRef: caseA, step: 21, detail: 1n, commitment: commitmentOf(salt(5), digest(5)) }];
+    const r = replayed(withErasure);
+    const idx = new ExportIndex(1);
+    idx.add({ agency: 1, source: "t", lines: [{ ...lineOf(1), salt: null, dataDigest: null, erased: true }, lineOf(4), lineOf(5)] });
+    const sink = new FindingSink();
+    const counts = matchCommitments(r, idx, sink);
+    // 1: erased line; 2, 3: no line, but the case is erased; 4 (case B): matched; 5: the marker itself.
+    expect(counts).to.deep.include({ erased: 3, matched: 2, missing: 0 });
+    expect(sink.findings).to.deep.equal([]);
+
+    const r2 = replayed(steps);
+    const idx2 = new ExportIndex(1);
+    idx2.add({ agency: 1, source: "t", lines: [{ ...lineOf(4), salt: null, dataDigest: null, erased: true }] });
+    const sink2 = new FindingSink();
+    matchCommitments(r2, idx2, sink2);
+    expect(sink2.findings.map((f) => f.kind)).to.include("erased-without-marker");
+  });
+});
+
+describe("audit: internal mode (agency database rows)", () => {
+  const data = (seq: number) => canonicalJson({ seq, note: "off-chain data" });
+  const salt = (seq: number) => "0x" + (seq + 77).toString(16).padStart(64, "0");
+  const commit = (seq: number) => commitmentOf(salt(seq), dataDigest(data(seq)));
+  const steps: SynthStep[] = [1, 2, 3].map((seq) => ({ agency: 2, seq, caseRef: caseA, step: seq === 1 ? 1 : 12, commitment: commit(seq) }));
+  const row = (seq: number): StepRow => ({ id: seq, caseRef: caseA, stepCode: seq === 1 ? 1 : 12, detail: "0", businessDate: 0, data: data(seq), salt: salt(seq), commitment: commit(seq), state: "confirmed" });
+
+  it("finds the database's agency and passes intact rows", () => {
+    const r = replayed(steps);
+    const rows = [1, 2, 3].map(row);
+    expect(inferDbAgency(r, rows)).to.equal(2);
+    const sink = new FindingSink();
+    expect(checkAgencyDb(r, 2, rows, sink)).to.deep.include({ intact: 3, changed: 0, deleted: 0 });
+    expect(sink.findings).to.deep.equal([]);
+  });
+
+  it("names the event id of a changed row, a deleted row, and data removed without an erasure marker", () => {
+    const r = replayed(steps);
+    const changed = { ...row(2), data: data(2).replace("off-chain", "altered") };
+    const erasedNoMarker = { ...row(3), data: null, salt: null };
+    const pendingRow = { ...row(4), state: "queued" };
+    const sink = new FindingSink();
+    const counts = checkAgencyDb(r, 2, [changed, erasedNoMarker, pendingRow], sink);
+    expect(counts).to.deep.include({ changed: 2, deleted: 1, pending: 1 });
+    const byKind = Object.fromEntries(sink.findings.map((f) => [f.kind, f.eventId]));
+    expect(byKind["row-changed"]).to.equal(eventIdOf(2, 2).toString());
+    expect(byKind["row-deleted"]).to.equal(eventIdOf(2, 1).toString());
+    expect(byKind["data-deleted-without-erasure"]).to.equal(eventIdOf(2, 3).toString());
+  });
+
+  it("finds a row whose stored commitment or fields differ from the chain", () => {
+    const r = replayed(steps);
+    const sink = new FindingSink();
+    checkAgencyDb(r, 2, [{ ...row(1), stepCode: 12 }, row(2), { ...row(3), data: data(9), commitment: commit(9), salt: salt(9) }], sink);
+    expect(sink.findings.map((f) => f.kind).sort()).to.deep.equal(["row-commitment-differs", "row-fields-differ"]);
+  });
+});
+
+describe("audit: checkpoints", () => {
+  const key = "0x" + "4b".repeat(32);
+  const wallet = new Wallet(key);
+  const cp = { chainId: 4242, ledger: "0x" + "cc".repeat(20), blockNumber: 100, blockHash: "0x" + "dd".repeat(32), caseCount: 7 };
+
+  it("signs and recovers deterministically (fixed vector)", async () => {
+    const signed = await signCheckpoint(wallet, cp);
+    expect(recoverCheckpointSigner(cp, signed.signature)).to.equal(wallet.address);
+    expect(signed.signature).to.equal(await wallet.signTypedData({ name: "AnkerLedger", version: "1", chainId: 4242, verifyingContract: cp.ledger }, { Checkpoint: [{ name: "chainId", type: "uint256" }, { name: "ledger", type: "address" }, { name: "blockNumber", type: "uint256" }, { name: "blockHash", type: "bytes32" }, { name: "caseCount", type: "uint256" }] }, cp));
+  });
+
+  it("accepts a member's checkpoint over the chain's block and rejects the rest", async () => {
+    const signed = await signCheckpoint(wallet, cp);
+    const ctx = (over: Partial<Parameters<typeof verifyCheckpoint>[1]> = {}) => ({
+      chainId: 4242,
+      ledger: cp.ledger,
+      headBlock: 200,
+      blockHashAt: (n: number) => (n === 100 ? cp.blockHash : undefined),
+      caseCountAt: () => 7,
+      memberAgencyAt: (a: string) => (a.toLowerCase() === wallet.address.toLowerCase() ? 1 : 0),
+      ...over,
+    });
+    expect(verifyCheckpoint(signed, ctx(), 1)).to.deep.include({ valid: true, signerAgency: 1 });
+    const kinds = (r: ReturnType<typeof verifyCheckpoint>) => r.problems.map((p) => p.kind);
+    expect(kinds(verifyCheckpoint(signed, ctx({ blockHashAt: () => "0x" + "ee".repeat(32) }), 1))).to.deep.equal(["checkpoint-fork"]);
+    expect(kinds(verifyCheckpoint(signed, ctx({ headBlock: 50, blockHashAt: () => undefined }), 1))).to.deep.equal(["checkpoint-beyond-head"]);
+    expect(kinds(verifyCheckpoint(signed, ctx({ caseCountAt: () => 6 }), 1))).to.deep.equal(["checkpoint-case-count"]);
+    expect(kinds(verifyCheckpoint(signed, ctx({ memberAgencyAt: () => 0 }), 1))).to.deep.equal(["checkpoint-signer-not-member"]);
+    expect(kinds(verifyCheckpoint(signed, ctx(), 2))).to.deep.equal(["checkpoint-signer-other-agency"]);
+    expect(kinds(verifyCheckpoint({ ...signed, caseCount: 8 }, ctx({ caseCountAt: () => 8 }), 1))).to.include("checkpoint-signature-invalid");
+  });
+});
+
+describe("audit: inclusion proofs (Merkle)", () => {
+  const steps: SynthStep[] = [1, 2, 3, 4, 5].map((seq) => ({ agency: 1, seq, caseRef: seq % 2 ? caseA : caseB, step: 2, commitment: c(seq), block: seq }));
+
+  it("builds the same root for the same events (fixed vector) and proves each event", () => {
+    const r = replayed(steps);
+    const tree = buildEventTree(r.steps, 4);
+    expect(tree.length).to.equal(4);
+    expect(tree.root).to.equal(buildEventTree(replayed(steps).steps, 4).root);
+    expect(tree.root).to.equal("0x01a505c73e491f12a754ed3d86b70259bfdbd4c589824ca14f3b593a310a1d8a");
+    for (const s of r.steps.slice(0, 4)) {
+      const proof = proveEvent(r.steps, s.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 4, blockHash: "0x" + "ab".repeat(32), checkpoints: [] });
+      expect(verifyInclusionProof(proof).valid).to.equal(true);
+    }
+    expect(() => proveEvent(r.steps, r.steps[4].eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 4, blockHash: "0x" + "ab".repeat(32), checkpoints: [] })).to.throw(/above block 4/);
+  });
+
+  it("rejects a changed leaf, proof or root, and checks the checkpoint signatures in the proof", async () => {
+    const r = replayed(steps);
+    const wallet = new Wallet("0x" + "4c".repeat(32));
+    const blockHash = "0x" + "ab".repeat(32);
+    const cp = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2 });
+    const proof = proveEvent(r.steps, r.steps[2].eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 5, blockHash, checkpoints: [cp] });
+    expect(verifyInclusionProof(proof, { signers: [wallet.address] })).to.deep.include({ valid: true, signers: [wallet.address] });
+    expect(verifyInclusionProof({ ...proof, leaf: [proof.leaf[0], proof.leaf[1], proof.leaf[2], proof.leaf[3], c(99)] }).valid).to.equal(false);
+    expect(verifyInclusionProof({ ...proof, proof: [...proof.proof].reverse() }).valid).to.equal(proof.proof.length < 2);
+    expect(verifyInclusionProof(proof, { root: "0x" + "00".repeat(32) }).valid).to.equal(false);
+    expect(verifyInclusionProof({ ...proof, ledgerEventId: "1" }).valid).to.equal(false);
+    expect(verifyInclusionProof(proof, { signers: [Wallet.createRandom().address] }).valid).to.equal(false);
+    expect(verifyInclusionProof({ ...proof, checkpoints: [{ ...cp, caseCount: 3 }] }).valid).to.equal(false);
+    expect(verifyInclusionProof({ nonsense: true }).valid).to.equal(false);
+  });
+});
+
+describe("audit: deployed code", () => {
+  it("compares code with the artifact and the deployment record", () => {
+    const code = "0x6080604052348015600f57600080fd5b50";
+    expect(compareCode(code, code, { address: LEDGER }).findings).to.deep.equal([]);
+    expect(compareCode(code, code.replace(/0f/, "10"), { address: LEDGER }).findings.map((f) => f.kind)).to.deep.equal(["code-mismatch"]);
+    expect(compareCode("0x", code, { address: LEDGER }).findings.map((f) => f.kind)).to.deep.equal(["code-missing"]);
+    expect(compareCode(code, code, { address: LEDGER, deploymentCodeHash: "0x" + "00".repeat(32) }).findings.map((f) => f.kind)).to.deep.equal(["code-differs-from-deployment-record"]);
+    // only the metadata hash (CBOR at the end, length in the last two bytes) differs
+    const withMeta = (h: string) => code + "a264" + h + "0004";
+    expect(compareCode(withMeta("1111"), withMeta("2222"), { address: LEDGER }).findings.map((f) => [f.kind, f.severity])).to.deep.equal([["code-metadata-differs", "error"]]);
+    // immutables are masked
+    const withImmutable = code.slice(0, 6) + "ffff" + code.slice(10);
+    expect(compareCode(withImmutable, code, { address: LEDGER, holes: [{ start: 2, length: 2 }] }).equal).to.equal(true);
+  });
+});

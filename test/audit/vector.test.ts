@@ -1,0 +1,151 @@
+// The pure checks over a captured ledger (vectors/ledger.json): clean as captured, and every kind of
+// tampering with the captured data is found.
+import { expect } from "chai";
+import { loadVector, auditVector } from "./support/vector";
+import { STEP } from "../../services/audit/rules";
+import { LedgerLogDecoder } from "../../services/audit/events";
+import { initFastKeccak } from "../../services/audit/keccak";
+
+const topic = (name: string) => LedgerLogDecoder.topicOf(name);
+
+describe("audit over the captured ledger (fixed vector)", () => {
+  before(() => initFastKeccak());
+
+  it("audits the captured history clean apart from its one ignored stop", () => {
+    const v = loadVector();
+    const a = auditVector(v);
+    expect(a.kinds).to.deep.equal(["stop-ignored"]);
+    expect(a.engine.headers.headersChecked).to.equal(v.head - v.deployment.block + 1);
+    expect(a.engine.replayer.steps.length).to.equal(v.exports.BAMF.length + v.exports.ZAB.length);
+    expect(a.engine.replayer.cases.size).to.equal(Object.keys(v.heads).length);
+    expect(a.checkpoints).to.have.length(1);
+    expect(a.checkpoints[0].valid).to.equal(true);
+    expect(a.checkpoints[0].signerAgency).to.equal("BAMF");
+  });
+
+  it("tells erased records apart from missing ones and matches every other commitment", () => {
+    const v = loadVector();
+    const a = auditVector(v);
+    const erasedSteps = a.engine.replayer.steps.filter((s) => s.agency === 1 && s.caseRef === v.scenario.erasedCase && s.step !== STEP.ERASED);
+    expect(erasedSteps.length).to.be.greaterThan(0);
+    expect(a.commitments.BAMF).to.include({ erased: erasedSteps.length, missing: 0, mismatched: 0, notOnChain: 0 });
+    expect(a.commitments.BAMF.matched + a.commitments.BAMF.erased).to.equal(a.commitments.BAMF.onChain);
+    expect(a.commitments.ZAB).to.include({ erased: 0, missing: 0, mismatched: 0, notOnChain: 0 });
+    expect(a.compliance.erasures).to.have.length(1);
+    expect(a.compliance.erasures[0]).to.include({ caseRef: v.scenario.erasedCase, agency: "BAMF", reason: "ERASURE_REQUEST" });
+    expect(a.compliance.corrections).to.have.length(1);
+    expect(a.compliance.corrections[0].originalEventId).to.equal(v.scenario.correctedEventId);
+  });
+
+  it("lists the ignored stop, the open stop and the open allocation; overdue after the limit", () => {
+    const v = loadVector();
+    const a = auditVector(v);
+    expect(a.compliance.ignoredStops).to.have.length(1);
+    expect(a.compliance.ignoredStops[0].reasons).to.deep.equal(["NO_NEGATIVE_DECISION"]);
+    expect(a.compliance.openAllocations).to.equal(1); // good prospects, no allocation yet
+    expect(a.compliance.overdueAllocations).to.have.length(0);
+    const later = auditVector(v, { asOf: a.engine.headers.timestampAt(v.head)! + 31 * 86400 });
+    expect(later.compliance.overdueAllocations).to.have.length(1);
+    expect(later.kinds).to.include("allocation-overdue");
+  });
+
+  it("finds an altered commitment in the logs (hash chain against the on-chain head)", () => {
+    const v = loadVector();
+    const i = v.logs.findIndex((l) => l.topics[0] === topic("StepRecorded"));
+    v.logs[i].data = v.logs[i].data.slice(0, 66) + "ab".repeat(32);
+    const a = auditVector(v);
+    expect(a.kinds).to.include("hash-chain-mismatch");
+    expect(a.kinds).to.include("commitment-mismatch");
+  });
+
+  it("finds a withheld step log and a rule event the contract never raised", () => {
+    const v = loadVector();
+    // The last step is the erasure marker: without it the case's erased export lines have no marker.
+    const last = v.logs.map((l, i) => [l, i] as const).filter(([l]) => l.topics[0] === topic("StepRecorded")).pop()![1];
+    v.logs.splice(last, 1);
+    const a = auditVector(v);
+    expect(a.kinds).to.include("hash-chain-mismatch");
+    expect(a.kinds).to.include("erased-without-marker");
+
+    // A whole case withheld: the checkpoint's case count no longer matches.
+    const u = loadVector();
+    const caseRef = u.logs.find((l) => l.topics[0] === topic("StepRecorded"))!.topics[1];
+    u.logs = u.logs.filter((l) => l.topics[1] !== caseRef);
+    const b = auditVector(u);
+    expect(b.kinds).to.include("checkpoint-case-count");
+    expect(b.kinds).to.include("not-on-chain");
+
+    const w = loadVector();
+    w.logs.splice(w.logs.findIndex((l) => l.topics[0] === topic("OutOfOrder")), 1);
+    expect(auditVector(w).kinds).to.include("missing-rule-event");
+  });
+
+  it("finds a rule event whose arguments differ from the replayed rules", () => {
+    const v = loadVector();
+    const i = v.logs.findIndex((l) => l.topics[0] === topic("OutOfOrder"));
+    // OutOfOrder: change `missing` (third word)
+    v.logs[i].data = v.logs[i].data.slice(0, 2 + 128) + (1n << 20n).toString(16).padStart(64, "0");
+    const kinds = auditVector(v).kinds;
+    expect(kinds).to.include("unexpected-rule-event");
+    expect(kinds).to.include("missing-rule-event");
+  });
+
+  it("finds a duplicate event id and a step the contract rejects", () => {
+    const v = loadVector();
+    const steps = v.logs.filter((l) => l.topics[0] === topic("StepRecorded"));
+    // Give the second step the first step's event id: duplicate (and the hash chain no longer matches).
+    const first = steps[0].data.slice(2 + 48, 2 + 64);
+    steps[1].data = steps[1].data.slice(0, 2 + 48) + first + steps[1].data.slice(2 + 64);
+    const kinds = auditVector(v).kinds;
+    expect(kinds).to.include("duplicate-event-id");
+
+    const w = loadVector();
+    const s = w.logs.filter((l) => l.topics[0] === topic("StepRecorded"))[0];
+    // step code 99: unknown
+    s.data = s.data.slice(0, 2 + 46) + "63" + s.data.slice(2 + 48);
+    expect(auditVector(w).kinds).to.include("step-should-have-been-rejected");
+  });
+
+  it("finds a changed block header, a broken parent link and a log from another block", () => {
+    const v = loadVector();
+    v.blocks[2].gasUsed = "0x1";
+    expect(auditVector(v).kinds).to.include("header-hash-mismatch");
+
+    const w = loadVector();
+    w.blocks[3].parentHash = "0x" + "11".repeat(32);
+    const kinds = auditVector(w).kinds;
+    expect(kinds).to.include("header-hash-mismatch"); // the parent hash is a header field
+    expect(kinds).to.include("header-link-broken");
+
+    const x = loadVector();
+    x.logs[5].blockHash = "0x" + "22".repeat(32);
+    expect(auditVector(x).kinds).to.include("log-from-other-block");
+  });
+
+  it("finds a fabricated log that is not in its block's logs bloom", () => {
+    const v = loadVector();
+    const l = { ...v.logs[v.logs.length - 1] };
+    const other = "0x" + "77".repeat(32); // a case reference the block never saw
+    l.topics = [l.topics[0], other];
+    l.logIndex = "0x" + (parseInt(l.logIndex, 16) + 1).toString(16);
+    v.logs.push(l);
+    const kinds = auditVector(v).kinds;
+    expect(kinds).to.include("log-not-in-bloom");
+  });
+
+  it("finds a checkpoint over a different block hash, a forged signature and a foreign signer", async () => {
+    const v = loadVector();
+    const forked = { ...v.checkpoint, blockHash: "0x" + "33".repeat(32) };
+    expect(auditVector(v, { checkpoints: [forked] }).kinds).to.include("checkpoint-signature-invalid"); // the signature covers the hash
+    const { Wallet } = await import("ethers");
+    const { signCheckpoint } = await import("./support/sign");
+    const bamf = new Wallet(v.keys.BAMF);
+    const signedFork = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: forked.blockHash, caseCount: v.checkpoint.caseCount });
+    expect(auditVector(v, { checkpoints: [signedFork] }).kinds).to.include("checkpoint-fork");
+    const outsider = Wallet.createRandom();
+    const foreign = await signCheckpoint(outsider as unknown as InstanceType<typeof Wallet>, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: v.checkpoint.blockHash, caseCount: v.checkpoint.caseCount });
+    expect(auditVector(v, { checkpoints: [foreign] }).kinds).to.include("checkpoint-signer-not-member");
+    const beyond = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head + 5, blockHash: v.checkpoint.blockHash, caseCount: 5 });
+    expect(auditVector(v, { checkpoints: [beyond] }).kinds).to.include("checkpoint-beyond-head");
+  });
+});

@@ -1,0 +1,114 @@
+// Deadline notices computed from stored ledger events, each raised once; EIP-712 checkpoints signed by the
+// agency key over blocks the listener has stored, verifiable with the shared definition.
+import { expect } from "chai";
+import { OutboxWriter } from "../../services/agency/outbox/writer";
+import { LedgerListener } from "../../services/agency/listener/listener";
+import { raiseDeadlines } from "../../services/agency/deadlines/deadline-notices";
+import { CheckpointSigner } from "../../services/agency/checkpoints/checkpoint-signer";
+import { recoverCheckpointSigner } from "../../services/shared/checkpoint";
+import { CODE_LISTS } from "../../services/shared/codelists";
+import { startTestChain, type TestChain } from "../support/chain";
+import { openTestAgency, addCase, queueStep, waitFor, LOCAL_CODE_LIST_HASH, type TestAgency } from "../support/agency";
+
+const NON_SUSPENSIVE = BigInt(CODE_LISTS.appealKinds.find((c) => c.key === "NON_SUSPENSIVE")!.code);
+const DAY = 86_400_000;
+
+describe("deadline notices and checkpoints", function () {
+  let chain: TestChain;
+  let bamf: TestAgency;
+  let zab: TestAgency;
+  let writer: OutboxWriter;
+  let listeners: LedgerListener[];
+  const ids: Record<string, string> = {};
+
+  before(async () => {
+    chain = await startTestChain();
+    bamf = await openTestAgency(chain, "BAMF");
+    zab = await openTestAgency(chain, "ZAB");
+    writer = new OutboxWriter(bamf.db, bamf.chain, bamf.log, { agencyCode: bamf.code, batchSize: 50, pollMs: 20, localCodeListHash: LOCAL_CODE_LIST_HASH });
+    listeners = [bamf, zab].map(
+      (a) => new LedgerListener(a.db, a.chain, a.log, { agency: a.agency, pollMs: 50, deploymentBlockHash: chain.deployment.blockHash, webhook: false }),
+    );
+
+    const plan: [string, string, bigint, number][] = [
+      ["hearingPassed", "HEARING_SCHEDULED", 0n, 20240115],
+      ["hearingHeld", "HEARING_SCHEDULED", 0n, 20240115],
+      ["hearingHeld.2", "HEARING_HELD", 0n, 0],
+      ["hearingFuture", "HEARING_SCHEDULED", 0n, 29991231],
+      ["served", "DECISION_SERVED", 0n, 0],
+      ["appealed", "DECISION_SERVED", 0n, 0],
+      ["appealed.2", "APPEAL_FILED", NON_SUSPENSIVE, 0],
+      ["final", "DECISION_SERVED", 0n, 0],
+      ["final.2", "DECISION_FINAL", 0n, 0],
+    ];
+    for (const [name, key, detail, date] of plan) {
+      const c = await addCase(bamf, name.split(".")[0]);
+      ids[name] = (await queueStep(bamf, c, key, detail, date)).ledgerEventId.toString();
+    }
+    writer.start();
+    for (const l of listeners) l.start();
+    const last = ids["final.2"];
+    for (const a of [bamf, zab]) await waitFor(() => a.db.ledgerEvent.findFirst({ where: { eventId: last, name: "StepRecorded" } }), `${a.agency} stored the steps`);
+  });
+
+  after(async () => {
+    await writer.stop();
+    for (const l of listeners) await l.stop();
+    await bamf.close();
+    await zab.close();
+    await chain.dispose();
+  });
+
+  const deadlines = (a: TestAgency) => a.db.notification.findMany({ where: { kind: "DEADLINE" }, orderBy: { id: "asc" } });
+
+  it("raises a passed hearing date without a hearing once, for the BAMF", async () => {
+    const now = new Date();
+    expect(await raiseDeadlines(bamf.db, { agency: "BAMF", appealPeriodDays: 14, webhook: false }, now)).to.equal(1);
+    expect(await raiseDeadlines(bamf.db, { agency: "BAMF", appealPeriodDays: 14, webhook: false }, now)).to.equal(0);
+    const [n] = await deadlines(bamf);
+    expect(n.sourceKey).to.equal(`deadline:HEARING_OVERDUE:${ids.hearingPassed}`);
+    expect(n.priority).to.equal(2);
+    expect(JSON.parse(n.payload)).to.include({ deadline: "HEARING_OVERDUE", hearingDate: 20240115, ledgerEventId: ids.hearingPassed });
+    // The ZAB holds no hearings: nothing for it yet (the appeal periods still run).
+    expect(await raiseDeadlines(zab.db, { agency: "ZAB", appealPeriodDays: 14, webhook: false }, now)).to.equal(0);
+  });
+
+  it("raises an appeal period that ran out without appeal or finality once, for both agencies", async () => {
+    const later = new Date(Date.now() + 16 * DAY);
+    expect(await raiseDeadlines(bamf.db, { agency: "BAMF", appealPeriodDays: 14, webhook: false }, later)).to.equal(1);
+    expect(await raiseDeadlines(bamf.db, { agency: "BAMF", appealPeriodDays: 14, webhook: false }, later)).to.equal(0);
+    const appeal = (await deadlines(bamf)).filter((n) => JSON.parse(n.payload).deadline === "APPEAL_PERIOD_OVER");
+    expect(appeal.map((n) => n.sourceKey)).to.deep.equal([`deadline:APPEAL_PERIOD_OVER:${ids.served}`]);
+
+    expect(await raiseDeadlines(zab.db, { agency: "ZAB", appealPeriodDays: 14, webhook: false }, later)).to.equal(1);
+    expect((await deadlines(zab)).map((n) => n.sourceKey)).to.deep.equal([`deadline:APPEAL_PERIOD_OVER:${ids.served}`]);
+    // A longer configured period has not run out yet.
+    expect(await raiseDeadlines(zab.db, { agency: "ZAB", appealPeriodDays: 30, webhook: false }, later)).to.equal(0);
+  });
+
+  it("signs EIP-712 checkpoints every N blocks that verify against the agency key and the chain", async () => {
+    const listener = listeners[0];
+    // Blocks beyond the one that recorded the steps, so that a checkpoint covers them.
+    for (let i = 0; i < 3; i++) await chain.provider.send("evm_mine", []);
+    await waitFor(async () => listener.storedThrough() >= (await bamf.chain.blockNumber()), "listener at the head");
+    const signer = new CheckpointSigner(bamf.db, bamf.chain, bamf.log, { everyBlocks: 3, storedThrough: () => listener.storedThrough() });
+    const signed = await signer.signDue();
+    expect(signed).to.be.greaterThan(0);
+    expect(await signer.signDue(), "each block signed once").to.equal(0);
+
+    const logs = await bamf.chain.getLedgerLogs(chain.deployment.block, listener.storedThrough());
+    const rows = await bamf.db.signedCheckpoint.findMany({ orderBy: { blockNumber: "asc" } });
+    expect(rows).to.have.length(signed);
+    for (const r of rows) {
+      expect(r.blockNumber % 3).to.equal(0);
+      expect(r.blockHash).to.equal((await bamf.chain.block(r.blockNumber)).hash);
+      const cases = new Set(logs.filter((l) => l.name === "StepRecorded" && l.blockNumber <= r.blockNumber).map((l) => l.caseRef));
+      expect(r.caseCount, `cases up to block ${r.blockNumber}`).to.equal(cases.size);
+      const cp = { chainId: chain.deployment.chainId, ledger: chain.deployment.contracts.ProcedureLedger.address, blockNumber: r.blockNumber, blockHash: r.blockHash, caseCount: r.caseCount };
+      expect(recoverCheckpointSigner(cp, r.signature)).to.equal(chain.wallets.BAMF.address);
+      expect(r.signer).to.equal(chain.wallets.BAMF.address);
+      expect(recoverCheckpointSigner({ ...cp, caseCount: cp.caseCount + 1 }, r.signature)).to.not.equal(chain.wallets.BAMF.address);
+    }
+    expect(rows[rows.length - 1].caseCount, "six cases in the plan").to.equal(6);
+  });
+});

@@ -1,0 +1,139 @@
+// A throwaway local chain for the service tests: anvil on a free port with its own state directory,
+// the ledger deployed with the typechain factory, agency keystores and a deployment record written into
+// a temporary ANKER_DATA_DIR. Nothing here touches .data/ or port 8545.
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import type { ChildProcess } from "node:child_process";
+import { Wallet, keccak256, parseEther, encryptKeystoreJsonSync, type JsonRpcProvider } from "ethers";
+import { startAnvil, stopAnvil, waitForChain, providerFor } from "../../scripts/lib/anvil";
+import { ProcedureLedger__factory } from "../../typechain-types";
+import { CODE_LISTS, codeListHash, codeListVersionLabel, AGENCY } from "../../services/shared/codelists";
+import { writeDeployment, type Deployment } from "../../services/shared/deployment";
+import { DEV_KEYSTORE_PASSWORD } from "../../services/shared/keystore";
+
+// anvil's first well-known development account: funds the agency keys and deploys.
+const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+export interface TestChain {
+  port: number;
+  rpcUrl: string;
+  /** the temporary ANKER_DATA_DIR: keys/, deployment.json, chain/ */
+  dataDir: string;
+  deploymentFile: string;
+  deployment: Deployment;
+  wallets: { BAMF: Wallet; ZAB: Wallet; auditor: Wallet };
+  consortiumKeyHex: string;
+  provider: JsonRpcProvider;
+  /** SIGTERM: anvil writes its state and stops */
+  stop(): Promise<void>;
+  /** start anvil again on the same port and state */
+  restart(): Promise<void>;
+  /** stop and remove the data directory */
+  dispose(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestChainOptions {
+  /** the code-list hash to record on chain (default: the local code lists) */
+  codeListHash?: string;
+}
+
+export async function startTestChain(opts: TestChainOptions = {}): Promise<TestChain> {
+  const dataDir = mkdtempSync(join(tmpdir(), "anker-test-"));
+  const stateDir = join(dataDir, "chain");
+  const port = await freePort();
+  const anvil = { child: startAnvil({ port, stateDir }) };
+  try {
+    return await deployTestLedger(dataDir, port, anvil, opts);
+  } catch (err) {
+    // Leave no anvil behind when the set-up fails.
+    await stopAnvil(anvil.child);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function deployTestLedger(dataDir: string, port: number, anvil: { child: ChildProcess }, opts: TestChainOptions): Promise<TestChain> {
+  const stateDir = join(dataDir, "chain");
+  const keysDir = join(dataDir, "keys");
+  mkdirSync(keysDir, { recursive: true });
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  const chainId = await waitForChain(rpcUrl);
+  const provider = providerFor(rpcUrl);
+
+  const wallets = { BAMF: Wallet.createRandom() as unknown as Wallet, ZAB: Wallet.createRandom() as unknown as Wallet, auditor: Wallet.createRandom() as unknown as Wallet };
+  // Cheap scrypt parameters: the tests only need a keystore the service can open, not a strong one.
+  for (const [name, w] of Object.entries(wallets)) {
+    const json = encryptKeystoreJsonSync({ address: w.address, privateKey: w.privateKey }, DEV_KEYSTORE_PASSWORD, { scrypt: { N: 1 << 10 } });
+    writeFileSync(join(keysDir, `${name.toLowerCase()}.json`), json, { mode: 0o600 });
+  }
+  const consortiumKeyHex = randomBytes(32).toString("hex");
+  writeFileSync(join(keysDir, "consortium.key"), consortiumKeyHex + "\n", { mode: 0o600 });
+
+  const deployer = new Wallet(DEV_DEPLOYER_KEY, provider);
+  let nonce = await provider.getTransactionCount(deployer.address, "pending");
+  for (const w of [wallets.BAMF, wallets.ZAB]) {
+    await (await deployer.sendTransaction({ to: w.address, value: parseEther("1000"), nonce: nonce++ })).wait();
+  }
+  const hash = opts.codeListHash ?? codeListHash(CODE_LISTS);
+  const ledger = await new ProcedureLedger__factory(deployer).deploy(
+    [wallets.BAMF.address, wallets.ZAB.address],
+    [AGENCY.BAMF, AGENCY.ZAB],
+    [wallets.auditor.address],
+    hash,
+    codeListVersionLabel(CODE_LISTS),
+    { nonce: nonce++ },
+  );
+  const receipt = await ledger.deploymentTransaction()!.wait();
+  if (!receipt) throw new Error("deployment not mined");
+  const address = await ledger.getAddress();
+  const deployment: Deployment = {
+    chainId,
+    rpcUrl,
+    deployedAt: new Date().toISOString(),
+    block: receipt.blockNumber,
+    blockHash: receipt.blockHash,
+    contracts: { ProcedureLedger: { address, codeHash: keccak256(await provider.getCode(address)), txHash: receipt.hash } },
+    codeList: { hash, version: CODE_LISTS.version },
+    accounts: { BAMF: wallets.BAMF.address, ZAB: wallets.ZAB.address, auditor: wallets.auditor.address },
+  };
+  const deploymentFile = join(dataDir, "deployment.json");
+  writeDeployment(deployment, deploymentFile);
+
+  return {
+    port,
+    rpcUrl,
+    dataDir,
+    deploymentFile,
+    deployment,
+    wallets,
+    consortiumKeyHex,
+    provider,
+    async stop() {
+      await stopAnvil(anvil.child);
+    },
+    async restart() {
+      anvil.child = startAnvil({ port, stateDir });
+      await waitForChain(rpcUrl);
+    },
+    async dispose() {
+      provider.destroy();
+      await stopAnvil(anvil.child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

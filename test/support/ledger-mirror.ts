@@ -1,0 +1,65 @@
+// Writes LedgerEvent rows in the form the listener stores them (services/agency/listener/store-events.ts:
+// decoded ABI arguments as strings in `args`), for API tests that need a chain history without running
+// the chain side. The end-to-end test checks the same reads against the real listener.
+import { randomBytes } from "node:crypto";
+import type { Db } from "../../services/agency/store/db";
+import { AGENCY, stepByKey, type AgencyKey } from "../../services/shared/codelists";
+import { eventIdOf, packStep } from "../../services/shared/ledger-codec";
+
+export interface MirroredStep {
+  caseRef: string;
+  agency: AgencyKey;
+  seq: number;
+  step: string;
+  detail?: bigint | number;
+  businessDate?: number;
+  commitment?: string;
+  /** rule events raised by the step in the same transaction */
+  notices?: { name: string; args?: Record<string, string | number> }[];
+}
+
+export class LedgerMirror {
+  private block = 1000;
+  constructor(private readonly db: Db) {}
+
+  /** One transaction in a new block: the StepRecorded event and its notices. Returns the ledger event id. */
+  async record(s: MirroredStep): Promise<string> {
+    const eventId = eventIdOf(AGENCY[s.agency], s.seq);
+    const def = stepByKey(s.step);
+    const detail = BigInt(s.detail ?? 0);
+    const businessDate = s.businessDate ?? 0;
+    const commitment = s.commitment ?? "0x" + randomBytes(32).toString("hex");
+    const packed = packStep({ eventId, step: def.code, detail, businessDate });
+    const txHash = "0x" + randomBytes(32).toString("hex");
+    const blockNumber = ++this.block;
+    const base = {
+      txHash,
+      blockNumber,
+      blockHash: "0x" + randomBytes(32).toString("hex"),
+      caseRef: s.caseRef,
+      eventId: eventId.toString(),
+      agency: AGENCY[s.agency],
+      blockTime: 1_790_000_000 + blockNumber,
+    };
+    await this.db.ledgerEvent.create({
+      data: {
+        ...base,
+        logIndex: 0,
+        name: "StepRecorded",
+        stepCode: def.code,
+        detail: detail.toString(),
+        businessDate,
+        commitment,
+        args: JSON.stringify({ caseRef: s.caseRef, packedStep: packed.toString(), commitment }),
+      },
+    });
+    let logIndex = 1;
+    for (const n of s.notices ?? []) {
+      const args = Object.fromEntries(Object.entries({ caseRef: s.caseRef, eventId: eventId.toString(), ...(n.args ?? {}) }).map(([k, v]) => [k, String(v)]));
+      await this.db.ledgerEvent.create({
+        data: { ...base, logIndex: logIndex++, name: n.name, stepCode: n.name === "OutOfOrder" ? def.code : null, args: JSON.stringify(args) },
+      });
+    }
+    return eventId.toString();
+  }
+}

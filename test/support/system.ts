@@ -1,0 +1,95 @@
+// The whole system for end-to-end and browser tests: a throwaway anvil with the ledger deployed
+// (test/support/chain.ts, temporary ANKER_DATA_DIR, free ports), optionally the web app built, and both
+// agency services (BAMF, ZAB) as child processes with DEMO_MODE=true, each serving the web app on the
+// same origin as its API.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { startTestChain, freePort, type TestChain } from "./chain";
+import { waitReady, stopService, type ServiceProcess } from "../../scripts/lib/services";
+import { demoApiClient, demoAuditClient } from "../../services/agency/demo-accounts";
+import { REPO_ROOT } from "../../services/shared/paths";
+import type { AgencyKey } from "../../services/shared/codelists";
+
+export interface AgencyEndpoint {
+  agency: AgencyKey;
+  url: string;
+  /** the specialist application's demo token (role clerk) */
+  token: string;
+  auditToken: string;
+  logs: string[];
+}
+
+export interface System {
+  chain: TestChain;
+  BAMF: AgencyEndpoint;
+  ZAB: AgencyEndpoint;
+  stop(): Promise<void>;
+}
+
+/** Build web/dist from the current sources (type check included), as `npm run build:web` does. */
+export function buildWebApp(): void {
+  const bin = (name: string, ...rel: string[]) => join(REPO_ROOT, "node_modules", name, ...rel);
+  execFileSync(process.execPath, [bin("typescript", "bin", "tsc"), "-p", "web"], { cwd: REPO_ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [bin("vite", "bin", "vite.js"), "build", "--config", "web/vite.config.mts", "--logLevel", "warn"], { cwd: REPO_ROOT, stdio: "inherit" });
+}
+
+function spawnAgency(agency: AgencyKey, port: number, chain: TestChain): { svc: ServiceProcess; logs: string[] } {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AGENCY: agency,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    ANKER_DATA_DIR: chain.dataDir,
+    ANKER_DEPLOYMENT: chain.deploymentFile,
+    ANKER_CONSORTIUM_KEY: chain.consortiumKeyHex,
+    ANKER_RPC_URL: chain.rpcUrl,
+    DEMO_MODE: "true",
+    OUTBOX_POLL_MS: "50",
+    LISTENER_POLL_MS: "100",
+    CHECKPOINT_EVERY_BLOCKS: "5",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
+  };
+  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "services", "agency", "main.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const logs: string[] = [];
+  for (const s of [child.stdout, child.stderr]) s?.on("data", (d: Buffer) => logs.push(...String(d).split("\n").filter(Boolean)));
+  return { svc: { agency, url: `http://127.0.0.1:${port}`, child }, logs };
+}
+
+export async function startSystem(opts: { buildWeb?: boolean } = {}): Promise<System> {
+  if (opts.buildWeb) buildWebApp();
+  const chain = await startTestChain();
+  const started: ServiceProcess[] = [];
+  try {
+    const ports = { BAMF: await freePort(), ZAB: await freePort() };
+    const out = {} as Record<AgencyKey, AgencyEndpoint>;
+    for (const agency of ["BAMF", "ZAB"] as const) {
+      const { svc, logs } = spawnAgency(agency, ports[agency], chain);
+      started.push(svc);
+      out[agency] = { agency, url: svc.url, token: demoApiClient(agency).token, auditToken: demoAuditClient(agency).token, logs };
+    }
+    try {
+      await Promise.all(started.map((s) => waitReady(s, 90_000)));
+    } catch (err) {
+      for (const a of ["BAMF", "ZAB"] as const) console.error(`--- ${a} service log ---\n${out[a].logs.slice(-40).join("\n")}`);
+      throw err;
+    }
+    return {
+      chain,
+      BAMF: out.BAMF,
+      ZAB: out.ZAB,
+      async stop() {
+        await Promise.all(started.map((s) => stopService(s)));
+        await chain.dispose();
+      },
+    };
+  } catch (err) {
+    await Promise.all(started.map((s) => stopService(s)));
+    await chain.dispose();
+    throw err;
+  }
+}
+
+export function webDistExists(): boolean {
+  return existsSync(join(REPO_ROOT, "web", "dist", "index.html"));
+}

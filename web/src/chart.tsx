@@ -1,0 +1,34 @@
+// Chart.js, tree-shaken to what the dashboard draws. Every chart is an image with a text summary and its
+// numbers in a table beside it (WCAG 1.1.1): the canvas alone carries no information.
+import { useEffect, useRef } from "react";
+import { useI18n } from "./i18n";
+import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartConfiguration } from "chart.js";
+
+Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Tooltip, Legend);
+Chart.defaults.color = "#1a1a1a";
+Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+Chart.defaults.font.size = 14;
+
+export const COLORS = { BAMF: "#1f4e8c", ZAB: "#a34700", median: "#1f4e8c", p90: "#6b2a8a", phase: ["#6c757d", "#1f4e8c", "#a34700", "#1b6e2a"] };
+
+export function ChartCanvas({ config, label, testId }: { config: ChartConfiguration; label: string; testId?: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const chart = useRef<Chart | null>(null);
+  const { locale } = useI18n();
+  useEffect(() => {
+    if (!ref.current) return;
+    const reduce = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
+    chart.current = new Chart(ref.current, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: reduce ? false : { duration: 300 }, locale, ...config.options } });
+    return () => {
+      chart.current?.destroy();
+      chart.current = null;
+    };
+  }, [config, locale]);
+  return (
+    <div className="chart-box">
+      <canvas ref={ref} role="img" aria-label={label} data-testid={testId}>
+        {label}
+      </canvas>
+    </div>
+  );
+}

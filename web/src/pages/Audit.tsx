@@ -1,0 +1,301 @@
+// Auditor view: the state of the ledger (head block, what the listener processed, the last co-signed
+// checkpoint, code-list hash), the latest audit report if one was written, and the rule history on chain
+// (alerts and stops raised, resolved and ignored). No personal data anywhere.
+import { api, ApiError } from "../api";
+import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle } from "../components";
+import { useLoad } from "../hooks";
+import { useI18n } from "../i18n";
+import { Link } from "../router";
+
+interface Label {
+  key: string;
+  de: string;
+  en: string;
+}
+export interface LedgerStatus {
+  agency: string;
+  headBlock: number | null;
+  chainError?: string | null;
+  listener: { blockNumber: number; logIndex: number; blockHash: string; lagBlocks: number | null } | null;
+  lastSignedCheckpoint: { blockNumber: number; blockHash: string; caseCount: number; signer: string; createdAt: string } | null;
+  codeList: { version: string; localHash: string; chainHash: string | null; matches: boolean | null };
+  counts: { events: number; steps: number; alerts: number; stopsRaised: number; stopsResolved: number; stopsIgnored: number; casesWithOpenStop: number };
+  ruleHistory: {
+    name: string;
+    kind: "alert" | "stop-raised" | "stop-changed" | "stop-resolved" | "stop-ignored" | "allocation-due";
+    caseRef: string;
+    ledgerEventId: string | null;
+    step: (Label & { code: number }) | null;
+    reasons: Label[];
+    missing: Label[];
+    blockNumber: number;
+    blockTime: string;
+    txHash: string;
+  }[];
+}
+
+type Report = Record<string, unknown>;
+
+async function loadReport(): Promise<Report | null> {
+  try {
+    return await api<Report>("GET", "/api/audit/report");
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+export function AuditPage() {
+  const { t, pick, fmtNumber, fmtDateTime } = useI18n();
+  const status = useLoad(() => api<LedgerStatus>("GET", "/api/ledger/status"), [], 3000);
+  const report = useLoad(loadReport, [], 10000);
+  const s = status.data;
+  const kindLabel = (k: string) => (k === "alert" ? t("kind_ALERT") : k === "stop-resolved" ? `${t("kind_STOP")}: ${t("resolved")}` : k === "stop-ignored" ? t("kind_STOP_IGNORED") : k === "allocation-due" ? t("kind_ALLOCATION_DUE") : `${t("kind_STOP")}: ${t("raised")}`);
+
+  return (
+    <>
+      <PageTitle>{t("auditTitle")}</PageTitle>
+      <p>{t("auditIntro")}</p>
+      <ErrorMessage error={status.error} />
+      {status.loading && !s ? <Loading /> : null}
+      {s ? (
+        <section aria-labelledby="ls-title" className="card" data-testid="ledger-status">
+          <h2 id="ls-title">{t("ledgerStatus")}</h2>
+          <dl className="kv">
+            <dt>{t("headBlock")}</dt>
+            <dd data-testid="head-block">{s.headBlock === null ? <span className="badge badge-bad">{s.chainError ? pick(s.chainError) : t("err_network")}</span> : fmtNumber(s.headBlock)}</dd>
+            <dt>{t("listenerCheckpoint")}</dt>
+            <dd>
+              {s.listener ? (
+                <>
+                  {t("block")} {fmtNumber(s.listener.blockNumber)}
+                  {s.listener.lagBlocks !== null ? ` (${t("lag")}: ${t("blocks", { n: fmtNumber(s.listener.lagBlocks) })})` : ""}
+                </>
+              ) : (
+                "–"
+              )}
+            </dd>
+            <dt>{t("lastSignedCheckpoint")}</dt>
+            <dd data-testid="last-checkpoint">
+              {s.lastSignedCheckpoint ? (
+                <>
+                  {t("block")} {fmtNumber(s.lastSignedCheckpoint.blockNumber)}, {fmtNumber(s.lastSignedCheckpoint.caseCount)} {t("cases")}, {t("signedAt")} {fmtDateTime(s.lastSignedCheckpoint.createdAt)}
+                  <br />
+                  <span className="small">
+                    {t("signer")}: <Hash value={s.lastSignedCheckpoint.signer} full />
+                  </span>
+                  <br />
+                  <span className="small">
+                    Hash: <Hash value={s.lastSignedCheckpoint.blockHash} full />
+                  </span>
+                </>
+              ) : (
+                t("none")
+              )}
+            </dd>
+            <dt>{t("codeList")}</dt>
+            <dd>
+              {s.codeList.version}{" "}
+              {s.codeList.matches === true ? (
+                <span className="badge badge-ok">
+                  <span aria-hidden="true">✓ </span>
+                  {t("codeListOk")}
+                </span>
+              ) : s.codeList.matches === false ? (
+                <span className="badge badge-bad">
+                  <span aria-hidden="true">✗ </span>
+                  {t("codeListMismatch")}
+                </span>
+              ) : null}
+            </dd>
+          </dl>
+          <p>
+            <a href="/api/audit/export" download className="btn btn-secondary">
+              {t("auditExport")}
+            </a>
+          </p>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="report-title" className="card">
+        <h2 id="report-title">{t("auditReport")}</h2>
+        <ErrorMessage error={report.error} />
+        {report.loading && report.data === undefined ? <Loading /> : null}
+        {report.data === null ? <p>{t("noReport")}</p> : null}
+        {report.data ? <ReportView report={report.data} /> : null}
+      </section>
+
+      {s ? (
+        <section aria-labelledby="rh-title">
+          <h2 id="rh-title">{t("ruleHistory")}</h2>
+          <ul className="counts">
+            <li>
+              {t("kind_ALERT")}: <strong>{fmtNumber(s.counts.alerts)}</strong>
+            </li>
+            <li>
+              {t("kind_STOP")} {t("raised")}: <strong>{fmtNumber(s.counts.stopsRaised)}</strong>
+            </li>
+            <li>
+              {t("kind_STOP")} {t("resolved")}: <strong>{fmtNumber(s.counts.stopsResolved)}</strong>
+            </li>
+            <li>
+              {t("kind_STOP_IGNORED")}: <strong>{fmtNumber(s.counts.stopsIgnored)}</strong>
+            </li>
+            <li>
+              {t("openStops")}: <strong>{fmtNumber(s.counts.casesWithOpenStop)}</strong>
+            </li>
+          </ul>
+          {s.ruleHistory.length === 0 ? <p>{t("noRuleEvents")}</p> : null}
+          {s.ruleHistory.length ? (
+            <div className="table-wrap">
+              <table className="data" data-testid="rule-history">
+                <caption className="sr-only">{t("ruleHistory")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("event")}</th>
+                    <th scope="col">{t("step")}</th>
+                    <th scope="col">{t("reasons")}</th>
+                    <th scope="col">{t("caseRef")}</th>
+                    <th scope="col">{t("block")}</th>
+                    <th scope="col">{t("recordedAt")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {s.ruleHistory.map((r) => (
+                    <tr key={`${r.txHash}-${r.name}-${r.blockNumber}-${r.caseRef}-${r.ledgerEventId}`} className={`rh-${r.kind}`}>
+                      <td>
+                        <span className={`badge ${r.kind === "alert" ? "badge-warn" : r.kind === "stop-resolved" ? "badge-ok" : r.kind === "allocation-due" ? "badge-info" : "badge-bad"}`}>{kindLabel(r.kind)}</span>
+                      </td>
+                      <td>{r.step ? pick(r.step) : "–"}</td>
+                      <td>{[...r.reasons, ...r.missing].map((x) => pick(x)).join(", ") || "–"}</td>
+                      <td>
+                        <Link href={`/cases/${r.caseRef}`}>
+                          <Hash value={r.caseRef} />
+                        </Link>
+                      </td>
+                      <td>{fmtNumber(r.blockNumber)}</td>
+                      <td>{fmtDateTime(r.blockTime)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+          <LastUpdate at={status.updatedAt} />
+        </section>
+      ) : null}
+      {!s && !status.loading && !status.error ? <Message kind="info">{t("noData")}</Message> : null}
+    </>
+  );
+}
+
+interface AuditReport {
+  generatedAt?: string;
+  verdict?: "clean" | "findings";
+  summary?: { critical: number; error: number; warning: number; findings: number; suppressed: number };
+  scope?: { fromBlock: number; toBlock: number; events: number; steps: number; cases: number; headersChecked: number };
+  checks?: { id: string; title: string; status: "pass" | "fail" | "skipped" | string; summary?: string }[];
+  findings?: { check: string; kind: string; severity: string; message: string; caseRef?: string; blockNumber?: number; agency?: string }[];
+}
+
+/** The audit report as the audit tool writes it (services/audit, format anker-audit-report-v1). */
+function ReportView({ report: raw }: { report: Report }) {
+  const { t, pick, fmtDateTime, fmtNumber } = useI18n();
+  const r = raw as AuditReport;
+  const checks = Array.isArray(r.checks) ? r.checks : [];
+  const findings = Array.isArray(r.findings) ? r.findings : [];
+  const statusBadge = (st: string) =>
+    st === "pass" ? (
+      <span className="badge badge-ok">{t("passed")}</span>
+    ) : st === "fail" ? (
+      <span className="badge badge-bad">{t("failed")}</span>
+    ) : (
+      <span className="badge badge-info">{st}</span>
+    );
+  return (
+    <div data-testid="audit-report">
+      <dl className="kv">
+        {r.generatedAt ? (
+          <>
+            <dt>{t("reportCreated")}</dt>
+            <dd>{fmtDateTime(r.generatedAt)}</dd>
+          </>
+        ) : null}
+        {r.verdict ? (
+          <>
+            <dt>{t("result")}</dt>
+            <dd>
+              <span className={`badge ${r.verdict === "clean" ? "badge-ok" : "badge-bad"}`}>{r.verdict === "clean" ? t("reportClean") : t("reportFindings")}</span>
+              {r.summary ? ` ${t("findingCounts", { critical: fmtNumber(r.summary.critical), error: fmtNumber(r.summary.error), warning: fmtNumber(r.summary.warning) })}` : null}
+            </dd>
+          </>
+        ) : null}
+        {r.scope ? (
+          <>
+            <dt>{t("reportScope")}</dt>
+            <dd>{t("reportScopeText", { from: fmtNumber(r.scope.fromBlock), to: fmtNumber(r.scope.toBlock), events: fmtNumber(r.scope.events), cases: fmtNumber(r.scope.cases) })}</dd>
+          </>
+        ) : null}
+      </dl>
+      {checks.length ? (
+        <table className="data">
+          <caption className="sr-only">{t("auditReport")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("check")}</th>
+              <th scope="col">{t("result")}</th>
+              <th scope="col">{t("detail")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {checks.map((c) => (
+              <tr key={c.id}>
+                <th scope="row">{pick(c.title)}</th>
+                <td>{statusBadge(c.status)}</td>
+                <td>{pick(c.summary ?? "")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {findings.length ? (
+        <>
+          <h3>{t("findings")}</h3>
+          <div className="table-wrap">
+            <table className="data">
+              <caption className="sr-only">{t("findings")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("severity")}</th>
+                  <th scope="col">{t("check")}</th>
+                  <th scope="col">{t("detail")}</th>
+                  <th scope="col">{t("caseRef")}</th>
+                  <th scope="col">{t("block")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {findings.slice(0, 100).map((f, i) => (
+                  <tr key={i}>
+                    <td>
+                      <span className={`badge ${f.severity === "warning" ? "badge-warn" : "badge-bad"}`}>{f.severity}</span>
+                    </td>
+                    <td>{f.check}</td>
+                    <td>{pick(f.message)}</td>
+                    <td>{f.caseRef ? <Hash value={f.caseRef} /> : "–"}</td>
+                    <td>{f.blockNumber !== undefined ? fmtNumber(f.blockNumber) : "–"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+      <details>
+        <summary>JSON</summary>
+        <pre className="json" tabIndex={0}>
+          {JSON.stringify(raw, null, 2)}
+        </pre>
+      </details>
+    </div>
+  );
+}

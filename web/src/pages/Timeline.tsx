@@ -1,0 +1,232 @@
+// Case timeline: both agencies' steps in ledger order — who recorded what and when, the chain proof of each
+// step (transaction, block, commitment; own steps re-verified: green "verifiziert" / red "Abweichung"),
+// the notices each step raised, open stops and alerts. Refreshes every 2 s.
+import { api } from "../api";
+import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle, ProofBadge, StopIcon } from "../components";
+import { useLoad } from "../hooks";
+import { useI18n } from "../i18n";
+import { Link } from "../router";
+import { can, useSession } from "../session";
+
+interface Label {
+  code: number;
+  key: string;
+  de: string;
+  en: string;
+}
+interface DetailView {
+  value: string;
+  key?: string;
+  de?: string;
+  en?: string;
+}
+interface NoticeView {
+  name: string;
+  de: string;
+  en: string;
+}
+export interface TimelineStep {
+  ledgerEventId: string;
+  agency: string;
+  own: boolean;
+  step: Label & { phase: number; agency: string };
+  detail: DetailView | null;
+  businessDate: string | null;
+  commitment: string;
+  blockNumber: number;
+  blockTime: string;
+  txHash: string;
+  notices: NoticeView[];
+  corrects?: string;
+  correctedBy?: string[];
+  eventId?: string;
+  verified?: boolean | null;
+  record?: "present" | "erased" | "missing";
+  data?: unknown;
+}
+export interface Timeline {
+  caseRef: string;
+  agency: string;
+  held: boolean;
+  person?: { fileNumber: string; familyName: string | null; givenNames: string | null; dateOfBirth: string | null; nationality: string | null; fictitious: boolean } | null;
+  erased: boolean;
+  openStops: { bits: number; reasons: Label[] };
+  steps: TimelineStep[];
+  pending: { eventId: string; ledgerEventId: string; step: Label; detail: DetailView | null; businessDate: string | null; state: string; failureReason: string | null; createdAt: string }[];
+  otherNotices: NoticeView[];
+}
+interface Alerts {
+  openStops: { bits: number; reasons: Label[] };
+  alerts: { ledgerEventId: string | null; step: { code: number; key: string }; missing: { key: string; de: string; en: string }[]; blockNumber: number; blockTime: string }[];
+}
+
+export function loadTimeline(caseRef: string): Promise<Timeline> {
+  return api<Timeline>("GET", `/api/cases/${encodeURIComponent(caseRef)}/timeline`);
+}
+
+export function TimelinePage({ caseRef }: { caseRef: string }) {
+  const { t, pick, fmtDateTime, fmtDate, fmtNumber } = useI18n();
+  const { me, meta } = useSession();
+  const tl = useLoad(() => loadTimeline(caseRef), [caseRef], 2000);
+  const al = useLoad(() => api<Alerts>("GET", `/api/cases/${encodeURIComponent(caseRef)}/alerts`), [caseRef], 2000);
+  const d = tl.data;
+  const stops = al.data?.openStops ?? d?.openStops;
+  const agencyName = (a: string) => (a === "BAMF" || a === "ZAB" ? t(`agencyShort_${a}`) : a);
+  const stepName = (code: number, key: string) => {
+    const s = d?.steps.find((x) => x.step.code === code)?.step;
+    return s ? pick(s) : key;
+  };
+
+  return (
+    <>
+      <PageTitle>{t("timelineTitle")}</PageTitle>
+      <p className="break">
+        {t("caseRef")}: <Hash value={caseRef} full />
+      </p>
+      {can(me, meta, "record") ? (
+        <p>
+          <Link href={`/cases/${caseRef}/record`} className="btn btn-primary">
+            {t("recordStep")}
+          </Link>
+        </p>
+      ) : null}
+      <ErrorMessage error={tl.error} />
+      {tl.loading && !d ? <Loading /> : null}
+
+      {d?.person ? (
+        <section aria-labelledby="person-title" className="card" data-testid="person">
+          <h2 id="person-title">{t("person")}</h2>
+          {d.person.fictitious ? <p className="badge badge-info">{t("fictitious")}</p> : null}
+          <dl className="kv">
+            <dt>{t("fileNumber")}</dt>
+            <dd>{d.person.fileNumber}</dd>
+            <dt>{t("familyName")}</dt>
+            <dd>{d.person.familyName ?? "–"}</dd>
+            <dt>{t("givenNames")}</dt>
+            <dd>{d.person.givenNames || "–"}</dd>
+            <dt>{t("dateOfBirth")}</dt>
+            <dd>{fmtDate(d.person.dateOfBirth)}</dd>
+            <dt>{t("nationality")}</dt>
+            <dd>{d.person.nationality ?? "–"}</dd>
+          </dl>
+        </section>
+      ) : d && !can(me, meta, "personalData") ? (
+        <Message kind="info">{t("personHidden")}</Message>
+      ) : null}
+
+      {d || al.data ? (
+        <section aria-labelledby="alerts-title" className={`card ${stops?.reasons.length ? "stops-open" : ""}`} data-testid="case-alerts">
+          <h2 id="alerts-title">{t("openAlerts")}</h2>
+          {stops?.reasons.length ? (
+            <div className="stop-box" data-testid="case-stop">
+              <strong>
+                <StopIcon />
+                {t("stopOpen")}:
+              </strong>{" "}
+              {stops.reasons.map((r) => pick(r)).join(", ")}
+            </div>
+          ) : null}
+          {al.data?.alerts.length ? (
+            <ul>
+              {al.data.alerts.map((a, i) => (
+                <li key={`${a.ledgerEventId}-${i}`}>
+                  <span className="badge badge-warn">{t("kind_ALERT")}</span> {stepName(a.step.code, a.step.key)}: {t("alertOutOfOrder", { missing: a.missing.map((m) => pick(m)).join(", ") })} ({t("block")} {fmtNumber(a.blockNumber)})
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {!stops?.reasons.length && !al.data?.alerts.length ? <p>{t("noOpenAlerts")}</p> : null}
+        </section>
+      ) : null}
+
+      {d ? (
+        <section aria-labelledby="steps-title">
+          <h2 id="steps-title">
+            {t("steps")} ({d.steps.length})
+          </h2>
+          {d.steps.length === 0 && d.pending.length === 0 ? <p>{t("noSteps")}</p> : null}
+          <ol className="timeline" data-testid="timeline">
+            {d.steps.map((s) => (
+              <li key={s.ledgerEventId} className={`tl-item tl-${s.agency.toLowerCase()}`} data-step={s.step.key} data-agency={s.agency}>
+                <h3>
+                  {pick(s.step)}
+                  {s.detail ? <span className="tl-detail"> – {s.detail.de ? pick({ de: s.detail.de, en: s.detail.en }) : s.detail.value}</span> : null}
+                </h3>
+                <dl className="kv">
+                  <dt>{t("recordedBy")}</dt>
+                  <dd>
+                    <span className={`agency agency-${s.agency.toLowerCase()}`}>{agencyName(s.agency)}</span>
+                    {s.own ? <span className="muted"> ({t("ownStep")})</span> : null}
+                  </dd>
+                  <dt>{t("recordedAt")}</dt>
+                  <dd>
+                    <time dateTime={s.blockTime}>{fmtDateTime(s.blockTime)}</time>
+                  </dd>
+                  {s.businessDate ? (
+                    <>
+                      <dt>{t("businessDate")}</dt>
+                      <dd>{fmtDate(s.businessDate)}</dd>
+                    </>
+                  ) : null}
+                  {s.corrects ? (
+                    <>
+                      <dt>{t("detail")}</dt>
+                      <dd>{t("corrects", { id: s.corrects })}</dd>
+                    </>
+                  ) : null}
+                </dl>
+                {s.notices.length ? (
+                  <ul className="tl-notices">
+                    {s.notices.map((n, i) => (
+                      <li key={i} className={n.name === "StopChanged" || n.name === "StopIgnored" ? "notice-stop-inline" : n.name === "OutOfOrder" ? "notice-alert-inline" : ""}>
+                        {pick(n)}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+                <details className="proof">
+                  <summary>
+                    {t("chainProof")}:{" "}
+                    {s.own ? s.verified === null || s.record === "erased" ? <span className="badge badge-info">{t("erased")}</span> : <ProofBadge verified={s.verified} /> : <span className="muted">{t("partnerStep")}</span>}{" "}
+                    <span className="muted small">
+                      {t("block")} {fmtNumber(s.blockNumber)}
+                    </span>
+                  </summary>
+                  <dl className="kv">
+                    <dt>{t("tx")}</dt>
+                    <dd>
+                      <Hash value={s.txHash} full />
+                    </dd>
+                    <dt>{t("block")}</dt>
+                    <dd>{fmtNumber(s.blockNumber)}</dd>
+                    <dt>{t("commitment")}</dt>
+                    <dd>
+                      <Hash value={s.commitment} full />
+                    </dd>
+                    <dt>Ledger-ID</dt>
+                    <dd>
+                      <code>{s.ledgerEventId}</code>
+                    </dd>
+                  </dl>
+                </details>
+              </li>
+            ))}
+            {d.pending.map((p) => (
+              <li key={p.eventId} className="tl-item tl-pending" data-step={p.step.key} data-state={p.state}>
+                <h3>
+                  {pick(p.step)}
+                  {p.detail ? <span className="tl-detail"> – {p.detail.de ? pick({ de: p.detail.de, en: p.detail.en }) : p.detail.value}</span> : null}
+                </h3>
+                <p>
+                  <span className={`badge ${p.state === "failed" ? "badge-bad" : "badge-info"}`}>{t(`state_${p.state}` as "state_queued")}</span> {fmtDateTime(p.createdAt)}
+                  {p.failureReason ? <span> – {pick(p.failureReason)}</span> : null}
+                </p>
+              </li>
+            ))}
+          </ol>
+          <LastUpdate at={tl.updatedAt} />
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,88 @@
+// Following a recorded step live: queued -> submitted -> confirmed (or failed), polled every second.
+import { useEffect, useState } from "react";
+import { api, errorText } from "./api";
+import { Hash, Message } from "./components";
+import { useI18n } from "./i18n";
+
+export interface StepStatus {
+  eventId: string;
+  ledgerEventId: string;
+  state: "queued" | "submitted" | "confirmed" | "failed";
+  failureReason: string | null;
+  txHash: string | null;
+  blockNumber: number | null;
+}
+
+/** An RFC 4122 v4 UUID, also outside secure contexts (where crypto.randomUUID is missing). */
+export function newEventId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function useStepStatus(eventId: string | undefined): { status: StepStatus | undefined; error: unknown } {
+  const [status, setStatus] = useState<StepStatus | undefined>();
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    setStatus(undefined);
+    setError(undefined);
+    if (!eventId) return;
+    let stopped = false;
+    let timer: number | undefined;
+    const poll = async () => {
+      try {
+        const s = await api<StepStatus>("GET", `/api/steps/${eventId}`);
+        if (stopped) return;
+        setStatus(s);
+        setError(undefined);
+        if (s.state === "confirmed" || s.state === "failed") return;
+      } catch (err) {
+        if (stopped) return;
+        setError(err);
+      }
+      timer = window.setTimeout(poll, 1000);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      if (timer) window.clearTimeout(timer);
+    };
+  }, [eventId]);
+  return { status, error };
+}
+
+const ORDER = ["queued", "submitted", "confirmed"] as const;
+
+export function StepProgress({ eventId, initial }: { eventId: string; initial?: StepStatus["state"] }) {
+  const { t, lang, pick, fmtNumber } = useI18n();
+  const { status, error } = useStepStatus(eventId);
+  const state = status?.state ?? initial ?? "queued";
+  const reached = state === "failed" ? -1 : ORDER.indexOf(state);
+  return (
+    <div className="progress card" data-testid="step-progress" data-state={state}>
+      <h3>{t("stepState")}</h3>
+      <ol className="progress-steps">
+        {ORDER.map((s, i) => (
+          <li key={s} className={i <= reached ? "done" : ""} aria-current={i === reached ? "step" : undefined}>
+            <span aria-hidden="true">{i <= reached ? "● " : "○ "}</span>
+            {t(`state_${s}`)}
+          </li>
+        ))}
+      </ol>
+      <div role="status" aria-live="polite">
+        {state === "confirmed" && status?.blockNumber != null ? (
+          <Message kind="success">
+            {t("stepConfirmed", { block: fmtNumber(status.blockNumber) })} {t("tx")}: <Hash value={status.txHash} />
+          </Message>
+        ) : state === "failed" ? null : (
+          <p className="muted">{t(`state_${state}`)} …</p>
+        )}
+      </div>
+      {state === "failed" ? <Message kind="error">{t("stepFailed", { reason: status?.failureReason ? pick(status.failureReason) : t("err_generic") })}</Message> : null}
+      {error ? <Message kind="error">{errorText(error, lang, t)}</Message> : null}
+    </div>
+  );
+}

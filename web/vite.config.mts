@@ -1,0 +1,25 @@
+// Vite build of the web app: web/src -> web/dist, served by each agency service (web/server-plugin.ts).
+// `npm run build:web` type-checks with `tsc -p web` first; the dev server proxies /api to a running service.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+export default defineConfig({
+  root,
+  base: "/",
+  plugins: [react()],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 800,
+  },
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: { "/api": process.env.ANKER_API_URL ?? "http://127.0.0.1:3001" },
+    fs: { allow: [fileURLToPath(new URL("..", import.meta.url))] },
+  },
+});
