@@ -15,11 +15,9 @@ import { join } from "node:path";
 import { HDNodeWallet, Mnemonic, Wallet, keccak256, toUtf8Bytes } from "ethers";
 import { startAnvil, stopAnvil, waitForChain, providerFor } from "../scripts/lib/anvil";
 import { freePort } from "../test/support/chain";
-import { ProcedureLedger__factory } from "../typechain-types";
-import { CODE_LISTS, codeListHash, codeListVersionLabel } from "../services/shared/codelists";
+import { deployLedgerContract } from "../scripts/lib/deploy-ledger";
 import { runAudit } from "../services/audit/audit";
 import { readArtifact } from "../services/audit/source";
-import type { Deployment } from "../services/shared/deployment";
 import { LedgerWriter, type PlannedStep } from "../test/audit/support/writer";
 import { writeBenchResult } from "./bench-results";
 
@@ -67,23 +65,12 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const anvil = startAnvil({ port, stateDir });
   try {
-    const chainId = await waitForChain(url);
+    await waitForChain(url);
     const provider = providerFor(url);
     const [deployer, bamf, zab, auditor] = [0, 1, 2, 3].map((i) => new Wallet(devKey(i), provider));
     await provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
-    const ledger = await new ProcedureLedger__factory(deployer).deploy([bamf.address, zab.address], [1, 2], [auditor.address], codeListHash(CODE_LISTS), codeListVersionLabel(CODE_LISTS));
-    const receipt = (await ledger.deploymentTransaction()!.wait())!;
-    const address = await ledger.getAddress();
-    const deployment: Deployment = {
-      chainId,
-      rpcUrl: url,
-      deployedAt: new Date().toISOString(),
-      block: receipt.blockNumber,
-      blockHash: receipt.blockHash,
-      contracts: { ProcedureLedger: { address, codeHash: keccak256(await provider.getCode(address)), txHash: receipt.hash } },
-      codeList: { hash: codeListHash(CODE_LISTS), version: CODE_LISTS.version },
-      accounts: { BAMF: bamf.address, ZAB: zab.address, auditor: auditor.address },
-    };
+    const deployment = await deployLedgerContract(deployer, url, { BAMF: bamf.address, ZAB: zab.address, auditor: auditor.address });
+    const address = deployment.contracts.ProcedureLedger.address;
 
     // ---- build the ledger ------------------------------------------------------------------------
     const writer = new LedgerWriter(provider, address, { [B]: bamf, [Z]: zab }, true);

@@ -3,8 +3,8 @@
 // on the first start only, and prints the URLs and demo logins. Ctrl-C stops everything cleanly; the
 // next start continues with the same data.
 import { execFileSync, ChildProcess } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { startAnvil, stopAnvil, chainIdAt, waitForChain } from "./lib/anvil";
 import { deployLedger } from "./lib/deploy-ledger";
 import { startService, waitReady, stopService, ServiceProcess } from "./lib/services";
@@ -21,6 +21,16 @@ function compile(): void {
     stdio: "inherit",
     env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" },
   });
+}
+
+/** The full log goes to the agency's log file; warnings and errors also to the console, in short. */
+function echoWarning(agency: string, line: string): void {
+  try {
+    const entry = JSON.parse(line) as { level?: number; msg?: string };
+    if ((entry.level ?? 0) >= 40) console.log(`[${agency}] ${(entry.level ?? 0) >= 50 ? "FEHLER/ERROR" : "WARNUNG/WARNING"}: ${entry.msg}`);
+  } catch {
+    console.log(`[${agency}] ${line}`); // not a log entry: a crash trace, say
+  }
 }
 
 function progressBar(done: number, total: number): void {
@@ -71,9 +81,14 @@ async function main(): Promise<void> {
   });
 
   for (const agency of ["BAMF", "ZAB"] as const) {
-    const svc = startService(agency, PORTS[agency], { DEMO_MODE: "true", ANKER_RPC_URL: DEFAULT_RPC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" }, (line) =>
-      console.log(`[${agency}] ${line}`),
-    );
+    const logFile = join(DATA_DIR, agency.toLowerCase(), "service.log");
+    mkdirSync(dirname(logFile), { recursive: true });
+    const log = createWriteStream(logFile, { flags: "a" });
+    console.log(`Starting the ${agency} service (log: ${logFile}) ...`);
+    const svc = startService(agency, PORTS[agency], { DEMO_MODE: "true", ANKER_RPC_URL: DEFAULT_RPC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" }, (line) => {
+      log.write(line + "\n");
+      echoWarning(agency, line);
+    });
     svc.child.once("exit", (code) => {
       if (!stopping) {
         console.error(`The ${agency} service stopped unexpectedly (code ${code}).`);

@@ -1,6 +1,6 @@
 // Deploy the ledger to the chain at `url` with the agency keys from .data/keys/ (created on first use).
 // Deploying twice to the same chain is a no-op that says so. Used by `npm run deploy` and `npm start`.
-import { Wallet, keccak256, formatEther, parseEther } from "ethers";
+import { Wallet, keccak256, formatEther, parseEther, type Signer } from "ethers";
 import { ProcedureLedger__factory } from "../../typechain-types";
 import { CODE_LISTS, codeListHash, codeListVersionLabel, AGENCY } from "../../services/shared/codelists";
 import { keystorePassword, loadOrCreateKey, ensureConsortiumKey } from "../../services/shared/keystore";
@@ -13,6 +13,47 @@ import { providerFor } from "./anvil";
 // anvil's and Hardhat's first well-known development account; only for local chains.
 const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const AGENCY_FUNDS = parseEther("1000");
+
+export interface LedgerAccounts {
+  BAMF: string;
+  ZAB: string;
+  auditor: string;
+}
+
+/**
+ * Deploy the ledger with BAMF and ZAB as the member agencies and one auditor, and describe it as a
+ * deployment record. The one place that deploys: `npm run deploy`, the test chains and the benchmarks.
+ */
+export async function deployLedgerContract(
+  deployer: Signer,
+  rpcUrl: string,
+  accounts: LedgerAccounts,
+  opts: { codeListHash?: string; nonce?: number } = {},
+): Promise<Deployment> {
+  const provider = deployer.provider!;
+  const hash = opts.codeListHash ?? codeListHash(CODE_LISTS);
+  const ledger = await new ProcedureLedger__factory(deployer).deploy(
+    [accounts.BAMF, accounts.ZAB],
+    [AGENCY.BAMF, AGENCY.ZAB],
+    [accounts.auditor],
+    hash,
+    codeListVersionLabel(CODE_LISTS),
+    opts.nonce === undefined ? {} : { nonce: opts.nonce },
+  );
+  const receipt = await ledger.deploymentTransaction()!.wait();
+  if (!receipt) throw new Error("deployment transaction was not mined");
+  const address = await ledger.getAddress();
+  return {
+    chainId: Number((await provider.getNetwork()).chainId),
+    rpcUrl,
+    deployedAt: new Date().toISOString(),
+    block: receipt.blockNumber,
+    blockHash: receipt.blockHash,
+    contracts: { ProcedureLedger: { address, codeHash: keccak256(await provider.getCode(address)), txHash: receipt.hash } },
+    codeList: { hash, version: CODE_LISTS.version },
+    accounts,
+  };
+}
 
 /** The runtime code of the ledger as this repository compiles it. */
 function deployedBytecode(): string {
@@ -62,32 +103,15 @@ export async function deployLedger(url: string = DEFAULT_RPC_URL): Promise<Deplo
     }
   }
 
-  const hash = codeListHash(CODE_LISTS);
-  const ledger = await new ProcedureLedger__factory(deployer).deploy(
-    [keys.BAMF.wallet.address, keys.ZAB.wallet.address],
-    [AGENCY.BAMF, AGENCY.ZAB],
-    [keys.auditor.wallet.address],
-    hash,
-    codeListVersionLabel(CODE_LISTS),
-    { nonce: nonce++ },
-  );
-  const receipt = await ledger.deploymentTransaction()!.wait();
-  if (!receipt) throw new Error("deployment transaction was not mined");
-  const address = await ledger.getAddress();
-  const code = await provider.getCode(address);
-
-  const deployment: Deployment = {
-    chainId,
-    rpcUrl: url,
-    deployedAt: new Date().toISOString(),
-    block: receipt.blockNumber,
-    blockHash: receipt.blockHash,
-    contracts: { ProcedureLedger: { address, codeHash: keccak256(code), txHash: receipt.hash } },
-    codeList: { hash, version: CODE_LISTS.version },
-    accounts: { BAMF: keys.BAMF.wallet.address, ZAB: keys.ZAB.wallet.address, auditor: keys.auditor.wallet.address },
-  };
+  const deployment = await deployLedgerContract(deployer, url, {
+    BAMF: keys.BAMF.wallet.address,
+    ZAB: keys.ZAB.wallet.address,
+    auditor: keys.auditor.wallet.address,
+  }, { nonce });
   writeDeployment(deployment);
-  console.log(`Deployed ProcedureLedger at ${address} on chain ${chainId} (block ${receipt.blockNumber}); code lists ${CODE_LISTS.version}. Written to ${DEPLOYMENT_FILE}.`);
+  console.log(
+    `Deployed ProcedureLedger at ${deployment.contracts.ProcedureLedger.address} on chain ${chainId} (block ${deployment.block}); code lists ${CODE_LISTS.version}. Written to ${DEPLOYMENT_FILE}.`,
+  );
   return deployment;
 }
 

@@ -6,6 +6,8 @@
 // Keep this file in step with the Solidity sources: the rules-equivalence test (test/audit) replays random
 // step sequences through both and fails on any difference.
 
+import { FLAG } from "../shared/rule-flags";
+
 // ---- StepCatalogue.sol ------------------------------------------------------------------------------
 export const AGENCY_BAMF = 1;
 export const AGENCY_ZAB = 2;
@@ -110,29 +112,7 @@ export function rejectionOf(agency: number, step: number, detail: number, busine
 const ZERO_CASE = "0x" + "0".repeat(64);
 
 // ---- ProcedureRules.sol -----------------------------------------------------------------------------
-export const FLAG = {
-  REGISTERED: 1 << 0,
-  FILED: 1 << 1,
-  HEARING_SCHEDULED: 1 << 2,
-  HEARING_HELD: 1 << 3,
-  DECIDED: 1 << 4,
-  POSITIVE: 1 << 5,
-  NEGATIVE: 1 << 6,
-  SERVED: 1 << 7,
-  APPEAL_PENDING: 1 << 8,
-  SUSPENSIVE_APPEAL: 1 << 9,
-  FINAL: 1 << 10,
-  FOLLOW_UP_PENDING: 1 << 11,
-  DEPARTURE_OBLIGATION: 1 << 12,
-  REPATRIATION_SCHEDULED: 1 << 13,
-  ALLOCATION_DUE: 1 << 14,
-  ALLOCATED: 1 << 15,
-  DEPARTED: 1 << 16,
-  TRANSFERRED: 1 << 17,
-  ERASED_BAMF: 1 << 18,
-  ERASED_ZAB: 1 << 19,
-  STOP_IGNORED: 1 << 20,
-} as const;
+export { FLAG };
 const F = FLAG;
 
 const DECISION_STATE = F.DECIDED | F.POSITIVE | F.NEGATIVE | F.SERVED | F.FINAL;

@@ -7,35 +7,14 @@ import { deployLedgerForTest, stepFor, AGENCY } from "./fixtures";
 import { CODE_LISTS, stepByKey, type AgencyKey, type CodeLists } from "../../services/shared/codelists";
 import { eventIdOf, packStep } from "../../services/shared/ledger-codec";
 import type { ProcedureLedger } from "../../typechain-types";
+import { FLAG } from "../../services/shared/rule-flags";
 
 export { AGENCY };
 export type Fixture = Awaited<ReturnType<typeof deployLedgerForTest>>;
 export type Step = ProcedureLedger.StepStruct;
 
 /** Rule flags of a case (ProcedureRules.sol), as caseState() reports them. */
-export const FLAG = {
-  REGISTERED: 1 << 0,
-  FILED: 1 << 1,
-  HEARING_SCHEDULED: 1 << 2,
-  HEARING_HELD: 1 << 3,
-  DECIDED: 1 << 4,
-  POSITIVE: 1 << 5,
-  NEGATIVE: 1 << 6,
-  SERVED: 1 << 7,
-  APPEAL_PENDING: 1 << 8,
-  SUSPENSIVE_APPEAL: 1 << 9,
-  FINAL: 1 << 10,
-  FOLLOW_UP_PENDING: 1 << 11,
-  DEPARTURE_OBLIGATION: 1 << 12,
-  REPATRIATION_SCHEDULED: 1 << 13,
-  ALLOCATION_DUE: 1 << 14,
-  ALLOCATED: 1 << 15,
-  DEPARTED: 1 << 16,
-  TRANSFERRED: 1 << 17,
-  ERASED_BAMF: 1 << 18,
-  ERASED_ZAB: 1 << 19,
-  STOP_IGNORED: 1 << 20,
-} as const;
+export { FLAG };
 
 type CodeListName = "outcomes" | "appealKinds" | "appealResults" | "followUpResults" | "prospects" | "cancelReasons" | "erasureReasons" | "stopReasons";
 

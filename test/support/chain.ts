@@ -7,10 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
-import { Wallet, keccak256, parseEther, encryptKeystoreJsonSync, type JsonRpcProvider } from "ethers";
+import { Wallet, parseEther, encryptKeystoreJsonSync, type JsonRpcProvider } from "ethers";
 import { startAnvil, stopAnvil, waitForChain, providerFor } from "../../scripts/lib/anvil";
-import { ProcedureLedger__factory } from "../../typechain-types";
-import { CODE_LISTS, codeListHash, codeListVersionLabel, AGENCY } from "../../services/shared/codelists";
+import { deployLedgerContract } from "../../scripts/lib/deploy-ledger";
 import { writeDeployment, type Deployment } from "../../services/shared/deployment";
 import { DEV_KEYSTORE_PASSWORD } from "../../services/shared/keystore";
 
@@ -72,7 +71,7 @@ async function deployTestLedger(dataDir: string, port: number, anvil: { child: C
   const keysDir = join(dataDir, "keys");
   mkdirSync(keysDir, { recursive: true });
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const chainId = await waitForChain(rpcUrl);
+  await waitForChain(rpcUrl);
   const provider = providerFor(rpcUrl);
 
   const wallets = { BAMF: Wallet.createRandom() as unknown as Wallet, ZAB: Wallet.createRandom() as unknown as Wallet, auditor: Wallet.createRandom() as unknown as Wallet };
@@ -89,28 +88,12 @@ async function deployTestLedger(dataDir: string, port: number, anvil: { child: C
   for (const w of [wallets.BAMF, wallets.ZAB]) {
     await (await deployer.sendTransaction({ to: w.address, value: parseEther("1000"), nonce: nonce++ })).wait();
   }
-  const hash = opts.codeListHash ?? codeListHash(CODE_LISTS);
-  const ledger = await new ProcedureLedger__factory(deployer).deploy(
-    [wallets.BAMF.address, wallets.ZAB.address],
-    [AGENCY.BAMF, AGENCY.ZAB],
-    [wallets.auditor.address],
-    hash,
-    codeListVersionLabel(CODE_LISTS),
-    { nonce: nonce++ },
-  );
-  const receipt = await ledger.deploymentTransaction()!.wait();
-  if (!receipt) throw new Error("deployment not mined");
-  const address = await ledger.getAddress();
-  const deployment: Deployment = {
-    chainId,
+  const deployment = await deployLedgerContract(
+    deployer,
     rpcUrl,
-    deployedAt: new Date().toISOString(),
-    block: receipt.blockNumber,
-    blockHash: receipt.blockHash,
-    contracts: { ProcedureLedger: { address, codeHash: keccak256(await provider.getCode(address)), txHash: receipt.hash } },
-    codeList: { hash, version: CODE_LISTS.version },
-    accounts: { BAMF: wallets.BAMF.address, ZAB: wallets.ZAB.address, auditor: wallets.auditor.address },
-  };
+    { BAMF: wallets.BAMF.address, ZAB: wallets.ZAB.address, auditor: wallets.auditor.address },
+    { codeListHash: opts.codeListHash, nonce: nonce++ },
+  );
   const deploymentFile = join(dataDir, "deployment.json");
   writeDeployment(deployment, deploymentFile);
 

@@ -34,7 +34,7 @@ export function buildWebApp(): void {
   execFileSync(process.execPath, [bin("vite", "bin", "vite.js"), "build", "--config", "web/vite.config.mts", "--logLevel", "warn"], { cwd: REPO_ROOT, stdio: "inherit" });
 }
 
-function spawnAgency(agency: AgencyKey, port: number, chain: TestChain): { svc: ServiceProcess; logs: string[] } {
+function spawnAgency(agency: AgencyKey, port: number, chain: TestChain, extraEnv: Record<string, string> = {}): { svc: ServiceProcess; logs: string[] } {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     AGENCY: agency,
@@ -49,6 +49,7 @@ function spawnAgency(agency: AgencyKey, port: number, chain: TestChain): { svc: 
     LISTENER_POLL_MS: "100",
     CHECKPOINT_EVERY_BLOCKS: "5",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
+    ...extraEnv,
   };
   const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "services", "agency", "main.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
@@ -56,15 +57,16 @@ function spawnAgency(agency: AgencyKey, port: number, chain: TestChain): { svc: 
   return { svc: { agency, url: `http://127.0.0.1:${port}`, child }, logs };
 }
 
-export async function startSystem(opts: { buildWeb?: boolean } = {}): Promise<System> {
+/** `chain`: run on a chain started before (the benchmark measures raw transactions on it first). */
+export async function startSystem(opts: { buildWeb?: boolean; chain?: TestChain; env?: Record<string, string> } = {}): Promise<System> {
   if (opts.buildWeb) buildWebApp();
-  const chain = await startTestChain();
+  const chain = opts.chain ?? (await startTestChain());
   const started: ServiceProcess[] = [];
   try {
     const ports = { BAMF: await freePort(), ZAB: await freePort() };
     const out = {} as Record<AgencyKey, AgencyEndpoint>;
     for (const agency of ["BAMF", "ZAB"] as const) {
-      const { svc, logs } = spawnAgency(agency, ports[agency], chain);
+      const { svc, logs } = spawnAgency(agency, ports[agency], chain, opts.env);
       started.push(svc);
       out[agency] = { agency, url: svc.url, token: demoApiClient(agency).token, auditToken: demoAuditClient(agency).token, logs };
     }

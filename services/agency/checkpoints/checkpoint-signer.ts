@@ -8,7 +8,7 @@ import type { ChainAdapter } from "../chain/adapter";
 import { CHECKPOINT_TYPES, checkpointDomain, type Checkpoint } from "../../shared/checkpoint";
 import { metrics } from "../metrics";
 import { serialized } from "../store/serialized";
-import { Waker } from "../util/waker";
+import { ServiceLoop } from "../util/service-loop";
 import { errorSummary } from "../chain/rpc-errors";
 
 export interface CheckpointOptions {
@@ -27,41 +27,26 @@ export async function caseCountAt(db: Db, block: number): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-export class CheckpointSigner {
-  private readonly waker = new Waker();
-  private running = false;
-  private loop?: Promise<void>;
+export class CheckpointSigner extends ServiceLoop {
 
   constructor(
     private readonly db: Db,
     private readonly chain: ChainAdapter,
     private readonly log: Logger,
     private readonly opts: CheckpointOptions,
-  ) {}
+  ) {
+    super();
+  }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          await this.signDue();
-        } catch (err) {
-          this.log.warn({ err: errorSummary(err) }, "checkpoint signing failed; retrying");
-        }
-        await this.waker.sleep(this.opts.intervalMs ?? 1000);
+  protected async run(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.signDue();
+      } catch (err) {
+        this.log.warn({ err: errorSummary(err) }, "checkpoint signing failed; retrying");
       }
-    })();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.waker.wake();
-    await this.loop;
-  }
-
-  wake(): void {
-    this.waker.wake();
+      await this.waker.sleep(this.opts.intervalMs ?? 1000);
+    }
   }
 
   /** Sign every due checkpoint block up to what the listener has stored; returns how many. */

@@ -11,7 +11,7 @@ import { stepByKey, type AgencyKey } from "../../shared/codelists";
 import { PRIORITY, type NotificationDraft } from "../notifications/rules";
 import { metrics } from "../metrics";
 import { serialized } from "../store/serialized";
-import { Waker } from "../util/waker";
+import { ServiceLoop } from "../util/service-loop";
 
 export type DeadlineKind = "HEARING_OVERDUE" | "APPEAL_PERIOD_OVER";
 
@@ -105,39 +105,28 @@ export async function raiseDeadlines(db: Db, opts: DeadlineOptions, now = new Da
 }
 
 /** Runs raiseDeadlines at start and every intervalMs. */
-export class DeadlineScheduler {
-  private readonly waker = new Waker();
-  private running = false;
-  private loop?: Promise<void>;
+export class DeadlineScheduler extends ServiceLoop {
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
     private readonly opts: DeadlineOptions & { intervalMs?: number; onRaised?: () => void },
-  ) {}
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          const n = await raiseDeadlines(this.db, this.opts);
-          if (n) {
-            this.log.info({ notices: n }, "deadline notices raised");
-            this.opts.onRaised?.();
-          }
-        } catch (err) {
-          this.log.error({ err: (err as Error).message }, "deadline check failed");
-        }
-        await this.waker.sleep(this.opts.intervalMs ?? 60_000);
-      }
-    })();
+  ) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.waker.wake();
-    await this.loop;
+  protected async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const n = await raiseDeadlines(this.db, this.opts);
+        if (n) {
+          this.log.info({ notices: n }, "deadline notices raised");
+          this.opts.onRaised?.();
+        }
+      } catch (err) {
+        this.log.error({ err: (err as Error).message }, "deadline check failed");
+      }
+      await this.waker.sleep(this.opts.intervalMs ?? 60_000);
+    }
   }
 }

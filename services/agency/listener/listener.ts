@@ -12,7 +12,8 @@ import { errorSummary, isUnreachable } from "../chain/rpc-errors";
 import type { AgencyKey } from "../../shared/codelists";
 import { stepByCode } from "../../shared/codelists";
 import { metrics } from "../metrics";
-import { Waker, backoffMs } from "../util/waker";
+import { backoffMs } from "../util/waker";
+import { ServiceLoop } from "../util/service-loop";
 import { loadPosition, storeEvents, type ListenerPosition } from "./store-events";
 
 export interface ListenerOptions {
@@ -32,11 +33,8 @@ export interface ListenerOptions {
   onCodeListChanged?: () => void;
 }
 
-export class LedgerListener implements ListenerPort {
+export class LedgerListener extends ServiceLoop implements ListenerPort {
   private readonly emitter = new EventEmitter();
-  private readonly waker = new Waker();
-  private running = false;
-  private loop?: Promise<void>;
   private position?: ListenerPosition;
   /** highest block known to be read completely (in memory: after a restart the checkpoint block is read again) */
   private completeThrough = -1;
@@ -50,6 +48,7 @@ export class LedgerListener implements ListenerPort {
     private readonly log: Logger,
     private readonly opts: ListenerOptions,
   ) {
+    super();
     this.emitter.setMaxListeners(0);
   }
 
@@ -68,24 +67,12 @@ export class LedgerListener implements ListenerPort {
     return () => this.emitter.off("stored", fn);
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.waker.wake();
-    await this.loop;
-  }
-
   /** Poll now instead of waiting for the next interval. */
   poke(): void {
-    this.waker.wake();
+    this.wake();
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     while (this.running) {
       let wait = this.opts.pollMs;
       try {

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { Db } from "../store/db";
 import type { Notification } from "../generated/prisma/client";
 import { metrics } from "../metrics";
-import { Waker } from "../util/waker";
+import { ServiceLoop } from "../util/service-loop";
 import { serialized } from "../store/serialized";
 import { signBody, SIGNATURE_HEADER, TIMESTAMP_HEADER } from "./signature";
 
@@ -29,34 +29,17 @@ export function retryDelayMs(attempts: number, base: number, max: number): numbe
   return Math.min(max, base * 2 ** Math.max(0, attempts - 1));
 }
 
-export class WebhookDelivery {
-  private readonly waker = new Waker();
-  private running = false;
-  private loop?: Promise<void>;
+export class WebhookDelivery extends ServiceLoop {
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
     private readonly opts: WebhookOptions,
-  ) {}
-
-  wake(): void {
-    this.waker.wake();
+  ) {
+    super();
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    this.waker.wake();
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     while (this.running) {
       let delivered = 0;
       try {
