@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     console.log(`saturation: ${SATURATION_STEPS} steps ...`);
     const t0 = performance.now();
     const ids = await postSteps(sys.BAMF, cases, SATURATION_STEPS, 64);
+    const acceptedPerSec = SATURATION_STEPS / ((performance.now() - t0) / 1000);
     await waitConfirmed(sys.BAMF, ids[ids.length - 1]);
     const stepsPerSec = SATURATION_STEPS / ((performance.now() - t0) / 1000);
 
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
 
     const figures = {
       stepsPerSec: Math.round(stepsPerSec),
+      acceptedPerSec: Math.round(acceptedPerSec),
       rawTxPerSec: Math.round(rawTxPerSec),
       ratioToRawTx: Number((stepsPerSec / rawTxPerSec).toFixed(2)),
       notifyP50Ms: percentile(latencies, 50),

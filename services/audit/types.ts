@@ -1,6 +1,7 @@
 // Shared types of the audit: findings, the raw JSON-RPC shapes the pure checks accept, export lines and
 // checkpoints as the agencies serve them.
 import { z } from "zod";
+import type { RpcLog } from "../shared/rpc-log";
 
 /**
  * critical: the shared history or the audited code is not what it claims to be (broken header chain,
@@ -66,18 +67,7 @@ export interface RpcBlock {
   [other: string]: unknown;
 }
 
-/** A log as eth_getLogs returns it (quantities as hex strings). */
-export interface RpcLog {
-  address: string;
-  topics: string[];
-  data: string;
-  blockNumber: string;
-  blockHash: string;
-  transactionHash: string;
-  transactionIndex?: string;
-  logIndex: string;
-  removed?: boolean;
-}
+export type { RpcLog };
 
 // ---- agency inputs ----------------------------------------------------------------------------------
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);

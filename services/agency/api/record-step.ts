@@ -12,6 +12,7 @@ import { placeholderFileNumber } from "./partner-case";
 import { serialized, type Tx } from "../store/serialized";
 import type { ResolvedStep } from "./step-input";
 import type { CodeListGuard } from "./code-list-guard";
+import { cachedCaseId, rememberCaseId, stepInsertBatcher } from "./step-batcher";
 
 export interface StepReceipt {
   eventId: string;
@@ -24,7 +25,7 @@ export function committedData(caseRef: string, s: ResolvedStep): Record<string, 
   return { caseRef, step: s.step.code, detail: s.detail.toString(), businessDate: s.businessDate, data: s.data };
 }
 
-function receipt(ctx: ServiceContext, row: Step): StepReceipt {
+function receipt(ctx: ServiceContext, row: Pick<Step, "id" | "eventId">): StepReceipt {
   return { eventId: row.eventId, ledgerEventId: eventIdOf(ctx.config.agencyCode, row.id).toString(), state: "queued" };
 }
 
@@ -79,55 +80,75 @@ async function eraseOffChainData(tx: Tx, caseId: number, caseRef: string, marker
   });
 }
 
-export async function recordStep(ctx: ServiceContext, guard: CodeListGuard, caseRef: string, s: ResolvedStep): Promise<StepReceipt> {
-  const eventId = s.eventId ?? randomUUID();
-  const earlier = await ctx.db.step.findUnique({ where: { eventId } });
-  if (earlier) return repeatOrConflict(ctx, earlier, caseRef, s);
-
-  const held = await ctx.db.case.findUnique({ where: { caseRef }, select: { id: true } });
-  if (!held) {
-    const known = await ctx.db.ledgerEvent.findFirst({ where: { caseRef }, select: { id: true } });
-    if (!known) {
-      throw notFound(
-        "Fall weder hier angelegt noch aus dem Ledger bekannt; zuerst POST /api/cases / Case neither registered here nor known from the ledger; POST /api/cases first",
-      );
+/** The checks before the insert; a failing check still answers a repeated event id as before (repeat or 409). */
+async function resolveCaseAndCheck(ctx: ServiceContext, guard: CodeListGuard, caseRef: string, s: ResolvedStep): Promise<number | undefined> {
+  let caseId = cachedCaseId(ctx.db, caseRef);
+  if (caseId === undefined) {
+    caseId = (await ctx.db.case.findUnique({ where: { caseRef }, select: { id: true } }))?.id;
+    if (caseId === undefined) {
+      const known = await ctx.db.ledgerEvent.findFirst({ where: { caseRef }, select: { id: true } });
+      if (!known) {
+        throw notFound(
+          "Fall weder hier angelegt noch aus dem Ledger bekannt; zuerst POST /api/cases / Case neither registered here nor known from the ledger; POST /api/cases first",
+        );
+      }
     }
   }
   await checkCorrection(ctx, caseRef, s);
   await guard.assertWritable();
+  return caseId;
+}
+
+export async function recordStep(ctx: ServiceContext, guard: CodeListGuard, caseRef: string, s: ResolvedStep): Promise<StepReceipt> {
+  const eventId = s.eventId ?? randomUUID();
+  // No look-up of the event id up front: a repeat is caught by the unique constraint on insert, or, when a
+  // check refuses the request, looked up then, so a repeat gets the same answer as before.
+  let heldId: number | undefined;
+  try {
+    heldId = await resolveCaseAndCheck(ctx, guard, caseRef, s);
+  } catch (err) {
+    if (!(err instanceof ProblemError) || s.eventId === undefined) throw err;
+    const earlier = await ctx.db.step.findUnique({ where: { eventId } });
+    if (earlier) return repeatOrConflict(ctx, earlier, caseRef, s);
+    throw err;
+  }
 
   const c = commit(committedData(caseRef, s));
+  const data = {
+    eventId,
+    caseRef,
+    stepCode: s.step.code,
+    detail: s.detail.toString(),
+    businessDate: s.businessDate,
+    data: c.canonical,
+    salt: c.salt,
+    commitment: c.commitment,
+    state: "queued",
+  };
   // Two attempts: a concurrent first step on the same partner case may win the insert of its Case row.
   for (let attempt = 1; ; attempt++) {
     try {
-      const row = await serialized(ctx.db, async (tx) => {
-        const caseId =
-          held?.id ??
-          (
-            await tx.case.upsert({
-              where: { caseRef },
-              create: { caseRef, fileNumber: placeholderFileNumber(caseRef) },
-              update: {},
-              select: { id: true },
-            })
-          ).id;
-        const created = await tx.step.create({
-          data: {
-            eventId,
-            caseId,
-            caseRef,
-            stepCode: s.step.code,
-            detail: s.detail.toString(),
-            businessDate: s.businessDate,
-            data: c.canonical,
-            salt: c.salt,
-            commitment: c.commitment,
-            state: "queued",
-          },
-        });
-        if (s.step.key === "ERASED") await eraseOffChainData(tx, caseId, caseRef, created.id);
-        return created;
-      });
+      const held = heldId;
+      const row =
+        held !== undefined && s.step.key !== "ERASED"
+          ? // the common case: group commit with other requests' steps
+            await stepInsertBatcher(ctx.db).insert({ ...data, caseId: held })
+          : await serialized(ctx.db, async (tx) => {
+              const caseId =
+                held ??
+                (
+                  await tx.case.upsert({
+                    where: { caseRef },
+                    create: { caseRef, fileNumber: placeholderFileNumber(caseRef) },
+                    update: {},
+                    select: { id: true },
+                  })
+                ).id;
+              const created = await tx.step.create({ data: { ...data, caseId } });
+              if (s.step.key === "ERASED") await eraseOffChainData(tx, caseId, caseRef, created.id);
+              return created;
+            });
+      rememberCaseId(ctx.db, caseRef, row.caseId);
       ctx.outbox.wake();
       return receipt(ctx, row);
     } catch (err) {

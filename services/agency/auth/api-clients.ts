@@ -10,8 +10,34 @@ export function bearerToken(authorization: string): string | undefined {
   return BEARER.exec(authorization.trim())?.[1];
 }
 
+/**
+ * Known tokens are remembered for a second (the look-up was one DB query per API request); unknown ones
+ * never. A rotation in this process (ensureApiClient) takes effect at once, one by another process (a
+ * tool on the same store) within PRINCIPAL_TTL_MS.
+ */
+const PRINCIPAL_TTL_MS = 1000;
+const PRINCIPALS_MAX = 10_000;
+const principals = new WeakMap<Db, Map<string, { principal: ClientPrincipal; at: number; generation: number }>>();
+let generation = 0;
+
+/** Forget every remembered token (call after changing ApiClient rows). */
+export function forgetClientPrincipals(): void {
+  generation++;
+}
+
 export async function clientPrincipal(db: Db, token: string): Promise<ClientPrincipal | undefined> {
-  const c = await db.apiClient.findUnique({ where: { tokenHash: sha256Hex(token) } });
+  const tokenHash = sha256Hex(token);
+  let known = principals.get(db);
+  const hit = known?.get(tokenHash);
+  if (hit && hit.generation === generation && Date.now() - hit.at < PRINCIPAL_TTL_MS) return hit.principal;
+  const asked = generation;
+  const c = await db.apiClient.findUnique({ where: { tokenHash } });
   if (!c || !isRole(c.role)) return undefined;
-  return { kind: "client", clientId: c.id, name: c.name, role: c.role };
+  const principal: ClientPrincipal = { kind: "client", clientId: c.id, name: c.name, role: c.role };
+  if (asked === generation) {
+    if (!known) principals.set(db, (known = new Map()));
+    if (known.size >= PRINCIPALS_MAX) known.clear();
+    known.set(tokenHash, { principal, at: Date.now(), generation });
+  }
+  return principal;
 }

@@ -5,6 +5,7 @@ import { serialized } from "../store/serialized";
 import { hashPassword, verifyPassword, PASSWORD_MIN_LENGTH } from "./password";
 import { sha256Hex } from "./tokens";
 import { isRole, type Role } from "./roles";
+import { forgetClientPrincipals } from "./api-clients";
 
 export interface UserSpec {
   username: string;
@@ -50,13 +51,17 @@ export async function ensureApiClient(db: Db, spec: ApiClientSpec): Promise<{ id
   if (!isRole(spec.role)) throw new Error(`unknown role ${spec.role}`);
   if (!TOKEN_PATTERN.test(spec.token)) throw new Error(`the token of ${spec.name} must be at least 16 characters of [A-Za-z0-9-._~+/]`);
   const tokenHash = sha256Hex(spec.token);
-  return serialized(db, async (tx) => {
-    const existing = await tx.apiClient.findUnique({ where: { name: spec.name } });
-    if (!existing) {
-      const c = await tx.apiClient.create({ data: { name: spec.name, role: spec.role, tokenHash } });
-      return { id: c.id, created: true };
-    }
-    await tx.apiClient.update({ where: { id: existing.id }, data: { role: spec.role, tokenHash } });
-    return { id: existing.id, created: false };
-  });
+  try {
+    return await serialized(db, async (tx) => {
+      const existing = await tx.apiClient.findUnique({ where: { name: spec.name } });
+      if (!existing) {
+        const c = await tx.apiClient.create({ data: { name: spec.name, role: spec.role, tokenHash } });
+        return { id: c.id, created: true };
+      }
+      await tx.apiClient.update({ where: { id: existing.id }, data: { role: spec.role, tokenHash } });
+      return { id: existing.id, created: false };
+    });
+  } finally {
+    forgetClientPrincipals(); // the old token must not be accepted from the cache
+  }
 }

@@ -3,6 +3,7 @@
 import { AbiCoder, type ParamType } from "ethers";
 import { ProcedureLedger__factory } from "../../../typechain-types";
 import { unpackStep, agencyOfEventId } from "../../shared/ledger-codec";
+import type { RpcLog } from "../../shared/rpc-log";
 
 export const LEDGER_INTERFACE = ProcedureLedger__factory.createInterface();
 export const STEP_RECORDED_TOPIC = LEDGER_INTERFACE.getEvent("StepRecorded").topicHash;
@@ -27,16 +28,7 @@ export interface LedgerLog {
   args: Record<string, string>;
 }
 
-/** A log as eth_getLogs and receipts carry it (JSON-RPC form, hex quantities). */
-export interface RpcLog {
-  address: string;
-  topics: string[];
-  data: string;
-  blockNumber: string;
-  blockHash: string;
-  transactionHash: string;
-  logIndex: string;
-}
+export type { RpcLog };
 
 interface EventCodec {
   name: string;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { FastifyReply } from "fastify";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
-import { ROLES } from "../../auth/roles";
+import { ROLES, type UserPrincipal } from "../../auth/roles";
 import { sessionCookieName, login, logout } from "../../auth/sessions";
 import { PASSWORD_MAX_LENGTH } from "../../auth/password";
 import { ProblemError } from "../problem";
@@ -27,6 +27,18 @@ export const SessionInfo = z.object({
 
 function clearCookie(reply: FastifyReply, agency: string): void {
   reply.clearCookie(sessionCookieName(agency), { path: "/", httpOnly: true, sameSite: "strict", secure: "auto" });
+}
+
+function userSessionInfo(agency: string, p: UserPrincipal) {
+  return {
+    kind: "user" as const,
+    agency,
+    role: p.role,
+    username: p.username,
+    displayName: p.displayName,
+    csrfToken: p.csrfToken,
+    expiresAt: p.expiresAt.toISOString(),
+  };
 }
 
 export function sessionRoutes(deps: ApiDeps): AnyRouteSpec[] {
@@ -52,16 +64,7 @@ export function sessionRoutes(deps: ApiDeps): AnyRouteSpec[] {
           secure: "auto",
           maxAge: ctx.config.sessionHours * 3600,
         });
-        const p = s.principal;
-        return {
-          kind: "user",
-          agency: ctx.config.agency,
-          role: p.role,
-          username: p.username,
-          displayName: p.displayName,
-          csrfToken: p.csrfToken,
-          expiresAt: p.expiresAt.toISOString(),
-        };
+        return userSessionInfo(ctx.config.agency, s.principal);
       },
     }),
     defineRoute({
@@ -89,15 +92,7 @@ export function sessionRoutes(deps: ApiDeps): AnyRouteSpec[] {
       responses: { 200: { description: "Anmeldung / session", schema: SessionInfo } },
       handler: async ({ principal: p }) =>
         p.kind === "user"
-          ? {
-              kind: "user",
-              agency: ctx.config.agency,
-              role: p.role,
-              username: p.username,
-              displayName: p.displayName,
-              csrfToken: p.csrfToken,
-              expiresAt: p.expiresAt.toISOString(),
-            }
+          ? userSessionInfo(ctx.config.agency, p)
           : { kind: "client", agency: ctx.config.agency, role: p.role, clientName: p.name },
     }),
   ];
