@@ -9,14 +9,22 @@
 //                      and 20,000 logs)
 // and writes them to bench/results.json under "audit". Goals: eventsPerSec ≥ 30,000 and ≥ 50 % of
 // rawLogFetchPerSec.
-import { mkdtempSync, rmSync } from "node:fs";
+// The ledger is built on an anvil that dumps its state every second (as `npm start` runs it); the
+// measurements run on the same chain with that periodic dump off (see startQuietAnvil).
+// AUDIT_BENCH_STATE=dir keeps the built chain in `dir` (and a bench-meta.json beside anvil's state): a
+// later run with the same dir and step count measures that chain again instead of building a new one.
+import { spawn, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
-import { HDNodeWallet, Mnemonic, Wallet, keccak256, toUtf8Bytes } from "ethers";
-import { startAnvil, stopAnvil, waitForChain, providerFor } from "../scripts/lib/anvil";
+import { HDNodeWallet, Mnemonic, Wallet, keccak256, toUtf8Bytes, type JsonRpcProvider } from "ethers";
+import { anvilBinary, startAnvil, stopAnvil, waitForChain, providerFor } from "../scripts/lib/anvil";
+import { CHAIN_ID } from "../services/shared/paths";
 import { freePort } from "../test/support/chain";
 import { deployLedgerContract } from "../scripts/lib/deploy-ledger";
 import { runAudit } from "../services/audit/audit";
+import type { Deployment } from "../services/shared/deployment";
+import type { AgencyExport } from "../services/audit/types";
 import { readArtifact } from "../services/audit/source";
 import { LedgerWriter, type PlannedStep } from "../test/audit/support/writer";
 import { writeBenchResult } from "./bench-results";
@@ -59,41 +67,88 @@ async function rawFetch(url: string, address: string, from: number, to: number, 
   return logs;
 }
 
+/** anvil on the state in `stateDir` (loaded at start, written on exit), without the periodic state dump. */
+function startQuietAnvil(port: number, stateDir: string): ChildProcess {
+  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID), "--hardfork", "cancun", "--state", join(stateDir, "state.json")];
+  const log = openSync(join(stateDir, "anvil.log"), "a");
+  try {
+    return spawn(anvilBinary(), args, { stdio: ["ignore", log, log] });
+  } finally {
+    closeSync(log);
+  }
+}
+
+interface BenchMeta {
+  steps: number;
+  deployment: Deployment;
+  head: number;
+  cases: number;
+  exports: AgencyExport[];
+}
+
+/** Builds the benchmark ledger on the anvil at `url`. */
+async function build(provider: JsonRpcProvider, url: string): Promise<BenchMeta> {
+  const [deployer, bamf, zab, auditor] = [0, 1, 2, 3].map((i) => new Wallet(devKey(i), provider));
+  await provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
+  const deployment = await deployLedgerContract(deployer, url, { BAMF: bamf.address, ZAB: zab.address, auditor: auditor.address });
+  const address = deployment.contracts.ProcedureLedger.address;
+
+  // ---- build the ledger ------------------------------------------------------------------------
+  const writer = new LedgerWriter(provider, address, { [B]: bamf, [Z]: zab }, true);
+  const cases = Math.ceil(STEPS / PER_CASE);
+  const caseRef = (i: number) => keccak256(toUtf8Bytes(`bench-audit-case-${i}`));
+  const t0 = performance.now();
+  for (let round = 0; round < PER_CASE; round++) {
+    const byAgency: Record<number, PlannedStep[]> = { [B]: [], [Z]: [] };
+    for (let c = 0; c < cases; c++) {
+      const [agency, step, detail] = PATHS[c % PATHS.length][round];
+      byAgency[agency].push({ agency, caseRef: caseRef(c), step, detail });
+    }
+    const batches: PlannedStep[][] = [];
+    for (const a of [Z, B]) for (let i = 0; i < byAgency[a].length; i += BATCH) batches.push(byAgency[a].slice(i, i + BATCH));
+    await writer.recordManyInBlocks(batches, TXS_PER_BLOCK, round === 0 ? 60_000 : 20_000);
+    process.stderr.write(`\rbuilding the ledger: ${writer.kept.length} steps`);
+  }
+  const head = Number(await provider.send("eth_blockNumber", []));
+  process.stderr.write(`\rbuilt ${writer.kept.length} steps in ${cases} cases, blocks ${deployment.block}–${head}, in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  const exports = [
+    { agency: B, source: "bench BAMF", lines: writer.exportLines(B) },
+    { agency: Z, source: "bench ZAB", lines: writer.exportLines(Z) },
+  ];
+  return { steps: STEPS, deployment, head, cases, exports };
+}
+
 async function main(): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), "anker-bench-audit-"));
+  const keepDir = process.env.AUDIT_BENCH_STATE;
+  if (keepDir) mkdirSync(keepDir, { recursive: true });
+  const stateDir = keepDir ?? mkdtempSync(join(tmpdir(), "anker-bench-audit-"));
+  const metaFile = join(stateDir, "bench-meta.json");
+  let meta: BenchMeta | undefined;
+  if (keepDir && existsSync(metaFile)) {
+    meta = JSON.parse(readFileSync(metaFile, "utf8")) as BenchMeta;
+    if (meta.steps !== STEPS) throw new Error(`${keepDir} holds a chain of ${meta.steps} steps, not ${STEPS}: use another AUDIT_BENCH_STATE`);
+  }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const anvil = startAnvil({ port, stateDir });
+  let anvil: ChildProcess | undefined;
   try {
-    await waitForChain(url);
-    const provider = providerFor(url);
-    const [deployer, bamf, zab, auditor] = [0, 1, 2, 3].map((i) => new Wallet(devKey(i), provider));
-    await provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
-    const deployment = await deployLedgerContract(deployer, url, { BAMF: bamf.address, ZAB: zab.address, auditor: auditor.address });
-    const address = deployment.contracts.ProcedureLedger.address;
-
-    // ---- build the ledger ------------------------------------------------------------------------
-    const writer = new LedgerWriter(provider, address, { [B]: bamf, [Z]: zab }, true);
-    const cases = Math.ceil(STEPS / PER_CASE);
-    const caseRef = (i: number) => keccak256(toUtf8Bytes(`bench-audit-case-${i}`));
-    const t0 = performance.now();
-    for (let round = 0; round < PER_CASE; round++) {
-      const byAgency: Record<number, PlannedStep[]> = { [B]: [], [Z]: [] };
-      for (let c = 0; c < cases; c++) {
-        const [agency, step, detail] = PATHS[c % PATHS.length][round];
-        byAgency[agency].push({ agency, caseRef: caseRef(c), step, detail });
-      }
-      const batches: PlannedStep[][] = [];
-      for (const a of [Z, B]) for (let i = 0; i < byAgency[a].length; i += BATCH) batches.push(byAgency[a].slice(i, i + BATCH));
-      await writer.recordManyInBlocks(batches, TXS_PER_BLOCK, round === 0 ? 60_000 : 20_000);
-      process.stderr.write(`\rbuilding the ledger: ${writer.kept.length} steps`);
+    if (!meta) {
+      anvil = startAnvil({ port, stateDir });
+      await waitForChain(url);
+      const builder = providerFor(url);
+      meta = await build(builder, url);
+      if (keepDir) writeFileSync(metaFile, JSON.stringify(meta));
+      builder.destroy();
+      // Measure on an anvil that does not dump its state every second: the dump of ~160 MB stalls anvil
+      // for a good part of each second and would hit the longer audit runs harder than the short raw
+      // fetches. Restarted on the state it wrote on exit.
+      await stopAnvil(anvil);
     }
-    const head = Number(await provider.send("eth_blockNumber", []));
-    process.stderr.write(`\rbuilt ${writer.kept.length} steps in ${cases} cases, blocks ${deployment.block}–${head}, in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
-    const exports = [
-      { agency: B, source: "bench BAMF", lines: writer.exportLines(B) },
-      { agency: Z, source: "bench ZAB", lines: writer.exportLines(Z) },
-    ];
+    anvil = startQuietAnvil(port, stateDir);
+    await waitForChain(url, 120_000);
+    const provider = providerFor(url);
+    const { deployment, head, cases, exports } = meta;
+    const address = deployment.contracts.ProcedureLedger.address;
     const artifact = readArtifact();
 
     // ---- measure -----------------------------------------------------------------------------------
@@ -137,8 +192,8 @@ async function main(): Promise<void> {
     writeBenchResult("audit", figures);
     provider.destroy();
   } finally {
-    await stopAnvil(anvil);
-    rmSync(stateDir, { recursive: true, force: true });
+    if (anvil) await stopAnvil(anvil);
+    if (!keepDir) rmSync(stateDir, { recursive: true, force: true });
   }
 }
 

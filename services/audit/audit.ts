@@ -5,6 +5,7 @@ import { CODE_LISTS, codeListHash } from "../shared/codelists";
 import type { Deployment } from "../shared/deployment";
 import { compareCode } from "./code";
 import { ExportIndex, matchCommitments, type CommitmentCounts } from "./commitments";
+import { commitmentsInWorker } from "./commitment-worker";
 import { compliance as complianceOf, statistics } from "./compliance";
 import { verifyCheckpoints } from "./checkpoints";
 import { AuditEngine } from "./engine";
@@ -153,15 +154,18 @@ export async function runAudit(opts: AuditOptions): Promise<AuditOutcome> {
       headReads.push(p);
     }
   };
-  // The exports' commitments are computed in slices while the chain's answers are awaited.
+  // The exports are indexed in slices while the chain's answers are awaited; their event-id keys and
+  // commitments are computed on a worker thread meanwhile where one can be started (else here).
   const indexes = new Map<number, ExportIndex>();
   const indexing = (async () => {
+    const precomputed = await commitmentsInWorker(opts.exports ?? []);
     for (const x of opts.exports ?? []) {
       let idx = indexes.get(x.agency);
       if (!idx) indexes.set(x.agency, (idx = new ExportIndex(x.agency)));
+      const pre = precomputed?.get(x);
       let i = 0;
       do {
-        i = idx.add(x, i, i + 1000);
+        i = idx.add(x, i, i + (pre ? 5000 : 1000), pre);
         await new Promise((res) => setImmediate(res));
       } while (i < x.lines.length);
     }

@@ -2,6 +2,7 @@
 // personal data). Tells apart: matched, erased (intentional), missing from the export, in the export but
 // not on chain, and forged or altered (commitment mismatch). Pure, no I/O.
 import { fastCommitmentOf } from "./keccak";
+import type { Precomputed } from "./commitment-worker";
 import { eventKeyOf } from "./events";
 import { STEP } from "./rules";
 import { agencyName } from "./names";
@@ -41,16 +42,19 @@ export class ExportIndex {
 
   constructor(readonly agency: number) {}
 
-  /** Index lines [from, to) of `x`; returns the position after the last one indexed. */
-  add(x: AgencyExport, from = 0, to = x.lines.length): number {
+  /**
+   * Index lines [from, to) of `x`; returns the position after the last one indexed. `precomputed`: the
+   * lines' commitments by line index where already computed (commitment-worker.ts).
+   */
+  add(x: AgencyExport, from = 0, to = x.lines.length, precomputed?: Precomputed): number {
     if (from === 0) this.sources.push(x.source);
     const end = Math.min(to, x.lines.length);
     for (let i = from; i < end; i++) {
       const line = x.lines[i];
       this.lines++;
-      const key = eventKeyOf(BigInt(line.ledgerEventId));
+      const key = precomputed?.keys ? precomputed.keys(i) : eventKeyOf(BigInt(line.ledgerEventId));
       const entry: IndexedLine = { line, source: x.source, used: false };
-      if (!line.erased && line.salt && line.dataDigest) entry.computed = fastCommitmentOf(line.salt, line.dataDigest);
+      if (!line.erased && line.salt && line.dataDigest) entry.computed = precomputed?.commitments[i] ?? fastCommitmentOf(line.salt, line.dataDigest);
       if (parseInt(key.slice(0, 2), 16) !== this.agency) this.foreign.push(entry);
       else if (this.byKey.has(key)) this.duplicates.push(entry);
       else this.byKey.set(key, entry);

@@ -138,13 +138,19 @@ export class LedgerLogDecoder {
     return f.topicHash;
   }
 
+  // Consecutive logs mostly share their block and transaction: their events share one copy of the hash
+  // strings (the audit keeps every step), and the node's copies die young.
+  private lastBlockHash = "";
+  private lastTxHash = "";
+
   decode(log: RpcLog): LedgerEvent | DecodeFailure {
-    const base: LogBase = {
-      block: parseInt(log.blockNumber, 16),
-      logIndex: parseInt(log.logIndex, 16),
-      blockHash: HAS_UPPER.test(log.blockHash) ? log.blockHash.toLowerCase() : log.blockHash,
-      txHash: log.transactionHash,
-    };
+    let blockHash = log.blockHash;
+    if (blockHash === this.lastBlockHash) blockHash = this.lastBlockHash;
+    else this.lastBlockHash = blockHash = HAS_UPPER.test(blockHash) ? blockHash.toLowerCase() : blockHash;
+    let txHash = log.transactionHash;
+    if (txHash === this.lastTxHash) txHash = this.lastTxHash;
+    else this.lastTxHash = txHash;
+    const base: LogBase = { block: parseInt(log.blockNumber, 16), logIndex: parseInt(log.logIndex, 16), blockHash, txHash };
     if (log.address !== this.ledgerAddress && log.address.toLowerCase() !== this.ledgerAddress) return { ...base, error: `log from ${log.address}, not from the ledger` };
     const topic0 = log.topics[0];
     if (topic0 === STEP_RECORDED_TOPIC) return this.stepRecorded(log, base);

@@ -5,6 +5,7 @@ import { headerHash, headerRlp, HeaderChainVerifier } from "../../services/audit
 import { LedgerLogDecoder, isDecodeFailure, isStepRecorded } from "../../services/audit/events";
 import { fastCommitmentOf, keccakHex, initFastKeccak, fastKeccakReady } from "../../services/audit/keccak";
 import { ExportIndex, matchCommitments } from "../../services/audit/commitments";
+import { commitmentsInWorker } from "../../services/audit/commitment-worker";
 import { checkAgencyDb, inferDbAgency } from "../../services/audit/internal";
 import { verifyCheckpoint } from "../../services/audit/checkpoints";
 import { buildEventTree, proveEvent, verifyInclusionProof } from "../../services/audit/merkle";
@@ -231,6 +232,24 @@ describe("audit: commitments against an export", () => {
     const sink2 = new FindingSink();
     matchCommitments(r2, idx2, sink2);
     expect(sink2.findings.map((f) => f.kind)).to.include("erased-without-marker");
+  });
+
+  it("computes the same keys and commitments on a worker thread, and leaves malformed exports to the main thread", async () => {
+    const lines = [lineOf(1), { ...lineOf(2), salt: "0x" + "AB".repeat(32) }, { ...lineOf(3), salt: null, dataDigest: null, erased: true }, lineOf(4)];
+    const x = { agency: 1, source: "t", lines };
+    const pre = (await commitmentsInWorker([x]))!.get(x)!;
+    expect(pre.keys).to.not.equal(undefined);
+    lines.forEach((l, i) => {
+      expect(pre.keys!(i)).to.equal(BigInt(l.ledgerEventId).toString(16).padStart(16, "0"));
+      expect(pre.commitments[i]).to.equal(l.salt && l.dataDigest ? fastCommitmentOf(l.salt, l.dataDigest) : undefined);
+    });
+    const a = new ExportIndex(1);
+    a.add(x);
+    const b = new ExportIndex(1);
+    b.add(x, 0, lines.length, pre);
+    expect([...b.byKey.entries()].map(([k, e]) => [k, e.computed])).to.deep.equal([...a.byKey.entries()].map(([k, e]) => [k, e.computed]));
+    const bad = { agency: 1, source: "t", lines: [lineOf(1), { ...lineOf(2), salt: "0x" + "zz".repeat(32) }] };
+    expect(await commitmentsInWorker([bad])).to.equal(undefined);
   });
 });
 
