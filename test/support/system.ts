@@ -51,7 +51,7 @@ function spawnAgency(agency: AgencyKey, port: number, chain: TestChain, extraEnv
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
     ...extraEnv,
   };
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "services", "agency", "main.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(process.env.SERVICE_NODE_ARGS ? process.env.SERVICE_NODE_ARGS.split(" ") : []), "--import", "tsx", join(REPO_ROOT, "services", "agency", "main.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];
   for (const s of [child.stdout, child.stderr]) s?.on("data", (d: Buffer) => logs.push(...String(d).split("\n").filter(Boolean)));
   return { svc: { agency, url: `http://127.0.0.1:${port}`, child }, logs };

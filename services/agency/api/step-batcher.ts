@@ -1,18 +1,22 @@
 // Group commit of the API's plain step inserts: requests that arrive while one group is being written wait
-// for the next group, which is written with one multi-row INSERT ... RETURNING in one interactive
-// transaction (store/serialized.ts). Each request still gets its answer only after its row is committed.
+// for the next group, which is written with one multi-row INSERT ... RETURNING (store/bulk-insert.ts) in
+// one interactive transaction (store/serialized.ts). Each request still gets its answer only after its row is committed.
 // If a group fails (say, a duplicate event id), its rows are written one by one, each in its own
 // transaction, so only the offending request sees the error (record-step.ts turns a unique violation
 // into the idempotent repeat or the 409, exactly as for a single insert).
 import type { Db } from "../store/db";
 import type { Prisma, Step } from "../generated/prisma/client";
 import { serialized } from "../store/serialized";
+import { bulkInsert } from "../store/bulk-insert";
 
 /** What the API answers with; only these columns are read back (less per-row work in Prisma). */
 export type InsertedStep = Pick<Step, "id" | "eventId" | "caseId">;
 const INSERTED = { id: true, eventId: true, caseId: true } as const;
 
 export type StepInsert = Prisma.StepCreateManyInput & { eventId: string };
+
+/** The columns the API writes; the rest take their defaults. */
+const COLUMNS = ["eventId", "caseId", "caseRef", "stepCode", "detail", "businessDate", "data", "salt", "commitment", "state", "createdAt"] as const;
 
 interface Pending {
   data: StepInsert;
@@ -70,7 +74,9 @@ export class StepInsertBatcher {
     if (group.length === 1) return this.one(group[0]);
     let rows: InsertedStep[];
     try {
-      rows = await serialized(this.db, (tx) => tx.step.createManyAndReturn({ data: group.map((p) => p.data), select: INSERTED }));
+      const createdAt = new Date();
+      const data = group.map((p) => ({ ...p.data, createdAt }));
+      rows = await serialized(this.db, (tx) => bulkInsert(tx, "Step", [...COLUMNS], data, { returning: ["id", "eventId", "caseId"] }));
     } catch {
       // Nothing of the group was written: one by one, in order, so only the offending rows fail.
       for (const p of group) await this.one(p);

@@ -1,11 +1,11 @@
 // The only module that talks to the chain. Standard Ethereum JSON-RPC only (no anvil or Hardhat
 // methods), so that the same service runs against a Besu QBFT network unchanged.
 import {
-  FetchRequest,
   JsonRpcProvider,
   Network,
   Transaction,
   getAddress,
+  keccak256,
   toQuantity,
   type HDNodeWallet,
   type TypedDataDomain,
@@ -16,6 +16,7 @@ import { ProcedureLedger__factory, type ProcedureLedger } from "../../../typecha
 import type { ChainPort } from "../context";
 import { decodeLedgerLog, LEDGER_INTERFACE, STEP_RECORDED_TOPIC, type LedgerLog, type RpcLog } from "./ledger-logs";
 import { revertOf, type LedgerRevert } from "./rpc-errors";
+import { FetchJsonRpcProvider } from "./json-rpc-transport";
 
 export interface ChainAdapterOptions {
   rpcUrl: string;
@@ -91,11 +92,9 @@ export class ChainAdapter implements ChainPort {
   private blockGasLimit?: bigint;
 
   constructor(opts: ChainAdapterOptions) {
-    const req = new FetchRequest(opts.rpcUrl);
-    req.timeout = opts.requestTimeoutMs ?? 10_000;
     // A static network: no chain-id probing that retries forever while the node is down. No result cache:
     // ethers would answer a repeated request (receipt, block number, nonce) from a 250 ms cache.
-    this.provider = new JsonRpcProvider(req, Network.from(opts.chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+    this.provider = new FetchJsonRpcProvider(opts.rpcUrl, opts.requestTimeoutMs ?? 10_000, Network.from(opts.chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
     this.ledgerAddress = getAddress(opts.ledgerAddress);
     this.ledger = ProcedureLedger__factory.connect(this.ledgerAddress, this.provider);
     this.chainId = opts.chainId;
@@ -150,8 +149,12 @@ export class ChainAdapter implements ChainPort {
 
   // --- writing a batch -----------------------------------------------------------------------------
 
+  /** The last batch's calldata: a batch is estimated, then signed (and maybe simulated) with the same steps. */
+  private lastBatch?: { steps: ChainStep[]; data: string };
+
   private batchData(steps: ChainStep[]): string {
-    return LEDGER_INTERFACE.encodeFunctionData("recordBatch", [steps]);
+    if (this.lastBatch?.steps !== steps) this.lastBatch = { steps, data: LEDGER_INTERFACE.encodeFunctionData("recordBatch", [steps]) };
+    return this.lastBatch.data;
   }
 
   /** Gas for recordBatch(steps) against the pending state; throws on a revert (see revertOf). */
@@ -209,7 +212,9 @@ export class ChainAdapter implements ChainPort {
       ...(f.eip1559 ? { maxFeePerGas: f.maxFeePerGas, maxPriorityFeePerGas: f.maxPriorityFeePerGas } : { gasPrice: f.gasPrice }),
     });
     tx.signature = this.wallet.signingKey.sign(tx.unsignedHash);
-    return { raw: tx.serialized, hash: tx.hash!, nonce, gasLimit };
+    // Serialized once: ethers serializes the whole calldata again for each of .serialized and .hash.
+    const raw = tx.serialized;
+    return { raw, hash: keccak256(raw), nonce, gasLimit };
   }
 
   /** eth_sendRawTransaction; resolves with the hash the node reports. */

@@ -34,6 +34,26 @@ interface EventCodec {
   name: string;
   indexed: ParamType[];
   data: ParamType[];
+  /** word readers when every parameter is a uintN or bytes32 (the ledger's rule events): no ABI coder */
+  fast?: { indexed: WordReader[]; data: WordReader[] };
+}
+
+/** One 32-byte ABI word (64 hex digits) to the string ethers' decoder would give (String(value)). */
+type WordReader = (word: string) => string;
+
+function wordReader(p: ParamType): WordReader | undefined {
+  const uint = /^uint(\d+)$/.exec(p.type);
+  if (uint) {
+    const mask = (1n << BigInt(uint[1])) - 1n; // ethers masks to the type's width as well
+    return (w) => (BigInt("0x" + w) & mask).toString();
+  }
+  if (p.type === "bytes32") return (w) => "0x" + w.toLowerCase();
+  return undefined;
+}
+
+function fastReaders(params: ParamType[]): WordReader[] | undefined {
+  const readers = params.map(wordReader);
+  return readers.every((r) => r !== undefined) ? (readers as WordReader[]) : undefined;
 }
 
 const coder = AbiCoder.defaultAbiCoder();
@@ -42,7 +62,11 @@ const coder = AbiCoder.defaultAbiCoder();
 // which dominated the listener's CPU time.
 const CODECS = new Map<string, EventCodec>();
 LEDGER_INTERFACE.forEachEvent((ev) => {
-  CODECS.set(ev.topicHash, { name: ev.name, indexed: ev.inputs.filter((p) => p.indexed), data: ev.inputs.filter((p) => !p.indexed) });
+  const indexed = ev.inputs.filter((p) => p.indexed);
+  const data = ev.inputs.filter((p) => !p.indexed);
+  const fi = fastReaders(indexed);
+  const fd = fastReaders(data);
+  CODECS.set(ev.topicHash, { name: ev.name, indexed, data, fast: fi && fd ? { indexed: fi, data: fd } : undefined });
 });
 
 /** Decode one log of the ledger contract, or undefined for a log the interface does not know. */
@@ -53,6 +77,11 @@ export function decodeLedgerLog(log: RpcLog): LedgerLog | undefined {
   if (log.topics[0] === STEP_RECORDED_TOPIC) {
     // The hot path (one per step): two static words of data, read directly.
     args = { caseRef: log.topics[1], packedStep: BigInt("0x" + log.data.slice(2, 66)).toString(), commitment: "0x" + log.data.slice(66, 130) };
+  } else if (codec.fast && log.data.length === 2 + 64 * codec.data.length && log.topics.length === codec.indexed.length + 1) {
+    const { fast } = codec;
+    args = {};
+    codec.data.forEach((p, i) => (args[p.name] = fast.data[i](log.data.slice(2 + 64 * i, 66 + 64 * i))));
+    codec.indexed.forEach((p, i) => (args[p.name] = fast.indexed[i](log.topics[i + 1].slice(2))));
   } else {
     args = {};
     const values = coder.decode(codec.data, log.data);

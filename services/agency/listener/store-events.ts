@@ -5,6 +5,10 @@ import type { AgencyKey } from "../../shared/codelists";
 import type { LedgerLog } from "../chain/ledger-logs";
 import { notificationFor, type NotificationDraft } from "../notifications/rules";
 import { serialized } from "../store/serialized";
+import { bulkInsert } from "../store/bulk-insert";
+
+const EVENT_COLUMNS = ["txHash", "logIndex", "blockNumber", "blockHash", "name", "caseRef", "eventId", "agency", "stepCode", "detail", "businessDate", "commitment", "args", "blockTime", "receivedAt"] as const;
+const NOTIFICATION_COLUMNS = ["sourceKey", "kind", "priority", "caseRef", "eventId", "payload", "createdAt", "deliveryState", "nextDeliveryAt"] as const;
 
 export interface ListenerPosition {
   blockNumber: number;
@@ -32,35 +36,33 @@ export async function storeEvents(
   deliverByWebhook: boolean,
 ): Promise<StoreResult> {
   return serialized(db, async (tx) => {
-    let fresh = logs;
-    if (logs.length) {
-      const known = await tx.ledgerEvent.findMany({
-        where: { txHash: { in: [...new Set(logs.map((l) => l.txHash))] } },
-        select: { txHash: true, logIndex: true },
-      });
-      const seen = new Set(known.map((k) => `${k.txHash}:${k.logIndex}`));
-      fresh = logs.filter((l) => !seen.has(`${l.txHash}:${l.logIndex}`));
-    }
-    if (fresh.length) {
-      await tx.ledgerEvent.createMany({
-        data: fresh.map((l) => ({
-          txHash: l.txHash,
-          logIndex: l.logIndex,
-          blockNumber: l.blockNumber,
-          blockHash: l.blockHash,
-          name: l.name,
-          caseRef: l.caseRef ?? null,
-          eventId: l.eventId?.toString() ?? null,
-          agency: l.agency ?? null,
-          stepCode: l.stepCode ?? null,
-          detail: l.detail?.toString() ?? null,
-          businessDate: l.businessDate ?? null,
-          commitment: l.commitment ?? null,
-          args: JSON.stringify(l.args),
-          blockTime: blockTimes.get(l.blockNumber) ?? 0,
-        })),
-      });
-    }
+    // Dedupe by tx hash + log index in the insert itself: only the rows really inserted come back.
+    const now = new Date();
+    const inserted = await bulkInsert(
+      tx,
+      "LedgerEvent",
+      [...EVENT_COLUMNS],
+      logs.map((l) => ({
+        txHash: l.txHash,
+        logIndex: l.logIndex,
+        blockNumber: l.blockNumber,
+        blockHash: l.blockHash,
+        name: l.name,
+        caseRef: l.caseRef ?? null,
+        eventId: l.eventId?.toString() ?? null,
+        agency: l.agency ?? null,
+        stepCode: l.stepCode ?? null,
+        detail: l.detail?.toString() ?? null,
+        businessDate: l.businessDate ?? null,
+        commitment: l.commitment ?? null,
+        args: JSON.stringify(l.args),
+        blockTime: blockTimes.get(l.blockNumber) ?? 0,
+        receivedAt: now,
+      })),
+      { skipConflictsOn: ["txHash", "logIndex"], returning: ["txHash", "logIndex"] },
+    );
+    const isNew = new Set(inserted.map((k) => `${k.txHash}:${k.logIndex}`));
+    const fresh = inserted.length === logs.length ? logs : logs.filter((l) => isNew.has(`${l.txHash}:${l.logIndex}`));
 
     // Rule events name the step's event id; its step code is in this page or was stored before.
     const steps = new Map<bigint, number>();
@@ -72,14 +74,12 @@ export async function storeEvents(
     }
     const notifications = fresh.map((l) => notificationFor(l, me, (id) => steps.get(id))).filter((n): n is NotificationDraft => n !== undefined);
     if (notifications.length) {
-      const now = new Date();
-      await tx.notification.createMany({
-        data: notifications.map((n) => ({
-          ...n,
-          deliveryState: deliverByWebhook ? "pending" : "none",
-          nextDeliveryAt: deliverByWebhook ? now : null,
-        })),
-      });
+      await bulkInsert(
+        tx,
+        "Notification",
+        [...NOTIFICATION_COLUMNS],
+        notifications.map((n) => ({ ...n, createdAt: now, deliveryState: deliverByWebhook ? "pending" : "none", nextDeliveryAt: deliverByWebhook ? now : null })),
+      );
     }
 
     await tx.listenerCheckpoint.upsert({ where: { id: 1 }, create: { id: 1, ...position }, update: position });

@@ -8,6 +8,16 @@ import { REPO_ROOT } from "../../shared/paths";
 
 export type Db = PrismaClient;
 
+/** What we use of better-sqlite3's Database (the package ships no types). */
+export interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+export interface SqliteStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): Record<string, unknown> | undefined;
+  safeIntegers(on: boolean): SqliteStatement;
+}
+
 /** Apply the committed migrations (`prisma migrate deploy`); creates the database file if needed. */
 export function migrate(databaseUrl: string): void {
   mkdirSync(dirname(databaseUrl.replace(/^file:/, "")), { recursive: true });
@@ -18,7 +28,31 @@ export function migrate(databaseUrl: string): void {
   });
 }
 
+/** The adapter factory, keeping hold of the connection it opens (see sqliteOf). */
+class SqliteAdapterFactory extends PrismaBetterSQLite3 {
+  connection?: SqliteConnection;
+
+  override async connect(): ReturnType<PrismaBetterSQLite3["connect"]> {
+    const adapter = await super.connect();
+    this.connection = (adapter as unknown as { client: SqliteConnection }).client;
+    return adapter;
+  }
+}
+
+const factories = new WeakMap<Db, SqliteAdapterFactory>();
+
 export function openDb(databaseUrl: string): Db {
-  const adapter = new PrismaBetterSQLite3({ url: databaseUrl });
-  return new PrismaClient({ adapter });
+  const adapter = new SqliteAdapterFactory({ url: databaseUrl });
+  const db = new PrismaClient({ adapter });
+  factories.set(db, adapter);
+  return db;
+}
+
+/**
+ * The SQLite connection under `db` once Prisma has opened it (undefined before, and for any other
+ * database). Only for prepared statements inside one of our interactive transactions (store/bulk-insert.ts):
+ * it is the same connection, so they are part of that transaction.
+ */
+export function sqliteOf(db: Db): SqliteConnection | undefined {
+  return factories.get(db)?.connection;
 }

@@ -11,6 +11,16 @@ export type Tx = Prisma.TransactionClient;
 /** Generous waits: under load the API's transactions queue ahead of ours. */
 const OPTIONS = { maxWait: 30_000, timeout: 60_000 };
 
+const owners = new WeakMap<Tx, Db>();
+
 export function serialized<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.$transaction(fn, OPTIONS);
+  return db.$transaction((tx) => {
+    owners.set(tx, db);
+    return fn(tx);
+  }, OPTIONS);
+}
+
+/** The client whose interactive transaction `tx` is (undefined for a transaction not opened here). */
+export function ownerOf(tx: Tx): Db | undefined {
+  return owners.get(tx);
 }

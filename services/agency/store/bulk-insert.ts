@@ -1,0 +1,92 @@
+// Inserting many rows on the hot paths (the API's group commit of steps, the listener's pages of ledger
+// events and their notifications) inside one of our interactive transactions. Why not createMany: Prisma
+// stringifies and compiles every request anew (its query compiler runs per call, and the plan grows with
+// the rows), which cost more CPU than SQLite itself at a few hundred steps a second.
+// The SQL is portable (ON CONFLICT ... DO NOTHING and RETURNING run on SQLite >= 3.35 and PostgreSQL).
+// On SQLite it runs as one cached prepared statement per row on the transaction's own connection (see
+// db.ts, sqliteOf); on any other database as multi-row INSERTs through Prisma's $queryRaw. Values are
+// bound parameters either way; Dates are stored exactly as Prisma stores them.
+import { Prisma } from "../generated/prisma/client";
+import { sqliteOf, type SqliteConnection, type SqliteStatement } from "./db";
+import { ownerOf, type Tx } from "./serialized";
+
+type Value = string | number | bigint | boolean | Date | null;
+
+export interface BulkInsertOptions<Row, Ret extends keyof Row & string> {
+  /** ON CONFLICT (these columns) DO NOTHING: rows that already exist are skipped, not an error */
+  skipConflictsOn?: (keyof Row & string)[];
+  /** columns read back of the inserted rows (RETURNING); without it nothing is read back */
+  returning?: Ret[];
+}
+
+/** A row read back: the RETURNING columns, always present. */
+export type Returned<Row, Ret extends keyof Row> = { [K in Ret]-?: Exclude<Row[K], undefined> };
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** One row's INSERT with ? placeholders (SQLite). */
+function statementSql(table: string, columns: string[], opts: { skipConflictsOn?: string[]; returning?: string[] }): string {
+  const conflict = opts.skipConflictsOn?.length ? ` ON CONFLICT (${opts.skipConflictsOn.map(quote).join(", ")}) DO NOTHING` : "";
+  const returning = opts.returning?.length ? ` RETURNING ${opts.returning.map(quote).join(", ")}` : "";
+  return `INSERT INTO ${quote(table)} (${columns.map(quote).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})${conflict}${returning}`;
+}
+
+/** As the Prisma adapter binds them (adapter-better-sqlite3: mapArg, ISO 8601 with +00:00). */
+function sqliteValue(v: Value | undefined): unknown {
+  if (v === undefined || v === null) return null;
+  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return v;
+}
+
+const statements = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+
+function prepared(conn: SqliteConnection, sql: string): SqliteStatement {
+  let cache = statements.get(conn);
+  if (!cache) statements.set(conn, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = conn.prepare(sql).safeIntegers(false)));
+  return stmt;
+}
+
+/**
+ * Insert `rows` into `table`, the columns of `columns` in that order (a missing value is NULL). `tx` must be
+ * an interactive transaction of store/serialized.ts. Returns the RETURNING columns of the rows inserted.
+ */
+export async function bulkInsert<Row extends Record<string, Value | undefined>, Ret extends keyof Row & string = never>(
+  tx: Tx,
+  table: string,
+  columns: (keyof Row & string)[],
+  rows: Row[],
+  opts: BulkInsertOptions<Row, Ret> = {},
+): Promise<Returned<Row, Ret>[]> {
+  const out: Returned<Row, Ret>[] = [];
+  if (rows.length === 0) return out;
+  const owner = ownerOf(tx);
+  const conn = owner && sqliteOf(owner);
+  if (conn) {
+    const stmt = prepared(conn, statementSql(table, columns, opts));
+    const reads = !!opts.returning?.length;
+    for (const r of rows) {
+      const values = columns.map((c) => sqliteValue(r[c]));
+      if (!reads) stmt.run(values);
+      else {
+        const back = stmt.get(values);
+        if (back) out.push(back as Returned<Row, Ret>);
+      }
+    }
+    return out;
+  }
+  // Any other database: multi-row statements through Prisma (its placeholders), within the parameter limits.
+  const ident = (name: string) => Prisma.raw(quote(name));
+  const head = Prisma.sql`INSERT INTO ${ident(table)} (${Prisma.join(columns.map(ident))}) VALUES `;
+  const conflict = opts.skipConflictsOn?.length ? Prisma.sql` ON CONFLICT (${Prisma.join(opts.skipConflictsOn.map(ident))}) DO NOTHING` : Prisma.empty;
+  const size = Math.max(1, Math.floor(4000 / columns.length));
+  for (let i = 0; i < rows.length; i += size) {
+    const values = rows.slice(i, i + size).map((r) => Prisma.sql`(${Prisma.join(columns.map((c) => r[c] ?? null))})`);
+    const base = Prisma.sql`${head}${Prisma.join(values)}${conflict}`;
+    if (opts.returning?.length) out.push(...(await tx.$queryRaw<Returned<Row, Ret>[]>`${base} RETURNING ${Prisma.join(opts.returning.map(ident))}`));
+    else await tx.$executeRaw`${base}`;
+  }
+  return out;
+}

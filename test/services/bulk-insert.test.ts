@@ -1,0 +1,88 @@
+// store/bulk-insert.ts writes the hot paths' rows either as prepared statements on the transaction's own
+// SQLite connection (inside serialized()) or through Prisma's raw queries (any other transaction, as on
+// another database). Both must store the same values in the same format, read back what they inserted,
+// skip conflicting rows when asked, and roll back with their transaction.
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { migrate, openDb, type Db } from "../../services/agency/store/db";
+import { serialized, type Tx } from "../../services/agency/store/serialized";
+import { bulkInsert } from "../../services/agency/store/bulk-insert";
+
+const COLUMNS = ["txHash", "logIndex", "blockNumber", "blockHash", "name", "caseRef", "eventId", "args", "blockTime", "receivedAt"] as const;
+
+function rows(txHash: string, n: number, at: Date) {
+  return Array.from({ length: n }, (_, i) => ({
+    txHash,
+    logIndex: i,
+    blockNumber: 7,
+    blockHash: "0x" + "bb".repeat(32),
+    name: "StepRecorded",
+    caseRef: i % 2 ? null : "0x" + "cc".repeat(32),
+    eventId: String(72057594037927936n + BigInt(i)),
+    args: JSON.stringify({ i }),
+    blockTime: 1_700_000_000 + i,
+    receivedAt: at,
+  }));
+}
+
+const paths: [string, <T>(db: Db, fn: (tx: Tx) => Promise<T>) => Promise<T>][] = [
+  ["prepared statements on the SQLite connection (serialized)", (db, fn) => serialized(db, fn)],
+  ["Prisma raw queries (any other transaction)", (db, fn) => db.$transaction(fn)],
+];
+
+describe("bulk insert (store/bulk-insert.ts)", () => {
+  let dir: string;
+  let db: Db;
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "anker-bulk-"));
+    const url = `file:${join(dir, "agency.db")}`;
+    migrate(url);
+    db = openDb(url);
+  });
+  after(async () => {
+    await db.$disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [label, inTx] of paths) {
+    describe(label, () => {
+      const txHash = "0x" + (label.startsWith("prepared") ? "a1" : "a2").repeat(32);
+      const at = new Date("2026-11-27T10:11:12.345Z");
+
+      it("stores every column as Prisma would and returns the inserted rows", async () => {
+        const input = rows(txHash, 5, at);
+        const back = await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], input, { returning: ["txHash", "logIndex"] }));
+        expect(back.map((r) => [r.txHash, Number(r.logIndex)])).to.deep.equal(input.map((r) => [r.txHash, r.logIndex]));
+        const stored = await db.ledgerEvent.findMany({ where: { txHash }, orderBy: { logIndex: "asc" } });
+        expect(stored.map((r) => ({ ...r, id: undefined, agency: undefined, stepCode: undefined, detail: undefined, businessDate: undefined, commitment: undefined }))).to.deep.equal(
+          input.map((r) => ({ ...r, id: undefined, agency: undefined, stepCode: undefined, detail: undefined, businessDate: undefined, commitment: undefined })),
+        );
+        // The stored text of the timestamp is the Prisma adapter's own format.
+        const text = await db.$queryRawUnsafe<{ t: string }[]>(`SELECT CAST("receivedAt" AS TEXT) AS t FROM "LedgerEvent" WHERE "txHash" = '${txHash}' LIMIT 1`);
+        expect(text[0].t).to.equal("2026-11-27T10:11:12.345+00:00");
+      });
+
+      it("skips rows that exist and returns only the new ones", async () => {
+        const input = rows(txHash, 7, at); // 0..4 exist from the test before
+        const back = await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], input, { skipConflictsOn: ["txHash", "logIndex"], returning: ["logIndex"] }));
+        expect(back.map((r) => Number(r.logIndex))).to.deep.equal([5, 6]);
+        expect(await db.ledgerEvent.count({ where: { txHash } })).to.equal(7);
+      });
+
+      it("fails on a conflict without skipConflictsOn, and its transaction leaves nothing behind", async () => {
+        const other = "0x" + "dd".repeat(31) + (label.startsWith("prepared") ? "01" : "02");
+        const attempt = inTx(db, async (tx) => {
+          await bulkInsert(tx, "LedgerEvent", [...COLUMNS], rows(other, 3, at));
+          await bulkInsert(tx, "LedgerEvent", [...COLUMNS], rows(txHash, 1, at)); // exists
+        });
+        let failed = false;
+        await attempt.catch(() => (failed = true));
+        expect(failed).to.equal(true);
+        expect(await db.ledgerEvent.count({ where: { txHash: other } })).to.equal(0);
+      });
+    });
+  }
+});
