@@ -1,5 +1,5 @@
 // Group commit of the API's plain step inserts: requests that arrive while one group is being written wait
-// for the next group, which is written with one multi-row INSERT ... RETURNING (store/bulk-insert.ts) in
+// for the next group, which is written with one multi-row INSERT ... RETURNING (store/bulk-writes.ts) in
 // one interactive transaction (store/serialized.ts). Each request still gets its answer only after its row is committed.
 // If a group fails (say, a duplicate event id), its rows are written one by one, each in its own
 // transaction, so only the offending request sees the error (record-step.ts turns a unique violation
@@ -7,7 +7,7 @@
 import type { Db } from "../store/db";
 import type { Prisma, Step } from "../generated/prisma/client";
 import { serialized } from "../store/serialized";
-import { bulkInsert } from "../store/bulk-insert";
+import { bulkInsert } from "../store/bulk-writes";
 
 /** What the API answers with; only these columns are read back (less per-row work in Prisma). */
 export type InsertedStep = Pick<Step, "id" | "eventId" | "caseId">;

@@ -5,7 +5,7 @@ import type { AgencyKey } from "../../shared/codelists";
 import type { LedgerLog } from "../chain/ledger-logs";
 import { notificationFor, type NotificationDraft } from "../notifications/rules";
 import { serialized } from "../store/serialized";
-import { bulkInsert } from "../store/bulk-insert";
+import { bulkInsert } from "../store/bulk-writes";
 
 const EVENT_COLUMNS = ["txHash", "logIndex", "blockNumber", "blockHash", "name", "caseRef", "eventId", "agency", "stepCode", "detail", "businessDate", "commitment", "args", "blockTime", "receivedAt"] as const;
 const NOTIFICATION_COLUMNS = ["sourceKey", "kind", "priority", "caseRef", "eventId", "payload", "createdAt", "deliveryState", "nextDeliveryAt"] as const;

@@ -5,6 +5,7 @@ import { Prisma, type Step } from "../generated/prisma/client";
 import { eventIdOf, packStep } from "../../shared/ledger-codec";
 import type { ChainStep } from "../chain/adapter";
 import { serialized, type Tx } from "../store/serialized";
+import { executeEach } from "../store/bulk-writes";
 
 export type OutboxRow = Pick<Step, "id" | "caseRef" | "stepCode" | "detail" | "businessDate" | "commitment" | "createdAt" | "txHash">;
 
@@ -41,11 +42,12 @@ async function setNonce(tx: Tx, address: string, nextNonce: number): Promise<voi
  * send is resolved at restart by reconcile (receipt, isRecorded). Returns how many steps were marked.
  */
 export function markSubmitted(db: Db, ids: number[], txHash: string, address: string, nextNonce: number): Promise<number> {
+  const at = new Date();
   return serialized(db, async (tx) => {
-    const { count } = await tx.step.updateMany({
-      where: { id: { in: ids }, state: "queued" },
-      data: { state: "submitted", txHash, submittedAt: new Date(), attempts: { increment: 1 } },
-    });
+    const count = await executeEach(
+      tx,
+      ids.map((id) => Prisma.sql`UPDATE "Step" SET "state" = 'submitted', "txHash" = ${txHash}, "submittedAt" = ${at}, "attempts" = "attempts" + 1 WHERE "id" = ${id} AND "state" = 'queued'`),
+    );
     await setNonce(tx, address, nextNonce);
     return count;
   });
@@ -66,26 +68,19 @@ export interface Confirmation {
   logIndex: number;
 }
 
-/**
- * Confirm steps: the fields every step of a transaction shares in one update, the log index of each in one
- * CASE update (portable SQL; two statements instead of one per step: this runs for every batch).
- */
+/** Confirm steps: each with its transaction, block and log index (one short statement a step). */
 export async function confirmSteps(db: Db, confirmations: Confirmation[]): Promise<void> {
+  if (confirmations.length === 0) return;
   const now = new Date();
-  const byTx = new Map<string, Confirmation[]>();
-  for (const c of confirmations) byTx.set(c.txHash, [...(byTx.get(c.txHash) ?? []), c]);
-  if (byTx.size === 0) return;
-  await serialized(db, async (tx) => {
-    for (const [txHash, group] of byTx) {
-      const ids = group.map((c) => c.id);
-      const whens = group.map((c) => Prisma.sql`WHEN ${c.id} THEN CAST(${c.logIndex} AS INTEGER)`);
-      await tx.$executeRaw`UPDATE "Step" SET "logIndex" = CASE "id" ${Prisma.join(whens, " ")} END WHERE "id" IN (${Prisma.join(ids)}) AND "state" <> 'confirmed'`;
-      await tx.step.updateMany({
-        where: { id: { in: ids }, state: { not: "confirmed" } },
-        data: { state: "confirmed", txHash, blockNumber: group[0].blockNumber, confirmedAt: now, failureReason: null },
-      });
-    }
-  });
+  await serialized(db, (tx) =>
+    executeEach(
+      tx,
+      confirmations.map(
+        (c) =>
+          Prisma.sql`UPDATE "Step" SET "state" = 'confirmed', "txHash" = ${c.txHash}, "blockNumber" = ${c.blockNumber}, "logIndex" = ${c.logIndex}, "confirmedAt" = ${now}, "failureReason" = NULL WHERE "id" = ${c.id} AND "state" <> 'confirmed'`,
+      ),
+    ),
+  );
 }
 
 /** Back to the queue (the transaction reverted, was dropped, or never reached the chain). */

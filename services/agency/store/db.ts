@@ -50,7 +50,7 @@ export function openDb(databaseUrl: string): Db {
 
 /**
  * The SQLite connection under `db` once Prisma has opened it (undefined before, and for any other
- * database). Only for prepared statements inside one of our interactive transactions (store/bulk-insert.ts):
+ * database). Only for prepared statements inside one of our interactive transactions (store/bulk-writes.ts):
  * it is the same connection, so they are part of that transaction.
  */
 export function sqliteOf(db: Db): SqliteConnection | undefined {

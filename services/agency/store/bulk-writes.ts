@@ -1,5 +1,6 @@
-// Inserting many rows on the hot paths (the API's group commit of steps, the listener's pages of ledger
-// events and their notifications) inside one of our interactive transactions. Why not createMany: Prisma
+// Writing many rows on the hot paths (the API's group commit of steps, the listener's pages of ledger
+// events and their notifications, the outbox's per-batch updates) inside one of our interactive
+// transactions. Why not createMany: Prisma
 // stringifies and compiles every request anew (its query compiler runs per call, and the plan grows with
 // the rows), which cost more CPU than SQLite itself at a few hundred steps a second.
 // The SQL is portable (ON CONFLICT ... DO NOTHING and RETURNING run on SQLite >= 3.35 and PostgreSQL).
@@ -49,6 +50,26 @@ function prepared(conn: SqliteConnection, sql: string): SqliteStatement {
   return stmt;
 }
 
+/** The transaction's SQLite connection, when it is one of ours on SQLite. */
+function connectionOf(tx: Tx): SqliteConnection | undefined {
+  const owner = ownerOf(tx);
+  return owner && sqliteOf(owner);
+}
+
+/**
+ * Run the same-shaped statements (one per row: an UPDATE by id, say) and return the rows they changed. On
+ * SQLite each runs as a cached prepared statement; elsewhere through Prisma's $executeRaw.
+ */
+export async function executeEach(tx: Tx, statements: Prisma.Sql[]): Promise<number> {
+  const conn = connectionOf(tx);
+  let changes = 0;
+  for (const q of statements) {
+    if (conn) changes += prepared(conn, q.sql).run(q.values.map((v) => sqliteValue(v as Value))).changes;
+    else changes += await tx.$executeRaw(q);
+  }
+  return changes;
+}
+
 /**
  * Insert `rows` into `table`, the columns of `columns` in that order (a missing value is NULL). `tx` must be
  * an interactive transaction of store/serialized.ts. Returns the RETURNING columns of the rows inserted.
@@ -62,8 +83,7 @@ export async function bulkInsert<Row extends Record<string, Value | undefined>, 
 ): Promise<Returned<Row, Ret>[]> {
   const out: Returned<Row, Ret>[] = [];
   if (rows.length === 0) return out;
-  const owner = ownerOf(tx);
-  const conn = owner && sqliteOf(owner);
+  const conn = connectionOf(tx);
   if (conn) {
     const stmt = prepared(conn, statementSql(table, columns, opts));
     const reads = !!opts.returning?.length;

@@ -1,14 +1,15 @@
-// store/bulk-insert.ts writes the hot paths' rows either as prepared statements on the transaction's own
+// store/bulk-writes.ts writes the hot paths' rows either as prepared statements on the transaction's own
 // SQLite connection (inside serialized()) or through Prisma's raw queries (any other transaction, as on
 // another database). Both must store the same values in the same format, read back what they inserted,
-// skip conflicting rows when asked, and roll back with their transaction.
+// skip conflicting rows when asked, and roll back with their transaction; executeEach likewise.
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrate, openDb, type Db } from "../../services/agency/store/db";
 import { serialized, type Tx } from "../../services/agency/store/serialized";
-import { bulkInsert } from "../../services/agency/store/bulk-insert";
+import { bulkInsert, executeEach } from "../../services/agency/store/bulk-writes";
+import { Prisma } from "../../services/agency/generated/prisma/client";
 
 const COLUMNS = ["txHash", "logIndex", "blockNumber", "blockHash", "name", "caseRef", "eventId", "args", "blockTime", "receivedAt"] as const;
 
@@ -32,7 +33,7 @@ const paths: [string, <T>(db: Db, fn: (tx: Tx) => Promise<T>) => Promise<T>][] =
   ["Prisma raw queries (any other transaction)", (db, fn) => db.$transaction(fn)],
 ];
 
-describe("bulk insert (store/bulk-insert.ts)", () => {
+describe("bulk writes (store/bulk-writes.ts)", () => {
   let dir: string;
   let db: Db;
 
@@ -82,6 +83,15 @@ describe("bulk insert (store/bulk-insert.ts)", () => {
         await attempt.catch(() => (failed = true));
         expect(failed).to.equal(true);
         expect(await db.ledgerEvent.count({ where: { txHash: other } })).to.equal(0);
+      });
+
+      it("executeEach runs one statement per row and counts the rows it changed", async () => {
+        const changed = await inTx(db, (tx) =>
+          executeEach(tx, [0, 1, 2, 99].map((i) => Prisma.sql`UPDATE "LedgerEvent" SET "blockTime" = ${i + 5}, "receivedAt" = ${at} WHERE "txHash" = ${txHash} AND "logIndex" = ${i}`)),
+        );
+        expect(changed).to.equal(3); // no row 99
+        const stored = await db.ledgerEvent.findMany({ where: { txHash, logIndex: { lt: 3 } }, orderBy: { logIndex: "asc" }, select: { blockTime: true, receivedAt: true } });
+        expect(stored).to.deep.equal([0, 1, 2].map((i) => ({ blockTime: i + 5, receivedAt: at })));
       });
     });
   }
