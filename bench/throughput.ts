@@ -1,10 +1,14 @@
 // End-to-end throughput of the agency service (a benchmark, not a test): `npm run bench:throughput`.
 // - rawTxPerSec: single `record` transactions, pipelined from one key, on the same throwaway chain;
-// - stepsPerSec: steps posted to the BAMF API at saturation, from the first POST until the last one is
-//   confirmed on chain (API accepted -> confirmed);
+// - stepsPerSec: steps posted to the BAMF API at saturation (16,000 steps, one request each, 64 in
+//   flight), from the first POST until the last one is confirmed on chain (API accepted -> confirmed). Long
+//   enough for the steady state: the first second (small first batches) and the last confirmation weigh
+//   less (BENCH_STEPS=4000 gives about a quarter less);
 // - notifyP50Ms / notifyP95Ms: from a BAMF step accepted by the API to the ZAB notification stored,
 //   with BAMF recording 100 steps per second.
+// SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles both services (test/support/system.ts).
 import { randomUUID } from "node:crypto";
+import { Agent, request } from "node:http";
 import { Wallet } from "ethers";
 import { startTestChain } from "../test/support/chain";
 import { startSystem, type AgencyEndpoint } from "../test/support/system";
@@ -13,19 +17,36 @@ import { eventIdOf, packStep } from "../services/shared/ledger-codec";
 import { writeBenchResult } from "./bench-results";
 
 const RAW_TXS = 400;
-const SATURATION_STEPS = Number(process.env.BENCH_STEPS ?? 4000);
+const SATURATION_STEPS = Number(process.env.BENCH_STEPS ?? 16_000);
 const NOTIFY_RATE = 100;
 const NOTIFY_SECONDS = 10;
 
-async function api(ep: AgencyEndpoint, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(ep.url + path, {
-    method,
-    headers: { authorization: `Bearer ${ep.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
+// The specialist application's side: node:http with keep-alive (fetch costs several times the CPU per
+// request, and the client shares the machine's cores with the services and the chain).
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function api(ep: AgencyEndpoint, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = { authorization: `Bearer ${ep.token}` };
+    if (data !== undefined) Object.assign(headers, { "content-type": "application/json", "content-length": Buffer.byteLength(data) });
+    const req = request(ep.url + path, { method, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        try {
+          const json = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+          if ((res.statusCode ?? 500) >= 400) reject(new Error(`${method} ${path}: ${res.statusCode} ${JSON.stringify(json)}`));
+          else resolve(json);
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(data);
   });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 async function rawTxRate(rpcUrl: string, bamfKey: string, ledgerAddress: string): Promise<number> {
@@ -144,6 +165,7 @@ async function main(): Promise<void> {
     console.table(figures);
     writeBenchResult("throughput", figures);
   } finally {
+    agent.destroy();
     await sys.stop();
   }
 }
