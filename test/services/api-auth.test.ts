@@ -92,6 +92,7 @@ describe("API: authentication and authorisation", function () {
       },
       { method: "GET", path: () => "/api/cases", allowed: ["clerk", "auditor"], ok: 200 },
       { method: "POST", path: () => `/api/cases/${caseRef}/steps`, body: () => ({ eventId: randomUUID(), step: "HEARING_HELD" }), allowed: ["clerk"], ok: 202 },
+      { method: "POST", path: () => "/api/steps", body: () => ({ steps: [{ caseRef, eventId: randomUUID(), step: "HEARING_HELD" }] }), allowed: ["clerk"], ok: 202 },
       { method: "GET", path: () => `/api/steps/${eventId}`, allowed: ["clerk", "auditor"], ok: 200 },
       { method: "GET", path: () => `/api/cases/${caseRef}/timeline`, allowed: ["clerk", "auditor"], ok: 200 },
       { method: "GET", path: () => `/api/cases/${caseRef}/alerts`, allowed: ["clerk", "auditor"], ok: 200 },

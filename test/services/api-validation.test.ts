@@ -152,6 +152,16 @@ describe("API: bad input on every endpoint", function () {
       opts: { body: { step: "MUNICIPAL_ALLOCATION", detail: 14999 } },
       fields: ["detail"],
     },
+    // POST /api/steps (bulk)
+    { name: "bulk: no steps field", method: "POST", path: "/api/steps", opts: { body: { step: "HEARING_HELD" } }, fields: ["steps", "step"] },
+    { name: "bulk: steps not an array", method: "POST", path: "/api/steps", opts: { body: { steps: { step: "HEARING_HELD" } } }, fields: ["steps"] },
+    {
+      name: "bulk: every field of a step wrong",
+      method: "POST",
+      path: "/api/steps",
+      opts: { body: { steps: [{ caseRef: "0x12", eventId: "x", step: "NOPE", businessDate: "2027-13-01", data: [] }] } },
+      fields: ["steps[0].caseRef", "steps[0].eventId", "steps[0].step", "steps[0].businessDate", "steps[0].data"],
+    },
     // GET /api/steps/{eventId}
     { name: "step status: not a UUID", method: "GET", path: "/api/steps/123", fields: ["eventId"] },
     { name: "step status: unknown query parameter", method: "GET", path: "/api/steps/3b241101-e2bb-4255-8caf-4136c566a962?verbose=1", fields: ["verbose"] },
@@ -252,6 +262,7 @@ describe("API: bad input on every endpoint", function () {
     const posts = () => [
       { path: "/api/cases", role: "clerk" as const },
       { path: steps(), role: "clerk" as const },
+      { path: "/api/steps", role: "clerk" as const },
       { path: `/api/notifications/${notificationId}/ack`, role: "clerk" as const },
       { path: "/api/session", role: "clerk" as const },
       { path: "/api/users", role: "admin" as const },

@@ -1,4 +1,6 @@
-// Recognising Prisma's unique-constraint violation (P2002), the signal of a concurrent duplicate insert.
+// Recognising a unique-constraint violation, the signal of a concurrent duplicate insert: Prisma's P2002,
+// or SQLite's own code from the prepared statements of store/bulk-writes.ts.
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === "P2002";
+  const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
+  return code === "P2002" || code === "SQLITE_CONSTRAINT_UNIQUE";
 }

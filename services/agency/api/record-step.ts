@@ -10,9 +10,10 @@ import { ProblemError, invalidInput, notFound } from "./problem";
 import { isUniqueViolation } from "./prisma-errors";
 import { placeholderFileNumber } from "./partner-case";
 import { serialized, type Tx } from "../store/serialized";
-import type { ResolvedStep } from "./step-input";
+import type { BulkStep, ResolvedStep } from "./step-input";
 import type { CodeListGuard } from "./code-list-guard";
-import { cachedCaseId, rememberCaseId, stepInsertBatcher } from "./step-batcher";
+import { STEP_COLUMNS, cachedCaseId, rememberCaseId, stepInsertBatcher, type InsertedStep, type StepInsert } from "./step-batcher";
+import { bulkInsert } from "../store/bulk-writes";
 
 export interface StepReceipt {
   eventId: string;
@@ -80,6 +81,22 @@ async function eraseOffChainData(tx: Tx, caseId: number, caseRef: string, marker
   });
 }
 
+/** The new row of a step (without its case id): its data, salt and commitment, state queued. */
+function stepRow(eventId: string, caseRef: string, s: ResolvedStep) {
+  const c = commit(committedData(caseRef, s));
+  return {
+    eventId,
+    caseRef,
+    stepCode: s.step.code,
+    detail: s.detail.toString(),
+    businessDate: s.businessDate,
+    data: c.canonical,
+    salt: c.salt,
+    commitment: c.commitment,
+    state: "queued",
+  };
+}
+
 /** The checks before the insert; a failing check still answers a repeated event id as before (repeat or 409). */
 async function resolveCaseAndCheck(ctx: ServiceContext, guard: CodeListGuard, caseRef: string, s: ResolvedStep): Promise<number | undefined> {
   let caseId = cachedCaseId(ctx.db, caseRef);
@@ -113,18 +130,7 @@ export async function recordStep(ctx: ServiceContext, guard: CodeListGuard, case
     throw err;
   }
 
-  const c = commit(committedData(caseRef, s));
-  const data = {
-    eventId,
-    caseRef,
-    stepCode: s.step.code,
-    detail: s.detail.toString(),
-    businessDate: s.businessDate,
-    data: c.canonical,
-    salt: c.salt,
-    commitment: c.commitment,
-    state: "queued",
-  };
+  const data = stepRow(eventId, caseRef, s);
   // Two attempts: a concurrent first step on the same partner case may win the insert of its Case row.
   for (let attempt = 1; ; attempt++) {
     try {
@@ -158,4 +164,69 @@ export async function recordStep(ctx: ServiceContext, guard: CodeListGuard, case
       if (attempt >= 2) throw err;
     }
   }
+}
+
+/** A refusal of one step of a bulk request, its fields named as steps.<i>.<field>. */
+function ofStep(i: number, err: unknown): unknown {
+  if (!(err instanceof ProblemError)) return err;
+  const errors = err.errors?.length ? err.errors.map((e) => ({ ...e, field: `steps[${i}].${e.field}` })) : [{ field: `steps[${i}].caseRef`, message: err.detail }];
+  return new ProblemError(err.kind, `Schritt ${i} / step ${i}: ${err.detail}`, errors, err.extensions, err.headers);
+}
+
+/**
+ * Record several steps at once (bulk). Every step is checked first, exactly as a single one; a repeated
+ * event id with the same body gets its first answer. Then all new steps are written in one transaction:
+ * when one step is refused, nothing is written. ERASED is taken one at a time only (it erases data).
+ */
+export async function recordSteps(ctx: ServiceContext, guard: CodeListGuard, items: BulkStep[], attempt = 1): Promise<StepReceipt[]> {
+  const firstAt = new Map<string, number>();
+  items.forEach(({ step: s }, i) => {
+    if (s.step.key === "ERASED") {
+      throw invalidInput([{ field: `steps[${i}].step`, message: "ERASED nur einzeln: POST /api/cases/{caseRef}/steps / ERASED only one at a time: POST /api/cases/{caseRef}/steps" }]);
+    }
+    if (s.eventId === undefined) return;
+    const j = firstAt.get(s.eventId);
+    if (j !== undefined) throw invalidInput([{ field: `steps[${i}].eventId`, message: `Schon bei Schritt ${j} dieser Anfrage / Already used by step ${j} of this request` }]);
+    firstAt.set(s.eventId, i);
+  });
+  const given = [...firstAt.keys()];
+  const earlier = new Map(given.length ? (await ctx.db.step.findMany({ where: { eventId: { in: given } } })).map((r) => [r.eventId, r]) : []);
+
+  const receipts = new Array<StepReceipt>(items.length);
+  const fresh: { i: number; caseRef: string; caseId?: number; row: ReturnType<typeof stepRow> }[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const { caseRef, step: s } = items[i];
+    const row = s.eventId === undefined ? undefined : earlier.get(s.eventId);
+    try {
+      if (row) receipts[i] = repeatOrConflict(ctx, row, caseRef, s);
+      else fresh.push({ i, caseRef, caseId: await resolveCaseAndCheck(ctx, guard, caseRef, s), row: stepRow(s.eventId ?? randomUUID(), caseRef, s) });
+    } catch (err) {
+      throw ofStep(i, err);
+    }
+  }
+  if (fresh.length === 0) return receipts;
+
+  let created: InsertedStep[];
+  try {
+    created = await serialized(ctx.db, async (tx) => {
+      for (const f of fresh) {
+        // A partner's case known only from the ledger gets its row now, as for a single step.
+        f.caseId ??= (await tx.case.upsert({ where: { caseRef: f.caseRef }, create: { caseRef: f.caseRef, fileNumber: placeholderFileNumber(f.caseRef) }, update: {}, select: { id: true } })).id;
+      }
+      const createdAt = new Date();
+      return bulkInsert(tx, "Step", [...STEP_COLUMNS], fresh.map((f): StepInsert => ({ ...f.row, caseId: f.caseId!, createdAt })), { returning: ["id", "eventId", "caseId"] });
+    });
+  } catch (err) {
+    // A concurrent request took one of the event ids first: nothing was written; once more, as repeats.
+    if (attempt < 2 && isUniqueViolation(err)) return recordSteps(ctx, guard, items, attempt + 1);
+    throw err;
+  }
+  const byEventId = new Map(created.map((r) => [r.eventId, r]));
+  for (const f of fresh) {
+    const row = byEventId.get(f.row.eventId)!;
+    rememberCaseId(ctx.db, f.caseRef, row.caseId);
+    receipts[f.i] = receipt(ctx, row);
+  }
+  ctx.outbox.wake();
+  return receipts;
 }

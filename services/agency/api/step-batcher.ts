@@ -16,7 +16,7 @@ const INSERTED = { id: true, eventId: true, caseId: true } as const;
 export type StepInsert = Prisma.StepCreateManyInput & { eventId: string };
 
 /** The columns the API writes; the rest take their defaults. */
-const COLUMNS = ["eventId", "caseId", "caseRef", "stepCode", "detail", "businessDate", "data", "salt", "commitment", "state", "createdAt"] as const;
+export const STEP_COLUMNS = ["eventId", "caseId", "caseRef", "stepCode", "detail", "businessDate", "data", "salt", "commitment", "state", "createdAt"] as const;
 
 interface Pending {
   data: StepInsert;
@@ -76,7 +76,7 @@ export class StepInsertBatcher {
     try {
       const createdAt = new Date();
       const data = group.map((p) => ({ ...p.data, createdAt }));
-      rows = await serialized(this.db, (tx) => bulkInsert(tx, "Step", [...COLUMNS], data, { returning: ["id", "eventId", "caseId"] }));
+      rows = await serialized(this.db, (tx) => bulkInsert(tx, "Step", [...STEP_COLUMNS], data, { returning: ["id", "eventId", "caseId"] }));
     } catch {
       // Nothing of the group was written: one by one, in order, so only the offending rows fail.
       for (const p of group) await this.one(p);

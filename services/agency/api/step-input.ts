@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { CODE_LISTS, mayRecord, type AgencyKey, type StepDef } from "../../shared/codelists";
 import { codeList } from "./code-labels";
-import { BusinessDate, Uuid } from "./schemas";
+import { BusinessDate, CaseRef, Uuid } from "./schemas";
 import { ProblemError } from "./problem";
 
 /** Detail lists a step may leave out (0 = no reason given). */
@@ -72,74 +72,133 @@ export function recordableSteps(agency: AgencyKey): StepDef[] {
   return CODE_LISTS.steps.filter((s) => mayRecord(agency, s));
 }
 
+/** The other agency's step (by its key in a raw body), or undefined. */
+function otherAgencysStep(agency: AgencyKey, raw: unknown): StepDef | undefined {
+  if (typeof raw !== "object" || raw === null || typeof (raw as { step?: unknown }).step !== "string") return undefined;
+  const key = (raw as { step: string }).step;
+  const step = CODE_LISTS.steps.find((s) => s.key === key);
+  return step && !mayRecord(agency, step) ? step : undefined;
+}
+
+function notPermitted(agency: AgencyKey, step: StepDef, field: string): ProblemError {
+  return new ProblemError(
+    "step-not-permitted",
+    `${step.key} („${step.de}“) wird von ${step.agency} erfasst; dieser Dienst schreibt nur Schritte von ${agency} / ${step.key} ("${step.en}") is recorded by ${step.agency}; this service writes only ${agency}'s steps`,
+    [{ field, message: `Schritt der Behörde ${step.agency}, nicht ${agency} / Step of ${step.agency}, not ${agency}` }],
+  );
+}
+
 /** Reject a step of the other agency before anything else is looked at. */
 export function agencyBoundary(agency: AgencyKey): (raw: unknown) => void {
   return (raw) => {
-    if (typeof raw !== "object" || raw === null || typeof (raw as { step?: unknown }).step !== "string") return;
-    const key = (raw as { step: string }).step;
-    const step = CODE_LISTS.steps.find((s) => s.key === key);
-    if (step && !mayRecord(agency, step)) {
-      throw new ProblemError(
-        "step-not-permitted",
-        `${step.key} („${step.de}“) wird von ${step.agency} erfasst; dieser Dienst schreibt nur Schritte von ${agency} / ${step.key} ("${step.en}") is recorded by ${step.agency}; this service writes only ${agency}'s steps`,
-        [{ field: "step", message: `Schritt der Behörde ${step.agency}, nicht ${agency} / Step of ${step.agency}, not ${agency}` }],
-      );
+    const step = otherAgencysStep(agency, raw);
+    if (step) throw notPermitted(agency, step, "step");
+  };
+}
+
+/** The same for each step of a bulk body ({ steps: [...] }); names the first offending one. */
+export function bulkAgencyBoundary(agency: AgencyKey): (raw: unknown) => void {
+  return (raw) => {
+    const items = typeof raw === "object" && raw !== null ? (raw as { steps?: unknown }).steps : undefined;
+    if (!Array.isArray(items)) return;
+    items.forEach((item, i) => {
+      const step = otherAgencysStep(agency, item);
+      if (step) throw notPermitted(agency, step, `steps[${i}].step`);
+    });
+  };
+}
+
+/** The fields of one step as the API takes it. */
+function stepFields(agency: AgencyKey) {
+  const keys = recordableSteps(agency).map((s) => s.key) as [string, ...string[]];
+  return {
+    eventId: Uuid.optional().describe("Idempotenzschlüssel (UUID); ohne Angabe vergeben / idempotency key (UUID); generated if absent"),
+    step: z.enum(keys, {
+      error: `Unbekannter Schrittcode; ${agency} erfasst: ${keys.join(", ")} / Unknown step code; ${agency} records: ${keys.join(", ")}`,
+    }),
+    detail: z
+      .union([z.string().max(40), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
+      .optional()
+      .describe(
+        "Detailcode: Schlüssel oder Nummer aus der Liste des Schritts; Kreisschlüssel (AGS) bei MUNICIPAL_ALLOCATION; bei CORRECTION die Ledger-Ereignis-ID (Text) / detail code: key or number of the step's list; district code at MUNICIPAL_ALLOCATION; at CORRECTION the ledger event id (string)",
+      ),
+    businessDate: BusinessDate.optional().describe(
+      "nur und immer bei HEARING_SCHEDULED, REPATRIATION_SCHEDULED / only and always for HEARING_SCHEDULED, REPATRIATION_SCHEDULED",
+    ),
+    data: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "Fachdaten dieser Behörde zum Schritt (bleiben außerhalb der Kette, auch Freitext) / this agency's off-chain step data (never on chain, may hold free text)",
+      ),
+  };
+}
+
+type StepFieldValues = { eventId?: string; step: string; detail?: string | number; businessDate?: string; data?: Record<string, unknown> };
+
+/** Detail and business date against the step's definition. */
+function checkAgainstStep(agency: AgencyKey) {
+  const steps = recordableSteps(agency);
+  return (b: StepFieldValues, ctx: z.RefinementCtx) => {
+    // Runs even when a field failed already (zod continues after refinements): guard every use.
+    const step = steps.find((s) => s.key === b.step);
+    if (!step) return;
+    const d = resolveDetail(step, b.detail);
+    if (!d.ok) ctx.addIssue({ code: "custom", path: ["detail"], message: d.message });
+    if (step.businessDate && b.businessDate === undefined) {
+      ctx.addIssue({ code: "custom", path: ["businessDate"], message: `${step.key} braucht ein fachliches Datum / ${step.key} needs a business date` });
     }
+    if (!step.businessDate && b.businessDate !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["businessDate"],
+        message: `${step.key} hat kein fachliches Datum; Feld weglassen / ${step.key} takes no business date; leave the field out`,
+      });
+    }
+  };
+}
+
+/** What goes on chain and into the store, from the checked fields. */
+function resolveStep(agency: AgencyKey) {
+  const steps = recordableSteps(agency);
+  return (b: StepFieldValues): ResolvedStep => {
+    const step = steps.find((s) => s.key === b.step)!;
+    const d = resolveDetail(step, b.detail);
+    return {
+      eventId: b.eventId?.toLowerCase(),
+      step,
+      detail: d.ok ? d.value : 0n,
+      businessDate: b.businessDate ? yyyymmdd(b.businessDate) : 0,
+      data: b.data ?? null,
+    };
   };
 }
 
 /** The request body of POST /api/cases/{caseRef}/steps for `agency`. */
 export function recordStepBody(agency: AgencyKey) {
-  const steps = recordableSteps(agency);
-  const keys = steps.map((s) => s.key) as [string, ...string[]];
-  return z
-    .strictObject({
-      eventId: Uuid.optional().describe("Idempotenzschlüssel (UUID); ohne Angabe vergeben / idempotency key (UUID); generated if absent"),
-      step: z.enum(keys, {
-        error: `Unbekannter Schrittcode; ${agency} erfasst: ${keys.join(", ")} / Unknown step code; ${agency} records: ${keys.join(", ")}`,
-      }),
-      detail: z
-        .union([z.string().max(40), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
-        .optional()
-        .describe(
-          "Detailcode: Schlüssel oder Nummer aus der Liste des Schritts; Kreisschlüssel (AGS) bei MUNICIPAL_ALLOCATION; bei CORRECTION die Ledger-Ereignis-ID (Text) / detail code: key or number of the step's list; district code at MUNICIPAL_ALLOCATION; at CORRECTION the ledger event id (string)",
-        ),
-      businessDate: BusinessDate.optional().describe(
-        "nur und immer bei HEARING_SCHEDULED, REPATRIATION_SCHEDULED / only and always for HEARING_SCHEDULED, REPATRIATION_SCHEDULED",
-      ),
-      data: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .describe(
-          "Fachdaten dieser Behörde zum Schritt (bleiben außerhalb der Kette, auch Freitext) / this agency's off-chain step data (never on chain, may hold free text)",
-        ),
-    })
-    .superRefine((b, ctx) => {
-      // Runs even when a field failed already (zod continues after refinements): guard every use.
-      const step = steps.find((s) => s.key === b.step);
-      if (!step) return;
-      const d = resolveDetail(step, b.detail);
-      if (!d.ok) ctx.addIssue({ code: "custom", path: ["detail"], message: d.message });
-      if (step.businessDate && b.businessDate === undefined) {
-        ctx.addIssue({ code: "custom", path: ["businessDate"], message: `${step.key} braucht ein fachliches Datum / ${step.key} needs a business date` });
-      }
-      if (!step.businessDate && b.businessDate !== undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["businessDate"],
-          message: `${step.key} hat kein fachliches Datum; Feld weglassen / ${step.key} takes no business date; leave the field out`,
-        });
-      }
-    })
-    .transform((b): ResolvedStep => {
-      const step = steps.find((s) => s.key === b.step)!;
-      const d = resolveDetail(step, b.detail);
-      return {
-        eventId: b.eventId?.toLowerCase(),
-        step,
-        detail: d.ok ? d.value : 0n,
-        businessDate: b.businessDate ? yyyymmdd(b.businessDate) : 0,
-        data: b.data ?? null,
-      };
-    });
+  return z.strictObject(stepFields(agency)).superRefine(checkAgainstStep(agency)).transform(resolveStep(agency));
+}
+
+/** Steps one bulk request may carry at most (well within the default body limit of 64 KiB). */
+export const MAX_BULK_STEPS = 250;
+
+/** A step of a bulk request: its case reference plus the fields of a single step. */
+export interface BulkStep {
+  caseRef: string;
+  step: ResolvedStep;
+}
+
+/** The request body of POST /api/steps (bulk) for `agency`. */
+export function recordStepsBody(agency: AgencyKey) {
+  const resolve = resolveStep(agency);
+  const item = z
+    .strictObject({ caseRef: CaseRef.describe("Fallreferenz / case reference"), ...stepFields(agency) })
+    .superRefine(checkAgainstStep(agency))
+    .transform((b): BulkStep => ({ caseRef: b.caseRef, step: resolve(b) }));
+  return z.strictObject({
+    steps: z
+      .array(item)
+      .min(1, { error: "Mindestens ein Schritt / At least one step" })
+      .max(MAX_BULK_STEPS, { error: `Höchstens ${MAX_BULK_STEPS} Schritte je Anfrage / At most ${MAX_BULK_STEPS} steps per request` }),
+  });
 }

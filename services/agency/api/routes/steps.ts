@@ -1,11 +1,11 @@
-// Steps: record a step of this agency for a case (queued, then written to the chain by the outbox), and
-// ask how far a recorded step has got.
+// Steps: record a step of this agency for a case (queued, then written to the chain by the outbox), or
+// many at once (bulk), and ask how far a recorded step has got.
 import { z } from "zod";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
 import { CaseRef, Uuid } from "../schemas";
-import { agencyBoundary, recordStepBody } from "../step-input";
-import { recordStep } from "../record-step";
+import { MAX_BULK_STEPS, agencyBoundary, bulkAgencyBoundary, recordStepBody, recordStepsBody } from "../step-input";
+import { recordStep, recordSteps } from "../record-step";
 import { eventIdOf } from "../../../shared/ledger-codec";
 import { stepLabel } from "../code-labels";
 import { notFound } from "../problem";
@@ -57,6 +57,26 @@ export function stepRoutes(deps: ApiDeps): AnyRouteSpec[] {
         const r = await recordStep(ctx, deps.guard, params.caseRef, body);
         return reply.code(202).header("location", `/api/steps/${r.eventId}`).send(r);
       },
+    }),
+    defineRoute({
+      method: "POST",
+      url: "/api/steps",
+      operationId: "recordSteps",
+      tag: "Schritte / Steps",
+      summary: "Mehrere Schritte erfassen / Record several steps (bulk)",
+      description:
+        `Bis zu ${MAX_BULK_STEPS} Schritte von ${ctx.config.agency}, auch verschiedener Fälle, in einer Anfrage: jeder wird wie ein einzelner geprüft; wird einer abgewiesen, wird keiner geschrieben (das Feld nennt ihn: steps[i].…). Wiederholte eventIds erhalten ihre erste Antwort. ERASED nur einzeln. Antwort in der Reihenfolge der Anfrage. / ` +
+        `Up to ${MAX_BULK_STEPS} steps of ${ctx.config.agency}, of any cases, in one request: each is checked like a single one; if one is refused, none is written (the field names it: steps[i].…). Repeated eventIds get their first answer. ERASED only one at a time. Answers in request order.`,
+      access: { roles: ["clerk"] },
+      body: recordStepsBody(ctx.config.agency),
+      precheck: bulkAgencyBoundary(ctx.config.agency),
+      responses: {
+        202: { description: "in der Warteschlange / queued", schema: z.object({ steps: z.array(StepAccepted) }) },
+        404: { description: "Fall unbekannt / unknown case" },
+        409: { description: "eventId mit anderem Inhalt verwendet / eventId reused with a different body" },
+        503: { description: "Code-Listen weichen von der Kette ab / code lists differ from the chain" },
+      },
+      handler: async ({ body, reply }) => reply.code(202).send({ steps: await recordSteps(ctx, deps.guard, body.steps) }),
     }),
     defineRoute({
       method: "GET",
