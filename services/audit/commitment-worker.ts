@@ -48,7 +48,7 @@ function hashable(line: AgencyExport["lines"][number]): boolean {
 export interface Precomputed {
   /** eventKeyOf(ledgerEventId) of every line; undefined when the worker left them to the main thread */
   keys?: (i: number) => string;
-  /** keccak256(salt ‖ dataDigest) where computed, else undefined */
+  /** keccak256(salt ‖ dataDigest) as 64 hex digits (no 0x) where computed, else undefined */
   commitments: (string | undefined)[];
 }
 
@@ -98,7 +98,7 @@ export function commitmentsInWorker(exports: AgencyExport[]): Promise<Map<Agency
       const hex = m.hex;
       if (typeof hex !== "string" || hex.length !== j.at.length * 64) return finish(undefined);
       const commitments = new Array<string | undefined>(j.x.lines.length);
-      for (let k = 0; k < j.at.length; k++) commitments[j.at[k]] = "0x" + hex.slice(k * 64, k * 64 + 64);
+      for (let k = 0; k < j.at.length; k++) commitments[j.at[k]] = hex.slice(k * 64, k * 64 + 64);
       const keys = m.keys;
       out.set(j.x, { commitments, keys: typeof keys === "string" && keys.length === j.x.lines.length * 16 ? (i) => keys.slice(i * 16, i * 16 + 16) : undefined });
       if (--pending === 0) finish(out);

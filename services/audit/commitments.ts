@@ -24,8 +24,8 @@ export interface CommitmentCounts {
 interface IndexedLine {
   line: ExportLine;
   source: string;
-  /** keccak256(salt ‖ dataDigest), when the line has both and is not marked erased */
-  computed?: string;
+  /** keccak256(salt ‖ dataDigest) as 64 hex digits (no 0x), when the line has both and is not marked erased */
+  computedHex?: string;
   used: boolean;
 }
 
@@ -54,7 +54,7 @@ export class ExportIndex {
       this.lines++;
       const key = precomputed?.keys ? precomputed.keys(i) : eventKeyOf(BigInt(line.ledgerEventId));
       const entry: IndexedLine = { line, source: x.source, used: false };
-      if (!line.erased && line.salt && line.dataDigest) entry.computed = precomputed?.commitments[i] ?? fastCommitmentOf(line.salt, line.dataDigest);
+      if (!line.erased && line.salt && line.dataDigest) entry.computedHex = precomputed?.commitments[i] ?? fastCommitmentOf(line.salt, line.dataDigest).slice(2);
       if (parseInt(key.slice(0, 2), 16) !== this.agency) this.foreign.push(entry);
       else if (this.byKey.has(key)) this.duplicates.push(entry);
       else this.byKey.set(key, entry);
@@ -107,7 +107,7 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
       continue;
     }
     entry.used = true;
-    if (entry.computed === s.commitment && entry.line.caseRef === s.caseRef) {
+    if (entry.computedHex === s.commitmentHex && entry.line.caseRef === s.caseRef) {
       counts.matched++;
       const erasedAt = replayer.erasedBy(s.caseRef, agency);
       if (erasedAt !== undefined && s.block < erasedAt && s.step !== STEP.ERASED) {

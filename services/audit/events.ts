@@ -31,7 +31,8 @@ export class StepRecorded implements LogBase {
     readonly caseRef: string,
     /** the packed word as 64 lowercase hex digits (no 0x): hashed into the case head as is */
     readonly packedHex: string,
-    readonly commitment: string,
+    /** the commitment as 64 lowercase hex digits (no 0x): hashed and compared as is */
+    readonly commitmentHex: string,
     /** the event id as 16 hex digits: the map key used throughout the audit */
     readonly eventKey: string,
     readonly agency: number,
@@ -42,6 +43,11 @@ export class StepRecorded implements LogBase {
     /** whether any bit above 168 is set (the contract rejects such a step) */
     readonly highBitsSet: boolean,
   ) {}
+
+  /** the commitment as 0x-hex */
+  get commitment(): string {
+    return "0x" + this.commitmentHex;
+  }
 
   get eventId(): bigint {
     return BigInt("0x" + this.eventKey);
@@ -202,7 +208,7 @@ export class LedgerLogDecoder {
       base.txHash,
       HAS_UPPER.test(topic) ? topic.toLowerCase() : topic,
       packedHex,
-      "0x" + hex.slice(66, 130),
+      hex.slice(66, 130),
       packedHex.slice(48, 64),
       parseInt(packedHex.slice(48, 50), 16),
       parseInt(packedHex.slice(46, 48), 16),

@@ -10,8 +10,10 @@ const ZERO_SEQUENCE = "0".repeat(14);
 
 export interface CaseState {
   caseRef: string;
-  /** the recomputed hash-chain head (24 bytes) */
+  /** the recomputed hash-chain head (24 bytes): a view of the first bytes of hashInput */
   head: Buffer;
+  /** head ‖ caseRef ‖ packedStep ‖ commitment: the next step's hash input, caseRef written once */
+  hashInput: Buffer;
   count: number;
   flags: number;
   firstBlock: number;
@@ -91,7 +93,6 @@ export class EventReplayer {
   readonly maxSequence = new Map<number, string>();
   eventsSeen = 0;
   private pending: Pending | undefined;
-  private readonly buf = Buffer.alloc(120);
   private lastBlock = -1;
   private lastLogIndex = -1;
 
@@ -154,16 +155,18 @@ export class EventReplayer {
 
     let c = this.cases.get(e.caseRef);
     if (!c) {
-      c = { caseRef: e.caseRef, head: Buffer.alloc(24), count: 0, flags: 0, firstBlock: e.block, steps: [] };
+      const hashInput = Buffer.alloc(120);
+      hashInput.write(e.caseRef.slice(2), 24, 32, "hex");
+      c = { caseRef: e.caseRef, head: hashInput.subarray(0, 24), hashInput, count: 0, flags: 0, firstBlock: e.block, steps: [] };
       this.cases.set(e.caseRef, c);
       this.caseFirstBlocks.push(e.block);
       this.caseList.push(e.caseRef);
     }
     // head' = bytes24(keccak256(head ‖ caseRef ‖ packedStep ‖ commitment))
-    const buf = this.buf;
-    c.head.copy(buf, 0);
-    buf.write(e.caseRef.slice(2) + e.packedHex + e.commitment.slice(2), 24, "hex");
-    c.head.set(keccakBytes(buf).subarray(0, 24));
+    const input = c.hashInput;
+    input.write(e.packedHex, 56, 32, "hex");
+    input.write(e.commitmentHex, 88, 32, "hex");
+    input.set(keccakBytes(input).subarray(0, 24), 0);
     c.count++;
     c.steps.push(idx);
 
