@@ -166,7 +166,7 @@ export async function recordStep(ctx: ServiceContext, guard: CodeListGuard, case
   }
 }
 
-/** A refusal of one step of a bulk request, its fields named as steps.<i>.<field>. */
+/** A refusal of one step of a bulk request, its fields named as steps[i].<field>. */
 function ofStep(i: number, err: unknown): unknown {
   if (!(err instanceof ProblemError)) return err;
   const errors = err.errors?.length ? err.errors.map((e) => ({ ...e, field: `steps[${i}].${e.field}` })) : [{ field: `steps[${i}].caseRef`, message: err.detail }];
