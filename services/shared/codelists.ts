@@ -4,48 +4,9 @@ import { join } from "node:path";
 import canonicalize from "canonicalize";
 import { keccak256, toUtf8Bytes, encodeBytes32String } from "ethers";
 
-export type AgencyKey = "BAMF" | "ZAB";
+import type { AgencyKey, CodeLists, StepDef } from "./codelist-types";
 
-export interface StepDef {
-  code: number;
-  key: string;
-  phase: 0 | 1 | 2 | 3;
-  agency: AgencyKey | "BOTH";
-  detail: string | null;
-  businessDate: boolean;
-  de: string;
-  en: string;
-}
-
-export interface Code {
-  code: number;
-  key: string;
-  de: string;
-  en: string;
-  positive?: boolean;
-}
-
-export interface District {
-  code: number;
-  de: string;
-  population: number;
-}
-
-export interface CodeLists {
-  version: string;
-  description: string;
-  agencies: { code: number; key: AgencyKey; de: string; en: string }[];
-  steps: StepDef[];
-  outcomes: Code[];
-  appealKinds: Code[];
-  appealResults: Code[];
-  followUpResults: Code[];
-  prospects: Code[];
-  cancelReasons: Code[];
-  erasureReasons: Code[];
-  stopReasons: Code[];
-  distributionKey: { version: string; source: string; districts: District[] };
-}
+export type { AgencyKey, Code, CodeLists, District, StepDef } from "./codelist-types";
 
 export const CODELISTS_FILE = join(__dirname, "..", "..", "codelists", "codelists.json");
 

@@ -348,6 +348,7 @@ describe("API: reading cases, notices and audit data", function () {
         "POST /api/cases",
         "GET /api/cases",
         "POST /api/cases/{caseRef}/steps",
+        "POST /api/steps",
         "GET /api/steps/{eventId}",
         "GET /api/cases/{caseRef}/timeline",
         "GET /api/cases/{caseRef}/alerts",
@@ -374,6 +375,9 @@ describe("API: reading cases, notices and audit data", function () {
       expect(body.properties.step.enum).to.include("APPLICATION_FILED").and.not.include("REGISTERED");
       expect(record["x-roles"]).to.deep.equal(["clerk"]);
       expect(record.responses["400"].content).to.have.property("application/problem+json");
+      const bulk = doc.paths["/api/steps"].post.requestBody.content["application/json"].schema;
+      expect(bulk.properties.steps.maxItems).to.equal(250);
+      expect(bulk.properties.steps.items.properties.caseRef.pattern).to.equal("^0x[0-9a-fA-F]{64}$");
       const create = doc.paths["/api/cases"].post.requestBody.content["application/json"].schema;
       expect(create.properties.fileNumber.pattern).to.equal("^\\d{7}-\\d{3}$");
     });

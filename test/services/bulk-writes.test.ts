@@ -56,7 +56,7 @@ describe("bulk writes (store/bulk-writes.ts)", () => {
       it("stores every column as Prisma would and returns the inserted rows", async () => {
         const input = rows(txHash, 5, at);
         const back = await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], input, { returning: ["txHash", "logIndex"] }));
-        expect(back.map((r) => [r.txHash, Number(r.logIndex)])).to.deep.equal(input.map((r) => [r.txHash, r.logIndex]));
+        expect(back.map((r) => [r.txHash, r.logIndex])).to.deep.equal(input.map((r) => [r.txHash, r.logIndex]));
         const stored = await db.ledgerEvent.findMany({ where: { txHash }, orderBy: { logIndex: "asc" } });
         expect(stored.map((r) => ({ ...r, id: undefined, agency: undefined, stepCode: undefined, detail: undefined, businessDate: undefined, commitment: undefined }))).to.deep.equal(
           input.map((r) => ({ ...r, id: undefined, agency: undefined, stepCode: undefined, detail: undefined, businessDate: undefined, commitment: undefined })),
@@ -69,7 +69,7 @@ describe("bulk writes (store/bulk-writes.ts)", () => {
       it("skips rows that exist and returns only the new ones", async () => {
         const input = rows(txHash, 7, at); // 0..4 exist from the test before
         const back = await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], input, { skipConflictsOn: ["txHash", "logIndex"], returning: ["logIndex"] }));
-        expect(back.map((r) => Number(r.logIndex))).to.deep.equal([5, 6]);
+        expect(back.map((r) => r.logIndex)).to.deep.equal([5, 6]);
         expect(await db.ledgerEvent.count({ where: { txHash } })).to.equal(7);
       });
 

@@ -1,40 +1,11 @@
 // The versioned code lists (codelists/codelists.json), bundled into the web app: step names, detail codes
 // and districts with their German and English labels. The service checks the same file against the chain.
 import lists from "../../codelists/codelists.json";
+import type { AgencyKey, Code, CodeLists, District, StepDef } from "../../services/shared/codelist-types";
 
-export type AgencyKey = "BAMF" | "ZAB";
+export type { AgencyKey, Code, District, StepDef };
 
-export interface StepDef {
-  code: number;
-  key: string;
-  phase: number;
-  agency: AgencyKey | "BOTH";
-  detail: string | null;
-  businessDate: boolean;
-  de: string;
-  en: string;
-}
-
-export interface Code {
-  code: number;
-  key: string;
-  de: string;
-  en: string;
-  positive?: boolean;
-}
-
-export interface District {
-  code: number;
-  de: string;
-  population: number;
-}
-
-export const CODE_LISTS = lists as unknown as {
-  version: string;
-  steps: StepDef[];
-  stopReasons: Code[];
-  distributionKey: { version: string; districts: District[] };
-} & Record<string, unknown>;
+export const CODE_LISTS = lists as unknown as CodeLists & Record<string, unknown>;
 
 export const STEPS: StepDef[] = CODE_LISTS.steps;
 export const DISTRICTS: District[] = CODE_LISTS.distributionKey.districts;
