@@ -9,7 +9,7 @@ import { commitmentsInWorker } from "./commitment-worker";
 import { compliance as complianceOf, statistics } from "./compliance";
 import { verifyCheckpoints } from "./checkpoints";
 import { AuditEngine } from "./engine";
-import { LEDGER_INTERFACE } from "./events";
+import { LEDGER_INTERFACE, STEP_RECORDED_TOPIC } from "./events";
 import { headerHash } from "./headers";
 import { initFastKeccak } from "./keccak";
 import { MAX_CASES_PER_CALL, decodeHeadReader, headReaderCallData } from "./head-reader";
@@ -19,8 +19,10 @@ import { agencyName } from "./names";
 import { silentProgress, type Progress } from "./progress";
 import { compareHeads, type OnChainHead } from "./replay";
 import { checkResult, sortFindings, summarize, REPORT_FORMAT, type AuditReport } from "./report";
-import { CannotRun, RpcClient, fetchHeaders, fetchLogs, type Artifact } from "./source";
-import type { AgencyExport, CheckpointSet, RpcBlock, RpcLog, StepRow } from "./types";
+import { fetchRanges, type RangePlan } from "./ranges";
+import { CannotRun, RpcClient } from "./rpc";
+import type { Artifact } from "./source";
+import type { AgencyExport, CheckpointSet, RpcBlock, StepRow } from "./types";
 
 export interface AuditOptions {
   rpcUrl: string;
@@ -83,33 +85,13 @@ export async function runAudit(opts: AuditOptions): Promise<AuditOutcome> {
   });
 
   // ---- 1+2: headers and logs, range by range, fetched ahead while the previous range is verified ------
-  const target = opts.targetLogsPerRequest ?? 5_000;
-  const maxBlocks = opts.maxBlocksPerRequest ?? 2_000;
-  const depth = Math.max(1, opts.prefetch ?? 3);
-  let density = 0; // logs per block seen so far
-  let seenBlocks = 0;
-  let seenLogs = 0;
-  let cursor = fromBlock;
-  let lastSize = 4;
-  const nextRange = (): [number, number] | undefined => {
-    if (cursor > head) return undefined;
-    // Start small, grow at most fourfold a step, and aim at `target` logs a request by the density so far.
-    const byDensity = seenBlocks === 0 ? lastSize : Math.max(1, Math.floor(target / Math.max(density, 1e-6)));
-    const size = Math.max(1, Math.min(maxBlocks, lastSize * 4, byDensity));
-    lastSize = size;
-    const r: [number, number] = [cursor, Math.min(head, cursor + size - 1)];
-    cursor = r[1] + 1;
-    return r;
-  };
-  type Fetched = { range: [number, number]; data: Promise<[RpcBlock[], RpcLog[]]> };
-  const queue: Fetched[] = [];
-  const enqueue = () => {
-    const range = nextRange();
-    if (!range) return false;
-    const data = Promise.all([fetchHeaders(rpc, range[0], range[1]), fetchLogs(rpc, ledger, range[0], range[1])]);
-    data.catch(() => undefined); // awaited below; keeps an early failure from being unhandled
-    queue.push({ range, data });
-    return true;
+  const plan: RangePlan = {
+    ledger,
+    fromBlock,
+    toBlock: head,
+    targetLogsPerRequest: opts.targetLogsPerRequest ?? 5_000,
+    maxBlocksPerRequest: opts.maxBlocksPerRequest ?? 2_000,
+    prefetch: opts.prefetch ?? 3,
   };
   // caseHead() at the audited block for each case, read as soon as the case appears (in the background
   // while the next ranges are verified): one call per case, none per event. Up to 700 cases go in one
@@ -171,19 +153,10 @@ export async function runAudit(opts: AuditOptions): Promise<AuditOutcome> {
     }
   })();
   progress.phase("headers + events", head - fromBlock + 1, "blocks");
-  enqueue();
-  while (queue.length > 0) {
-    const cur = queue.shift()!;
-    // With no density known yet, wait for the first range before planning the next ones.
-    if (seenBlocks > 0) while (queue.length < depth - 1 && enqueue());
-    const [blocks, logs] = await cur.data;
-    engine.pushRange(blocks, logs);
+  for await (const { range, blocks, batch } of fetchRanges(rpc, plan, STEP_RECORDED_TOPIC)) {
+    engine.pushBatch(blocks, batch);
     readHeads(false);
-    seenBlocks += cur.range[1] - cur.range[0] + 1;
-    seenLogs += logs.length;
-    density = seenLogs / seenBlocks;
-    progress.tick(cur.range[1] - cur.range[0] + 1);
-    while (queue.length < depth && enqueue());
+    progress.tick(range[1] - range[0] + 1);
   }
   engine.finish();
   const r = engine.replayer;

@@ -14,10 +14,9 @@ import { verifyInclusionProof } from "./merkle";
 import { agencyCodeOf } from "./names";
 import { StderrProgress, silentProgress } from "./progress";
 import { exitCodeOf, reportJson } from "./report";
+import { CannotRun, RpcClient } from "./rpc";
 import {
-  CannotRun,
   DEFAULT_ARTIFACT,
-  RpcClient,
   fetchAgencyCheckpoints,
   fetchAgencyExport,
   readAgencyDb,

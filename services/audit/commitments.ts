@@ -3,6 +3,7 @@
 // not on chain, and forged or altered (commitment mismatch). Pure, no I/O.
 import { fastCommitmentOf } from "./keccak";
 import type { Precomputed } from "./commitment-worker";
+import { EventIdIndex } from "./event-id-index";
 import { eventKeyOf } from "./events";
 import { STEP } from "./rules";
 import { agencyName } from "./names";
@@ -21,45 +22,114 @@ export interface CommitmentCounts {
   pending: number;
 }
 
-interface IndexedLine {
-  line: ExportLine;
-  source: string;
-  /** keccak256(salt ‖ dataDigest) as 64 hex digits (no 0x), when the line has both and is not marked erased */
-  computedHex?: string;
-  used: boolean;
-}
+const ENTRY_INDEXED = 0;
+const ENTRY_DUPLICATE = 1;
+const ENTRY_FOREIGN = 2;
 
 /**
  * One agency's export lines by event id, with each line's commitment computed. Built in slices
- * (add(x, from, to)), so that the audit can hash the exports while it waits for the chain.
+ * (add(x, from, to)), so that the audit can hash the exports while it waits for the chain. The entries
+ * are kept as columns (line, source, kind, commitment bytes, used), the ids in an EventIdIndex: no
+ * object and no string key per line.
  */
 export class ExportIndex {
-  readonly byKey = new Map<string, IndexedLine>();
-  readonly duplicates: IndexedLine[] = [];
-  readonly foreign: IndexedLine[] = [];
+  readonly ids = new EventIdIndex();
   readonly sources: string[] = [];
   lines = 0;
+  private readonly refs: ExportLine[] = [];
+  private readonly sourceNo: number[] = [];
+  private kinds = new Uint8Array(0);
+  /** keccak256(salt ‖ dataDigest) of each entry, 32 bytes, where `hashed` (a line with both and not marked erased) */
+  private commitments = Buffer.alloc(0);
+  private hashed = new Uint8Array(0);
+  /** entries matched by an on-chain step (matchCommitments) */
+  used = new Uint8Array(0);
 
   constructor(readonly agency: number) {}
 
   /**
    * Index lines [from, to) of `x`; returns the position after the last one indexed. `precomputed`: the
-   * lines' commitments by line index where already computed (commitment-worker.ts).
+   * lines' event ids and commitments where already computed (commitment-worker.ts).
    */
   add(x: AgencyExport, from = 0, to = x.lines.length, precomputed?: Precomputed): number {
-    if (from === 0) this.sources.push(x.source);
+    if (from === 0) {
+      this.sources.push(x.source);
+      this.reserve(this.lines + x.lines.length);
+    }
+    const source = this.sources.length - 1;
     const end = Math.min(to, x.lines.length);
     for (let i = from; i < end; i++) {
       const line = x.lines[i];
-      this.lines++;
-      const key = precomputed?.keys ? precomputed.keys(i) : eventKeyOf(BigInt(line.ledgerEventId));
-      const entry: IndexedLine = { line, source: x.source, used: false };
-      if (!line.erased && line.salt && line.dataDigest) entry.computedHex = precomputed?.commitments[i] ?? fastCommitmentOf(line.salt, line.dataDigest).slice(2);
-      if (parseInt(key.slice(0, 2), 16) !== this.agency) this.foreign.push(entry);
-      else if (this.byKey.has(key)) this.duplicates.push(entry);
-      else this.byKey.set(key, entry);
+      const k = this.lines++;
+      this.reserve(this.lines);
+      this.refs[k] = line;
+      this.sourceNo[k] = source;
+      if (precomputed?.hashed[i]) {
+        this.commitments.set(precomputed.commitments.subarray(i * 32, i * 32 + 32), k * 32);
+        this.hashed[k] = 1;
+      } else if (!line.erased && line.salt && line.dataDigest) {
+        this.commitments.write(fastCommitmentOf(line.salt, line.dataDigest).slice(2), k * 32, 32, "hex");
+        this.hashed[k] = 1;
+      }
+      const seq = precomputed ? precomputed.seqs[i] : NaN;
+      if (seq === seq) {
+        // the worker's id: agency byte and a sequence number below DENSE_LIMIT
+        const agency = precomputed!.agencies[i];
+        if (agency !== this.agency) this.kinds[k] = ENTRY_FOREIGN;
+        else if (this.ids.getDense(agency, seq) !== undefined) this.kinds[k] = ENTRY_DUPLICATE;
+        else this.ids.setDense(agency, seq, k);
+      } else {
+        const key = eventKeyOf(BigInt(line.ledgerEventId));
+        if (parseInt(key.slice(0, 2), 16) !== this.agency) this.kinds[k] = ENTRY_FOREIGN;
+        else if (this.ids.has(key)) this.kinds[k] = ENTRY_DUPLICATE;
+        else this.ids.set(key, k);
+      }
     }
     return end;
+  }
+
+  /** The indexed entries (not duplicates, not of another agency) as [event key, commitment hex or undefined]. */
+  entries(): [string, string | undefined][] {
+    const out: [string, string | undefined][] = [];
+    for (let k = 0; k < this.lines; k++) {
+      if (this.kinds[k] === ENTRY_INDEXED) out.push([eventKeyOf(BigInt(this.refs[k].ledgerEventId)), this.hashed[k] ? this.commitments.toString("hex", k * 32, k * 32 + 32) : undefined]);
+    }
+    return out;
+  }
+
+  line(k: number): ExportLine {
+    return this.refs[k];
+  }
+
+  sourceOf(k: number): string {
+    return this.sources[this.sourceNo[k]];
+  }
+
+  kindOf(k: number): number {
+    return this.kinds[k];
+  }
+
+  /** Whether entry k has a commitment and it equals the 32 bytes at `bytes[at..]`. */
+  commitmentEquals(k: number, bytes: Uint8Array, at: number): boolean {
+    if (!this.hashed[k]) return false;
+    const c = this.commitments;
+    const base = k * 32;
+    for (let j = 0; j < 32; j++) if (c[base + j] !== bytes[at + j]) return false;
+    return true;
+  }
+
+  private reserve(n: number): void {
+    if (this.kinds.length >= n) return;
+    const size = Math.max(n, this.kinds.length * 2, 1024);
+    const grow = <T extends Uint8Array>(a: T, per: number, make: (len: number) => T): T => {
+      const b = make(size * per);
+      b.set(a);
+      return b;
+    };
+    this.kinds = grow(this.kinds, 1, (len) => new Uint8Array(len));
+    this.hashed = grow(this.hashed, 1, (len) => new Uint8Array(len));
+    this.used = grow(this.used, 1, (len) => new Uint8Array(len));
+    this.commitments = grow(this.commitments, 32, (len) => Buffer.alloc(len));
   }
 }
 
@@ -83,20 +153,26 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
   const counts: CommitmentCounts = { onChain: 0, matched: 0, erased: 0, missing: 0, mismatched: 0, notOnChain: 0, pending: 0 };
   const agency = index.agency;
   const name = agencyName(agency);
-  for (const e of index.foreign) {
-    counts.notOnChain++;
-    const otherAgency = Number(BigInt(e.line.ledgerEventId) >> 56n);
-    sink.add({ check: "commitments", kind: "export-line-of-other-agency", severity: "error", agency: name, eventId: e.line.ledgerEventId, caseRef: e.line.caseRef, message: `${name}'s export (${e.source}) lists event ${e.line.ledgerEventId}, an event id of ${agencyName(otherAgency)}` });
-  }
-  for (const e of index.duplicates) {
-    sink.add({ check: "commitments", kind: "export-duplicate-line", severity: "error", agency: name, eventId: e.line.ledgerEventId, caseRef: e.line.caseRef, message: `${name}'s export lists event ${e.line.ledgerEventId} more than once` });
+  for (const kind of [ENTRY_FOREIGN, ENTRY_DUPLICATE]) {
+    for (let k = 0; k < index.lines; k++) {
+      if (index.kindOf(k) !== kind) continue;
+      const line = index.line(k);
+      if (kind === ENTRY_FOREIGN) {
+        counts.notOnChain++;
+        const otherAgency = Number(BigInt(line.ledgerEventId) >> 56n);
+        sink.add({ check: "commitments", kind: "export-line-of-other-agency", severity: "error", agency: name, eventId: line.ledgerEventId, caseRef: line.caseRef, message: `${name}'s export (${index.sourceOf(k)}) lists event ${line.ledgerEventId}, an event id of ${agencyName(otherAgency)}` });
+      } else {
+        sink.add({ check: "commitments", kind: "export-duplicate-line", severity: "error", agency: name, eventId: line.ledgerEventId, caseRef: line.caseRef, message: `${name}'s export lists event ${line.ledgerEventId} more than once` });
+      }
+    }
   }
 
+  const used = index.used;
   for (const s of replayer.steps) {
     if (s.agency !== agency) continue;
     counts.onChain++;
-    const entry = index.byKey.get(s.eventKey);
-    if (entry === undefined) {
+    const k = index.ids.getAt(s.words, s.eventIdAt);
+    if (k === undefined) {
       if (replayer.erasedBy(s.caseRef, agency) !== undefined) {
         counts.erased++;
       } else {
@@ -106,8 +182,9 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
       }
       continue;
     }
-    entry.used = true;
-    if (entry.computedHex === s.commitmentHex && entry.line.caseRef === s.caseRef) {
+    used[k] = 1;
+    const line = index.line(k);
+    if (index.commitmentEquals(k, s.words, s.commitmentAt) && line.caseRef === s.caseRef) {
       counts.matched++;
       const erasedAt = replayer.erasedBy(s.caseRef, agency);
       if (erasedAt !== undefined && s.block < erasedAt && s.step !== STEP.ERASED) {
@@ -116,7 +193,6 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
       continue;
     }
     const eventId = s.eventId.toString();
-    const line = entry.line;
     if (line.caseRef.toLowerCase() !== s.caseRef) {
       counts.mismatched++;
       sink.add({ check: "commitments", kind: "export-case-mismatch", severity: "error", agency: name, eventId, caseRef: s.caseRef, blockNumber: s.block, message: `${name}'s export gives event ${eventId} the case ${line.caseRef}, the chain records it for ${s.caseRef}` });
@@ -137,15 +213,15 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
   }
 
   const highest = replayer.maxSequence.get(agency) ?? "0".repeat(14);
-  for (const [key, entry] of index.byKey) {
-    if (entry.used) continue;
-    if (key.slice(2) > highest) {
+  for (let k = 0; k < index.lines; k++) {
+    if (used[k] || index.kindOf(k) !== ENTRY_INDEXED) continue;
+    const l = index.line(k);
+    if (eventKeyOf(BigInt(l.ledgerEventId)).slice(2) > highest) {
       counts.pending++;
       continue;
     }
     counts.notOnChain++;
-    const l = entry.line;
-    sink.add({ check: "commitments", kind: "not-on-chain", severity: "error", agency: name, eventId: l.ledgerEventId, caseRef: l.caseRef, message: `${name}'s export (${entry.source}) lists event ${l.ledgerEventId}, which is not on chain up to the audited block` });
+    sink.add({ check: "commitments", kind: "not-on-chain", severity: "error", agency: name, eventId: l.ledgerEventId, caseRef: l.caseRef, message: `${name}'s export (${index.sourceOf(k)}) lists event ${l.ledgerEventId}, which is not on chain up to the audited block` });
   }
   return counts;
 }

@@ -1,10 +1,12 @@
 // The streaming core of the external audit: block ranges go in, in order, each with its headers and the
-// ledger's logs; headers are re-hashed and linked, every log is tied to its verified block (hash and
-// logs bloom), decoded and replayed. Pure: the I/O layer (audit.ts) fetches, this only verifies.
+// ledger's logs (packed, log-wire.ts); headers are re-hashed and linked, every log is tied to its verified
+// block (hash and logs bloom), decoded and replayed. Pure: the I/O layer (audit.ts) fetches, this only
+// verifies.
 import { HeaderChainVerifier } from "./headers";
-import { LedgerLogDecoder, isDecodeFailure } from "./events";
+import { LedgerLogDecoder, STEP_RECORDED_TOPIC, StepRecorded, isDecodeFailure } from "./events";
+import { LogPacker, INTS_PER_RECORD, WORD_BYTES, type LogBatch } from "./log-wire";
 import { EventReplayer } from "./replay";
-import { keccakHex } from "./keccak";
+import { keccakBytes } from "./keccak";
 import { FindingSink, type RpcBlock, type RpcLog } from "./types";
 
 export interface EngineOptions {
@@ -20,9 +22,12 @@ export interface EngineOptions {
 
 /** The three 11-bit bloom positions of a value (address or topic), as the yellow paper defines them. */
 function bloomBits(bytesHex: string): [number, number, number] {
-  const h = keccakHex(Buffer.from(bytesHex.replace(/^0x/, ""), "hex"));
-  const at = (i: number) => parseInt(h.slice(i * 2, i * 2 + 4), 16) & 2047;
-  return [at(0), at(2), at(4)];
+  return bloomBitsOf(Buffer.from(bytesHex.replace(/^0x/, ""), "hex"));
+}
+
+function bloomBitsOf(bytes: Uint8Array): [number, number, number] {
+  const h = keccakBytes(bytes);
+  return [((h[0] << 8) | h[1]) & 2047, ((h[2] << 8) | h[3]) & 2047, ((h[4] << 8) | h[5]) & 2047];
 }
 
 function bloomHas(bloom: Uint8Array, bits: [number, number, number]): boolean {
@@ -54,6 +59,7 @@ export class AuditEngine {
   private lastTopic0Bits: [number, number, number] = [0, 0, 0];
   private lastTopic1 = "";
   private lastTopic1Bits: [number, number, number] = [0, 0, 0];
+  private packer: LogPacker | undefined;
 
   private bits(value: string): [number, number, number] {
     let b = this.bloomCache.get(value);
@@ -67,9 +73,15 @@ export class AuditEngine {
 
   /**
    * Push the next consecutive block range: `blocks` are its headers in order, `logs` the ledger's logs
-   * in it (eth_getLogs order).
+   * in it (eth_getLogs order). Packs the logs itself: use either this or pushBatch for one engine.
    */
   pushRange(blocks: RpcBlock[], logs: RpcLog[]): void {
+    this.packer ??= new LogPacker(this.opts.ledger, STEP_RECORDED_TOPIC);
+    this.pushBatch(blocks, this.packer.pack(logs));
+  }
+
+  /** Push the next consecutive block range with its logs packed by one LogPacker for all ranges. */
+  pushBatch(blocks: RpcBlock[], batch: LogBatch): void {
     if (blocks.length > 0 && Number(BigInt(blocks[0].number)) !== this.nextBlock) {
       throw new Error(`range starts at ${Number(BigInt(blocks[0].number))}, expected ${this.nextBlock}`);
     }
@@ -80,44 +92,83 @@ export class AuditEngine {
     const times = blocks.map((b) => Number(BigInt(b.timestamp)));
     this.nextBlock = first + blocks.length;
     const ledgerBits = this.bits(this.opts.ledger);
-    for (const log of logs) {
-      this.logsChecked++;
-      const e = this.decoder.decode(log);
-      const i = e.block - first;
-      if (i < 0 || i >= hashes.length) {
-        this.sink.add({ check: "events", kind: "log-outside-range", severity: "critical", blockNumber: e.block, message: `the node returned a log of block ${e.block} for blocks ${first}..${first + hashes.length - 1}` });
+    const stepBits = this.bits(STEP_RECORDED_TOPIC);
+    const { ints, others } = batch;
+    const words = batch.words;
+    const intsPer = INTS_PER_RECORD;
+    const wordsPer = WORD_BYTES;
+    let r = 0;
+    let o = 0;
+    for (let pos = 0; pos < batch.count; pos++) {
+      if (o < others.length && others[o].at === pos) {
+        this.pushLog(others[o++].log, first, hashes, blooms, times);
         continue;
       }
-      if (e.blockHash !== hashes[i]) {
-        this.sink.add({ check: "events", kind: "log-from-other-block", severity: "critical", blockNumber: e.block, message: `log ${e.block}/${e.logIndex} names block hash ${e.blockHash}, but the verified block ${e.block} is ${hashes[i]} (a log from another fork)` });
-      }
-      // Every address and topic of a log is in its block's logs bloom: a log that is not was not emitted there.
+      // A packed StepRecorded: the ledger's address and the StepRecorded topic (log-wire.ts).
+      const n = r * intsPer;
+      const at = r * wordsPer;
+      r++;
+      const block = ints[n];
+      const logIndex = ints[n + 1];
+      const blockHash = batch.blockHashes[ints[n + 2]];
+      const i = this.tiedToBlock(block, logIndex, blockHash, first, hashes);
+      if (i < 0) continue;
+      const c = this.replayer.caseFor(words, at, block);
+      const e = new StepRecorded(block, logIndex, blockHash, batch.txHashes[ints[n + 3]], c.caseRef, words, at);
       const bloom = blooms[i];
-      const topics = log.topics;
-      let inBloom = bloomHas(bloom, ledgerBits);
-      if (inBloom && topics.length > 0) {
-        // topic0 repeats (mostly StepRecorded): remember the last one instead of looking it up.
-        if (topics[0] !== this.lastTopic0) {
-          this.lastTopic0 = topics[0];
-          this.lastTopic0Bits = this.bits(topics[0]);
-        }
-        inBloom = bloomHas(bloom, this.lastTopic0Bits);
-      }
-      if (inBloom && topics.length > 1) {
-        // topic1 is the case reference: a step's rule events follow it with the same one.
-        if (topics[1] !== this.lastTopic1) {
-          this.lastTopic1 = topics[1];
-          this.lastTopic1Bits = this.bits(topics[1]);
-        }
-        inBloom = bloomHas(bloom, this.lastTopic1Bits);
-      }
-      for (let t = 2; inBloom && t < topics.length; t++) inBloom = bloomHas(bloom, this.bits(topics[t]));
-      if (!inBloom) {
-        this.sink.add({ check: "events", kind: "log-not-in-bloom", severity: "critical", blockNumber: e.block, message: `log ${e.block}/${e.logIndex} is not in the logs bloom of its block: the node returned a log the block does not contain` });
-      }
-      if (isDecodeFailure(e)) this.replayer.pushFailure(e);
-      else this.replayer.push(e, times[i]);
+      const caseBits = (c.bloomBits ??= bloomBitsOf(words.subarray(at, at + 32)));
+      if (!bloomHas(bloom, ledgerBits) || !bloomHas(bloom, stepBits) || !bloomHas(bloom, caseBits)) this.notInBloom(block, logIndex);
+      this.replayer.push(e, times[i], c);
     }
+  }
+
+  /** Count a log; the index of its block in the range, or -1 (a finding) when it is not one of them. */
+  private tiedToBlock(block: number, logIndex: number, blockHash: string, first: number, hashes: string[]): number {
+    this.logsChecked++;
+    const i = block - first;
+    if (i < 0 || i >= hashes.length) {
+      this.sink.add({ check: "events", kind: "log-outside-range", severity: "critical", blockNumber: block, message: `the node returned a log of block ${block} for blocks ${first}..${first + hashes.length - 1}` });
+      return -1;
+    }
+    if (blockHash !== hashes[i]) {
+      this.sink.add({ check: "events", kind: "log-from-other-block", severity: "critical", blockNumber: block, message: `log ${block}/${logIndex} names block hash ${blockHash}, but the verified block ${block} is ${hashes[i]} (a log from another fork)` });
+    }
+    return i;
+  }
+
+  private notInBloom(block: number, logIndex: number): void {
+    this.sink.add({ check: "events", kind: "log-not-in-bloom", severity: "critical", blockNumber: block, message: `log ${block}/${logIndex} is not in the logs bloom of its block: the node returned a log the block does not contain` });
+  }
+
+  /** A log as the node sent it (not packed): decoded by the general path. */
+  private pushLog(log: RpcLog, first: number, hashes: string[], blooms: Buffer[], times: number[]): void {
+    const e = this.decoder.decode(log);
+    const i = this.tiedToBlock(e.block, e.logIndex, e.blockHash, first, hashes);
+    if (i < 0) return;
+    // Every address and topic of a log is in its block's logs bloom: a log that is not was not emitted there.
+    const bloom = blooms[i];
+    const topics = log.topics;
+    let inBloom = bloomHas(bloom, this.bits(this.opts.ledger));
+    if (inBloom && topics.length > 0) {
+      // topic0 repeats (mostly StepRecorded): remember the last one instead of looking it up.
+      if (topics[0] !== this.lastTopic0) {
+        this.lastTopic0 = topics[0];
+        this.lastTopic0Bits = this.bits(topics[0]);
+      }
+      inBloom = bloomHas(bloom, this.lastTopic0Bits);
+    }
+    if (inBloom && topics.length > 1) {
+      // topic1 is the case reference: a step's rule events follow it with the same one.
+      if (topics[1] !== this.lastTopic1) {
+        this.lastTopic1 = topics[1];
+        this.lastTopic1Bits = this.bits(topics[1]);
+      }
+      inBloom = bloomHas(bloom, this.lastTopic1Bits);
+    }
+    for (let t = 2; inBloom && t < topics.length; t++) inBloom = bloomHas(bloom, this.bits(topics[t]));
+    if (!inBloom) this.notInBloom(e.block, e.logIndex);
+    if (isDecodeFailure(e)) this.replayer.pushFailure(e);
+    else this.replayer.push(e, times[i]);
   }
 
   /** Call after the last range. */

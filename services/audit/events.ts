@@ -7,6 +7,7 @@ import { ProcedureLedger__factory } from "../../typechain-types";
 import type { RpcLog } from "./types";
 
 export const LEDGER_INTERFACE: Interface = ProcedureLedger__factory.createInterface();
+export const STEP_RECORDED_TOPIC = LEDGER_INTERFACE.getEvent("StepRecorded")!.topicHash;
 
 export type ArgValue = bigint | number | string | boolean;
 
@@ -18,35 +19,69 @@ export interface LogBase {
 }
 
 /**
- * A StepRecorded event with its packed word unpacked. A class, so that the per-event work stays small:
- * the hot path keeps hex strings and numbers, and the bigint views are computed only when asked for.
+ * A StepRecorded event with its packed word unpacked. Its case reference and data stay as bytes (in the
+ * range's record buffer, log-wire.ts): the replay hashes them as they are, and the hex views are made only
+ * when asked for.
  */
 export class StepRecorded implements LogBase {
   readonly name = "StepRecorded" as const;
+  readonly agency: number;
+  readonly step: number;
+  /** the detail code; exact below 2^53 (all codes), approximate above (a corrected event id: use detail) */
+  readonly detailNum: number;
+  readonly businessDate: number;
+  /** whether any bit above 168 is set (the contract rejects such a step) */
+  readonly highBitsSet: boolean;
+
   constructor(
     readonly block: number,
     readonly logIndex: number,
     readonly blockHash: string,
     readonly txHash: string,
+    /** 0x and 64 lower-case hex digits */
     readonly caseRef: string,
-    /** the packed word as 64 lowercase hex digits (no 0x): hashed into the case head as is */
-    readonly packedHex: string,
-    /** the commitment as 64 lowercase hex digits (no 0x): hashed and compared as is */
-    readonly commitmentHex: string,
-    /** the event id as 16 hex digits: the map key used throughout the audit */
-    readonly eventKey: string,
-    readonly agency: number,
-    readonly step: number,
-    /** the detail code; exact below 2^53 (all codes), approximate above (a corrected event id: use detailExact) */
-    readonly detailNum: number,
-    readonly businessDate: number,
-    /** whether any bit above 168 is set (the contract rejects such a step) */
-    readonly highBitsSet: boolean,
-  ) {}
+    /** from `at`: the case reference (32 bytes), the packed step word (32), the commitment (32) */
+    readonly words: Buffer,
+    readonly at: number,
+  ) {
+    // Packed word (bytes): 0-10 bits 168-255, 11-14 businessDate, 15-22 detail, 23 step, 24-31 eventId
+    // (24 its agency).
+    const p = at + 32;
+    this.highBitsSet = (words[p] | words[p + 1] | words[p + 2] | words[p + 3] | words[p + 4] | words[p + 5] | words[p + 6] | words[p + 7] | words[p + 8] | words[p + 9] | words[p + 10]) !== 0;
+    this.businessDate = u32(words, p + 11);
+    this.detailNum = u32(words, p + 15) * 0x1_0000_0000 + u32(words, p + 19);
+    this.step = words[p + 23];
+    this.agency = words[p + 24];
+  }
+
+  /** the packed word as 64 lowercase hex digits (no 0x) */
+  get packedHex(): string {
+    return this.words.toString("hex", this.at + 32, this.at + 64);
+  }
+
+  /** the commitment as 64 lowercase hex digits (no 0x) */
+  get commitmentHex(): string {
+    return this.words.toString("hex", this.at + 64, this.at + 96);
+  }
 
   /** the commitment as 0x-hex */
   get commitment(): string {
     return "0x" + this.commitmentHex;
+  }
+
+  /** where the commitment's 32 bytes start in `words` */
+  get commitmentAt(): number {
+    return this.at + 64;
+  }
+
+  /** where the event id's 8 bytes start in `words` */
+  get eventIdAt(): number {
+    return this.at + 56;
+  }
+
+  /** the event id as 16 hex digits: the map key used throughout the audit */
+  get eventKey(): string {
+    return this.words.toString("hex", this.at + 56, this.at + 64);
   }
 
   get eventId(): bigint {
@@ -54,13 +89,13 @@ export class StepRecorded implements LogBase {
   }
 
   get detail(): bigint {
-    return BigInt("0x" + this.packedHex.slice(30, 46));
+    return BigInt("0x" + this.words.toString("hex", this.at + 47, this.at + 55));
   }
+}
 
-  /** the sequence number as 14 hex digits (compares like the number) */
-  get sequenceHex(): string {
-    return this.eventKey.slice(2);
-  }
+/** The big-endian 32-bit number at `bytes[at..at+4]`. */
+function u32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
 }
 
 /** Any other ledger event, arguments by name. */
@@ -113,7 +148,6 @@ interface EventLayout {
   fast: boolean;
 }
 
-const STEP_RECORDED_TOPIC = LEDGER_INTERFACE.getEvent("StepRecorded")!.topicHash;
 
 /** Decodes the ledger's logs by topic; StepRecorded has its own path. */
 export class LedgerLogDecoder {
@@ -196,31 +230,15 @@ export class LedgerLogDecoder {
     const data = log.data;
     if (log.topics.length !== 2) return { ...base, name: "StepRecorded", error: "StepRecorded without its case reference topic" };
     if (data.length !== 130) return { ...base, name: "StepRecorded", error: `StepRecorded: ${(data.length - 2) / 2} data bytes, expected 64` };
-    const hex = HAS_UPPER.test(data) ? data.toLowerCase() : data;
-    const packedHex = hex.slice(2, 66);
-    // Word layout (hex digits from the left): 0-21 bits 168-255, 22-29 businessDate, 30-45 detail,
-    // 46-47 step, 48-63 eventId (48-49 its agency byte).
     const topic = log.topics[1];
-    return new StepRecorded(
-      base.block,
-      base.logIndex,
-      base.blockHash,
-      base.txHash,
-      HAS_UPPER.test(topic) ? topic.toLowerCase() : topic,
-      packedHex,
-      hex.slice(66, 130),
-      packedHex.slice(48, 64),
-      parseInt(packedHex.slice(48, 50), 16),
-      parseInt(packedHex.slice(46, 48), 16),
-      parseInt(packedHex.slice(30, 46), 16),
-      parseInt(packedHex.slice(22, 30), 16),
-      !ZERO_HIGH.test(packedHex),
-    );
+    const words = Buffer.alloc(96);
+    if (!topic.startsWith("0x") || words.write(topic.slice(2), 0, "hex") !== 32 || topic.length !== 66) return { ...base, name: "StepRecorded", error: "StepRecorded: the case reference is not 32 bytes of hex" };
+    if (!data.startsWith("0x") || words.write(data.slice(2), 32, "hex") !== 64) return { ...base, name: "StepRecorded", error: "StepRecorded: data is not hex" };
+    return new StepRecorded(base.block, base.logIndex, base.blockHash, base.txHash, "0x" + words.toString("hex", 0, 32), words, 0);
   }
 }
 
 const HAS_UPPER = /[A-F]/;
-const ZERO_HIGH = /^0{22}/;
 
 export function isDecodeFailure(x: LedgerEvent | DecodeFailure): x is DecodeFailure {
   return !(x instanceof StepRecorded) && (x as DecodeFailure).error !== undefined;

@@ -3,10 +3,10 @@
 // needs. Pure: the events go in, findings and state come out.
 import { keccakBytes } from "./keccak";
 import { applyStep, noticeKey, openStops, rejectionOf, FLAG, STEP, type Notice } from "./rules";
+import { EventIdIndex } from "./event-id-index";
 import { eventKeyOf, isStepRecorded, type DecodeFailure, type LedgerEvent, type OtherEvent, type StepRecorded } from "./events";
 import { FindingSink, type Finding } from "./types";
 
-const ZERO_SEQUENCE = "0".repeat(14);
 
 export interface CaseState {
   caseRef: string;
@@ -26,6 +26,10 @@ export interface CaseState {
   stopOpenedBlock?: number;
   /** per agency code: block of its (last) ERASED marker */
   erasedAt?: Map<number, number>;
+  /** the three logs-bloom positions of the case reference, once the engine computed them */
+  bloomBits?: [number, number, number];
+  /** the next case whose reference starts with the same 30 bits (EventReplayer.caseFor) */
+  samePrefix?: CaseState;
 }
 
 export interface MembershipChange {
@@ -43,6 +47,11 @@ export interface RuleEventRecord {
   block: number;
   args: Record<string, string | number>;
 }
+
+const CASES_PER_SLAB = 4096;
+// Read once: the per-step code uses these often.
+const ALLOCATION_DUE = FLAG.ALLOCATION_DUE;
+const ERASED = STEP.ERASED;
 
 const RULE_EVENTS = new Set(["OutOfOrder", "StopChanged", "StopIgnored", "AllocationDue", "StepCorrected"]);
 
@@ -74,8 +83,13 @@ export class EventReplayer {
   readonly steps: StepRecorded[] = [];
   /** block timestamps (unix seconds) of `steps`, same index */
   readonly stepTimes: number[] = [];
-  readonly byEventKey = new Map<string, number>();
+  /** event id → index into `steps` (the first step of an id recorded twice) */
+  readonly byEventKey = new EventIdIndex();
   readonly cases = new Map<string, CaseState>();
+  private slab = Buffer.alloc(0);
+  private slabUsed = CASES_PER_SLAB;
+  /** cases by the first 30 bits of their reference (a case reference is a hash: they rarely collide) */
+  private readonly byPrefix = new Map<number, CaseState>();
   /** the first block of each case in order of first appearance (ascending): for caseCountAt */
   private readonly caseFirstBlocks: number[] = [];
   /** case references in order of first appearance */
@@ -89,8 +103,9 @@ export class EventReplayer {
   readonly outOfOrder: RuleEventRecord[] = [];
   readonly ruleEventCounts: Record<string, number> = { OutOfOrder: 0, StopChanged: 0, StopIgnored: 0, AllocationDue: 0, StepCorrected: 0 };
   readonly otherEventCounts: Record<string, number> = {};
-  /** the highest sequence number seen per agency code, as 14 hex digits (compares like the number) */
-  readonly maxSequence = new Map<number, string>();
+  /** per agency code: the highest sequence number seen, in two parts (bits 32-55, bits 0-31) */
+  private readonly maxSeqHigh = new Float64Array(256);
+  private readonly maxSeqLow = new Float64Array(256);
   eventsSeen = 0;
   private pending: Pending | undefined;
   private lastBlock = -1;
@@ -104,8 +119,11 @@ export class EventReplayer {
     this.sink.add(f);
   }
 
-  /** Push the next decoded event (in log order) with its block's timestamp. */
-  push(e: LedgerEvent, timestamp: number): void {
+  /**
+   * Push the next decoded event (in log order) with its block's timestamp; `c`: a StepRecorded's case
+   * where the caller already has it (caseFor).
+   */
+  push(e: LedgerEvent, timestamp: number, c?: CaseState): void {
     this.eventsSeen++;
     if (e.block < this.lastBlock || (e.block === this.lastBlock && e.logIndex <= this.lastLogIndex)) {
       this.add({ check: "events", kind: "log-out-of-order", severity: "critical", blockNumber: e.block, message: `log ${e.block}/${e.logIndex} delivered after ${this.lastBlock}/${this.lastLogIndex}` });
@@ -114,7 +132,7 @@ export class EventReplayer {
     this.lastLogIndex = e.logIndex;
     if (isStepRecorded(e)) {
       this.flushPending();
-      this.step(e, timestamp);
+      this.step(e, timestamp, c);
       return;
     }
     if (RULE_EVENTS.has(e.name)) {
@@ -136,52 +154,51 @@ export class EventReplayer {
     this.flushPending();
   }
 
-  private step(e: StepRecorded, timestamp: number): void {
+  private step(e: StepRecorded, timestamp: number, known: CaseState | undefined): void {
     const idx = this.steps.length;
     this.steps.push(e);
     this.stepTimes.push(timestamp);
+    const words = e.words;
+    const at = e.at;
 
     // What the contract would have refused.
     const rejection = rejectionOf(e.agency, e.step, e.detailNum, e.businessDate, e.caseRef, e.highBitsSet);
     if (rejection) this.rejected(e, rejection);
-    const seq = e.sequenceHex;
-    if (seq === ZERO_SEQUENCE) this.rejected(e, "sequence number 0");
-    else if ((this.maxSequence.get(e.agency) ?? ZERO_SEQUENCE) < seq) this.maxSequence.set(e.agency, seq);
-    const dup = this.byEventKey.get(e.eventKey);
+    // The sequence number: bytes 25-31 of the packed word.
+    const seqHigh = (words[at + 57] << 16) | (words[at + 58] << 8) | words[at + 59];
+    const seqLow = ((words[at + 60] << 24) | (words[at + 61] << 16) | (words[at + 62] << 8) | words[at + 63]) >>> 0;
+    if (seqHigh === 0 && seqLow === 0) this.rejected(e, "sequence number 0");
+    else if (seqHigh > this.maxSeqHigh[e.agency] || (seqHigh === this.maxSeqHigh[e.agency] && seqLow > this.maxSeqLow[e.agency])) {
+      this.maxSeqHigh[e.agency] = seqHigh;
+      this.maxSeqLow[e.agency] = seqLow;
+    }
+    const dup = this.byEventKey.getAt(words, at + 56);
     if (dup !== undefined) {
       const first = this.steps[dup];
       this.add({ check: "events", kind: "duplicate-event-id", severity: "critical", eventId: e.eventId.toString(), caseRef: e.caseRef, blockNumber: e.block, message: `event id ${e.eventId} recorded twice (blocks ${first.block} and ${e.block}); the audited contract rejects repeats` });
     }
 
-    let c = this.cases.get(e.caseRef);
-    if (!c) {
-      const hashInput = Buffer.alloc(120);
-      hashInput.write(e.caseRef.slice(2), 24, 32, "hex");
-      c = { caseRef: e.caseRef, head: hashInput.subarray(0, 24), hashInput, count: 0, flags: 0, firstBlock: e.block, steps: [] };
-      this.cases.set(e.caseRef, c);
-      this.caseFirstBlocks.push(e.block);
-      this.caseList.push(e.caseRef);
-    }
+    const c = known ?? this.caseFor(words, at, e.block);
     // head' = bytes24(keccak256(head ‖ caseRef ‖ packedStep ‖ commitment))
     const input = c.hashInput;
-    input.write(e.packedHex, 56, 32, "hex");
-    input.write(e.commitmentHex, 88, 32, "hex");
-    input.set(keccakBytes(input).subarray(0, 24), 0);
+    for (let k = 32; k < 96; k++) input[24 + k] = words[at + k];
+    const digest = keccakBytes(input);
+    for (let k = 0; k < 24; k++) input[k] = digest[k];
     c.count++;
     c.steps.push(idx);
 
     const before = c.flags;
-    const out = applyStep(before, e.step, e.detailNum, e.agency, () => e.eventId, () => e.detail, this.isRecorded);
-    if (dup === undefined) this.byEventKey.set(e.eventKey, idx);
+    const out = applyStep(before, e.step, e.detailNum, e.agency, e, this.isRecorded);
+    if (dup === undefined) this.byEventKey.setAt(words, at + 56, idx);
     if (out.rejection) this.rejected(e, out.rejection);
     const next = out.next;
     c.flags = next;
     if (next !== before) {
       // Compliance state from the replay.
-      if ((next & FLAG.ALLOCATION_DUE) !== 0 && (before & FLAG.ALLOCATION_DUE) === 0) {
+      if ((next & ALLOCATION_DUE) !== 0 && (before & ALLOCATION_DUE) === 0) {
         c.allocationDueBlock = e.block;
         c.allocationDueEventKey = e.eventKey;
-      } else if ((next & FLAG.ALLOCATION_DUE) === 0) {
+      } else if ((next & ALLOCATION_DUE) === 0) {
         c.allocationDueBlock = undefined;
         c.allocationDueEventKey = undefined;
       }
@@ -190,12 +207,60 @@ export class EventReplayer {
       if (stopsAfter !== 0 && stopsBefore === 0) c.stopOpenedBlock = e.block;
       else if (stopsAfter === 0) c.stopOpenedBlock = undefined;
     }
-    if (e.step === STEP.ERASED) {
+    if (e.step === ERASED) {
       (c.erasedAt ??= new Map()).set(e.agency, e.block);
       this.anyErasure = true;
     }
 
     this.pending = out.notices.length > 0 ? { step: e, expected: out.notices } : undefined;
+  }
+
+  /**
+   * The case whose reference is held in `words[at..at+32]`, opened (first seen at `block`) if new: found
+   * by the reference's first bits and its bytes, without making its hex string.
+   */
+  caseFor(words: Uint8Array, at: number, block: number): CaseState {
+    const prefix = (words[at] << 22) | (words[at + 1] << 14) | (words[at + 2] << 6) | (words[at + 3] >> 2);
+    const first = this.byPrefix.get(prefix);
+    for (let c = first; c !== undefined; c = c.samePrefix) if (holdsRef(c.hashInput, words, at)) return c;
+    // Hash inputs are cut from shared slabs: one memory block for many cases, not one each.
+    if (this.slabUsed === CASES_PER_SLAB) {
+      this.slab = Buffer.alloc(CASES_PER_SLAB * 120);
+      this.slabUsed = 0;
+    }
+    const hashInput = this.slab.subarray(this.slabUsed * 120, ++this.slabUsed * 120);
+    for (let k = 0; k < 32; k++) hashInput[24 + k] = words[at + k];
+    const caseRef = "0x" + hashInput.toString("hex", 24, 56);
+    // Every field set here, also the optional ones: all cases share one object shape (fast property access).
+    const c: CaseState = {
+      caseRef,
+      head: hashInput.subarray(0, 24),
+      hashInput,
+      count: 0,
+      flags: 0,
+      firstBlock: block,
+      steps: [],
+      allocationDueBlock: undefined,
+      allocationDueEventKey: undefined,
+      stopOpenedBlock: undefined,
+      erasedAt: undefined,
+      bloomBits: undefined,
+      samePrefix: first,
+    };
+    this.byPrefix.set(prefix, c);
+    this.cases.set(caseRef, c);
+    this.caseFirstBlocks.push(block);
+    this.caseList.push(caseRef);
+    return c;
+  }
+
+  /** The highest sequence number seen per agency code, as 14 hex digits (compares like the number). */
+  get maxSequence(): Map<number, string> {
+    const m = new Map<number, string>();
+    for (let a = 0; a < 256; a++) {
+      if (this.maxSeqHigh[a] !== 0 || this.maxSeqLow[a] !== 0) m.set(a, this.maxSeqHigh[a].toString(16).padStart(6, "0") + this.maxSeqLow[a].toString(16).padStart(8, "0"));
+    }
+    return m;
   }
 
   private readonly isRecorded = (id: bigint): boolean => this.byEventKey.has(eventKeyOf(id));
@@ -309,6 +374,12 @@ export class EventReplayer {
   }
 
   private anyErasure = false;
+}
+
+/** Whether a case's hash input holds the case reference in `words[at..at+32]`. */
+function holdsRef(hashInput: Buffer, words: Uint8Array, at: number): boolean {
+  for (let k = 0; k < 32; k++) if (hashInput[24 + k] !== words[at + k]) return false;
+  return true;
 }
 
 export interface OnChainHead {

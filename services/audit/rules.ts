@@ -232,37 +232,38 @@ export interface StepOutcome {
 }
 
 /**
- * Apply one recorded step to a case: the new flags and the notices the contract raises.
- * `detail` as a number (see isValidDetail); `eventId()` and `detailExact()` give the exact uint64 values,
- * asked for only when a notice needs them. `isRecorded(original)` answers whether an event id was
- * recorded before (for CORRECTION).
+ * A step's event id and detail word as exact numbers: read only when a notice or a correction needs them
+ * (the audit's StepRecorded computes them when read).
  */
-export function applyStep(
-  flags: number,
-  step: number,
-  detail: number,
-  agency: number,
-  eventId: () => bigint,
-  detailExact: () => bigint,
-  isRecorded: (id: bigint) => boolean,
-): StepOutcome {
+export interface ExactIds {
+  readonly eventId: bigint;
+  readonly detail: bigint;
+}
+
+/**
+ * Apply one recorded step to a case: the new flags and the notices the contract raises.
+ * `detail` as a number (see isValidDetail); `exact` gives the exact uint64 values, read only when a
+ * notice needs them. `isRecorded(original)` answers whether an event id was recorded before (for
+ * CORRECTION).
+ */
+export function applyStep(flags: number, step: number, detail: number, agency: number, exact: ExactIds, isRecorded: (id: bigint) => boolean): StepOutcome {
   const next = transition(flags, step, detail, agency);
   const prereq = prerequisites(step);
   if (next === flags && step !== S.CORRECTION && prereq === 0) return { next, notices: NONE };
   const notices: Notice[] = [];
   let rejection: string | undefined;
   const missing = (prereq & ~flags) >>> 0;
-  if (missing !== 0) notices.push({ name: "OutOfOrder", eventId: eventId(), step, missing });
+  if (missing !== 0) notices.push({ name: "OutOfOrder", eventId: exact.eventId, step, missing });
   if (((flags ^ next) & (STOP_INPUTS | F.STOP_IGNORED)) !== 0) {
     const before = openStops(flags);
     const after = openStops(next);
-    if (step === S.REPATRIATION_COMPLETED && before !== 0) notices.push({ name: "StopIgnored", eventId: eventId(), reasons: before });
-    else if (before !== after) notices.push({ name: "StopChanged", eventId: eventId(), previousReasons: before, reasons: after });
+    if (step === S.REPATRIATION_COMPLETED && before !== 0) notices.push({ name: "StopIgnored", eventId: exact.eventId, reasons: before });
+    else if (before !== after) notices.push({ name: "StopChanged", eventId: exact.eventId, previousReasons: before, reasons: after });
   }
-  if ((next & F.ALLOCATION_DUE) !== 0 && (flags & F.ALLOCATION_DUE) === 0) notices.push({ name: "AllocationDue", eventId: eventId() });
+  if ((next & F.ALLOCATION_DUE) !== 0 && (flags & F.ALLOCATION_DUE) === 0) notices.push({ name: "AllocationDue", eventId: exact.eventId });
   if (step === S.CORRECTION) {
-    const id = eventId();
-    const original = detailExact();
+    const id = exact.eventId;
+    const original = exact.detail;
     if (original >> 56n !== id >> 56n) rejection = `NotOriginalRecorder(${original})`;
     else if (original === id || !isRecorded(original)) rejection = `UnknownOriginal(${original})`;
     else notices.push({ name: "StepCorrected", eventId: id, originalEventId: original });

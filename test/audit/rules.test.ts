@@ -16,7 +16,7 @@ function play(steps: [number, number?, number?][], agencyOf = (s: number) => (s 
   steps.forEach(([step, detail = 0], i) => {
     const agency = steps[i][2] ?? agencyOf(step);
     const id = (BigInt(agency) << 56n) | BigInt(i + 1);
-    const out = applyStep(flags, step, detail, agency, () => id, () => BigInt(detail), (x) => recorded.has(x));
+    const out = applyStep(flags, step, detail, agency, { eventId: id, detail: BigInt(detail) }, (x) => recorded.has(x));
     recorded.add(id);
     flags = out.next;
     notices.push(...out.notices.map((n) => noticeKey(n).replace(/\(\d+,?/, "(")));
@@ -67,7 +67,7 @@ describe("rules port: fixed vectors", () => {
   it("checks corrections like the contract: own, recorded, not itself", () => {
     const id = (a: number, n: number) => (BigInt(a) << 56n) | BigInt(n);
     const recorded = new Set([id(1, 1)]);
-    const run = (detail: bigint, self = id(1, 2)) => applyStep(0, S.CORRECTION, Number(detail), 1, () => self, () => detail, (x) => recorded.has(x));
+    const run = (detail: bigint, self = id(1, 2)) => applyStep(0, S.CORRECTION, Number(detail), 1, { eventId: self, detail }, (x) => recorded.has(x));
     expect(run(id(1, 1)).notices.map((n: Notice) => n.name)).to.deep.equal(["StepCorrected"]);
     expect(run(id(2, 1)).rejection).to.match(/NotOriginalRecorder/);
     expect(run(id(1, 5)).rejection).to.match(/UnknownOriginal/);
@@ -183,7 +183,7 @@ describe("rules port: equivalence with the contract (throwaway anvil)", function
         const id = (BigInt(p.agency) << 56n) | BigInt(p.sequence!);
         const step = p.step as number;
         const detail = BigInt(p.detail ?? 0);
-        const out = applyStep(flags.get(p.caseRef) ?? 0, step, Number(detail), p.agency, () => id, () => detail, (x) => recorded.has(x));
+        const out = applyStep(flags.get(p.caseRef) ?? 0, step, Number(detail), p.agency, { eventId: id, detail }, (x) => recorded.has(x));
         recorded.add(id);
         flags.set(p.caseRef, out.next);
         expect(out.rejection, `the port rejects a step the contract accepted (seed ${seed})`).to.equal(undefined);

@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { keccak256, solidityPackedKeccak256, Wallet, dataSlice } from "ethers";
 import { headerHash, headerRlp, HeaderChainVerifier } from "../../services/audit/headers";
-import { LedgerLogDecoder, isDecodeFailure, isStepRecorded } from "../../services/audit/events";
+import { LedgerLogDecoder, eventKeyOf, isDecodeFailure, isStepRecorded } from "../../services/audit/events";
 import { fastCommitmentOf, keccakHex, initFastKeccak, fastKeccakReady } from "../../services/audit/keccak";
 import { ExportIndex, matchCommitments } from "../../services/audit/commitments";
 import { commitmentsInWorker } from "../../services/audit/commitment-worker";
@@ -234,22 +234,37 @@ describe("audit: commitments against an export", () => {
     expect(sink2.findings.map((f) => f.kind)).to.include("erased-without-marker");
   });
 
-  it("computes the same keys and commitments on a worker thread, and leaves malformed exports to the main thread", async () => {
-    const lines = [lineOf(1), { ...lineOf(2), salt: "0x" + "AB".repeat(32) }, { ...lineOf(3), salt: null, dataDigest: null, erased: true }, lineOf(4)];
+  it("computes the same event ids and commitments on a worker thread, and leaves malformed exports to the main thread", async () => {
+    const lines = [lineOf(1), { ...lineOf(2), salt: "0x" + "AB".repeat(32) }, { ...lineOf(3), salt: null, dataDigest: null, erased: true }, lineOf(4), { ...lineOf(5), ledgerEventId: ((1n << 56n) | (1n << 40n)).toString() }];
     const x = { agency: 1, source: "t", lines };
     const pre = (await commitmentsInWorker([x]))!.get(x)!;
-    expect(pre.keys).to.not.equal(undefined);
     lines.forEach((l, i) => {
-      expect(pre.keys!(i)).to.equal(BigInt(l.ledgerEventId).toString(16).padStart(16, "0"));
-      expect(pre.commitments[i]).to.equal(l.salt && l.dataDigest ? fastCommitmentOf(l.salt, l.dataDigest).slice(2) : undefined);
+      const id = BigInt(l.ledgerEventId);
+      const seq = id & ((1n << 56n) - 1n);
+      if (seq < 1n << 24n) expect([pre.agencies[i], pre.seqs[i]]).to.deep.equal([Number(id >> 56n), Number(seq)]);
+      else expect(Number.isNaN(pre.seqs[i])).to.equal(true);
+      const hex = l.salt && l.dataDigest ? fastCommitmentOf(l.salt, l.dataDigest).slice(2) : undefined;
+      expect(pre.hashed[i] ? Buffer.from(pre.commitments.subarray(i * 32, i * 32 + 32)).toString("hex") : undefined).to.equal(hex);
     });
     const a = new ExportIndex(1);
     a.add(x);
     const b = new ExportIndex(1);
     b.add(x, 0, lines.length, pre);
-    expect([...b.byKey.entries()].map(([k, e]) => [k, e.computedHex])).to.deep.equal([...a.byKey.entries()].map(([k, e]) => [k, e.computedHex]));
+    expect(b.entries()).to.deep.equal(a.entries());
+    expect(a.entries().map(([k]) => k)).to.deep.equal(lines.map((l) => eventKeyOf(BigInt(l.ledgerEventId))));
     const bad = { agency: 1, source: "t", lines: [lineOf(1), { ...lineOf(2), salt: "0x" + "zz".repeat(32) }] };
     expect(await commitmentsInWorker([bad])).to.equal(undefined);
+  });
+
+  it("matches event ids beyond the dense range (map keys) like the others", () => {
+    const big = (1n << 40n) + 7n;
+    const withBig = [...steps, { agency: 1, seq: big, caseRef: caseA, step: 2, commitment: commitmentOf(salt(9), digest(9)) }];
+    const r = replayed(withBig);
+    const idx = new ExportIndex(1);
+    idx.add({ agency: 1, source: "t", lines: [1, 2, 3, 4].map(lineOf).concat([{ ledgerEventId: eventIdOf(1, big).toString(), caseRef: caseA, salt: salt(9), dataDigest: digest(9) }]) });
+    const sink = new FindingSink();
+    expect(matchCommitments(r, idx, sink)).to.deep.include({ onChain: 5, matched: 5, missing: 0, notOnChain: 0 });
+    expect(sink.findings).to.deep.equal([]);
   });
 });
 

@@ -10,7 +10,7 @@ export const LEDGER = "0x00000000000000000000000000000000000000aa";
 
 export interface SynthStep {
   agency: number;
-  seq: number;
+  seq: number | bigint;
   caseRef: string;
   step: number;
   detail?: bigint;
@@ -34,7 +34,7 @@ export function synthLogs(steps: SynthStep[]): RpcLog[] {
     const base = { address: LEDGER, blockNumber: block, blockHash: "0x" + "00".repeat(32), transactionHash: "0x" + word(s.block ?? 1) };
     logs.push({ ...base, topics: [LedgerLogDecoder.topicOf("StepRecorded"), s.caseRef], data: "0x" + word(packed) + s.commitment.slice(2), logIndex: "0x" + (logIndex++).toString(16) });
     const before = flags.get(s.caseRef) ?? 0;
-    const out = applyStep(before, s.step, Number(s.detail ?? 0n), s.agency, () => eventId, () => s.detail ?? 0n, (id) => recorded.has(id));
+    const out = applyStep(before, s.step, Number(s.detail ?? 0n), s.agency, { eventId, detail: s.detail ?? 0n }, (id) => recorded.has(id));
     recorded.add(eventId);
     flags.set(s.caseRef, out.next);
     for (const n of out.notices) {

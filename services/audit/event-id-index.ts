@@ -1,0 +1,70 @@
+// Ledger event ids → an index (of their step in the replay, of their line in an export), for the
+// uniqueness checks and the lookups.
+// An event id is the agency's byte and a 56-bit sequence number that the agency service counts up from 1,
+// so the ids of a ledger are dense per agency: those below 2^24 go into one growing array per agency
+// (no string key, no hashing), any other into a map by its 16-hex-digit key. Pure.
+
+/** Sequence numbers below this are kept in the per-agency arrays. */
+export const DENSE_LIMIT = 1 << 24;
+
+export class EventIdIndex {
+  /** per agency byte: index + 1 by sequence number (0: none) */
+  private readonly dense: (Int32Array | undefined)[] = [];
+  private readonly sparse = new Map<string, number>();
+  size = 0;
+
+  /** The index of the event id held in `bytes[at..at+8]`. */
+  getAt(bytes: Uint8Array, at: number): number | undefined {
+    if ((bytes[at + 1] | bytes[at + 2] | bytes[at + 3] | bytes[at + 4]) === 0) return this.getDense(bytes[at], (bytes[at + 5] << 16) | (bytes[at + 6] << 8) | bytes[at + 7]);
+    return this.sparse.get(hex8(bytes, at));
+  }
+
+  /** Index the event id held in `bytes[at..at+8]` (replaces an earlier index of the same id). */
+  setAt(bytes: Uint8Array, at: number, index: number): void {
+    if ((bytes[at + 1] | bytes[at + 2] | bytes[at + 3] | bytes[at + 4]) === 0) this.setDense(bytes[at], (bytes[at + 5] << 16) | (bytes[at + 6] << 8) | bytes[at + 7], index);
+    else this.set(hex8(bytes, at), index);
+  }
+
+  /** The index of an event id given as 16 hex digits (eventKeyOf). */
+  get(key: string): number | undefined {
+    const seq = parseInt(key.slice(2), 16);
+    if (key.length === 16 && seq < DENSE_LIMIT) return this.getDense(parseInt(key.slice(0, 2), 16), seq);
+    return this.sparse.get(key);
+  }
+
+  /** Index an event id given as 16 hex digits (eventKeyOf; a longer key is kept apart, never matched by bytes). */
+  set(key: string, index: number): void {
+    const seq = parseInt(key.slice(2), 16);
+    if (key.length === 16 && seq < DENSE_LIMIT) this.setDense(parseInt(key.slice(0, 2), 16), seq, index);
+    else {
+      if (!this.sparse.has(key)) this.size++;
+      this.sparse.set(key, index);
+    }
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** The index of the event id of an agency byte and a sequence number below DENSE_LIMIT. */
+  getDense(agency: number, seq: number): number | undefined {
+    const v = this.dense[agency]?.[seq];
+    return v ? v - 1 : undefined;
+  }
+
+  /** Index the event id of an agency byte and a sequence number below DENSE_LIMIT. */
+  setDense(agency: number, seq: number, index: number): void {
+    let a = this.dense[agency];
+    if (!a || a.length <= seq) {
+      let n = a ? a.length : 1024;
+      while (n <= seq) n *= 2;
+      const grown = new Int32Array(Math.min(n, DENSE_LIMIT));
+      if (a) grown.set(a);
+      this.dense[agency] = a = grown;
+    }
+    if (a[seq] === 0) this.size++;
+    a[seq] = index + 1;
+  }
+}
+
+const hex8 = (bytes: Uint8Array, at: number): string => Buffer.from(bytes.buffer, bytes.byteOffset + at, 8).toString("hex");

@@ -1,0 +1,149 @@
+// The audit's JSON-RPC client: standard Ethereum JSON-RPC over HTTP, single calls and batches, and the
+// two reads the audit streams (headers and the ledger's logs of a block range).
+import type { RpcLog } from "../shared/rpc-log";
+import type { RpcBlock } from "./types";
+
+/** The audit could not run (exit code 2): the message says why and what to do. */
+export class CannotRun extends Error {}
+
+// ---- JSON-RPC ---------------------------------------------------------------------------------------
+export class RpcError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: number | undefined,
+    message: string,
+  ) {
+    super(`${method}: ${message}`);
+  }
+}
+
+interface RpcResponse {
+  id: number;
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+export interface RpcOptions {
+  /** requests per JSON-RPC batch */
+  batchSize?: number;
+  /** batches in flight at once */
+  concurrency?: number;
+  timeoutMs?: number;
+}
+
+/** A small JSON-RPC client: single calls and batches, concurrency-limited. */
+export class RpcClient {
+  private nextId = 1;
+  readonly batchSize: number;
+  readonly concurrency: number;
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly url: string,
+    opts: RpcOptions = {},
+  ) {
+    this.batchSize = opts.batchSize ?? 200;
+    this.concurrency = opts.concurrency ?? 4;
+    this.timeoutMs = opts.timeoutMs ?? 120_000;
+  }
+
+  private async post(body: unknown): Promise<unknown> {
+    return (await this.send(body)).json();
+  }
+
+  private async send(body: unknown): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      throw new CannotRun(`no JSON-RPC node answers at ${this.url}${cause ? ` (${cause})` : ""}: start the chain (npm start) or pass --rpc URL`);
+    }
+    if (!res.ok) throw new RpcError("http", res.status, `HTTP ${res.status} from ${this.url}`);
+    return res;
+  }
+
+  /**
+   * One call whose answer `read` takes from its bytes where it can (undefined: it cannot); otherwise the
+   * answer is parsed as JSON like call()'s, and its result returned as `parsed`.
+   */
+  async callBytes<T, R>(method: string, params: unknown[], read: (body: Buffer) => T | undefined): Promise<{ read: T } | { parsed: R }> {
+    const body = Buffer.from(await (await this.send({ jsonrpc: "2.0", id: this.nextId++, method, params })).arrayBuffer());
+    const value = read(body);
+    if (value !== undefined) return { read: value };
+    const r = JSON.parse(body.toString("utf8")) as RpcResponse;
+    if (r.error) throw new RpcError(method, r.error.code, r.error.message);
+    return { parsed: r.result as R };
+  }
+
+  async call<T>(method: string, params: unknown[]): Promise<T> {
+    const r = (await this.post({ jsonrpc: "2.0", id: this.nextId++, method, params })) as RpcResponse;
+    if (r.error) throw new RpcError(method, r.error.code, r.error.message);
+    return r.result as T;
+  }
+
+  /** Many calls as JSON-RPC batches; results in call order. Throws on the first error. */
+  async batch<T>(calls: { method: string; params: unknown[] }[]): Promise<T[]> {
+    const results = new Array<T>(calls.length);
+    const chunks: number[] = [];
+    for (let i = 0; i < calls.length; i += this.batchSize) chunks.push(i);
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const start = chunks[next++];
+        const part = calls.slice(start, start + this.batchSize);
+        const base = this.nextId;
+        this.nextId += part.length;
+        const body = part.map((c, k) => ({ jsonrpc: "2.0", id: base + k, method: c.method, params: c.params }));
+        const out = (await this.post(body)) as RpcResponse[] | RpcResponse;
+        if (!Array.isArray(out)) throw new RpcError(part[0].method, out.error?.code, out.error?.message ?? "the node does not accept JSON-RPC batches");
+        for (const r of out) {
+          const k = r.id - base;
+          if (k < 0 || k >= part.length) continue;
+          if (r.error) throw new RpcError(part[k].method, r.error.code, r.error.message);
+          results[start + k] = r.result as T;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, chunks.length) }, worker));
+    return results;
+  }
+}
+
+const hexQ = (n: number) => "0x" + n.toString(16);
+
+export async function fetchHeaders(rpc: RpcClient, from: number, to: number): Promise<RpcBlock[]> {
+  if (to < from) return [];
+  const calls = [];
+  for (let n = from; n <= to; n++) calls.push({ method: "eth_getBlockByNumber", params: [hexQ(n), false] });
+  const blocks = await rpc.batch<RpcBlock | null>(calls);
+  return blocks.map((b, i) => {
+    if (!b) throw new RpcError("eth_getBlockByNumber", undefined, `block ${from + i} is not available`);
+    return b;
+  });
+}
+
+const TOO_MANY = /too many|limit|exceed|range|larger than|response size|10000 results/i;
+
+/** Whether the node refused an eth_getLogs range as too large (the range is then split). */
+export function isTooMany(err: unknown): boolean {
+  return err instanceof RpcError && TOO_MANY.test(err.message);
+}
+
+/** The eth_getLogs parameters for the ledger's logs in [from, to]. */
+export const logFilter = (address: string, from: number, to: number) => [{ address, fromBlock: hexQ(from), toBlock: hexQ(to) }];
+
+/** The ledger's logs in [from, to]; a range the node refuses as too large is split. */
+export async function fetchLogs(rpc: RpcClient, address: string, from: number, to: number): Promise<RpcLog[]> {
+  try {
+    return await rpc.call<RpcLog[]>("eth_getLogs", logFilter(address, from, to));
+  } catch (err) {
+    if (isTooMany(err) && to > from) {
+      const mid = Math.floor((from + to) / 2);
+      const a = await fetchLogs(rpc, address, from, mid);
+      const b = await fetchLogs(rpc, address, mid + 1, to);
+      return a.concat(b);
+    }
+    throw err;
+  }
+}
