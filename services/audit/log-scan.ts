@@ -22,6 +22,9 @@ const RBRACKET = 0x5d;
 const HEX = new Int8Array(256).fill(-1);
 for (let i = 0; i < 10; i++) HEX[0x30 + i] = i;
 for (let i = 0; i < 6; i++) HEX[0x61 + i] = HEX[0x41 + i] = 10 + i;
+/** Byte values by two hex digits (first << 8 | second); -1 for any other pair. */
+const HEX2 = new Int16Array(65536).fill(-1);
+for (let a = 0; a < 256; a++) for (let c = 0; c < 256; c++) if (HEX[a] >= 0 && HEX[c] >= 0) HEX2[(a << 8) | c] = (HEX[a] << 4) | HEX[c];
 
 /** The answer is not of the plain shape (thrown inside the scanner, caught by scan()). */
 class NotPlain extends Error {}
@@ -54,8 +57,9 @@ const FIELD_KEYS = FIELD_NAMES.map(([name, f]) => ({ bytes: Buffer.from(name, "l
 
 export class LogScanner {
   private readonly ledger: Buffer;
+  private readonly ledgerText: Buffer;
+  private readonly stepTopicText: Buffer;
   private readonly stepTopic: Buffer;
-  private readonly scratch = Buffer.alloc(32);
   // The answer being read and the position in it.
   private b: Buffer = Buffer.alloc(0);
   private p = 0;
@@ -70,6 +74,8 @@ export class LogScanner {
   constructor(ledger: string, stepTopic: string) {
     this.ledger = Buffer.from(ledger.replace(/^0x/, ""), "hex");
     this.stepTopic = Buffer.from(stepTopic.replace(/^0x/, ""), "hex");
+    this.ledgerText = Buffer.from("0x" + this.ledger.toString("hex"), "latin1");
+    this.stepTopicText = Buffer.from("0x" + this.stepTopic.toString("hex"), "latin1");
   }
 
   /**
@@ -206,7 +212,7 @@ export class LogScanner {
 
   /** The ledger's address, the StepRecorded topic and one more topic of 32 bytes, data of 64. */
   private isStepRecorded(): boolean {
-    return this.topics === 2 && this.equalsHex(Field.Address, this.ledger) && this.equalsHex(Field.Topic0, this.stepTopic);
+    return this.topics === 2 && this.equalsHex(Field.Address, this.ledger, this.ledgerText) && this.equalsHex(Field.Topic0, this.stepTopic, this.stepTopicText);
   }
 
   // ---- the grammar ------------------------------------------------------------------------------
@@ -236,8 +242,12 @@ export class LogScanner {
   /** A string: where its content starts; it ends at `this.end` (no escapes: the answer has no backslash). */
   private string(): number {
     this.expect(QUOTE);
+    const b = this.b;
     const s = this.p;
-    const e = this.b.indexOf(QUOTE, s);
+    // Keys and short values end within a few bytes: looked for here; longer ones by indexOf.
+    let e = s;
+    for (const near = s + 16; e < near && b[e] !== QUOTE; e++);
+    if (b[e] !== QUOTE) e = b.indexOf(QUOTE, e);
     if (e < 0) throw new NotPlain();
     this.p = e + 1;
     this.end = e;
@@ -287,22 +297,33 @@ export class LogScanner {
 
   // ---- values -------------------------------------------------------------------------------------
 
-  /** Whether field `f` is 0x and the hex of `bytes` (either case). */
-  private equalsHex(f: Field, bytes: Buffer): boolean {
-    const n = bytes.length;
-    return this.hexInto(f, n, this.scratch, 0) && this.scratch.compare(bytes, 0, n, 0, n) === 0;
+  /** Whether field `f` is 0x and the hex of `bytes` (either case); `text`: that hex in lower case, as nodes send it. */
+  private equalsHex(f: Field, bytes: Buffer, text: Buffer): boolean {
+    const s = this.spans[2 * f];
+    if (s >= 0 && this.spans[2 * f + 1] - s === text.length) {
+      const b = this.b;
+      let i = 0;
+      while (i < text.length && b[s + i] === text[i]) i++;
+      if (i === text.length) return true;
+    }
+    return this.hex(f, bytes.length, bytes, 0, false);
   }
 
   /** Decode field `f` (0x and 2n hex digits) into out[o..o+n]; false if it is not that. */
   private hexInto(f: Field, n: number, out: Buffer, o: number): boolean {
+    return this.hex(f, n, out, o, true);
+  }
+
+  /** Field `f` as 0x and 2n hex digits: written to out[o..o+n] (write) or compared with it; false if it is not that (or differs). */
+  private hex(f: Field, n: number, out: Buffer, o: number, write: boolean): boolean {
     const b = this.b;
     const s = this.spans[2 * f];
     if (s < 0 || this.spans[2 * f + 1] - s !== 2 + n * 2 || b[s] !== 0x30 || b[s + 1] !== 0x78) return false;
     for (let i = 0, p = s + 2; i < n; i++, p += 2) {
-      const hi = HEX[b[p]];
-      const lo = HEX[b[p + 1]];
-      if (hi < 0 || lo < 0) return false;
-      out[o + i] = (hi << 4) | lo;
+      const v = HEX2[(b[p] << 8) | b[p + 1]];
+      if (v < 0) return false;
+      if (write) out[o + i] = v;
+      else if (out[o + i] !== v) return false;
     }
     return true;
   }

@@ -37,6 +37,8 @@ export class RpcClient {
   readonly batchSize: number;
   readonly concurrency: number;
   private readonly timeoutMs: number;
+  /** buffers for answers read by callBytes, free for the next */
+  private readonly pool: Buffer[] = [];
 
   constructor(
     readonly url: string,
@@ -68,12 +70,30 @@ export class RpcClient {
    * answer is parsed as JSON like call()'s, and its result returned as `parsed`.
    */
   async callBytes<T, R>(method: string, params: unknown[], read: (body: Buffer) => T | undefined): Promise<{ read: T } | { parsed: R }> {
-    const body = Buffer.from(await (await this.send({ jsonrpc: "2.0", id: this.nextId++, method, params })).arrayBuffer());
-    const value = read(body);
-    if (value !== undefined) return { read: value };
-    const r = JSON.parse(body.toString("utf8")) as RpcResponse;
-    if (r.error) throw new RpcError(method, r.error.code, r.error.message);
-    return { parsed: r.result as R };
+    const res = await this.send({ jsonrpc: "2.0", id: this.nextId++, method, params });
+    // The answer is read into a buffer of the pool, reused by later answers: large answers would otherwise
+    // each be a new allocation, and their sum makes the garbage collector run for the external memory.
+    let target = this.pool.pop() ?? Buffer.allocUnsafeSlow(1 << 20);
+    let n = 0;
+    try {
+      for await (const chunk of (res.body ?? []) as unknown as AsyncIterable<Uint8Array>) {
+        if (n + chunk.length > target.length) {
+          const grown = Buffer.allocUnsafeSlow(Math.max(target.length * 2, n + chunk.length));
+          target.copy(grown, 0, 0, n);
+          target = grown;
+        }
+        target.set(chunk, n);
+        n += chunk.length;
+      }
+      const body = target.subarray(0, n);
+      const value = read(body);
+      if (value !== undefined) return { read: value };
+      const r = JSON.parse(body.toString("utf8")) as RpcResponse;
+      if (r.error) throw new RpcError(method, r.error.code, r.error.message);
+      return { parsed: r.result as R };
+    } finally {
+      this.pool.push(target);
+    }
   }
 
   async call<T>(method: string, params: unknown[]): Promise<T> {
