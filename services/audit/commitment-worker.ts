@@ -4,6 +4,7 @@
 // Same keccak (hash-wasm) and the same results as fastCommitmentOf; lines it cannot take (not
 // 0x-hex 32 bytes) are left to fastCommitmentOf on the main thread, which reports them as before. Where a
 // worker cannot be started, the caller computes everything itself (commitmentsInWorker → undefined).
+// The salts and digests go to the worker as bytes, moved, not copied.
 import { Worker } from "node:worker_threads";
 import { DENSE_LIMIT } from "./event-id-index";
 import type { AgencyExport } from "./types";
@@ -27,21 +28,15 @@ createKeccak(256).then((k) => {
       if (id >= 0n && agency < 256n && seq < BigInt(workerData.denseLimit)) { agencies[i] = Number(agency); seqs[i] = Number(seq); }
       else seqs[i] = NaN;
     }
-    // Commitments of the lines at m.at, 32 bytes each at the line's place; none when a salt or digest
-    // is not hex (the main thread reports it).
-    const input = Buffer.from(m.pairs, "hex");
-    let commitments = null;
-    if (input.length * 2 === m.pairs.length && input.length === m.at.length * 64) {
-      commitments = new Uint8Array(n * 32);
-      for (let j = 0; j < m.at.length; j++) {
-        k.init();
-        k.update(input.subarray(j * 64, j * 64 + 64));
-        commitments.set(k.digest("binary"), m.at[j] * 32);
-      }
+    // Commitments of the lines marked hashed: keccak256(salt ‖ dataDigest), 32 bytes at the line's place.
+    const commitments = new Uint8Array(n * 32);
+    for (let i = 0; i < n; i++) {
+      if (!m.hashed[i]) continue;
+      k.init();
+      k.update(m.pairs.subarray(i * 64, i * 64 + 64));
+      commitments.set(k.digest("binary"), i * 32);
     }
-    const transfer = [agencies.buffer, seqs.buffer];
-    if (commitments) transfer.push(commitments.buffer);
-    parentPort.postMessage({ id: m.id, agencies, seqs, commitments }, transfer);
+    parentPort.postMessage({ id: m.id, agencies, seqs, commitments }, [agencies.buffer, seqs.buffer, commitments.buffer]);
   });
   parentPort.postMessage({ ready: true });
 }, (err) => { throw err; });
@@ -51,6 +46,18 @@ createKeccak(256).then((k) => {
 function hashable(line: AgencyExport["lines"][number]): boolean {
   const { salt, dataDigest } = line;
   return !line.erased && !!salt && !!dataDigest && salt.length === 66 && dataDigest.length === 66 && salt.startsWith("0x") && dataDigest.startsWith("0x");
+}
+
+/** Salt and data digest of each hashable line as bytes (64 a line), and which lines they are. */
+function pairsOf(lines: AgencyExport["lines"]): { pairs: Buffer; hashed: Uint8Array } {
+  // Its own ArrayBuffer (not the shared pool): it is handed to the worker.
+  const pairs = Buffer.allocUnsafeSlow(lines.length * 64);
+  const hashed = new Uint8Array(lines.length);
+  lines.forEach((line, i) => {
+    // Buffer.write stops at the first character that is not hex: such a line is left to the main thread.
+    if (hashable(line) && pairs.write(line.salt!.slice(2), i * 64, 32, "hex") === 32 && pairs.write(line.dataDigest!.slice(2), i * 64 + 32, 32, "hex") === 32) hashed[i] = 1;
+  });
+  return { pairs, hashed };
 }
 
 /** What the worker computed for one export, by line index. */
@@ -66,23 +73,11 @@ export interface Precomputed {
 
 /**
  * The event ids and commitments of every export's lines. Resolves undefined when no worker could be
- * used or a line is malformed (then the main thread computes everything, and reports such lines).
+ * used (then the main thread computes everything); a line it cannot take is not marked hashed (the main
+ * thread computes and reports it).
  */
 export function commitmentsInWorker(exports: AgencyExport[]): Promise<Map<AgencyExport, Precomputed> | undefined> {
-  const jobs = exports.map((x) => {
-    const at: number[] = [];
-    const parts: string[] = [];
-    const ids: string[] = new Array<string>(x.lines.length);
-    const hashed = new Uint8Array(x.lines.length);
-    x.lines.forEach((line, i) => {
-      ids[i] = line.ledgerEventId;
-      if (!hashable(line)) return;
-      at.push(i);
-      hashed[i] = 1;
-      parts.push(line.salt!.slice(2), line.dataDigest!.slice(2));
-    });
-    return { x, at: Int32Array.from(at), hashed, pairs: parts.join(""), ids: ids.join(",") };
-  });
+  const jobs = exports.map((x) => ({ x, ids: x.lines.map((l) => l.ledgerEventId).join(","), ...pairsOf(x.lines) }));
   if (jobs.every((j) => j.x.lines.length === 0)) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     let worker: Worker;
@@ -103,14 +98,14 @@ export function commitmentsInWorker(exports: AgencyExport[]): Promise<Map<Agency
     };
     worker.on("error", () => finish(undefined));
     worker.on("exit", () => finish(undefined));
-    worker.on("message", (m: { ready?: boolean; id?: number; agencies?: Uint8Array; seqs?: Float64Array; commitments?: Uint8Array | null }) => {
+    worker.on("message", (m: { ready?: boolean; id?: number; agencies?: Uint8Array; seqs?: Float64Array; commitments?: Uint8Array }) => {
       if (m.ready) {
-        jobs.forEach((j, id) => worker.postMessage({ id, count: j.x.lines.length, pairs: j.pairs, ids: j.ids, at: j.at }));
+        jobs.forEach((j, id) => worker.postMessage({ id, count: j.x.lines.length, pairs: j.pairs, hashed: j.hashed, ids: j.ids }, [j.pairs.buffer as ArrayBuffer]));
         return;
       }
       const j = jobs[m.id!];
       const n = j.x.lines.length;
-      if (!m.commitments || m.commitments.length !== n * 32 || m.agencies?.length !== n || m.seqs?.length !== n) return finish(undefined);
+      if (m.commitments?.length !== n * 32 || m.agencies?.length !== n || m.seqs?.length !== n) return finish(undefined);
       out.set(j.x, { agencies: m.agencies, seqs: m.seqs, commitments: m.commitments, hashed: j.hashed });
       if (--pending === 0) finish(out);
     });

@@ -142,12 +142,13 @@ function quantile(sorted: number[], q: number): number {
 
 export function statistics(r: EventReplayer): Stats {
   const byCode = new Map<number, number>();
-  const byAgency: Record<string, number> = {};
+  const byAgencyCode = new Map<number, number>();
   for (const s of r.steps) {
     byCode.set(s.step, (byCode.get(s.step) ?? 0) + 1);
-    const a = agencyName(s.agency);
-    byAgency[a] = (byAgency[a] ?? 0) + 1;
+    byAgencyCode.set(s.agency, (byAgencyCode.get(s.agency) ?? 0) + 1);
   }
+  const byAgency: Record<string, number> = {};
+  for (const [code, count] of byAgencyCode) byAgency[agencyName(code)] = (byAgency[agencyName(code)] ?? 0) + count;
   const stepCounts = CODE_LISTS.steps.map((d) => ({ step: d.key, code: d.code, count: byCode.get(d.code) ?? 0 }));
   for (const [code, count] of byCode) if (!CODE_LISTS.steps.some((d) => d.code === code)) stepCounts.push({ step: stepName(code), code, count });
 
@@ -155,9 +156,12 @@ export function statistics(r: EventReplayer): Stats {
   // Step codes of the intervals; the pseudo code DUE stands for "allocation became due".
   const DUE = 31;
   const codeOf = (k: string) => (k === "ALLOCATION_DUE" ? DUE : CODE_LISTS.steps.find((d) => d.key === k)!.code);
-  const ivs = INTERVALS.map((iv) => ({ from: codeOf(iv.from), to: iv.to.map(codeOf) }));
+  // By step code: the intervals that step ends, and their start codes.
+  const ending: { k: number; from: number }[][] = Array.from({ length: 256 }, () => []);
+  INTERVALS.forEach((iv, k) => iv.to.forEach((to) => ending[codeOf(to)].push({ k, from: codeOf(iv.from) })));
+  const allocationDue = FLAG.ALLOCATION_DUE;
   const first = new Float64Array(32);
-  const done = new Uint8Array(ivs.length);
+  const done = new Uint8Array(INTERVALS.length);
   for (const c of r.cases.values()) {
     first.fill(NaN);
     done.fill(0);
@@ -166,15 +170,13 @@ export function statistics(r: EventReplayer): Stats {
       const s = r.steps[i];
       const t = r.stepTimes[i];
       const next = transition(flags, s.step, s.detailNum, s.agency);
-      const due = (next & FLAG.ALLOCATION_DUE) !== 0 && (flags & FLAG.ALLOCATION_DUE) === 0;
+      const due = (next & allocationDue) !== 0 && (flags & allocationDue) === 0;
       flags = next;
-      for (let k = 0; k < ivs.length; k++) {
-        if (done[k] === 0 && ivs[k].to.includes(s.step)) {
-          const start = first[ivs[k].from];
-          if (!Number.isNaN(start)) {
-            done[k] = 1;
-            samples[k].push(t - start);
-          }
+      for (const { k, from } of ending[s.step]) {
+        const start = first[from];
+        if (done[k] === 0 && !Number.isNaN(start)) {
+          done[k] = 1;
+          samples[k].push(t - start);
         }
       }
       if (s.step < DUE && Number.isNaN(first[s.step])) first[s.step] = t;

@@ -252,8 +252,11 @@ describe("audit: commitments against an export", () => {
     b.add(x, 0, lines.length, pre);
     expect(b.entries()).to.deep.equal(a.entries());
     expect(a.entries().map(([k]) => k)).to.deep.equal(lines.map((l) => eventKeyOf(BigInt(l.ledgerEventId))));
+    // A line that is not hex is left to the main thread (fastCommitmentOf, which refuses it).
     const bad = { agency: 1, source: "t", lines: [lineOf(1), { ...lineOf(2), salt: "0x" + "zz".repeat(32) }] };
-    expect(await commitmentsInWorker([bad])).to.equal(undefined);
+    const badPre = (await commitmentsInWorker([bad]))!.get(bad)!;
+    expect(Array.from(badPre.hashed)).to.deep.equal([1, 0]);
+    expect(() => new ExportIndex(1).add(bad, 0, 2, badPre)).to.throw(/0x-hex 32 bytes/);
   });
 
   it("matches event ids beyond the dense range (map keys) like the others", () => {
