@@ -41,24 +41,32 @@ export async function fetchLogBatch(rpc: RpcClient, scanner: LogScanner, packer:
   }
 }
 
+/** Blocks of the first range: few, so that the first answer arrives soon and the next ranges are planned by its density. */
+export const FIRST_RANGE_BLOCKS = 2;
+
+/**
+ * Blocks for the next range, given the latest range received (undefined: none yet): `target` logs a
+ * request by that range's density, at most four times its size (ranges planned ahead do not compound
+ * the growth) and at most `maxBlocks`. The latest density, not the whole history's: a ledger's density
+ * changes along the chain, and a sparse start would otherwise plan huge ranges.
+ */
+export function nextRangeBlocks(latest: { blocks: number; logs: number } | undefined, target: number, maxBlocks: number): number {
+  if (!latest) return Math.min(maxBlocks, FIRST_RANGE_BLOCKS);
+  const byDensity = latest.logs === 0 ? Infinity : Math.floor((target * latest.blocks) / latest.logs);
+  return Math.max(1, Math.min(maxBlocks, latest.blocks * 4, byDensity));
+}
+
 /** The ranges of `plan` in order, each fetched (headers and packed logs) while earlier ones are consumed. */
 export async function* fetchRanges(rpc: RpcClient, plan: RangePlan, stepTopic: string): AsyncGenerator<PackedRange> {
   const scanner = new LogScanner(plan.ledger, stepTopic);
   const packer = new LogPacker(plan.ledger, stepTopic);
   const { targetLogsPerRequest: target, maxBlocksPerRequest: maxBlocks, toBlock: head } = plan;
   const depth = Math.max(1, plan.prefetch);
-  let density = 0; // logs per block seen so far
-  let seenBlocks = 0;
-  let seenLogs = 0;
+  let latest: { blocks: number; logs: number } | undefined;
   let cursor = plan.fromBlock;
-  let lastSize = 4;
   const nextRange = (): [number, number] | undefined => {
     if (cursor > head) return undefined;
-    // Start small, grow at most fourfold a step, and aim at `target` logs a request by the density so far.
-    const byDensity = seenBlocks === 0 ? lastSize : Math.max(1, Math.floor(target / Math.max(density, 1e-6)));
-    const size = Math.max(1, Math.min(maxBlocks, lastSize * 4, byDensity));
-    lastSize = size;
-    const r: [number, number] = [cursor, Math.min(head, cursor + size - 1)];
+    const r: [number, number] = [cursor, Math.min(head, cursor + nextRangeBlocks(latest, target, maxBlocks) - 1)];
     cursor = r[1] + 1;
     return r;
   };
@@ -76,12 +84,10 @@ export async function* fetchRanges(rpc: RpcClient, plan: RangePlan, stepTopic: s
   while (queue.length > 0) {
     const cur = queue.shift()!;
     // With no density known yet, wait for the first range before planning the next ones.
-    if (seenBlocks > 0) while (queue.length < depth - 1 && enqueue());
+    if (latest) while (queue.length < depth - 1 && enqueue());
     const [blocks, batch] = await cur.data;
     yield { range: cur.range, blocks, batch };
-    seenBlocks += cur.range[1] - cur.range[0] + 1;
-    seenLogs += batch.count;
-    density = seenLogs / seenBlocks;
+    latest = { blocks: cur.range[1] - cur.range[0] + 1, logs: batch.count };
     while (queue.length < depth && enqueue());
   }
 }

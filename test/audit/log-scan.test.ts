@@ -1,7 +1,8 @@
 // The audit reads eth_getLogs answers straight from their bytes (log-scan.ts). These tests hold it to
 // JSON.parse plus the packer (log-wire.ts) on the captured ledger's logs, in every layout JSON allows,
 // make sure it hands anything unusual to JSON.parse, and check the range splitting of the parsed path
-// against a node that refuses large ranges. The event-id index is checked on both of its paths.
+// against a node that refuses large ranges. Also the range sizes, and the event-id index on both of its
+// paths.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
@@ -9,7 +10,7 @@ import { EventIdIndex } from "../../services/audit/event-id-index";
 import { STEP_RECORDED_TOPIC, eventKeyOf } from "../../services/audit/events";
 import { LogScanner } from "../../services/audit/log-scan";
 import { LogPacker, INTS_PER_RECORD, WORD_BYTES, type LogBatch } from "../../services/audit/log-wire";
-import { fetchLogBatch } from "../../services/audit/ranges";
+import { FIRST_RANGE_BLOCKS, fetchLogBatch, nextRangeBlocks } from "../../services/audit/ranges";
 import { RpcClient } from "../../services/audit/rpc";
 import type { RpcLog } from "../../services/audit/types";
 import { loadVector } from "./support/vector";
@@ -117,6 +118,18 @@ describe("audit: eth_getLogs answers read from their bytes", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe("audit: block ranges", () => {
+  it("sizes the next range by the latest range's density, growing at most fourfold", () => {
+    expect(nextRangeBlocks(undefined, 5000, 2000)).to.equal(FIRST_RANGE_BLOCKS);
+    expect(nextRangeBlocks({ blocks: 2, logs: 6800 }, 5000, 2000)).to.equal(1); // dense: one block
+    expect(nextRangeBlocks({ blocks: 1, logs: 4 }, 5000, 2000)).to.equal(4); // a sparse start: no huge range
+    expect(nextRangeBlocks({ blocks: 4, logs: 0 }, 5000, 2000)).to.equal(16); // nothing yet: grow
+    expect(nextRangeBlocks({ blocks: 1000, logs: 0 }, 5000, 2000)).to.equal(2000); // at most maxBlocks
+    expect(nextRangeBlocks({ blocks: 100, logs: 1000 }, 5000, 2000)).to.equal(400); // 10 a block: 500 blocks, at most 4 x 100
+    expect(nextRangeBlocks({ blocks: 100, logs: 4000 }, 5000, 2000)).to.equal(125);
   });
 });
 
