@@ -40,7 +40,10 @@ export class StepRecorded implements LogBase {
     readonly txHash: string,
     /** 0x and 64 lower-case hex digits */
     readonly caseRef: string,
-    /** from `at`: the case reference (32 bytes), the packed step word (32), the commitment (32) */
+    /**
+     * from `at`: the case reference (32 bytes), the packed step word (32), the commitment (32). Starts on
+     * a 4-byte boundary and `at` is a multiple of 4: the replay copies and compares it in 4-byte words.
+     */
     readonly words: Buffer,
     readonly at: number,
   ) {

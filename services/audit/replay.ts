@@ -30,6 +30,9 @@ export interface CaseState {
   bloomBits?: [number, number, number];
   /** the next case whose reference starts with the same 30 bits (EventReplayer.caseFor) */
   samePrefix?: CaseState;
+  /** hashInput as 4-byte words: the slab it is cut from and where it starts there */
+  slab32: Int32Array;
+  at32: number;
 }
 
 export interface MembershipChange {
@@ -87,6 +90,18 @@ export class EventReplayer {
   readonly byEventKey = new EventIdIndex();
   readonly cases = new Map<string, CaseState>();
   private slab = Buffer.alloc(0);
+  private slab32: Int32Array = new Int32Array(0);
+  private lastWords: Uint8Array | undefined;
+  private lastWords32: Int32Array = new Int32Array(0);
+
+  /** A record buffer as 4-byte words (StepRecorded.words is aligned), made once for all its steps. */
+  private int32Of(words: Uint8Array): Int32Array {
+    if (words !== this.lastWords) {
+      this.lastWords = words;
+      this.lastWords32 = new Int32Array(words.buffer, words.byteOffset, words.length >> 2);
+    }
+    return this.lastWords32;
+  }
   private slabUsed = CASES_PER_SLAB;
   /** cases by the first 30 bits of their reference (a case reference is a hash: they rarely collide) */
   private readonly byPrefix = new Map<number, CaseState>();
@@ -181,7 +196,10 @@ export class EventReplayer {
     const c = known ?? this.caseFor(words, at, e.block);
     // head' = bytes24(keccak256(head ‖ caseRef ‖ packedStep ‖ commitment))
     const input = c.hashInput;
-    for (let k = 32; k < 96; k++) input[24 + k] = words[at + k];
+    // packed step and commitment into bytes 56-120, four bytes at a time
+    const w32 = this.int32Of(words);
+    const slab32 = c.slab32;
+    for (let k = 0, d = c.at32 + 14, q = (at >> 2) + 8; k < 16; k++) slab32[d + k] = w32[q + k];
     const digest = keccakBytes(input);
     for (let k = 0; k < 24; k++) input[k] = digest[k];
     c.count++;
@@ -222,12 +240,15 @@ export class EventReplayer {
   caseFor(words: Uint8Array, at: number, block: number): CaseState {
     const prefix = (words[at] << 22) | (words[at + 1] << 14) | (words[at + 2] << 6) | (words[at + 3] >> 2);
     const first = this.byPrefix.get(prefix);
-    for (let c = first; c !== undefined; c = c.samePrefix) if (holdsRef(c.hashInput, words, at)) return c;
+    const w32 = this.int32Of(words);
+    for (let c = first; c !== undefined; c = c.samePrefix) if (holdsRef(c.slab32, c.at32 + 6, w32, at >> 2)) return c;
     // Hash inputs are cut from shared slabs: one memory block for many cases, not one each.
     if (this.slabUsed === CASES_PER_SLAB) {
       this.slab = Buffer.alloc(CASES_PER_SLAB * 120);
+      this.slab32 = new Int32Array(this.slab.buffer, this.slab.byteOffset, this.slab.length >> 2);
       this.slabUsed = 0;
     }
+    const at32 = this.slabUsed * 30;
     const hashInput = this.slab.subarray(this.slabUsed * 120, ++this.slabUsed * 120);
     for (let k = 0; k < 32; k++) hashInput[24 + k] = words[at + k];
     const caseRef = "0x" + hashInput.toString("hex", 24, 56);
@@ -246,6 +267,8 @@ export class EventReplayer {
       erasedAt: undefined,
       bloomBits: undefined,
       samePrefix: first,
+      slab32: this.slab32,
+      at32,
     };
     this.byPrefix.set(prefix, c);
     this.cases.set(caseRef, c);
@@ -376,9 +399,9 @@ export class EventReplayer {
   private anyErasure = false;
 }
 
-/** Whether a case's hash input holds the case reference in `words[at..at+32]`. */
-function holdsRef(hashInput: Buffer, words: Uint8Array, at: number): boolean {
-  for (let k = 0; k < 32; k++) if (hashInput[24 + k] !== words[at + k]) return false;
+/** Whether the case reference at slab32[at32..at32+8] equals the one at w32[q..q+8] (4-byte words). */
+function holdsRef(slab32: Int32Array, at32: number, w32: Int32Array, q: number): boolean {
+  for (let k = 0; k < 8; k++) if (slab32[at32 + k] !== w32[q + k]) return false;
   return true;
 }
 
