@@ -1,6 +1,4 @@
-// Audit throughput (a benchmark, not a test): `npm run bench:audit [-- steps]`, which runs it with the
-// same V8 young-generation size as `npm run audit` (--max-semi-space-size=64; a plain `npx tsx
-// bench/audit.ts` measures without it and says so).
+// Audit throughput (a benchmark, not a test): `npm run bench:audit [-- steps]`.
 // Builds a ledger of ≥ 100,000 steps (10 per case, recordBatch of 200 steps per transaction, 20
 // transactions per block) on a throwaway anvil, then measures (best of three runs each)
 //   eventsPerSec       ledger events verified per second by the full external audit, fetch included
@@ -120,13 +118,7 @@ async function build(provider: JsonRpcProvider, url: string): Promise<BenchMeta>
   return { steps: STEPS, deployment, head, cases, exports };
 }
 
-// The audit's V8 flag (package.json, scripts "audit" and "bench:audit"): the benchmark measures what users run.
-const AUDIT_V8_FLAG = "--max-semi-space-size";
-
 async function main(): Promise<void> {
-  if (![...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) => a.startsWith(AUDIT_V8_FLAG))) {
-    process.stderr.write(`note: running without ${AUDIT_V8_FLAG} (npm run audit sets it): use npm run bench:audit to measure what users run\n`);
-  }
   const keepDir = process.env.AUDIT_BENCH_STATE;
   if (keepDir) mkdirSync(keepDir, { recursive: true });
   const stateDir = keepDir ?? mkdtempSync(join(tmpdir(), "anker-bench-audit-"));
