@@ -12,6 +12,9 @@ import type { AgencyExport } from "./types";
 // Plain JavaScript (eval'd), so that it runs without a TypeScript loader in the worker.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
+// A lower priority for this thread only (Linux: per thread): it hashes in the cycles that the main
+// thread's verification and a local node leave, instead of slowing them down.
+try { require("node:os").setPriority(10); } catch {}
 const { createKeccak } = require(workerData.hashWasm);
 createKeccak(256).then((k) => {
   parentPort.on("message", (m) => {
