@@ -72,9 +72,9 @@ export class ExportIndex {
         this.hashed[k] = 1;
       }
       const seq = precomputed ? precomputed.seqs[i] : NaN;
-      if (seq === seq) {
+      if (precomputed && !Number.isNaN(seq)) {
         // the worker's id: agency byte and a sequence number below DENSE_LIMIT
-        const agency = precomputed!.agencies[i];
+        const agency = precomputed.agencies[i];
         if (agency !== this.agency) this.kinds[k] = ENTRY_FOREIGN;
         else if (this.ids.getDense(agency, seq) !== undefined) this.kinds[k] = ENTRY_DUPLICATE;
         else this.ids.setDense(agency, seq, k);

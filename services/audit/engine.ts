@@ -25,6 +25,7 @@ function bloomBits(bytesHex: string): [number, number, number] {
   return bloomBitsOf(Buffer.from(bytesHex.replace(/^0x/, ""), "hex"));
 }
 
+/** bloomBits of a value given as bytes. */
 function bloomBitsOf(bytes: Uint8Array): [number, number, number] {
   const h = keccakBytes(bytes);
   return [((h[0] << 8) | h[1]) & 2047, ((h[2] << 8) | h[3]) & 2047, ((h[4] << 8) | h[5]) & 2047];

@@ -7,7 +7,6 @@ import { EventIdIndex } from "./event-id-index";
 import { eventKeyOf, isStepRecorded, type DecodeFailure, type LedgerEvent, type OtherEvent, type StepRecorded } from "./events";
 import { FindingSink, type Finding } from "./types";
 
-
 export interface CaseState {
   caseRef: string;
   /** the recomputed hash-chain head (24 bytes): a view of the first bytes of hashInput */
@@ -93,15 +92,6 @@ export class EventReplayer {
   private slab32: Int32Array = new Int32Array(0);
   private lastWords: Uint8Array | undefined;
   private lastWords32: Int32Array = new Int32Array(0);
-
-  /** A record buffer as 4-byte words (StepRecorded.words is aligned), made once for all its steps. */
-  private int32Of(words: Uint8Array): Int32Array {
-    if (words !== this.lastWords) {
-      this.lastWords = words;
-      this.lastWords32 = new Int32Array(words.buffer, words.byteOffset, words.length >> 2);
-    }
-    return this.lastWords32;
-  }
   private slabUsed = CASES_PER_SLAB;
   /** cases by the first 30 bits of their reference (a case reference is a hash: they rarely collide) */
   private readonly byPrefix = new Map<number, CaseState>();
@@ -275,6 +265,15 @@ export class EventReplayer {
     this.caseFirstBlocks.push(block);
     this.caseList.push(caseRef);
     return c;
+  }
+
+  /** A record buffer as 4-byte words (StepRecorded.words is aligned), made once for all its steps. */
+  private int32Of(words: Uint8Array): Int32Array {
+    if (words !== this.lastWords) {
+      this.lastWords = words;
+      this.lastWords32 = new Int32Array(words.buffer, words.byteOffset, words.length >> 2);
+    }
+    return this.lastWords32;
   }
 
   /** The highest sequence number seen per agency code, as 14 hex digits (compares like the number). */
