@@ -74,14 +74,14 @@ export class AuditEngine {
 
   /**
    * Push the next consecutive block range: `blocks` are its headers in order, `logs` the ledger's logs
-   * in it (eth_getLogs order). Packs the logs itself: use either this or pushBatch for one engine.
+   * in it (eth_getLogs order), packed here.
    */
   pushRange(blocks: RpcBlock[], logs: RpcLog[]): void {
     this.packer ??= new LogPacker(this.opts.ledger, STEP_RECORDED_TOPIC);
     this.pushBatch(blocks, this.packer.pack(logs));
   }
 
-  /** Push the next consecutive block range with its logs packed by one LogPacker for all ranges. */
+  /** Push the next consecutive block range with its logs packed (log-wire.ts, log-scan.ts). */
   pushBatch(blocks: RpcBlock[], batch: LogBatch): void {
     if (blocks.length > 0 && Number(BigInt(blocks[0].number)) !== this.nextBlock) {
       throw new Error(`range starts at ${Number(BigInt(blocks[0].number))}, expected ${this.nextBlock}`);
