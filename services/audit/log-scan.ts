@@ -53,6 +53,8 @@ const FIELD_NAMES: [string, Field][] = [
   ["logIndex", Field.LogIndex],
   ["removed", Field.Removed],
 ];
+/** Member places of a log whose keys are remembered (a log has ten). */
+const MAX_KEYS = 16;
 const FIELD_KEYS = FIELD_NAMES.map(([name, f]) => ({ bytes: Buffer.from(name, "latin1"), f }));
 
 export class LogScanner {
@@ -70,6 +72,8 @@ export class LogScanner {
   private end = 0;
   /** per run (runNo): start and end of the last string, its number */
   private readonly runs = new Int32Array(6);
+  /** per member place in a log: the previous log's key there (start, end in this answer) and its field */
+  private readonly keys = new Int32Array(3 * MAX_KEYS).fill(-1);
 
   constructor(ledger: string, stepTopic: string) {
     this.ledger = Buffer.from(ledger.replace(/^0x/, ""), "hex");
@@ -124,6 +128,7 @@ export class LogScanner {
       return out.build();
     }
     this.runs.fill(-1);
+    this.keys.fill(-1);
     do {
       this.ws();
       const start = this.p;
@@ -176,11 +181,32 @@ export class LogScanner {
       this.p++;
       return;
     }
+    const keys = this.keys;
+    let n = 0;
     do {
-      const ks = this.string();
-      const ke = this.end;
-      this.expect(COLON);
-      const f = this.field(ks, ke);
+      // A node writes its logs' keys in one order: the key at this place in the previous log is tried
+      // first (same bytes, then quote and colon), before looking the key up.
+      this.ws();
+      const b = this.b;
+      const p = this.p;
+      const ps = keys[3 * n];
+      const len = keys[3 * n + 1] - ps;
+      let f: Field;
+      if (n < MAX_KEYS && ps >= 0 && b[p] === QUOTE && b[p + 1 + len] === QUOTE && b[p + 2 + len] === COLON && this.same(p + 1, p + 1 + len, ps, ps + len)) {
+        f = keys[3 * n + 2];
+        this.p = p + 3 + len;
+      } else {
+        const ks = this.string();
+        const ke = this.end;
+        this.expect(COLON);
+        f = this.field(ks, ke);
+        if (n < MAX_KEYS) {
+          keys[3 * n] = ks;
+          keys[3 * n + 1] = ke;
+          keys[3 * n + 2] = f;
+        }
+      }
+      n++;
       if (f === Field.Topics) this.topicList();
       else if (f === Field.Removed) this.boolean();
       else if (f === Field.Unknown) this.plainString(); // transactionIndex, blockTimestamp, …: a string, or the answer is not plain

@@ -40,12 +40,22 @@ describe("audit: eth_getLogs answers read from their bytes", () => {
     const expected = plain(packer.pack(v.logs));
     expect(expected.records).to.be.greaterThan(20);
     expect(expected.others.length).to.be.greaterThan(5); // rule and membership events
-    const reversed = v.logs.map((l) => Object.fromEntries(Object.entries(l).reverse()));
-    for (const body of [answer(v.logs), answer(v.logs, 2), answer(reversed), Buffer.from(`\r\n{ "result" :${JSON.stringify(v.logs)} , "id":"x","jsonrpc":"2.0"}\t`)]) {
+    const reversed = v.logs.map((l) => Object.fromEntries(Object.entries(l).reverse()) as unknown as RpcLog);
+    // Keys in another order from log to log, and keys that begin like the expected ones.
+    const mixed = v.logs.map((l, i) => (i % 3 === 1 ? reversed[i] : i % 3 === 2 ? { data2: "0x", ...l, dataX: "x" } : l));
+    const bodies: [Buffer, RpcLog[]][] = [
+      [answer(v.logs), v.logs],
+      [answer(v.logs, 2), v.logs],
+      [answer(reversed), v.logs],
+      [answer(mixed), mixed],
+      [Buffer.from(`\r\n{ "result" :${JSON.stringify(v.logs)} , "id":"x","jsonrpc":"2.0"}\t`), v.logs],
+    ];
+    for (const [body, logs] of bodies) {
       const got = scanner.scan(body);
       expect(got, body.toString("utf8", 0, 40)).to.not.equal(undefined);
-      expect(plain(got!)).to.deep.equal(expected);
+      expect(plain(got!)).to.deep.equal(logs === v.logs ? expected : plain(packer.pack(logs)));
     }
+    expect(plain(scanner.scan(answer(mixed))!).records).to.equal(expected.records);
     expect(plain(scanner.scan(answer([]))!)).to.deep.equal(plain(packer.pack([])));
   });
 
