@@ -1,6 +1,6 @@
 // An eth_getLogs answer read straight from its bytes into a LogBatch (log-wire.ts), without JSON.parse:
-// parsing the node's JSON into objects and strings, and collecting them afterwards, was the largest cost
-// of an audit on a busy ledger. The scanner takes only the plain shape of such an answer, strictly:
+// parsing the node's JSON into objects and strings, and collecting them afterwards, was one of the largest
+// costs of an audit on a busy ledger. The scanner takes only the plain shape of such an answer, strictly:
 // {"jsonrpc": "2.0", "id": …, "result": [log, …]} with logs of string, array-of-string and boolean fields,
 // any order, any whitespace. A StepRecorded log of the usual shape becomes a record with its hex decoded
 // in place; any other log is parsed as JSON on its own (JSON.parse of its bytes) and goes the general

@@ -2,7 +2,7 @@
 // a StepRecorded log of the usual shape becomes a fixed-size record (four numbers, and its case reference
 // and the data's two words as bytes), so that the verification neither holds a string per field nor
 // collects them afterwards; every other log (rule and membership events, and any log of an unusual shape:
-// other address or topic, upper-case or short hex, a number beyond 32 bits) is kept as the node sent it
+// other address or topic, data that is short or not hex, a number beyond 32 bits) is kept as the node sent it
 // and decoded by the general path. Made from parsed logs (LogPacker.pack) or straight from the bytes of
 // the node's answer (log-scan.ts). Pure.
 import type { RpcLog } from "../shared/rpc-log";

@@ -1,5 +1,5 @@
 // The audit's stream of block ranges: each range's headers and the ledger's logs, fetched a few ranges
-// ahead while the consumer verifies the current one, the ranges sized by the logs per block seen so far.
+// ahead while the consumer verifies the current one, the ranges sized by the latest range's logs per block.
 import type { RpcLog } from "../shared/rpc-log";
 import { LogScanner } from "./log-scan";
 import { LogPacker, type LogBatch } from "./log-wire";
