@@ -52,16 +52,13 @@ export class ExportIndex {
    * lines' event ids and commitments where already computed (commitment-worker.ts).
    */
   add(x: AgencyExport, from = 0, to = x.lines.length, precomputed?: Precomputed): number {
-    if (from === 0) {
-      this.sources.push(x.source);
-      this.reserve(this.lines + x.lines.length);
-    }
+    if (from === 0) this.sources.push(x.source);
     const source = this.sources.length - 1;
     const end = Math.min(to, x.lines.length);
+    this.reserve(this.lines + Math.max(0, end - from));
     for (let i = from; i < end; i++) {
       const line = x.lines[i];
       const k = this.lines++;
-      this.reserve(this.lines);
       this.refs[k] = line;
       this.sourceNo[k] = source;
       if (precomputed?.hashed[i]) {

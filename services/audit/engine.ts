@@ -56,10 +56,6 @@ export class AuditEngine {
     this.nextBlock = opts.fromBlock;
   }
 
-  private lastTopic0 = "";
-  private lastTopic0Bits: [number, number, number] = [0, 0, 0];
-  private lastTopic1 = "";
-  private lastTopic1Bits: [number, number, number] = [0, 0, 0];
   private packer: LogPacker | undefined;
 
   private bits(value: string): [number, number, number] {
@@ -148,25 +144,8 @@ export class AuditEngine {
     if (i < 0) return;
     // Every address and topic of a log is in its block's logs bloom: a log that is not was not emitted there.
     const bloom = blooms[i];
-    const topics = log.topics;
     let inBloom = bloomHas(bloom, this.bits(this.opts.ledger));
-    if (inBloom && topics.length > 0) {
-      // topic0 repeats (mostly StepRecorded): remember the last one instead of looking it up.
-      if (topics[0] !== this.lastTopic0) {
-        this.lastTopic0 = topics[0];
-        this.lastTopic0Bits = this.bits(topics[0]);
-      }
-      inBloom = bloomHas(bloom, this.lastTopic0Bits);
-    }
-    if (inBloom && topics.length > 1) {
-      // topic1 is the case reference: a step's rule events follow it with the same one.
-      if (topics[1] !== this.lastTopic1) {
-        this.lastTopic1 = topics[1];
-        this.lastTopic1Bits = this.bits(topics[1]);
-      }
-      inBloom = bloomHas(bloom, this.lastTopic1Bits);
-    }
-    for (let t = 2; inBloom && t < topics.length; t++) inBloom = bloomHas(bloom, this.bits(topics[t]));
+    for (let t = 0; inBloom && t < log.topics.length; t++) inBloom = bloomHas(bloom, this.bits(log.topics[t]));
     if (!inBloom) this.notInBloom(e.block, e.logIndex);
     if (isDecodeFailure(e)) this.replayer.pushFailure(e);
     else this.replayer.push(e, times[i]);

@@ -11,6 +11,7 @@ export class EventIdIndex {
   /** per agency byte: index + 1 by sequence number (0: none) */
   private readonly dense: (Int32Array | undefined)[] = [];
   private readonly sparse = new Map<string, number>();
+  /** distinct ids indexed */
   size = 0;
 
   /** The index of the event id held in `bytes[at..at+8]`. */

@@ -43,19 +43,21 @@ const enum Field {
   Removed,
   Unknown,
 }
-const FIELD_NAMES: [string, Field][] = [
-  ["address", Field.Address],
-  ["topics", Field.Topics],
-  ["data", Field.Data],
-  ["blockNumber", Field.BlockNumber],
-  ["blockHash", Field.BlockHash],
-  ["transactionHash", Field.TransactionHash],
-  ["logIndex", Field.LogIndex],
-  ["removed", Field.Removed],
-];
+const FIELD_KEYS = (
+  [
+    ["address", Field.Address],
+    ["topics", Field.Topics],
+    ["data", Field.Data],
+    ["blockNumber", Field.BlockNumber],
+    ["blockHash", Field.BlockHash],
+    ["transactionHash", Field.TransactionHash],
+    ["logIndex", Field.LogIndex],
+    ["removed", Field.Removed],
+  ] as const
+).map(([name, f]) => ({ bytes: Buffer.from(name, "latin1"), f }));
 /** Member places of a log whose keys are remembered (a log has ten). */
 const MAX_KEYS = 16;
-const FIELD_KEYS = FIELD_NAMES.map(([name, f]) => ({ bytes: Buffer.from(name, "latin1"), f }));
+const EMPTY = Buffer.alloc(0);
 
 export class LogScanner {
   private readonly ledger: Buffer;
@@ -63,7 +65,7 @@ export class LogScanner {
   private readonly stepTopicText: Buffer;
   private readonly stepTopic: Buffer;
   // The answer being read and the position in it.
-  private b: Buffer = Buffer.alloc(0);
+  private b: Buffer = EMPTY;
   private p = 0;
   // The current log's string fields (by Field): start and end of their contents, -1 where absent.
   private readonly spans = new Int32Array(2 * Field.Topics);
@@ -98,7 +100,7 @@ export class LogScanner {
       if (err instanceof NotPlain || err instanceof SyntaxError) return undefined;
       throw err;
     } finally {
-      this.b = Buffer.alloc(0);
+      this.b = EMPTY;
     }
   }
 

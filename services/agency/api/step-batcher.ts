@@ -1,5 +1,5 @@
 // Group commit of the API's plain step inserts: requests that arrive while one group is being written wait
-// for the next group, which is written with one multi-row INSERT ... RETURNING (store/bulk-writes.ts) in
+// for the next group, which is written with one bulk INSERT ... RETURNING (store/bulk-writes.ts) in
 // one interactive transaction (store/serialized.ts). Each request still gets its answer only after its row is committed.
 // If a group fails (say, a duplicate event id), its rows are written one by one, each in its own
 // transaction, so only the offending request sees the error (record-step.ts turns a unique violation
@@ -24,7 +24,7 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-/** Rows per INSERT: well below SQLite's bound-parameter limit (10 columns per row). */
+/** Rows per group: well below SQLite's bound-parameter limit (STEP_COLUMNS: 11 a row). */
 const MAX_GROUP = 256;
 /** At most this many event-loop turns of waiting for more rows (each well under a millisecond). */
 const MAX_TURNS = 4;
