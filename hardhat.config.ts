@@ -1,6 +1,7 @@
 import { HardhatUserConfig, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
+import { SOLC_SETTINGS } from "./scripts/lib/solc-settings";
 
 // The machines reach no compiler download server: compile with the solc that npm installed.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,12 +22,7 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
-    settings: {
-      // OpenZeppelin 5 needs cancun (mcopy, transient storage); Hardhat 2 defaults to paris.
-      evmVersion: "cancun",
-      optimizer: { enabled: true, runs: 10_000 },
-      viaIR: true,
-    },
+    settings: SOLC_SETTINGS,
   },
   networks: {
     hardhat: { hardfork: "cancun" },

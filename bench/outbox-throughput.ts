@@ -1,6 +1,6 @@
 // Chain-side throughput on a throwaway anvil: how fast the outbox writer drains queued steps into the
 // ledger (recordBatch, several batches in flight), with the listener storing every event at the same time.
-// Steps are queued through enqueueStep (the same insert the API makes), so the figure covers
+// Steps are queued through the API's own writer (steps/step-writer.ts), so the figure covers
 // "committed locally -> confirmed on chain" without HTTP. Prints a table; writes nothing.
 //   npx tsx bench/outbox-throughput.ts [steps=5000]
 import { OutboxWriter } from "../services/agency/outbox/writer";

@@ -122,6 +122,7 @@ library ProcedureRules {
         return flags; // CORRECTION changes data off chain, not the procedure's state
     }
 
+    /// @dev `flags` with an allocation due, unless the case is already allocated.
     function _allocationDue(uint32 flags) private pure returns (uint32) {
         return flags & ALLOCATED == 0 ? flags | ALLOCATION_DUE : flags;
     }

@@ -62,14 +62,18 @@ library StepCatalogue {
 
     uint8 internal constant MAX_STEP = ERASED;
 
+    /// @dev Whether `agency` is one of the consortium's agencies (BAMF, ZAB).
     function isKnownAgency(uint8 agency) internal pure returns (bool) {
         return agency == AGENCY_BAMF || agency == AGENCY_ZAB;
     }
 
+    /// @dev Whether `step` is a code of the step catalogue.
     function isKnownStep(uint8 step) internal pure returns (bool) {
         return step != 0 && step <= MAX_STEP;
     }
 
+    /// @dev Whether `agency` may record `step`; false for an unknown agency, and for a code outside the
+    /// catalogue, since no agency's bit is set there (the ledger tells the two apart only to name the error).
     function mayRecord(uint8 agency, uint8 step) internal pure returns (bool) {
         uint256 allowed = agency == AGENCY_BAMF ? BAMF_STEPS : agency == AGENCY_ZAB ? ZAB_STEPS : 0;
         return (allowed >> step) & 1 == 1;

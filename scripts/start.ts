@@ -9,7 +9,7 @@ import { startAnvil, stopAnvil, chainIdAt, waitForChain } from "./lib/anvil";
 import { deployLedger } from "./lib/deploy-ledger";
 import { startService, waitReady, stopService, ServiceProcess } from "./lib/services";
 import { seedDemo } from "./seed/run";
-import { CHAIN_ID, DATA_DIR, DEFAULT_RPC_URL, REPO_ROOT } from "../services/shared/paths";
+import { CHAIN_DIR, CHAIN_ID, DATA_DIR, DEFAULT_RPC_URL, REPO_ROOT } from "../services/shared/paths";
 import { demoApiClient, demoUsers } from "../services/agency/demo-accounts";
 
 const PORTS = { BAMF: 3001, ZAB: 3002 } as const;
@@ -33,11 +33,21 @@ function echoWarning(agency: string, line: string): void {
   }
 }
 
-function progressBar(done: number, total: number): void {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  process.stdout.write(`\r  Demo data [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} steps`);
-  if (done === total) process.stdout.write("\n");
+/** A redrawn bar on a terminal; in a log file (no TTY) one line per 10 %, so no carriage returns land there. */
+function progressReporter(): (done: number, total: number) => void {
+  let lastTenth = -1;
+  return (done, total) => {
+    if (!process.stdout.isTTY) {
+      const tenth = Math.floor((done / total) * 10);
+      if (tenth > lastTenth) console.log(`  Demo data: ${done}/${total} steps (${tenth * 10} %)`);
+      lastTenth = tenth;
+      return;
+    }
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    process.stdout.write(`\r  Demo data [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total} steps`);
+    if (done === total) process.stdout.write("\n");
+  };
 }
 
 let anvil: ChildProcess | undefined;
@@ -69,13 +79,13 @@ async function main(): Promise<void> {
   } else {
     anvil = startAnvil();
     await waitForChain(DEFAULT_RPC_URL);
-    console.log(`Started the local chain on ${DEFAULT_RPC_URL} (state in .data/chain).`);
+    console.log(`Started the local chain on ${DEFAULT_RPC_URL} (state in ${CHAIN_DIR}).`);
   }
   await deployLedger(DEFAULT_RPC_URL);
 
   anvil?.once("exit", () => {
     if (!stopping) {
-      console.error("The chain stopped unexpectedly; see .data/chain/anvil.log");
+      console.error(`The chain stopped unexpectedly; see ${join(CHAIN_DIR, "anvil.log")}`);
       void stop(1);
     }
   });
@@ -105,7 +115,7 @@ async function main(): Promise<void> {
       BAMF: { url: services[0].url, token: demoApiClient("BAMF").token },
       ZAB: { url: services[1].url, token: demoApiClient("ZAB").token },
     };
-    const { cases, steps } = await seedDemo(endpoints, progressBar);
+    const { cases, steps } = await seedDemo(endpoints, progressReporter());
     writeFileSync(SEEDED_MARKER, new Date().toISOString() + "\n");
     console.log(`  ${cases} cases, ${steps} steps recorded.`);
   }

@@ -1,4 +1,4 @@
-// Vite build of the web app: web/src -> web/dist, served by each agency service (web/server-plugin.ts).
+// Vite build of the web app: web/src -> web/dist, served by each agency service (services/agency/api/web-app.ts).
 // `npm run build:web` type-checks with `tsc -p web` first; the dev server proxies /api to a running service.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";

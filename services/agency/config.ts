@@ -8,25 +8,28 @@ import { DATA_DIR } from "../shared/paths";
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const Settings = z.object({
-  AGENCY: z.enum(["BAMF", "ZAB"], { message: "AGENCY must be BAMF or ZAB" }),
-  HOST: z.string().default("127.0.0.1"),
-  PORT: int(1, 65535).optional(),
-  ANKER_DATA_DIR: z.string().default(DATA_DIR),
-  ANKER_RPC_URL: z.string().url().optional(),
-  ANKER_CONSORTIUM_KEY: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be 32 bytes as hex").optional(),
-  ANKER_KEYSTORE_PASSWORD: z.string().min(1).optional(),
-  WEBHOOK_URL: z.string().url().optional(),
-  WEBHOOK_SECRET: z.string().min(16, "must have at least 16 characters").optional(),
-  OUTBOX_BATCH_SIZE: int(1, 500).default(100),
-  OUTBOX_POLL_MS: int(5, 60_000).default(200),
-  LISTENER_POLL_MS: int(10, 60_000).default(250),
-  CHECKPOINT_EVERY_BLOCKS: int(1, 1_000_000).default(50),
-  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000),
-  BODY_LIMIT_BYTES: int(1024, 10_000_000).default(64 * 1024),
-  SESSION_HOURS: int(1, 24 * 30).default(8),
-  DEMO_MODE: bool.default(false),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+/** Every setting of the agency service; the descriptions are the README's settings table (`npm run docs:settings`). */
+export const Settings = z.object({
+  AGENCY: z.enum(["BAMF", "ZAB"], { message: "AGENCY must be BAMF or ZAB" }).describe("which agency this service runs for"),
+  HOST: z.string().default("127.0.0.1").describe("interface the HTTP API listens on"),
+  PORT: int(1, 65535).optional().describe("HTTP port (default 3001 for BAMF, 3002 for ZAB)"),
+  ANKER_DATA_DIR: z.string().optional().describe("state folder: keys, deployment record, each agency's database and log (default `.data/` in the repository)"),
+  ANKER_RPC_URL: z.string().url().optional().describe("JSON-RPC endpoint of this agency's chain node (default: the deployment record's)"),
+  ANKER_CONSORTIUM_KEY: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be 32 bytes as hex").optional().describe("consortium key that derives case references, 32 bytes hex (default: `keys/consortium.key` in the state folder)"),
+  ANKER_KEYSTORE_PASSWORD: z.string().min(1).optional().describe("password of the agency keystores (default: the development password, with a warning)"),
+  WEBHOOK_URL: z.string().url().optional().describe("the specialist application's webhook for notifications"),
+  WEBHOOK_SECRET: z.string().min(16, "must have at least 16 characters").optional().describe("HMAC secret of the webhook signature (required with WEBHOOK_URL)"),
+  OUTBOX_BATCH_SIZE: int(1, 500).default(100).describe("steps per `recordBatch` transaction"),
+  OUTBOX_MAX_IN_FLIGHT: int(1, 32).default(3).describe("batch transactions in flight at once (consecutive nonces)"),
+  OUTBOX_POLL_MS: int(5, 60_000).default(200).describe("how often the outbox looks for queued steps"),
+  LISTENER_POLL_MS: int(10, 60_000).default(250).describe("how often the listener asks the chain for new events"),
+  ANKER_APPEAL_PERIOD_DAYS: int(1, 365).default(14).describe("days after service of a decision until the appeal-period notice"),
+  CHECKPOINT_EVERY_BLOCKS: int(1, 1_000_000).default(50).describe("blocks between two signed checkpoints"),
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000).describe("requests per client and minute"),
+  BODY_LIMIT_BYTES: int(1024, 10_000_000).default(64 * 1024).describe("largest request body"),
+  SESSION_HOURS: int(1, 24 * 30).default(8).describe("lifetime of a login session"),
+  DEMO_MODE: bool.default(false).describe("create the demo logins and API tokens (never in production)"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level"),
 });
 
 export interface Config {
@@ -42,6 +45,8 @@ export interface Config {
   webhook?: { url: string; secret: string };
   outboxBatchSize: number;
   outboxPollMs: number;
+  outboxMaxInFlight: number;
+  appealPeriodDays: number;
   listenerPollMs: number;
   checkpointEveryBlocks: number;
   rateLimitPerMinute: number;
@@ -77,7 +82,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const s = parsed.data;
   if (s.WEBHOOK_URL && !s.WEBHOOK_SECRET) throw new ConfigError("WEBHOOK_SECRET is required when WEBHOOK_URL is set");
-  const agencyDir = join(s.ANKER_DATA_DIR, s.AGENCY.toLowerCase());
+  const dataRoot = s.ANKER_DATA_DIR ?? DATA_DIR;
+  const agencyDir = join(dataRoot, s.AGENCY.toLowerCase());
   return {
     agency: s.AGENCY,
     agencyCode: s.AGENCY === "BAMF" ? 1 : 2,
@@ -86,11 +92,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: agencyDir,
     databaseUrl: `file:${join(agencyDir, "agency.db")}`,
     rpcUrl: s.ANKER_RPC_URL,
-    consortiumKey: consortiumKey(s.ANKER_CONSORTIUM_KEY, s.ANKER_DATA_DIR),
+    consortiumKey: consortiumKey(s.ANKER_CONSORTIUM_KEY, dataRoot),
     keystorePassword: s.ANKER_KEYSTORE_PASSWORD,
     webhook: s.WEBHOOK_URL ? { url: s.WEBHOOK_URL, secret: s.WEBHOOK_SECRET! } : undefined,
     outboxBatchSize: s.OUTBOX_BATCH_SIZE,
     outboxPollMs: s.OUTBOX_POLL_MS,
+    outboxMaxInFlight: s.OUTBOX_MAX_IN_FLIGHT,
+    appealPeriodDays: s.ANKER_APPEAL_PERIOD_DAYS,
     listenerPollMs: s.LISTENER_POLL_MS,
     checkpointEveryBlocks: s.CHECKPOINT_EVERY_BLOCKS,
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,

@@ -1,8 +1,11 @@
 // What the parts of one agency service share. The flow: api -> outbox -> chain adapter -> listener ->
-// notifications; each part gets this context and nothing global.
+// notifications; each part gets this context and nothing global: what a part keeps in memory between
+// requests (the step group commit, caches) hangs off the context, one per service (serviceContext).
 import type { Logger } from "pino";
 import type { Config } from "./config";
 import type { Db } from "./store/db";
+import { StepWriter } from "./steps/step-writer";
+import { ClientPrincipals } from "./auth/api-clients";
 
 /** The chain as the API sees it (implemented by chain/adapter.ts). */
 export interface ChainPort {
@@ -36,4 +39,13 @@ export interface ServiceContext {
   listener: ListenerPort;
   /** hash of the local code lists; must equal the on-chain hash before the service writes */
   localCodeListHash: string;
+  /** the one queued-step writer (group commit) and its caseRef -> Case.id cache */
+  steps: StepWriter;
+  /** API tokens looked up, remembered for a second */
+  principals: ClientPrincipals;
+}
+
+/** The context of one service: the parts given, the in-memory state made fresh for it. */
+export function serviceContext(parts: Omit<ServiceContext, "steps" | "principals">): ServiceContext {
+  return { ...parts, steps: new StepWriter(parts.db), principals: new ClientPrincipals(parts.db) };
 }

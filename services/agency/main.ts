@@ -2,10 +2,9 @@
 // notifications, deadlines, checkpoints) and the HTTP API. `AGENCY=BAMF npx tsx services/agency/main.ts`.
 import { dirname, join } from "node:path";
 import pino, { type Logger } from "pino";
-import { z } from "zod";
 import type { FastifyInstance } from "fastify";
 import { loadConfig, ConfigError, type Config } from "./config";
-import type { ServiceContext } from "./context";
+import { serviceContext } from "./context";
 import { openDb, type Db } from "./store/db";
 import { migrateIfNeeded } from "./store/migrate-if-needed";
 import { tuneSqlite } from "./store/sqlite-tuning";
@@ -14,8 +13,9 @@ import { startChainSide, type ChainSide } from "./chain-side";
 import { loadKey, DEV_KEYSTORE_PASSWORD } from "../shared/keystore";
 import { requireDeployment } from "../shared/deployment";
 import { CODE_LISTS, codeListHash } from "../shared/codelists";
+import { WEB_DIST_DIR } from "../shared/paths";
 import { buildApi } from "./api/server";
-import { registerWebApp } from "../../web/server-plugin";
+import { registerWebApp } from "./api/web-app";
 import { ensureDemoAccounts } from "./demo-bootstrap";
 
 export interface RunOptions {
@@ -34,27 +34,9 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Settings of the chain side that config.ts (shared with the API) does not carry. */
-const ChainSettings = z.object({
-  ANKER_APPEAL_PERIOD_DAYS: z.coerce.number().int().min(1).max(365).default(14),
-  OUTBOX_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(32).default(3),
-});
-
-function chainSettings(env: NodeJS.ProcessEnv): z.infer<typeof ChainSettings> {
-  const parsed = ChainSettings.safeParse({
-    ANKER_APPEAL_PERIOD_DAYS: env.ANKER_APPEAL_PERIOD_DAYS || undefined,
-    OUTBOX_MAX_IN_FLIGHT: env.OUTBOX_MAX_IN_FLIGHT || undefined,
-  });
-  if (!parsed.success) {
-    throw new ConfigError(`invalid settings:\n${parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n")}`);
-  }
-  return parsed.data;
-}
-
 export async function runService(opts: RunOptions = {}): Promise<RunningService> {
   const env = opts.env ?? process.env;
   const config = loadConfig(env);
-  const settings = chainSettings(env);
   const log = pino({ level: config.logLevel, base: { service: "anker-agency", agency: config.agency } });
 
   const applied = await migrateIfNeeded(config.databaseUrl);
@@ -96,15 +78,15 @@ export async function runService(opts: RunOptions = {}): Promise<RunningService>
     chain,
     deployment,
     localCodeListHash,
-    appealPeriodDays: settings.ANKER_APPEAL_PERIOD_DAYS,
-    maxInFlight: settings.OUTBOX_MAX_IN_FLIGHT,
+    appealPeriodDays: config.appealPeriodDays,
+    maxInFlight: config.outboxMaxInFlight,
   });
 
   let api: FastifyInstance | undefined;
   if (opts.withApi !== false) {
-    const ctx: ServiceContext = { config, db, log, chain, outbox: side.writer, listener: side.listener, localCodeListHash };
+    const ctx = serviceContext({ config, db, log, chain, outbox: side.writer, listener: side.listener, localCodeListHash });
     api = await buildApi(ctx);
-    await registerWebApp(api, ctx);
+    await registerWebApp(api, WEB_DIST_DIR);
     await api.listen({ host: config.host, port: config.port });
     log.info({ url: `http://${config.host}:${config.port}` }, "API listening");
   }

@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { readDeployment } from "../shared/deployment";
 import { DATA_DIR, DEPLOYMENT_FILE } from "../shared/paths";
-import { demoAuditClient } from "../agency/demo-accounts";
+import { demoAuditClient } from "../shared/demo-credentials";
 import { runAudit } from "./audit";
 import { renderHtml } from "./html";
 import { verifyInclusionProof } from "./merkle";

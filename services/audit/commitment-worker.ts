@@ -1,49 +1,23 @@
 // The export lines' commitments (keccak256(salt ‖ dataDigest), one per line) hashed and their event ids
 // parsed on a worker thread, so that the main thread verifies the chain's events meanwhile instead of
-// hashing ~10^5 export lines itself; the results come back as bytes and numbers (no string per line).
+// hashing ~10^5 export lines itself (the thread: commitment-thread.ts); the results come back as bytes
+// and numbers (no string per line).
 // Same keccak (hash-wasm) and the same results as fastCommitmentOf; lines it cannot take (not
 // 0x-hex 32 bytes) are left to fastCommitmentOf on the main thread, which reports them as before. Where a
 // worker cannot be started, the caller computes everything itself (commitmentsInWorker → undefined).
 // The salts and digests go to the worker as bytes, moved, not copied.
+import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
+import type { ExportJob, ThreadData, ThreadMessage } from "./commitment-thread";
 import { DENSE_LIMIT } from "./event-id-index";
 import type { AgencyExport } from "./types";
 
-// Plain JavaScript (eval'd), so that it runs without a TypeScript loader in the worker.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-// A lower priority for this thread only (Linux: per thread): it hashes in the cycles that the main
-// thread's verification and a local node leave, instead of slowing them down.
-try { require("node:os").setPriority(10); } catch {}
-const { createKeccak } = require(workerData.hashWasm);
-createKeccak(256).then((k) => {
-  parentPort.on("message", (m) => {
-    // Event ids: agency byte and sequence number where the sequence is below the dense limit, else NaN.
-    const n = m.count;
-    const agencies = new Uint8Array(n);
-    const seqs = new Float64Array(n);
-    const ids = n > 0 ? m.ids.split(",") : [];
-    for (let i = 0; i < n; i++) {
-      let id;
-      try { id = BigInt(ids[i]); } catch { id = -1n; }
-      const agency = id >> 56n;
-      const seq = id & 0xffffffffffffffn;
-      if (id >= 0n && agency < 256n && seq < BigInt(workerData.denseLimit)) { agencies[i] = Number(agency); seqs[i] = Number(seq); }
-      else seqs[i] = NaN;
-    }
-    // Commitments of the lines marked hashed: keccak256(salt ‖ dataDigest), 32 bytes at the line's place.
-    const commitments = new Uint8Array(n * 32);
-    for (let i = 0; i < n; i++) {
-      if (!m.hashed[i]) continue;
-      k.init();
-      k.update(m.pairs.subarray(i * 64, i * 64 + 64));
-      commitments.set(k.digest("binary"), i * 32);
-    }
-    parentPort.postMessage({ id: m.id, agencies, seqs, commitments }, [agencies.buffer, seqs.buffer, commitments.buffer]);
-  });
-  parentPort.postMessage({ ready: true });
-}, (err) => { throw err; });
-`;
+// The thread's module next to this one, as TypeScript under tsx (or JavaScript once compiled). A worker
+// does not take tsx's ESM loader that `tsx file.ts` passes on in execArgv (it cannot resolve a .ts entry
+// with it), and under `mocha -r tsx` there is none to inherit: tsx's CommonJS hook, given explicitly,
+// loads it in both.
+const THREAD_FILE = join(__dirname, `commitment-thread${extname(__filename)}`);
+const THREAD_EXEC_ARGV = extname(__filename) === ".ts" ? ["--require", require.resolve("tsx/cjs")] : undefined;
 
 /** Whether a line's commitment is computed (as ExportIndex.add decides) and the worker can take it. */
 function hashable(line: AgencyExport["lines"][number]): boolean {
@@ -85,7 +59,7 @@ export function commitmentsInWorker(exports: AgencyExport[]): Promise<Map<Agency
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { hashWasm: require.resolve("hash-wasm"), denseLimit: DENSE_LIMIT } });
+      worker = new Worker(THREAD_FILE, { execArgv: THREAD_EXEC_ARGV, workerData: { denseLimit: DENSE_LIMIT } satisfies ThreadData });
     } catch {
       resolve(undefined);
       return;
@@ -101,14 +75,18 @@ export function commitmentsInWorker(exports: AgencyExport[]): Promise<Map<Agency
     };
     worker.on("error", () => finish(undefined));
     worker.on("exit", () => finish(undefined));
-    worker.on("message", (m: { ready?: boolean; id?: number; agencies?: Uint8Array; seqs?: Float64Array; commitments?: Uint8Array }) => {
-      if (m.ready) {
-        jobs.forEach((j, id) => worker.postMessage({ id, count: j.x.lines.length, pairs: j.pairs, hashed: j.hashed, ids: j.ids }, [j.pairs.buffer as ArrayBuffer]));
+    worker.on("message", (m: ThreadMessage) => {
+      if ("failed" in m) return finish(undefined);
+      if ("ready" in m) {
+        jobs.forEach((j, id) => {
+          const job: ExportJob = { id, count: j.x.lines.length, pairs: j.pairs, hashed: j.hashed, ids: j.ids };
+          worker.postMessage(job, [j.pairs.buffer as ArrayBuffer]);
+        });
         return;
       }
-      const j = jobs[m.id!];
+      const j = jobs[m.id];
       const n = j.x.lines.length;
-      if (m.commitments?.length !== n * 32 || m.agencies?.length !== n || m.seqs?.length !== n) return finish(undefined);
+      if (m.commitments.length !== n * 32 || m.agencies.length !== n || m.seqs.length !== n) return finish(undefined);
       out.set(j.x, { agencies: m.agencies, seqs: m.seqs, commitments: m.commitments, hashed: j.hashed });
       if (--pending === 0) finish(out);
     });

@@ -1,10 +1,12 @@
 // The audit's I/O besides JSON-RPC (rpc.ts): the agencies' audit endpoints over HTTP, export and
-// checkpoint files, the agency's SQLite database (internal mode) and the compiled artifact. Nothing
+// checkpoint files, the agency's database (internal mode, through agency-db/) and the compiled artifact. Nothing
 // here decides anything: the verdicts come from the pure modules.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { ExportLine, SignedCheckpoint, type AgencyExport, type CheckpointSet, type StepRow } from "./types";
+import { readAgencyDbContent, type AgencyDbContent } from "./agency-db/reader";
+import { SqliteAgencyDb } from "./agency-db/sqlite";
+import { ExportLine, SignedCheckpoint, type AgencyExport, type CheckpointSet } from "./types";
 import { CannotRun } from "./rpc";
 import type { CodeHole } from "./code";
 import { holesFromImmutableReferences } from "./code";
@@ -130,32 +132,9 @@ export function splitSpec(spec: string, agencyOf: (name: string) => number | und
 }
 
 // ---- the agency database (internal mode) --------------------------------------------------------------
-export interface AgencyDbContent {
-  rows: StepRow[];
-  checkpoints: CheckpointSetRow[];
-}
-type CheckpointSetRow = z.infer<typeof SignedCheckpoint>;
-
-/** Read the Step rows and signed checkpoints of an agency database (read only). */
-export async function readAgencyDb(file: string): Promise<AgencyDbContent> {
-  const path = resolve(file);
-  if (!existsSync(path)) throw new CannotRun(`the database ${path} does not exist`);
-  // Loaded here so that the external audit does not load Prisma.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { openDb } = require("../agency/store/db") as typeof import("../agency/store/db");
-  const db = openDb(`file:${path}`);
-  try {
-    const rows = await db.step.findMany({
-      orderBy: { id: "asc" },
-      select: { id: true, caseRef: true, stepCode: true, detail: true, businessDate: true, data: true, salt: true, commitment: true, state: true },
-    });
-    const cps = await db.signedCheckpoint.findMany({ orderBy: { blockNumber: "asc" } });
-    return { rows, checkpoints: cps.map((c) => ({ blockNumber: c.blockNumber, blockHash: c.blockHash, caseCount: c.caseCount, signer: c.signer, signature: c.signature })) };
-  } catch (err) {
-    throw new CannotRun(`${path} cannot be read as an agency database: ${(err as Error).message.split("\n")[0]}`);
-  } finally {
-    await db.$disconnect();
-  }
+/** Read the Step rows and signed checkpoints of an agency's SQLite database (read only, agency-db/). */
+export function readAgencyDb(file: string): Promise<AgencyDbContent> {
+  return readAgencyDbContent(SqliteAgencyDb.open(resolve(file)));
 }
 
 // ---- the compiled artifact --------------------------------------------------------------------------

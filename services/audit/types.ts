@@ -107,18 +107,19 @@ export interface CheckpointSet {
   checkpoints: SignedCheckpoint[];
 }
 
-/** One row of an agency's Step table (services/agency/prisma/schema.prisma). */
-export interface StepRow {
-  id: number;
-  caseRef: string;
-  stepCode: number;
-  detail: string;
-  businessDate: number;
-  data: string | null;
-  salt: string | null;
-  commitment: string;
-  state: string;
-}
+/** One row of an agency's Step table (services/agency/prisma/schema.prisma), as internal mode reads it. */
+export const StepRow = z.object({
+  id: z.number().int().nonnegative(),
+  caseRef: z.string(),
+  stepCode: z.number().int(),
+  detail: z.string(),
+  businessDate: z.number().int(),
+  data: z.string().nullable(),
+  salt: z.string().nullable(),
+  commitment: z.string(),
+  state: z.string(),
+});
+export type StepRow = z.infer<typeof StepRow>;
 
 /** Keeps the number of findings of one kind bounded; counts the rest. */
 export class FindingSink {

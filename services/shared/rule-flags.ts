@@ -1,25 +1,3 @@
-// The rule flags of a case as ProcedureRules.sol keeps them (caseState() reports them): shared by the
-// audit's port of the rules and the contract tests.
-export const FLAG = {
-  REGISTERED: 1 << 0,
-  FILED: 1 << 1,
-  HEARING_SCHEDULED: 1 << 2,
-  HEARING_HELD: 1 << 3,
-  DECIDED: 1 << 4,
-  POSITIVE: 1 << 5,
-  NEGATIVE: 1 << 6,
-  SERVED: 1 << 7,
-  APPEAL_PENDING: 1 << 8,
-  SUSPENSIVE_APPEAL: 1 << 9,
-  FINAL: 1 << 10,
-  FOLLOW_UP_PENDING: 1 << 11,
-  DEPARTURE_OBLIGATION: 1 << 12,
-  REPATRIATION_SCHEDULED: 1 << 13,
-  ALLOCATION_DUE: 1 << 14,
-  ALLOCATED: 1 << 15,
-  DEPARTED: 1 << 16,
-  TRANSFERRED: 1 << 17,
-  ERASED_BAMF: 1 << 18,
-  ERASED_ZAB: 1 << 19,
-  STOP_IGNORED: 1 << 20,
-} as const;
+// The rule flags live in the vocabulary (./vocab/rule-flags.ts); this path stays for the audit's and the
+// contract tests' imports.
+export { FLAG, type FlagKey } from "./vocab/rule-flags";

@@ -4,7 +4,7 @@ import { execSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const INSTALL_COMMAND = "apt-get update && apt-get install -y chromium";
+export const INSTALL_COMMAND = "apt-get update && apt-get install -y --no-install-recommends chromium fonts-liberation";
 
 export function ensureChromium(): string {
   if (existsSync(CHROMIUM)) return CHROMIUM;

@@ -2,7 +2,7 @@
 import { ethers } from "hardhat";
 import { CODE_LISTS, codeListHash, codeListVersionLabel, stepByKey, AGENCY } from "../../services/shared/codelists";
 import { eventIdOf, packStep } from "../../services/shared/ledger-codec";
-import type { ProcedureLedger } from "../../typechain-types";
+import type { IProcedureLedger, ProcedureLedger } from "../../typechain-types";
 
 export { AGENCY };
 
@@ -29,7 +29,7 @@ export function stepFor(
   key: string,
   detail: bigint | number = 0n,
   businessDate?: number,
-): ProcedureLedger.StepStruct {
+): IProcedureLedger.StepStruct {
   const eventId = eventIdOf(agency, seq);
   return {
     caseRef,

@@ -6,12 +6,12 @@ import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { deployLedgerForTest, stepFor, AGENCY } from "./fixtures";
 import { CODE_LISTS, stepByKey, type AgencyKey, type CodeLists } from "../../services/shared/codelists";
 import { eventIdOf, packStep } from "../../services/shared/ledger-codec";
-import type { ProcedureLedger } from "../../typechain-types";
+import type { IProcedureLedger, ProcedureLedger } from "../../typechain-types";
 import { FLAG } from "../../services/shared/rule-flags";
 
 export { AGENCY };
 export type Fixture = Awaited<ReturnType<typeof deployLedgerForTest>>;
-export type Step = ProcedureLedger.StepStruct;
+export type Step = IProcedureLedger.StepStruct;
 
 /** Rule flags of a case (ProcedureRules.sol), as caseState() reports them. */
 export { FLAG };

@@ -287,9 +287,9 @@ describe("API: authentication and authorisation", function () {
         expect((await bamf.call("POST", "/api/session", { body: { username: "demo.user", password: "erstes-passwort-1" } })).status).to.equal(401);
         expect((await bamf.call("POST", "/api/session", { body: { username: "demo.user", password: "zweites-passwort-2" } })).status).to.equal(200);
 
-        await ensureApiClient(bamf.db, { name: "demo-app", token: "demo-token-one-1234567", role: "clerk" });
+        await ensureApiClient(bamf.db, { name: "demo-app", token: "demo-token-one-1234567", role: "clerk" }, bamf.ctx.principals);
         expect((await bamf.call("GET", "/api/session", { token: "demo-token-one-1234567" })).status).to.equal(200);
-        await ensureApiClient(bamf.db, { name: "demo-app", token: "demo-token-two-1234567", role: "auditor" });
+        await ensureApiClient(bamf.db, { name: "demo-app", token: "demo-token-two-1234567", role: "auditor" }, bamf.ctx.principals);
         expect((await bamf.call("GET", "/api/session", { token: "demo-token-one-1234567" })).status).to.equal(401);
         expect((await bamf.call("GET", "/api/session", { token: "demo-token-two-1234567" })).json.role).to.equal("auditor");
         expect(await bamf.db.apiClient.count({ where: { name: "demo-app" } })).to.equal(1);

@@ -7,7 +7,7 @@ import { startTestChain, type TestChain } from "../support/chain";
 import { startApi, chainPortFor, type ApiHarness } from "../support/api-harness";
 import { commitmentOf, dataDigest, canonicalJson } from "../../services/shared/commitment";
 import { eventIdOf } from "../../services/shared/ledger-codec";
-import { MAX_BULK_STEPS } from "../../services/agency/api/step-input";
+import { MAX_BULK_STEPS } from "../../services/agency/steps/step-input";
 
 const person = { familyName: "Beispiel (fiktiv)", givenNames: "Jonas", dateOfBirth: "1988-02-03", nationality: "AFG" };
 

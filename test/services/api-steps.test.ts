@@ -10,8 +10,8 @@ import { LedgerMirror } from "../support/ledger-mirror";
 import { caseRefOf } from "../../services/shared/pseudonym";
 import { commitmentOf, dataDigest, canonicalJson } from "../../services/shared/commitment";
 import { eventIdOf } from "../../services/shared/ledger-codec";
-import { recordStep } from "../../services/agency/api/record-step";
-import { recordStepBody } from "../../services/agency/api/step-input";
+import { recordStep } from "../../services/agency/steps/record-steps";
+import { recordStepBody } from "../../services/agency/steps/step-input";
 import type { CodeListGuard } from "../../services/agency/api/code-list-guard";
 
 const person = { familyName: "Beispiel (fiktiv)", givenNames: "Amina", dateOfBirth: "1991-04-12", nationality: "SYR" };

@@ -11,7 +11,7 @@ import { serialized, type Tx } from "../../services/agency/store/serialized";
 import { bulkInsert, executeEach } from "../../services/agency/store/bulk-writes";
 import { Prisma } from "../../services/agency/generated/prisma/client";
 
-const COLUMNS = ["txHash", "logIndex", "blockNumber", "blockHash", "name", "caseRef", "eventId", "args", "blockTime", "receivedAt"] as const;
+const COLUMNS = ["txHash", "logIndex", "blockNumber", "blockHash", "name", "caseRef", "eventId", "missingFlags", "stopReasons", "previousStopReasons", "originalEventId", "blockTime", "receivedAt"] as const;
 
 function rows(txHash: string, n: number, at: Date) {
   return Array.from({ length: n }, (_, i) => ({
@@ -22,7 +22,11 @@ function rows(txHash: string, n: number, at: Date) {
     name: "StepRecorded",
     caseRef: i % 2 ? null : "0x" + "cc".repeat(32),
     eventId: String(72057594037927936n + BigInt(i)),
-    args: JSON.stringify({ i }),
+    // the rule events' typed columns: integers, NULLs and uint64 ids beyond 2^53 as text
+    missingFlags: i % 2 ? 1 << (i + 10) : null,
+    stopReasons: i % 3 ? i : null,
+    previousStopReasons: i % 3 ? 0 : null,
+    originalEventId: i % 2 ? null : String(18446744073709551615n - BigInt(i)),
     blockTime: 1_700_000_000 + i,
     receivedAt: at,
   }));

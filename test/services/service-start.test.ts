@@ -10,10 +10,11 @@ import { runService, type RunningService } from "../../services/agency/main";
 import { REPO_ROOT } from "../../services/shared/paths";
 import { startTestChain, type TestChain } from "../support/chain";
 import { agencyEnv, addCase, queueStep, waitFor, type TestAgency } from "../support/agency";
+import { StepWriter } from "../../services/agency/steps/step-writer";
 
 /** The running service's store and adapter, in the shape the test helpers take. */
 function asTestAgency(s: RunningService): TestAgency {
-  return { agency: s.config.agency, code: s.config.agencyCode, config: s.config, env: {}, db: s.db, chain: s.chain, log: s.log, close: () => s.stop() };
+  return { agency: s.config.agency, code: s.config.agencyCode, config: s.config, env: {}, db: s.db, chain: s.chain, log: s.log, steps: new StepWriter(s.db), close: () => s.stop() };
 }
 
 describe("service start", function () {

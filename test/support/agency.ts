@@ -9,7 +9,7 @@ import { openDb, type Db } from "../../services/agency/store/db";
 import { migrateIfNeeded } from "../../services/agency/store/migrate-if-needed";
 import { tuneSqlite } from "../../services/agency/store/sqlite-tuning";
 import { ChainAdapter } from "../../services/agency/chain/adapter";
-import { enqueueStep } from "../../services/agency/outbox/queue";
+import { StepWriter } from "../../services/agency/steps/step-writer";
 import { caseRefOf } from "../../services/shared/pseudonym";
 import { AGENCY, CODE_LISTS, codeListHash, stepByKey, type AgencyKey } from "../../services/shared/codelists";
 import { eventIdOf } from "../../services/shared/ledger-codec";
@@ -26,6 +26,8 @@ export interface TestAgency {
   db: Db;
   chain: ChainAdapter;
   log: Logger;
+  /** the service's queued-step writer, as main.ts gives it to the API */
+  steps: StepWriter;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function openTestAgency(chain: TestChain, agency: AgencyKey, extra:
     db,
     chain: adapter,
     log: testLogger(agency),
+    steps: new StepWriter(db),
     async close() {
       adapter.destroy();
       await db.$disconnect();
@@ -85,7 +88,11 @@ export async function addCase(a: TestAgency, label: string = randomUUID()): Prom
   return { id: row.id, caseRef, fileNumber };
 }
 
-/** Queue a step as the API would; returns the row id and its ledger event id. */
+/**
+ * Queue a step through the API's own writer, without the API's checks: the chain-side tests also queue
+ * steps the chain must refuse (another agency's step, an impossible date). Returns the row id and its
+ * ledger event id.
+ */
 export async function queueStep(
   a: TestAgency,
   c: { id: number; caseRef: string },
@@ -93,17 +100,10 @@ export async function queueStep(
   detail = 0n,
   businessDate = 0,
 ): Promise<{ id: number; ledgerEventId: bigint }> {
-  const stepCode = stepByKey(key).code;
-  const r = await enqueueStep(a.db, a.code, {
-    eventId: randomUUID(),
-    caseId: c.id,
-    caseRef: c.caseRef,
-    stepCode,
-    detail,
-    businessDate,
-    data: { caseRef: c.caseRef, step: stepCode, detail: detail.toString(), businessDate, note: "test" },
+  const [row] = await a.steps.write({
+    steps: [{ eventId: randomUUID(), caseRef: c.caseRef, caseId: c.id, step: { step: stepByKey(key), detail, businessDate, data: { note: "test" } } }],
   });
-  return { id: r.step.id, ledgerEventId: eventIdOf(a.code, r.step.id) };
+  return { id: row.id, ledgerEventId: eventIdOf(a.code, row.id) };
 }
 
 /** Wait until `check` returns a truthy value (polling); fail with `what` after timeoutMs. */

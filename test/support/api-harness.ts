@@ -9,7 +9,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../services/agency/config";
-import type { ChainPort, ListenerPort, OutboxPort, ServiceContext } from "../../services/agency/context";
+import { serviceContext, type ChainPort, type ListenerPort, type OutboxPort, type ServiceContext } from "../../services/agency/context";
 import { migrate, openDb, type Db } from "../../services/agency/store/db";
 import { tuneSqlite } from "../../services/agency/store/sqlite-tuning";
 import { buildApi } from "../../services/agency/api/server";
@@ -110,6 +110,8 @@ export async function startApi(o: HarnessOptions): Promise<ApiHarness> {
     consortiumKey: o.consortiumKey ?? TEST_CONSORTIUM_KEY,
     outboxBatchSize: 100,
     outboxPollMs: 200,
+    outboxMaxInFlight: 3,
+    appealPeriodDays: 14,
     listenerPollMs: 250,
     checkpointEveryBlocks: 50,
     rateLimitPerMinute: 100_000,
@@ -128,7 +130,7 @@ export async function startApi(o: HarnessOptions): Promise<ApiHarness> {
   });
   const log = pino({ level: "info" }, sink);
   const outbox = new CountingOutbox();
-  const ctx: ServiceContext = {
+  const ctx = serviceContext({
     config,
     db,
     log,
@@ -136,7 +138,7 @@ export async function startApi(o: HarnessOptions): Promise<ApiHarness> {
     outbox,
     listener: quietListener,
     localCodeListHash: o.localCodeListHash ?? codeListHash(CODE_LISTS),
-  };
+  });
   const app = await buildApi(ctx, { loginAttemptsPerMinute: 1000, ...o.api });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const addr = app.server.address();
@@ -148,7 +150,7 @@ export async function startApi(o: HarnessOptions): Promise<ApiHarness> {
   for (const role of ROLES) {
     tokens[role] = `test-${a}-${role}-token-0123456789`;
     passwords[role] = `${a}-${role}-password-long`;
-    await ensureApiClient(db, { name: `${a}-${role}-app`, token: tokens[role], role });
+    await ensureApiClient(db, { name: `${a}-${role}-app`, token: tokens[role], role }, ctx.principals);
     await ensureUser(db, { username: `${a}.${role}`, password: passwords[role], role, displayName: `${o.agency} ${role}` });
   }
 

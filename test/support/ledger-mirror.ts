@@ -1,10 +1,11 @@
-// Writes LedgerEvent rows in the form the listener stores them (services/agency/listener/store-events.ts:
-// decoded ABI arguments as strings in `args`), for API tests that need a chain history without running
+// Writes LedgerEvent rows in the form the listener stores them (services/agency/listener/event-row.ts:
+// the rule events' ABI arguments in typed columns, decoded by the listener's own ruleColumns), for API tests that need a chain history without running
 // the chain side. The end-to-end test checks the same reads against the real listener.
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../services/agency/store/db";
 import { AGENCY, stepByKey, type AgencyKey } from "../../services/shared/codelists";
-import { eventIdOf, packStep } from "../../services/shared/ledger-codec";
+import { eventIdOf } from "../../services/shared/ledger-codec";
+import { ruleColumns } from "../../services/agency/listener/event-row";
 
 export interface MirroredStep {
   caseRef: string;
@@ -29,7 +30,6 @@ export class LedgerMirror {
     const detail = BigInt(s.detail ?? 0);
     const businessDate = s.businessDate ?? 0;
     const commitment = s.commitment ?? "0x" + randomBytes(32).toString("hex");
-    const packed = packStep({ eventId, step: def.code, detail, businessDate });
     const txHash = "0x" + randomBytes(32).toString("hex");
     const blockNumber = ++this.block;
     const base = {
@@ -50,14 +50,15 @@ export class LedgerMirror {
         detail: detail.toString(),
         businessDate,
         commitment,
-        args: JSON.stringify({ caseRef: s.caseRef, packedStep: packed.toString(), commitment }),
       },
     });
     let logIndex = 1;
     for (const n of s.notices ?? []) {
       const args = Object.fromEntries(Object.entries({ caseRef: s.caseRef, eventId: eventId.toString(), ...(n.args ?? {}) }).map(([k, v]) => [k, String(v)]));
+      // as the decoder does: OutOfOrder names its step (stepCode), the other rule events none
+      const stepCode = n.name === "OutOfOrder" ? Number(args.step ?? def.code) : null;
       await this.db.ledgerEvent.create({
-        data: { ...base, logIndex: logIndex++, name: n.name, stepCode: n.name === "OutOfOrder" ? def.code : null, args: JSON.stringify(args) },
+        data: { ...base, logIndex: logIndex++, name: n.name, stepCode, ...ruleColumns(n.name, args) },
       });
     }
     return eventId.toString();

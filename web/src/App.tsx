@@ -77,7 +77,7 @@ function Shell() {
             {me ? (
               <>
                 <span className="who" data-testid="who">
-                  {t("loggedInAs", { name: me.displayName, role: t(`role_${me.role}`) })}
+                  {t("loggedInAs", { name: me.displayName ?? me.username ?? me.clientName ?? "", role: t(`role_${me.role}`) })}
                 </span>
                 <button
                   type="button"

@@ -1,18 +1,18 @@
 // The agency service's HTTP API as the web app uses it: same origin, session cookie (HttpOnly, set by the
 // service), the CSRF token from the login echoed on every state-changing request. Errors come back as
 // RFC 9457 problem details whose texts read "Deutsch / English"; the UI shows them in plain words.
+// Pages call `request(operationId, …)`: only the endpoints in endpoints.ts, typed by the API contract.
 import type { Lang, MsgKey } from "./i18n";
 import { bilingual } from "./i18n";
+import type { FieldError } from "../../services/shared/contract/problem";
+import { ENDPOINTS, urlOf, type OperationId, type RequestOf, type ResponseOf } from "./endpoints";
 
 let csrfToken: string | null = null;
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type { FieldError };
 
 /** An API failure, already reduced to what a person can read. */
 export class ApiError extends Error {
@@ -35,7 +35,13 @@ export function onUnauthorized(fn: () => void): () => void {
 
 const SAFE = new Set(["GET", "HEAD"]);
 
-export async function api<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+/** Call endpoint `op`; `quiet401`: a 401 is the caller's business (login, session probe), not an expired session. */
+export function request<K extends OperationId>(op: K, req: RequestOf<K>, opts: { quiet401?: boolean } = {}): Promise<ResponseOf<K>> {
+  const body = (req as { body?: unknown }).body;
+  return send(ENDPOINTS[op].method, urlOf(op, req), body, opts) as Promise<ResponseOf<K>>;
+}
+
+async function send(method: "GET" | "POST" | "DELETE", path: string, body: unknown, opts: { quiet401?: boolean }): Promise<unknown> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (!SAFE.has(method) && csrfToken) headers["x-csrf-token"] = csrfToken;
@@ -63,7 +69,7 @@ export async function api<T>(method: "GET" | "POST" | "DELETE", path: string, bo
     if (res.status === 401 && !opts.quiet401) for (const fn of unauthorizedListeners) fn();
     throw new ApiError(res.status, detail, errors.filter((e) => plain(e.message)));
   }
-  return json as T;
+  return json;
 }
 
 /** Never show something that looks like a stack trace or is too long to be a sentence. */
@@ -89,34 +95,4 @@ function statusText(status: number, t: (k: MsgKey) => string): string {
   if (known[status]) return t(known[status]);
   if (status >= 500) return t("err_500");
   return t("err_generic");
-}
-
-// ---- the shapes the web app reads (tolerant: the service may add fields) ----
-
-export type Role = "clerk" | "auditor" | "admin";
-export type Agency = "BAMF" | "ZAB";
-
-export interface Me {
-  username: string;
-  displayName: string;
-  role: Role;
-  agency?: Agency;
-  csrfToken?: string;
-  expiresAt?: string;
-}
-
-export interface Meta {
-  agency: Agency;
-  agencyName: { de: string; en: string };
-  demoMode: boolean;
-  demoLogins?: { username: string; password: string; role: Role; displayName: string }[];
-  codeListVersion: string;
-  partnerAgency: Agency;
-}
-
-export interface Label {
-  code?: number;
-  key?: string;
-  de: string;
-  en: string;
 }

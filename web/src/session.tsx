@@ -1,7 +1,12 @@
 // Who is logged in, and the agency this service belongs to. The session itself is the HttpOnly cookie the
 // service sets; the page only keeps the CSRF token in memory (a reload asks GET /api/session again).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { api, onUnauthorized, setCsrfToken, type Me, type Meta, type Role } from "./api";
+import type { ServiceMeta, SessionInfo } from "../../services/shared/contract";
+import { onUnauthorized, request, setCsrfToken } from "./api";
+
+type Meta = ServiceMeta;
+/** Who is logged in, as GET/POST /api/session say. */
+export type Me = SessionInfo;
 
 interface SessionState {
   meta: Meta | undefined;
@@ -15,21 +20,6 @@ interface SessionState {
 
 const SessionContext = createContext<SessionState | null>(null);
 
-/** The session answer, whatever its exact nesting: { user: {...}, csrfToken } or flat. */
-export function toMe(raw: unknown): Me {
-  const r = (raw ?? {}) as Record<string, unknown>;
-  const u = (typeof r.user === "object" && r.user !== null ? r.user : r) as Record<string, unknown>;
-  const principal = (typeof r.principal === "object" && r.principal !== null ? r.principal : u) as Record<string, unknown>;
-  return {
-    username: String(principal.username ?? u.username ?? ""),
-    displayName: String(principal.displayName ?? u.displayName ?? principal.username ?? ""),
-    role: (principal.role ?? u.role ?? "clerk") as Role,
-    agency: (r.agency ?? u.agency) as Me["agency"],
-    csrfToken: (r.csrfToken ?? u.csrfToken) as string | undefined,
-    expiresAt: (r.expiresAt ?? u.expiresAt) as string | undefined,
-  };
-}
-
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [meta, setMeta] = useState<Meta | undefined>(undefined);
   const [metaError, setMetaError] = useState<unknown>(undefined);
@@ -37,10 +27,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [expired, setExpired] = useState(false);
 
   useEffect(() => {
-    api<Meta>("GET", "/api/meta").then(setMeta, setMetaError);
-    api<unknown>("GET", "/api/session", undefined, { quiet401: true }).then(
-      (raw) => {
-        const m = toMe(raw);
+    request("getServiceMeta", {}).then(setMeta, setMetaError);
+    request("whoAmI", {}, { quiet401: true }).then(
+      (m) => {
         setCsrfToken(m.csrfToken ?? null);
         setMe(m);
       },
@@ -61,8 +50,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const login = useCallback(async (username: string, password: string) => {
-    const raw = await api<unknown>("POST", "/api/session", { username, password }, { quiet401: true });
-    const m = toMe(raw);
+    const m = await request("login", { body: { username, password } }, { quiet401: true });
     setCsrfToken(m.csrfToken ?? null);
     setExpired(false);
     setMe(m);
@@ -71,7 +59,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const logout = useCallback(async () => {
     try {
-      await api("DELETE", "/api/session", undefined, { quiet401: true });
+      await request("logout", {}, { quiet401: true });
     } finally {
       setCsrfToken(null);
       setMe(null);

@@ -1,17 +1,9 @@
 // Following a recorded step live: queued -> submitted -> confirmed (or failed), polled every second.
 import { useEffect, useState } from "react";
-import { api, errorText } from "./api";
+import type { StepStatus } from "../../services/shared/contract";
+import { errorText, request } from "./api";
 import { Hash, Message } from "./components";
 import { useI18n } from "./i18n";
-
-export interface StepStatus {
-  eventId: string;
-  ledgerEventId: string;
-  state: "queued" | "submitted" | "confirmed" | "failed";
-  failureReason: string | null;
-  txHash: string | null;
-  blockNumber: number | null;
-}
 
 /** An RFC 4122 v4 UUID, also outside secure contexts (where crypto.randomUUID is missing). */
 export function newEventId(): string {
@@ -34,7 +26,7 @@ export function useStepStatus(eventId: string | undefined): { status: StepStatus
     let timer: number | undefined;
     const poll = async () => {
       try {
-        const s = await api<StepStatus>("GET", `/api/steps/${eventId}`);
+        const s = await request("getStepStatus", { params: { eventId } });
         if (stopped) return;
         setStatus(s);
         setError(undefined);

@@ -34,6 +34,20 @@ const problemResponse = (description: string) => ({
   content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
 });
 
+/** What each group of endpoints is for (German / English); a tag without an entry is listed by name only. */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  "Betrieb / Operations": "Lebenszeichen, Bereitschaft, Metriken / liveness, readiness, metrics",
+  "Anmeldung / Session": "Anmelden, abmelden, wer angemeldet ist / log in, log out, who is logged in",
+  "Fälle / Cases": "Fälle anlegen, finden, Verlauf, Stopps und Warnungen / register and find cases, timeline, stops and alerts",
+  "Schritte / Steps": "Verfahrensschritte erfassen und verfolgen / record steps and follow them to the chain",
+  "Benachrichtigungen / Notifications": "Weitergeleitete Schritte, Warnungen, Stopps, Fristen / forwarded steps, alerts, stops, deadlines",
+  "Zuweisung / Allocation": "Zuweisung an die Kreise (ZAB) / allocation to the districts (ZAB)",
+  "Prüfung / Audit": "Prüfexport, signierte Checkpoints, Prüfbericht / audit export, signed checkpoints, audit report",
+  "Verwaltung / Administration": "Benutzer und API-Clients / users and API clients",
+  "Web-Anwendung / Web app": "Was die Bedienoberfläche zusätzlich liest: Dienst, Kennzahlen, Stand der Kette / what the user interface reads besides: service, figures, ledger status",
+  "Dokumentation / Documentation": "Diese Beschreibung / this description",
+};
+
 export function buildOpenApi(routes: readonly AnyRouteSpec[], agency: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -82,13 +96,14 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[], agency: string): J
     info: {
       title: `AnKER Status-Ledger – Schnittstelle ${agency} / Status ledger API (${agency})`,
       version: "1.0.0",
+      license: { name: "UNLICENSED" },
       description:
         "Schnittstelle für die Fachanwendung und die Bedienoberfläche. Alle Eingaben werden geprüft; Fehler als application/problem+json (RFC 9457) mit `errors: [{field, message}]`. " +
         `Anmeldung: API-Token (Authorization: Bearer) oder Sitzungs-Cookie ${sessionCookieName(agency)}; ändernde Anfragen mit Sitzung brauchen den Header X-CSRF-Token. ` +
         "/ API for the specialist application and the user interface. Errors as RFC 9457 problem details.",
     },
     servers: [{ url: "/" }],
-    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, ...(TAG_DESCRIPTIONS[name] ? { description: TAG_DESCRIPTIONS[name] } : {}) })),
     paths,
     components: {
       schemas: { Problem: jsonSchema(Problem, "output") },

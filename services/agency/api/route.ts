@@ -2,14 +2,13 @@
 // outputs, and the handler. The same declaration registers the Fastify route and feeds the OpenAPI document.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Principal, Role } from "../auth/roles";
-import type { AgencyKey } from "../../shared/codelists";
+import type { Principal } from "../auth/roles";
 import type { ServiceContext } from "../context";
 import { invalidInput, type FieldError } from "./problem";
 import { parseWith } from "./validation";
-import { authorize } from "./security";
+import { authorize, type Access } from "./security";
 
-export type Access = { public: true } | { roles: readonly Role[]; agencies?: readonly AgencyKey[] };
+export type { Access } from "./security";
 
 export interface ResponseSpec {
   description: string;

@@ -1,12 +1,12 @@
 // Who is calling, and may they: API token (Authorization: Bearer) or session cookie, roles, agency, CSRF.
 import type { FastifyRequest, onRequestHookHandler } from "fastify";
 import type { ServiceContext } from "../context";
-import type { Principal } from "../auth/roles";
-import { bearerToken, clientPrincipal } from "../auth/api-clients";
+import type { Principal, Role } from "../auth/roles";
+import type { AgencyKey } from "../../shared/vocab";
+import { bearerToken } from "../auth/api-clients";
 import { sessionCookieName, sessionPrincipal } from "../auth/sessions";
 import { safeEqual } from "../auth/tokens";
 import { ProblemError } from "./problem";
-import type { Access } from "./route";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -29,7 +29,7 @@ export function resolvePrincipal(ctx: ServiceContext): onRequestHookHandler {
     if (authorization !== undefined) {
       // A request with an Authorization header is judged by it alone, never by a cookie beside it.
       const token = bearerToken(authorization);
-      req.principal = token ? ((await clientPrincipal(ctx.db, token)) ?? null) : null;
+      req.principal = token ? ((await ctx.principals.of(token)) ?? null) : null;
       req.credentialsInvalid = req.principal === null;
       return;
     }
@@ -52,6 +52,9 @@ export function rateLimitKey(req: FastifyRequest): string {
 const ROLE_DE: Record<string, string> = { clerk: "Sachbearbeitung", auditor: "Prüfung", admin: "Administration" };
 
 /** Route-level onRequest: 401 without valid credentials, 403 for a wrong role or agency or a missing CSRF token. */
+/** Who may call a route: anyone, or principals with one of the roles (of the named agencies only). */
+export type Access = { public: true } | { roles: readonly Role[]; agencies?: readonly AgencyKey[] };
+
 export function authorize(ctx: ServiceContext, access: Access): onRequestHookHandler {
   return async (req) => {
     if ("public" in access) return;

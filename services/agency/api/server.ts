@@ -21,16 +21,47 @@ import { auditRoutes } from "./routes/audit";
 import { caseRoutes } from "./routes/cases";
 import { docsRoutes } from "./routes/docs";
 import { healthRoutes } from "./routes/health";
+import { ledgerStatusRoutes } from "./routes/ledger-status";
+import { metaRoutes } from "./routes/meta";
 import { notificationRoutes } from "./routes/notifications";
 import { sessionRoutes } from "./routes/session";
+import { statsRoutes } from "./routes/stats";
 import { stepRoutes } from "./routes/steps";
 import { timelineRoutes } from "./routes/timeline";
 
 const rateLimited = (_req: unknown, context: { after: string }) =>
   new ProblemError("rate-limited", `Zu viele Anfragen; erneut versuchen in ${context.after} / Too many requests; retry in ${context.after}`);
 
-export async function buildApi(ctx: ServiceContext, opts: ApiOptions = {}): Promise<FastifyInstance> {
+/** What the route modules get: the context, the code-list guard and the options with their defaults. */
+export function apiDeps(ctx: ServiceContext, opts: ApiOptions = {}): ApiDeps {
   const options: Required<ApiOptions> = { codeListCacheMs: opts.codeListCacheMs ?? 5000, loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 30 };
+  return { ctx, guard: new CodeListGuard(ctx, options.codeListCacheMs), options };
+}
+
+/** Every route of the API, the documentation routes included (they describe this same list). */
+export function apiRoutes(deps: ApiDeps): AnyRouteSpec[] {
+  const routes: AnyRouteSpec[] = [
+    ...healthRoutes(deps),
+    ...sessionRoutes(deps),
+    ...caseRoutes(deps),
+    ...stepRoutes(deps),
+    ...timelineRoutes(deps),
+    ...alertRoutes(deps),
+    ...notificationRoutes(deps),
+    ...allocationRoutes(deps),
+    ...auditRoutes(deps),
+    ...adminRoutes(deps),
+    ...metaRoutes(deps),
+    ...statsRoutes(deps),
+    ...ledgerStatusRoutes(deps),
+  ];
+  routes.push(...docsRoutes(() => routes, deps.ctx.config.agency));
+  return routes;
+}
+
+export async function buildApi(ctx: ServiceContext, opts: ApiOptions = {}): Promise<FastifyInstance> {
+  const deps = apiDeps(ctx, opts);
+  const { options } = deps;
   const log = ctx.log.child(
     { component: "api" },
     {
@@ -86,20 +117,7 @@ export async function buildApi(ctx: ServiceContext, opts: ApiOptions = {}): Prom
   app.setErrorHandler(errorHandler(ctx.config.bodyLimitBytes));
   app.setNotFoundHandler(notFoundHandler);
 
-  const deps: ApiDeps = { ctx, guard: new CodeListGuard(ctx, options.codeListCacheMs), options };
-  const routes: AnyRouteSpec[] = [
-    ...healthRoutes(deps),
-    ...sessionRoutes(deps),
-    ...caseRoutes(deps),
-    ...stepRoutes(deps),
-    ...timelineRoutes(deps),
-    ...alertRoutes(deps),
-    ...notificationRoutes(deps),
-    ...allocationRoutes(deps),
-    ...auditRoutes(deps),
-    ...adminRoutes(deps),
-  ];
-  routes.push(...docsRoutes(() => routes, ctx.config.agency));
+  const routes = apiRoutes(deps);
   for (const r of routes) registerRoute(app, ctx, r);
   return app;
 }

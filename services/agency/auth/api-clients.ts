@@ -12,32 +12,36 @@ export function bearerToken(authorization: string): string | undefined {
 
 /**
  * Known tokens are remembered for a second (the look-up was one DB query per API request); unknown ones
- * never. A rotation in this process (ensureApiClient) takes effect at once, one by another process (a
- * tool on the same store) within PRINCIPAL_TTL_MS.
+ * never. A rotation through this cache (ensureApiClient with it) takes effect at once, one by another
+ * process (a tool on the same store) within PRINCIPAL_TTL_MS. One instance per service
+ * (ServiceContext.principals).
  */
 const PRINCIPAL_TTL_MS = 1000;
 const PRINCIPALS_MAX = 10_000;
-const principals = new WeakMap<Db, Map<string, { principal: ClientPrincipal; at: number; generation: number }>>();
-let generation = 0;
 
-/** Forget every remembered token (call after changing ApiClient rows). */
-export function forgetClientPrincipals(): void {
-  generation++;
-}
+export class ClientPrincipals {
+  private readonly known = new Map<string, { principal: ClientPrincipal; at: number; generation: number }>();
+  private generation = 0;
 
-export async function clientPrincipal(db: Db, token: string): Promise<ClientPrincipal | undefined> {
-  const tokenHash = sha256Hex(token);
-  let known = principals.get(db);
-  const hit = known?.get(tokenHash);
-  if (hit && hit.generation === generation && Date.now() - hit.at < PRINCIPAL_TTL_MS) return hit.principal;
-  const asked = generation;
-  const c = await db.apiClient.findUnique({ where: { tokenHash } });
-  if (!c || !isRole(c.role)) return undefined;
-  const principal: ClientPrincipal = { kind: "client", clientId: c.id, name: c.name, role: c.role };
-  if (asked === generation) {
-    if (!known) principals.set(db, (known = new Map()));
-    if (known.size >= PRINCIPALS_MAX) known.clear();
-    known.set(tokenHash, { principal, at: Date.now(), generation });
+  constructor(private readonly db: Db) {}
+
+  /** Forget every remembered token (call after changing ApiClient rows). */
+  forget(): void {
+    this.generation++;
   }
-  return principal;
+
+  async of(token: string): Promise<ClientPrincipal | undefined> {
+    const tokenHash = sha256Hex(token);
+    const hit = this.known.get(tokenHash);
+    if (hit && hit.generation === this.generation && Date.now() - hit.at < PRINCIPAL_TTL_MS) return hit.principal;
+    const asked = this.generation;
+    const c = await this.db.apiClient.findUnique({ where: { tokenHash } });
+    if (!c || !isRole(c.role)) return undefined;
+    const principal: ClientPrincipal = { kind: "client", clientId: c.id, name: c.name, role: c.role };
+    if (asked === this.generation) {
+      if (this.known.size >= PRINCIPALS_MAX) this.known.clear();
+      this.known.set(tokenHash, { principal, at: Date.now(), generation: this.generation });
+    }
+    return principal;
+  }
 }

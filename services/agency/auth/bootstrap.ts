@@ -5,7 +5,7 @@ import { serialized } from "../store/serialized";
 import { hashPassword, verifyPassword, PASSWORD_MIN_LENGTH } from "./password";
 import { sha256Hex } from "./tokens";
 import { isRole, type Role } from "./roles";
-import { forgetClientPrincipals } from "./api-clients";
+import type { ClientPrincipals } from "./api-clients";
 
 export interface UserSpec {
   username: string;
@@ -20,8 +20,9 @@ export interface ApiClientSpec {
   role: Role;
 }
 
-export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
-export const CLIENT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
+import { USERNAME_PATTERN, CLIENT_NAME_PATTERN } from "../../shared/contract/accounts";
+
+export { USERNAME_PATTERN, CLIENT_NAME_PATTERN };
 const TOKEN_PATTERN = /^[A-Za-z0-9\-._~+/]{16,512}=*$/;
 
 /** Create the user, or update role, display name and password of an existing one. */
@@ -45,8 +46,11 @@ export async function ensureUser(db: Db, spec: UserSpec): Promise<{ id: number; 
   });
 }
 
-/** Create the API client, or set the token and role of an existing one. */
-export async function ensureApiClient(db: Db, spec: ApiClientSpec): Promise<{ id: number; created: boolean }> {
+/**
+ * Create the API client, or set the token and role of an existing one. `principals`: the running service's
+ * token cache, so that an old token is refused at once (without it, within a second).
+ */
+export async function ensureApiClient(db: Db, spec: ApiClientSpec, principals?: ClientPrincipals): Promise<{ id: number; created: boolean }> {
   if (!CLIENT_NAME_PATTERN.test(spec.name)) throw new Error(`client name ${JSON.stringify(spec.name)} does not match ${CLIENT_NAME_PATTERN}`);
   if (!isRole(spec.role)) throw new Error(`unknown role ${spec.role}`);
   if (!TOKEN_PATTERN.test(spec.token)) throw new Error(`the token of ${spec.name} must be at least 16 characters of [A-Za-z0-9-._~+/]`);
@@ -62,6 +66,6 @@ export async function ensureApiClient(db: Db, spec: ApiClientSpec): Promise<{ id
       return { id: existing.id, created: false };
     });
   } finally {
-    forgetClientPrincipals(); // the old token must not be accepted from the cache
+    principals?.forget(); // the old token must not be accepted from the cache
   }
 }

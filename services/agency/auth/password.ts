@@ -7,8 +7,7 @@ const P = 1;
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 200;
+export { PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "../../shared/contract/accounts";
 
 function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => scryptCb(password.normalize("NFC"), salt, keyLength, options, (err, key) => (err ? reject(err) : resolve(key))));

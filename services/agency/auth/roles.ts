@@ -1,8 +1,9 @@
 // Who may do what. Roles of people (session login) and of specialist applications (API tokens) are the
 // same three: clerk (read and record), auditor (read without personal data, audit export), admin (users
 // and API clients, audit export).
-export const ROLES = ["clerk", "auditor", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from "../../shared/contract/accounts";
+
+export { ROLES, type Role };
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);

@@ -6,8 +6,7 @@ import type { LedgerLog } from "../chain/ledger-logs";
 import { notificationFor, type NotificationDraft } from "../notifications/rules";
 import { serialized } from "../store/serialized";
 import { bulkInsert } from "../store/bulk-writes";
-
-const EVENT_COLUMNS = ["txHash", "logIndex", "blockNumber", "blockHash", "name", "caseRef", "eventId", "agency", "stepCode", "detail", "businessDate", "commitment", "args", "blockTime", "receivedAt"] as const;
+import { EVENT_COLUMNS, eventRow, type EventRow } from "./event-row";
 const NOTIFICATION_COLUMNS = ["sourceKey", "kind", "priority", "caseRef", "eventId", "payload", "createdAt", "deliveryState", "nextDeliveryAt"] as const;
 
 export interface ListenerPosition {
@@ -38,41 +37,22 @@ export async function storeEvents(
   return serialized(db, async (tx) => {
     // Dedupe by tx hash + log index in the insert itself: only the rows really inserted come back.
     const now = new Date();
-    const inserted = await bulkInsert(
-      tx,
-      "LedgerEvent",
-      [...EVENT_COLUMNS],
-      logs.map((l) => ({
-        txHash: l.txHash,
-        logIndex: l.logIndex,
-        blockNumber: l.blockNumber,
-        blockHash: l.blockHash,
-        name: l.name,
-        caseRef: l.caseRef ?? null,
-        eventId: l.eventId?.toString() ?? null,
-        agency: l.agency ?? null,
-        stepCode: l.stepCode ?? null,
-        detail: l.detail?.toString() ?? null,
-        businessDate: l.businessDate ?? null,
-        commitment: l.commitment ?? null,
-        args: JSON.stringify(l.args),
-        blockTime: blockTimes.get(l.blockNumber) ?? 0,
-        receivedAt: now,
-      })),
-      { skipConflictsOn: ["txHash", "logIndex"], returning: ["txHash", "logIndex"] },
-    );
+    const rows = logs.map((l) => eventRow(l, blockTimes.get(l.blockNumber) ?? 0, now));
+    const inserted = await bulkInsert(tx, "LedgerEvent", [...EVENT_COLUMNS], rows, { skipConflictsOn: ["txHash", "logIndex"], returning: ["txHash", "logIndex"] });
     const isNew = new Set(inserted.map((k) => `${k.txHash}:${k.logIndex}`));
-    const fresh = inserted.length === logs.length ? logs : logs.filter((l) => isNew.has(`${l.txHash}:${l.logIndex}`));
+    const all = inserted.length === logs.length;
+    const fresh = all ? logs : logs.filter((l) => isNew.has(`${l.txHash}:${l.logIndex}`));
+    const freshRows: EventRow[] = all ? rows : rows.filter((r) => isNew.has(`${r.txHash}:${r.logIndex}`));
 
     // Rule events name the step's event id; its step code is in this page or was stored before.
-    const steps = new Map<bigint, number>();
-    for (const l of fresh) if (l.name === "StepRecorded" && l.eventId !== undefined) steps.set(l.eventId, l.stepCode!);
-    const unknownIds = [...new Set(fresh.filter((l) => l.name !== "StepRecorded" && l.eventId !== undefined && !steps.has(l.eventId)).map((l) => l.eventId!.toString()))];
+    const steps = new Map<string, number>();
+    for (const r of freshRows) if (r.name === "StepRecorded" && r.eventId !== null && r.stepCode !== null) steps.set(r.eventId, r.stepCode);
+    const unknownIds = [...new Set(freshRows.filter((r) => r.name !== "StepRecorded" && r.eventId !== null && !steps.has(r.eventId)).map((r) => r.eventId!))];
     if (unknownIds.length) {
-      const rows = await tx.ledgerEvent.findMany({ where: { name: "StepRecorded", eventId: { in: unknownIds } }, select: { eventId: true, stepCode: true } });
-      for (const r of rows) if (r.eventId && r.stepCode !== null) steps.set(BigInt(r.eventId), r.stepCode);
+      const found = await tx.ledgerEvent.findMany({ where: { name: "StepRecorded", eventId: { in: unknownIds } }, select: { eventId: true, stepCode: true } });
+      for (const r of found) if (r.eventId && r.stepCode !== null) steps.set(r.eventId, r.stepCode);
     }
-    const notifications = fresh.map((l) => notificationFor(l, me, (id) => steps.get(id))).filter((n): n is NotificationDraft => n !== undefined);
+    const notifications = freshRows.map((r) => notificationFor(r, me, (id) => steps.get(id))).filter((n): n is NotificationDraft => n !== undefined);
     if (notifications.length) {
       await bulkInsert(
         tx,

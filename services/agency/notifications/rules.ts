@@ -2,8 +2,8 @@
 // allocation). Forwards are the partner's steps only; alerts and stops concern the case whoever recorded
 // the step, so both agencies get them; allocation due goes to the ZAB, the district allocated to the BAMF.
 // The payload holds only what the chain holds: case reference, codes, ids. No personal data.
-import { CODE_LISTS, agencyKey, stepByCode, type AgencyKey, type Code } from "../../shared/codelists";
-import type { LedgerLog } from "../chain/ledger-logs";
+import { agencyKey, detailKey, interpretLedgerEvent, stepByCode, stopReasonKeys, type AgencyKey } from "../../shared/vocab";
+import type { EventRow } from "../listener/event-row";
 
 export type NotificationKind =
   | "STOP"
@@ -36,77 +36,55 @@ export interface NotificationDraft {
   payload: string;
 }
 
-export function sourceKeyOf(log: Pick<LedgerLog, "txHash" | "logIndex">): string {
-  return `${log.txHash}:${log.logIndex}`;
-}
-
-/** Stop reason bits as the code list names them (NO_NEGATIVE_DECISION, ...). */
-export function stopReasonKeys(bits: number): string[] {
-  return CODE_LISTS.stopReasons.filter((r) => (bits & r.code) !== 0).map((r) => r.key);
-}
-
-const DETAIL_LISTS: Record<string, Code[] | undefined> = {
-  outcomes: CODE_LISTS.outcomes,
-  appealKinds: CODE_LISTS.appealKinds,
-  appealResults: CODE_LISTS.appealResults,
-  followUpResults: CODE_LISTS.followUpResults,
-  prospects: CODE_LISTS.prospects,
-  cancelReasons: CODE_LISTS.cancelReasons,
-  erasureReasons: CODE_LISTS.erasureReasons,
-};
-
-/** The detail code named by its code list, where it has one (district codes stay numbers: the AGS). */
-export function detailKey(stepCode: number, detail: bigint): string | undefined {
-  const list = stepByCode(stepCode)?.detail;
-  if (!list || detail === 0n) return undefined;
-  if (list === "districts") return CODE_LISTS.distributionKey.districts.find((d) => BigInt(d.code) === detail)?.de;
-  return DETAIL_LISTS[list]?.find((c) => BigInt(c.code) === detail)?.key;
+export function sourceKeyOf(event: Pick<EventRow, "txHash" | "logIndex">): string {
+  return `${event.txHash}:${event.logIndex}`;
 }
 
 /**
- * The notification `log` raises for `me`, or undefined. `stepOf` gives the step code behind a rule event's
- * event id (the StepRecorded that raised it), where known.
+ * The notification the stored `event` raises for `me`, or undefined. `stepOf` gives the step code behind a
+ * rule event's event id (the StepRecorded that raised it), where known.
  */
-export function notificationFor(log: LedgerLog, me: AgencyKey, stepOf: (eventId: bigint) => number | undefined): NotificationDraft | undefined {
-  if (!log.caseRef) return undefined;
-  const recorder = log.agency !== undefined ? agencyKey(log.agency) : undefined;
-  const stepCode = log.stepCode ?? (log.eventId !== undefined ? stepOf(log.eventId) : undefined);
+export function notificationFor(event: EventRow, me: AgencyKey, stepOf: (eventId: string) => number | undefined): NotificationDraft | undefined {
+  if (!event.caseRef) return undefined;
+  const recorder = event.agency !== null ? agencyKey(event.agency) : undefined;
+  const stepCode = event.stepCode ?? (event.eventId !== null ? stepOf(event.eventId) : undefined);
   const step = stepCode !== undefined ? stepByCode(stepCode)?.key : undefined;
   const base = {
-    event: log.name,
-    caseRef: log.caseRef,
-    ledgerEventId: log.eventId?.toString(),
+    event: event.name,
+    caseRef: event.caseRef,
+    ledgerEventId: event.eventId ?? undefined,
     agency: recorder,
     step,
-    txHash: log.txHash,
-    blockNumber: log.blockNumber,
+    txHash: event.txHash,
+    blockNumber: event.blockNumber,
   };
+  if (event.name === "StepRecorded" && recorder === me) return undefined; // our own step: the outbox confirms it
   let kind: NotificationKind;
   let extra: Record<string, unknown> = {};
-  switch (log.name) {
-    case "StepRecorded": {
-      if (recorder === me) return undefined; // our own step: the outbox confirms it
-      const detail = log.detail ?? 0n;
-      extra = { detail: detail.toString(), detailKey: detailKey(log.stepCode!, detail), businessDate: log.businessDate || undefined };
+  const meaning = interpretLedgerEvent(event);
+  switch (meaning.kind) {
+    case "step": {
+      const detail = event.detail ?? "0";
+      extra = { detail, detailKey: detailKey(stepByCode(meaning.step.code), detail), businessDate: event.businessDate || undefined };
       // The BAMF needs the district to serve later notices there: its own kind, above a plain forward.
       kind = step === "MUNICIPAL_ALLOCATION" && me === "BAMF" ? "MUNICIPAL_ALLOCATION" : "FORWARD";
       break;
     }
-    case "OutOfOrder":
+    case "alert":
       kind = "ALERT";
-      extra = { missingFlags: Number(log.args.missing) };
+      extra = { missingFlags: meaning.missingBits };
       break;
-    case "StopChanged": {
-      const reasons = Number(log.args.reasons);
-      kind = reasons > 0 ? "STOP" : "STOP_RESOLVED";
-      extra = { reasons: stopReasonKeys(reasons), previousReasons: stopReasonKeys(Number(log.args.previousReasons)) };
+    case "stop-raised":
+    case "stop-changed":
+    case "stop-resolved":
+      kind = meaning.kind === "stop-resolved" ? "STOP_RESOLVED" : "STOP";
+      extra = { reasons: stopReasonKeys(meaning.reasonBits), previousReasons: stopReasonKeys(meaning.previousReasonBits) };
       break;
-    }
-    case "StopIgnored":
+    case "stop-ignored":
       kind = "STOP_IGNORED";
-      extra = { reasons: stopReasonKeys(Number(log.args.reasons)) };
+      extra = { reasons: stopReasonKeys(meaning.reasonBits) };
       break;
-    case "AllocationDue":
+    case "allocation-due":
       if (me !== "ZAB") return undefined;
       kind = "ALLOCATION_DUE";
       break;
@@ -114,11 +92,11 @@ export function notificationFor(log: LedgerLog, me: AgencyKey, stepOf: (eventId:
       return undefined;
   }
   return {
-    sourceKey: sourceKeyOf(log),
+    sourceKey: sourceKeyOf(event),
     kind,
     priority: PRIORITY[kind],
-    caseRef: log.caseRef,
-    eventId: log.eventId?.toString() ?? null,
+    caseRef: event.caseRef,
+    eventId: event.eventId,
     payload: JSON.stringify({ ...base, ...extra }),
   };
 }

@@ -8,7 +8,7 @@
 // db.ts, sqliteOf); on any other database as multi-row INSERTs through Prisma's $queryRaw. Values are
 // bound parameters either way; Dates are stored exactly as Prisma stores them.
 import { Prisma } from "../generated/prisma/client";
-import { sqliteOf, type SqliteConnection, type SqliteStatement } from "./db";
+import { sqliteOf, type SqliteStatements } from "./db";
 import { ownerOf, type Tx } from "./serialized";
 
 type Value = string | number | bigint | boolean | Date | null;
@@ -40,18 +40,8 @@ function sqliteValue(v: Value | undefined): unknown {
   return v;
 }
 
-const statements = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
-
-function prepared(conn: SqliteConnection, sql: string): SqliteStatement {
-  let cache = statements.get(conn);
-  if (!cache) statements.set(conn, (cache = new Map()));
-  let stmt = cache.get(sql);
-  if (!stmt) cache.set(sql, (stmt = conn.prepare(sql).safeIntegers(false)));
-  return stmt;
-}
-
 /** The transaction's SQLite connection, when it is one of ours on SQLite. */
-function connectionOf(tx: Tx): SqliteConnection | undefined {
+function connectionOf(tx: Tx): SqliteStatements | undefined {
   const owner = ownerOf(tx);
   return owner && sqliteOf(owner);
 }
@@ -64,7 +54,7 @@ export async function executeEach(tx: Tx, statements: Prisma.Sql[]): Promise<num
   const conn = connectionOf(tx);
   let changes = 0;
   for (const q of statements) {
-    if (conn) changes += prepared(conn, q.sql).run(q.values.map((v) => sqliteValue(v as Value))).changes;
+    if (conn) changes += conn.prepared(q.sql).run(q.values.map((v) => sqliteValue(v as Value))).changes;
     else changes += await tx.$executeRaw(q);
   }
   return changes;
@@ -85,7 +75,7 @@ export async function bulkInsert<Row extends Record<string, Value | undefined>, 
   if (rows.length === 0) return out;
   const conn = connectionOf(tx);
   if (conn) {
-    const stmt = prepared(conn, statementSql(table, columns, opts));
+    const stmt = conn.prepared(statementSql(table, columns, opts));
     const reads = !!opts.returning?.length;
     for (const r of rows) {
       const values = columns.map((c) => sqliteValue(r[c]));

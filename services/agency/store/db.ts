@@ -28,17 +28,32 @@ export function migrate(databaseUrl: string): void {
   });
 }
 
+/** An open SQLite connection with its prepared statements, cached for as long as the connection lives. */
+export class SqliteStatements {
+  private readonly cache = new Map<string, SqliteStatement>();
+
+  constructor(private readonly connection: SqliteConnection) {}
+
+  /** The prepared statement of `sql` (integers as numbers). */
+  prepared(sql: string): SqliteStatement {
+    let stmt = this.cache.get(sql);
+    if (!stmt) this.cache.set(sql, (stmt = this.connection.prepare(sql).safeIntegers(false)));
+    return stmt;
+  }
+}
+
 /** The adapter factory, keeping hold of the connection it opens (see sqliteOf). */
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
-  connection?: SqliteConnection;
+  statements?: SqliteStatements;
 
   override async connect(): ReturnType<PrismaBetterSQLite3["connect"]> {
     const adapter = await super.connect();
-    this.connection = (adapter as unknown as { client: SqliteConnection }).client;
+    this.statements = new SqliteStatements((adapter as unknown as { client: SqliteConnection }).client);
     return adapter;
   }
 }
 
+// Not a cache: which adapter a client was opened with (Prisma does not tell), for as long as the client lives.
 const factories = new WeakMap<Db, SqliteAdapterFactory>();
 
 export function openDb(databaseUrl: string): Db {
@@ -50,9 +65,9 @@ export function openDb(databaseUrl: string): Db {
 
 /**
  * The SQLite connection under `db` once Prisma has opened it (undefined before, and for any other
- * database). Only for prepared statements inside one of our interactive transactions (store/bulk-writes.ts):
- * it is the same connection, so they are part of that transaction.
+ * database), with its prepared statements. Only for statements inside one of our interactive transactions
+ * (store/bulk-writes.ts): it is the same connection, so they are part of that transaction.
  */
-export function sqliteOf(db: Db): SqliteConnection | undefined {
-  return factories.get(db)?.connection;
+export function sqliteOf(db: Db): SqliteStatements | undefined {
+  return factories.get(db)?.statements;
 }

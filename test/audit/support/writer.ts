@@ -3,7 +3,7 @@
 // salt and data per step. From that it writes the audit exports and agency databases the tests audit.
 // Used by the audit tests and bench/audit.ts.
 import { Wallet, type JsonRpcProvider } from "ethers";
-import { ProcedureLedger__factory, type ProcedureLedger } from "../../../typechain-types";
+import { ProcedureLedger__factory, type IProcedureLedger, type ProcedureLedger } from "../../../typechain-types";
 import { canonicalJson, commitmentOf, dataDigest, newSalt } from "../../../services/shared/commitment";
 import { eventIdOf, packStep } from "../../../services/shared/ledger-codec";
 import { stepByKey } from "../../../services/shared/codelists";
@@ -57,7 +57,7 @@ export class LedgerWriter {
   }
 
   /** Turn a planned step into what goes on chain, and keep its off-chain part. */
-  prepare(p: PlannedStep): { struct: ProcedureLedger.StepStruct; kept: Kept } {
+  prepare(p: PlannedStep): { struct: IProcedureLedger.StepStruct; kept: Kept } {
     const step = typeof p.step === "number" ? p.step : stepByKey(p.step).code;
     const sequence = p.sequence ?? (this.nextSeq.get(p.agency) ?? 1);
     if (p.sequence === undefined) this.nextSeq.set(p.agency, sequence + 1);

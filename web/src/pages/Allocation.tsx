@@ -1,61 +1,25 @@
 // Allocation (ZAB): due cases with the proposed district and why (quota vs allocated), confirm or override;
 // either records MUNICIPAL_ALLOCATION with the district code, followed live until confirmed.
 import { useState, type FormEvent } from "react";
-import { api, errorText } from "../api";
+import type { AllocationProposals } from "../../../services/shared/contract";
+import { errorText, request } from "../api";
 import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle } from "../components";
 import { DISTRICTS, districtName } from "../codelists";
 import { useLoad } from "../hooks";
 import { useI18n } from "../i18n";
-import { list } from "../model";
 import { Link } from "../router";
 import { StepProgress, newEventId } from "../step-progress";
 
-interface Standing {
-  code: number;
-  name?: string;
-  population?: number;
-  share?: number;
-  quota: number;
-  allocated: number;
-  lag: number;
-}
-interface DueProposal {
-  caseRef: string;
-  fileNumber?: string;
-  dueSince?: string | null;
-  district: Standing;
-  explanation?: { de: string; en: string } | string;
-}
-
-/** GET /api/allocation/proposals: each due case with the proposed district and every district's standing. */
-function normalise(raw: unknown): { proposals: DueProposal[]; standings: Standing[] } {
-  const rows = list<Record<string, unknown>>(raw, "proposals");
-  const proposals = rows.map((p) => {
-    const proposed = (p.proposed ?? {}) as { code?: number; name?: string };
-    const standings = (Array.isArray(p.districts) ? p.districts : []) as Standing[];
-    const code = Number(proposed.code);
-    const district: Standing = standings.find((d) => d.code === code) ?? { code, name: proposed.name, quota: NaN, allocated: NaN, lag: NaN };
-    const due = p.dueSince as { blockTime?: string } | string | null | undefined;
-    return {
-      caseRef: String(p.caseRef),
-      fileNumber: typeof p.fileNumber === "string" ? p.fileNumber : undefined,
-      dueSince: typeof due === "string" ? due : (due?.blockTime ?? null),
-      district,
-      explanation: p.explanation as DueProposal["explanation"],
-    };
-  });
-  // the standing before any of the listed proposals: the first proposal's view
-  const standings = (rows[0] && Array.isArray(rows[0].districts) ? rows[0].districts : []) as Standing[];
-  return { proposals, standings };
-}
+type Proposal = AllocationProposals["proposals"][number];
 
 export function AllocationPage() {
   const { t, fmtNumber } = useI18n();
-  const data = useLoad(async () => normalise(await api<unknown>("GET", "/api/allocation/proposals")), [], 3000);
+  const data = useLoad(() => request("listAllocationProposals", {}), [], 3000);
   const [done, setDone] = useState<{ eventId: string; caseRef: string; district: number }[]>([]);
   const pendingRefs = new Set(done.map((d) => d.caseRef));
   const proposals = (data.data?.proposals ?? []).filter((p) => !pendingRefs.has(p.caseRef));
-  const standings = [...(data.data?.standings ?? [])].sort((a, b) => a.code - b.code);
+  // the standing before any of the listed proposals: the first proposal's view
+  const standings = [...(data.data?.proposals[0]?.districts ?? [])].sort((a, b) => a.code - b.code);
 
   return (
     <>
@@ -115,9 +79,9 @@ export function AllocationPage() {
                 {standings.map((s) => (
                   <tr key={s.code}>
                     <th scope="row">
-                      {s.name ?? districtName(s.code)} ({s.code})
+                      {s.name} ({s.code})
                     </th>
-                    <td>{s.share !== undefined ? fmtNumber(s.share, { style: "percent", maximumFractionDigits: 1 }) : "–"}</td>
+                    <td>{fmtNumber(s.share, { style: "percent", maximumFractionDigits: 1 })}</td>
                     <td>{fmtNumber(s.quota, { maximumFractionDigits: 2 })}</td>
                     <td>{fmtNumber(s.allocated)}</td>
                     <td>{fmtNumber(s.lag, { maximumFractionDigits: 2 })}</td>
@@ -132,18 +96,15 @@ export function AllocationPage() {
   );
 }
 
-function DueItem({ p, onDone }: { p: DueProposal; onDone: (eventId: string, district: number) => void }) {
-  const { t, lang, pick, fmtNumber, fmtDateTime } = useI18n();
-  const [district, setDistrict] = useState(String(p.district.code));
+function DueItem({ p, onDone }: { p: Proposal; onDone: (eventId: string, district: number) => void }) {
+  const { t, lang, pick, fmtDateTime } = useI18n();
+  const [district, setDistrict] = useState(String(p.proposed.code));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const override = district !== String(p.district.code);
+  const override = district !== String(p.proposed.code);
   const selectId = `district-${p.caseRef}`;
-  const name = p.district.name ?? districtName(p.district.code);
-  const reason =
-    p.explanation !== undefined
-      ? pick(p.explanation)
-      : t("proposalReason", { district: name, allocated: fmtNumber(p.district.allocated), quota: fmtNumber(p.district.quota, { maximumFractionDigits: 2 }), gap: fmtNumber(p.district.lag, { maximumFractionDigits: 2 }) });
+  const name = p.proposed.name;
+  const reason = pick(p.explanation);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -151,8 +112,8 @@ function DueItem({ p, onDone }: { p: DueProposal; onDone: (eventId: string, dist
     setError(undefined);
     const eventId = newEventId();
     try {
-      const r = await api<{ eventId: string }>("POST", `/api/cases/${encodeURIComponent(p.caseRef)}/steps`, { eventId, step: "MUNICIPAL_ALLOCATION", detail: Number(district) });
-      onDone(r.eventId ?? eventId, Number(district));
+      const r = await request("recordStep", { params: { caseRef: p.caseRef }, body: { eventId, step: "MUNICIPAL_ALLOCATION", detail: Number(district) } });
+      onDone(r.eventId, Number(district));
     } catch (err) {
       setError(errorText(err, lang, t));
       setBusy(false);
@@ -162,17 +123,13 @@ function DueItem({ p, onDone }: { p: DueProposal; onDone: (eventId: string, dist
   return (
     <li className="card due" data-case-ref={p.caseRef}>
       <h3>
-        {p.fileNumber ? `${t("fileNumber")} ${p.fileNumber}` : null}
-        {p.fileNumber ? " – " : null}
         <Hash value={p.caseRef} />
       </h3>
-      {p.dueSince ? (
-        <p className="small muted">
-          {t("dueSince")}: {fmtDateTime(p.dueSince)}
-        </p>
-      ) : null}
+      <p className="small muted">
+        {t("dueSince")}: {fmtDateTime(p.dueSince.blockTime)}
+      </p>
       <p>
-        <strong>{t("proposed")}:</strong> {name} ({p.district.code})
+        <strong>{t("proposed")}:</strong> {name} ({p.proposed.code})
       </p>
       <p className="small">
         <strong>{t("reason")}:</strong> {reason}
@@ -183,7 +140,7 @@ function DueItem({ p, onDone }: { p: DueProposal; onDone: (eventId: string, dist
           <select id={selectId} value={district} onChange={(e) => setDistrict(e.target.value)} data-testid="district-select">
             {DISTRICTS.map((d) => (
               <option key={d.code} value={String(d.code)}>
-                {d.de} ({d.code}){String(d.code) === String(p.district.code) ? ` – ${t("proposed")}` : ""}
+                {d.de} ({d.code}){String(d.code) === String(p.proposed.code) ? ` – ${t("proposed")}` : ""}
               </option>
             ))}
           </select>

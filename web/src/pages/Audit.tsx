@@ -1,44 +1,19 @@
 // Auditor view: the state of the ledger (head block, what the listener processed, the last co-signed
 // checkpoint, code-list hash), the latest audit report if one was written, and the rule history on chain
 // (alerts and stops raised, resolved and ignored). No personal data anywhere.
-import { api, ApiError } from "../api";
+import type { AuditReport, RuleHistoryEntry } from "../../../services/shared/contract";
+import { ApiError, request } from "../api";
+import { urlOf } from "../endpoints";
 import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle } from "../components";
 import { useLoad } from "../hooks";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
 
-interface Label {
-  key: string;
-  de: string;
-  en: string;
-}
-export interface LedgerStatus {
-  agency: string;
-  headBlock: number | null;
-  chainError?: string | null;
-  listener: { blockNumber: number; logIndex: number; blockHash: string; lagBlocks: number | null } | null;
-  lastSignedCheckpoint: { blockNumber: number; blockHash: string; caseCount: number; signer: string; createdAt: string } | null;
-  codeList: { version: string; localHash: string; chainHash: string | null; matches: boolean | null };
-  counts: { events: number; steps: number; alerts: number; stopsRaised: number; stopsResolved: number; stopsIgnored: number; casesWithOpenStop: number };
-  ruleHistory: {
-    name: string;
-    kind: "alert" | "stop-raised" | "stop-changed" | "stop-resolved" | "stop-ignored" | "allocation-due";
-    caseRef: string;
-    ledgerEventId: string | null;
-    step: (Label & { code: number }) | null;
-    reasons: Label[];
-    missing: Label[];
-    blockNumber: number;
-    blockTime: string;
-    txHash: string;
-  }[];
-}
-
-type Report = Record<string, unknown>;
+type Report = AuditReport;
 
 async function loadReport(): Promise<Report | null> {
   try {
-    return await api<Report>("GET", "/api/audit/report");
+    return await request("getAuditReport", {});
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) return null;
     throw err;
@@ -47,10 +22,10 @@ async function loadReport(): Promise<Report | null> {
 
 export function AuditPage() {
   const { t, pick, fmtNumber, fmtDateTime } = useI18n();
-  const status = useLoad(() => api<LedgerStatus>("GET", "/api/ledger/status"), [], 3000);
+  const status = useLoad(() => request("getLedgerStatus", {}), [], 3000);
   const report = useLoad(loadReport, [], 10000);
   const s = status.data;
-  const kindLabel = (k: string) => (k === "alert" ? t("kind_ALERT") : k === "stop-resolved" ? `${t("kind_STOP")}: ${t("resolved")}` : k === "stop-ignored" ? t("kind_STOP_IGNORED") : k === "allocation-due" ? t("kind_ALLOCATION_DUE") : `${t("kind_STOP")}: ${t("raised")}`);
+  const kindLabel = (k: RuleHistoryEntry["kind"]) => (k === "alert" ? t("kind_ALERT") : k === "stop-resolved" ? `${t("kind_STOP")}: ${t("resolved")}` : k === "stop-ignored" ? t("kind_STOP_IGNORED") : `${t("kind_STOP")}: ${t("raised")}`);
 
   return (
     <>
@@ -110,7 +85,7 @@ export function AuditPage() {
             </dd>
           </dl>
           <p>
-            <a href="/api/audit/export" download className="btn btn-secondary">
+            <a href={urlOf("auditExport", {})} download className="btn btn-secondary">
               {t("auditExport")}
             </a>
           </p>
@@ -164,7 +139,7 @@ export function AuditPage() {
                   {s.ruleHistory.map((r) => (
                     <tr key={`${r.txHash}-${r.name}-${r.blockNumber}-${r.caseRef}-${r.ledgerEventId}`} className={`rh-${r.kind}`}>
                       <td>
-                        <span className={`badge ${r.kind === "alert" ? "badge-warn" : r.kind === "stop-resolved" ? "badge-ok" : r.kind === "allocation-due" ? "badge-info" : "badge-bad"}`}>{kindLabel(r.kind)}</span>
+                        <span className={`badge ${r.kind === "alert" ? "badge-warn" : r.kind === "stop-resolved" ? "badge-ok" : "badge-bad"}`}>{kindLabel(r.kind)}</span>
                       </td>
                       <td>{r.step ? pick(r.step) : "–"}</td>
                       <td>{[...r.reasons, ...r.missing].map((x) => pick(x)).join(", ") || "–"}</td>
@@ -189,19 +164,10 @@ export function AuditPage() {
   );
 }
 
-interface AuditReport {
-  generatedAt?: string;
-  verdict?: "clean" | "findings";
-  summary?: { critical: number; error: number; warning: number; findings: number; suppressed: number };
-  scope?: { fromBlock: number; toBlock: number; events: number; steps: number; cases: number; headersChecked: number };
-  checks?: { id: string; title: string; status: "pass" | "fail" | "skipped" | string; summary?: string }[];
-  findings?: { check: string; kind: string; severity: string; message: string; caseRef?: string; blockNumber?: number; agency?: string }[];
-}
-
 /** The audit report as the audit tool writes it (services/audit, format anker-audit-report-v1). */
 function ReportView({ report: raw }: { report: Report }) {
   const { t, pick, fmtDateTime, fmtNumber } = useI18n();
-  const r = raw as AuditReport;
+  const r = raw;
   const checks = Array.isArray(r.checks) ? r.checks : [];
   const findings = Array.isArray(r.findings) ? r.findings : [];
   const statusBadge = (st: string) =>

@@ -1,23 +1,13 @@
 // Cases: exact search by file number (clerks), the list with phase and open stops, and registering a case.
 // Auditors see the pseudonymous case references only — the service sends them no file numbers.
 import { useState, type FormEvent } from "react";
-import { api, errorText } from "../api";
+import { errorText, request } from "../api";
 import { ErrorMessage, Field, Hash, LastUpdate, Loading, Message, PageTitle, StopBadge } from "../components";
 import { stepOf } from "../model";
 import { useLoad } from "../hooks";
 import { useI18n, type MsgKey } from "../i18n";
 import { Link, useRouter } from "../router";
 import { can, useSession } from "../session";
-
-export interface CaseSummary {
-  caseRef: string;
-  held: boolean;
-  fileNumber?: string;
-  phase: number;
-  lastStep: { code: number; key: string } | null;
-  lastActivity: string | null;
-  openStops: { bits: number; reasons: { code: number; key: string; de: string; en: string }[] };
-}
 
 const FILE_NUMBER = /^\d{7}-\d{3}$/;
 
@@ -31,7 +21,7 @@ export function CasesPage() {
   const [inputError, setInputError] = useState<string | undefined>();
 
   const cases = useLoad(
-    () => api<{ total: number; cases: CaseSummary[] }>("GET", query ? `/api/cases?fileNumber=${encodeURIComponent(query)}` : "/api/cases?limit=200"),
+    () => request("listCases", { query: query ? { fileNumber: query } : { limit: 200 } }),
     [query],
     query ? undefined : 5000,
   );
@@ -176,9 +166,11 @@ function NewCase({ onCreated }: { onCreated: (caseRef: string) => void }) {
     setBusy(true);
     setMsg(undefined);
     try {
-      const r = await api<{ caseRef: string }>("POST", "/api/cases", {
-        fileNumber: f.fileNumber.trim(),
-        person: { familyName: f.familyName.trim(), givenNames: f.givenNames.trim(), dateOfBirth: f.dateOfBirth.trim(), nationality: f.nationality.trim().toUpperCase() },
+      const r = await request("createCase", {
+        body: {
+          fileNumber: f.fileNumber.trim(),
+          person: { familyName: f.familyName.trim(), givenNames: f.givenNames.trim(), dateOfBirth: f.dateOfBirth.trim(), nationality: f.nationality.trim().toUpperCase() },
+        },
       });
       setMsg({ kind: "success", text: t("caseCreated", { fileNumber: f.fileNumber.trim() }) });
       onCreated(r.caseRef);

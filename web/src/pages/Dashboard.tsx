@@ -2,19 +2,11 @@
 // percentile) for a chosen period — counts only, never a single case.
 import { useMemo, useState, type FormEvent } from "react";
 import type { ChartConfiguration } from "chart.js";
-import { api } from "../api";
+import { request } from "../api";
 import { ErrorMessage, LastUpdate, Loading, Message, PageTitle } from "../components";
 import { ChartCanvas, COLORS } from "../chart";
 import { useLoad } from "../hooks";
 import { useI18n, type MsgKey } from "../i18n";
-
-export interface Stats {
-  from: string;
-  to: string;
-  casesPerPhase: { phase: number; count: number }[];
-  stepsPerDay: { day: string; BAMF: number; ZAB: number; total: number }[];
-  processingTimes: { key: string; from: { key: string; de: string; en: string }; to: { key: string; de: string; en: string }; count: number; medianSeconds: number | null; p90Seconds: number | null }[];
-}
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const daysAgo = (n: number) => isoDay(new Date(Date.now() - n * 86400_000));
@@ -24,7 +16,7 @@ export function DashboardPage() {
   const [period, setPeriod] = useState({ from: daysAgo(29), to: isoDay(new Date()) });
   const [draft, setDraft] = useState(period);
   const [formError, setFormError] = useState<string | undefined>();
-  const stats = useLoad(() => api<Stats>("GET", `/api/stats?from=${period.from}&to=${period.to}`), [period.from, period.to], 10000);
+  const stats = useLoad(() => request("getStats", { query: { from: period.from, to: period.to } }), [period.from, period.to], 10000);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();

@@ -1,16 +1,18 @@
 // Work inbox: this agency's notices, open repatriation warnings first and apart from all filters, live
 // (polling every 2 s), each acknowledged with one button.
 import { useState } from "react";
-import { api, errorText } from "../api";
+import { errorText, request } from "../api";
 import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle, StopIcon } from "../components";
-import { CODE_LISTS, detailLabel, missingFlagLabels, yyyymmddToIso } from "../codelists";
+import { detailText, ruleFlags, stopReasonByKey, yyyymmddToIso } from "../codelists";
 import { useLoad } from "../hooks";
 import { useI18n, type MsgKey } from "../i18n";
+import type { NotificationPayload } from "../../../services/shared/contract";
 import { isStop, loadNotices, loadOpenStops, stepOf, type Notice } from "../model";
 import { Link } from "../router";
 import { useSession } from "../session";
 
-const KINDS = ["STOP", "STOP_IGNORED", "STOP_RESOLVED", "ALERT", "FORWARD", "ALLOCATION_DUE", "MUNICIPAL_ALLOCATION", "DEADLINE"];
+const KINDS: Notice["kind"][] = ["STOP", "STOP_IGNORED", "STOP_RESOLVED", "ALERT", "FORWARD", "ALLOCATION_DUE", "MUNICIPAL_ALLOCATION", "DEADLINE"];
+const isKind = (k: string): k is Notice["kind"] => (KINDS as string[]).includes(k);
 
 export function InboxPage() {
   const { t, lang, pick, fmtDateTime, fmtDate } = useI18n();
@@ -20,7 +22,7 @@ export function InboxPage() {
   const [state, setState] = useState("open");
   const stops = useLoad(loadOpenStops, [], 2000);
   const notices = useLoad(
-    () => loadNotices({ kind: kind === "all" ? undefined : kind, unacknowledged: state === "all" ? undefined : state === "open" }),
+    () => loadNotices({ kind: isKind(kind) ? kind : undefined, unacknowledged: state === "all" ? undefined : state === "open" }),
     [kind, state],
     2000,
   );
@@ -32,7 +34,7 @@ export function InboxPage() {
     setBusyId(n.id);
     setFeedback(undefined);
     try {
-      await api("POST", `/api/notifications/${n.id}/ack`, {});
+      await request("acknowledgeNotification", { params: { id: n.id } });
       setFeedback({ kind: "success", text: t("acknowledgedMsg", { id: n.id }) });
       await Promise.all([stops.reload(), notices.reload()]);
     } catch (err) {
@@ -46,19 +48,19 @@ export function InboxPage() {
   // open stop warnings stand above, apart from every filter; the list below has everything else
   const others = (notices.data ?? []).filter((n) => !(isStop(n) && !n.acknowledgedAt));
   const shown = others.filter((n) => !caseFilter.trim() || n.caseRef.toLowerCase().includes(caseFilter.trim().toLowerCase()));
-  const kindLabel = (k: string) => (KINDS.includes(k) ? t(`kind_${k}` as MsgKey) : k);
+  const kindLabel = (k: string) => (isKind(k) ? t(`kind_${k}` as MsgKey) : k);
 
   const describe = (n: Notice): string => {
-    const p = n.payload ?? {};
+    const p: NotificationPayload = n.payload ?? {};
     const parts: string[] = [];
     const s = stepOf(p.step);
     if (s) parts.push(`${pick(s)}${typeof p.agency === "string" ? ` (${p.agency})` : ""}`);
-    const detail = s ? detailLabel(s, p.detail, p.detailKey, pick) : "";
+    const detail = s ? detailText(s, p.detail, pick) : "";
     if (detail) parts.push(detail);
     if (p.businessDate) parts.push(`${t("businessDate")}: ${fmtDate(yyyymmddToIso(p.businessDate))}`);
-    const reasons = Array.isArray(p.reasons) ? (p.reasons as string[]) : [];
-    if (reasons.length) parts.push(`${t("reasons")}: ${reasons.map((k) => pick(CODE_LISTS.stopReasons.find((r) => r.key === k) ?? k)).join(", ")}`);
-    if (typeof p.missingFlags === "number" && p.missingFlags) parts.push(t("alertOutOfOrder", { missing: missingFlagLabels(p.missingFlags, lang).join(", ") }));
+    const reasons = p.reasons ?? [];
+    if (reasons.length) parts.push(`${t("reasons")}: ${reasons.map((k) => pick(stopReasonByKey(k) ?? k)).join(", ")}`);
+    if (p.missingFlags) parts.push(t("alertOutOfOrder", { missing: ruleFlags(p.missingFlags).map((f) => pick(f)).join(", ") }));
     return parts.join(" – ");
   };
 

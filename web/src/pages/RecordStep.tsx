@@ -1,7 +1,8 @@
 // Record a step: only the steps this agency may record, detail codes from the code lists, the business date
 // where the step has one, an off-chain note; then the step is followed live until it is confirmed on chain.
 import { useMemo, useState, type FormEvent } from "react";
-import { api, errorText } from "../api";
+import type { RecordStepBody } from "../../../services/shared/contract";
+import { errorText, request } from "../api";
 import { Field, Hash, Message, PageTitle } from "../components";
 import { detailCodes, stepByKey, stepsFor } from "../codelists";
 import { useLoad } from "../hooks";
@@ -54,13 +55,13 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
     setBusy(true);
     setError(undefined);
     const eventId = newEventId();
-    const body: Record<string, unknown> = { eventId, step: step.key };
+    const body: RecordStepBody = { eventId, step: step.key };
     if (step.detail && detail) body.detail = step.detail === "eventId" ? detail : /^\d+$/.test(detail) ? Number(detail) : detail;
     if (step.businessDate) body.businessDate = businessDate;
     if (note.trim()) body.data = { note: note.trim() };
     try {
-      const r = await api<{ eventId: string }>("POST", `/api/cases/${encodeURIComponent(caseRef)}/steps`, body);
-      setSubmitted({ eventId: r.eventId ?? eventId, label: pick(step) });
+      const r = await request("recordStep", { params: { caseRef }, body });
+      setSubmitted({ eventId: r.eventId, label: pick(step) });
     } catch (err) {
       setError(errorText(err, lang, t));
     } finally {

@@ -1,74 +1,23 @@
 // Case timeline: both agencies' steps in ledger order — who recorded what and when, the chain proof of each
 // step (transaction, block, commitment; own steps re-verified: green "verifiziert" / red "Abweichung"),
 // the notices each step raised, open stops and alerts. Refreshes every 2 s.
-import { api } from "../api";
+import type { Timeline } from "../../../services/shared/contract";
+import { request } from "../api";
 import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle, ProofBadge, StopIcon } from "../components";
 import { useLoad } from "../hooks";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
 import { can, useSession } from "../session";
 
-interface Label {
-  code: number;
-  key: string;
-  de: string;
-  en: string;
-}
-interface DetailView {
-  value: string;
-  key?: string;
-  de?: string;
-  en?: string;
-}
-interface NoticeView {
-  name: string;
-  de: string;
-  en: string;
-}
-export interface TimelineStep {
-  ledgerEventId: string;
-  agency: string;
-  own: boolean;
-  step: Label & { phase: number; agency: string };
-  detail: DetailView | null;
-  businessDate: string | null;
-  commitment: string;
-  blockNumber: number;
-  blockTime: string;
-  txHash: string;
-  notices: NoticeView[];
-  corrects?: string;
-  correctedBy?: string[];
-  eventId?: string;
-  verified?: boolean | null;
-  record?: "present" | "erased" | "missing";
-  data?: unknown;
-}
-export interface Timeline {
-  caseRef: string;
-  agency: string;
-  held: boolean;
-  person?: { fileNumber: string; familyName: string | null; givenNames: string | null; dateOfBirth: string | null; nationality: string | null; fictitious: boolean } | null;
-  erased: boolean;
-  openStops: { bits: number; reasons: Label[] };
-  steps: TimelineStep[];
-  pending: { eventId: string; ledgerEventId: string; step: Label; detail: DetailView | null; businessDate: string | null; state: string; failureReason: string | null; createdAt: string }[];
-  otherNotices: NoticeView[];
-}
-interface Alerts {
-  openStops: { bits: number; reasons: Label[] };
-  alerts: { ledgerEventId: string | null; step: { code: number; key: string }; missing: { key: string; de: string; en: string }[]; blockNumber: number; blockTime: string }[];
-}
-
 export function loadTimeline(caseRef: string): Promise<Timeline> {
-  return api<Timeline>("GET", `/api/cases/${encodeURIComponent(caseRef)}/timeline`);
+  return request("getTimeline", { params: { caseRef } });
 }
 
 export function TimelinePage({ caseRef }: { caseRef: string }) {
   const { t, pick, fmtDateTime, fmtDate, fmtNumber } = useI18n();
   const { me, meta } = useSession();
   const tl = useLoad(() => loadTimeline(caseRef), [caseRef], 2000);
-  const al = useLoad(() => api<Alerts>("GET", `/api/cases/${encodeURIComponent(caseRef)}/alerts`), [caseRef], 2000);
+  const al = useLoad(() => request("getCaseAlerts", { params: { caseRef } }), [caseRef], 2000);
   const d = tl.data;
   const stops = al.data?.openStops ?? d?.openStops;
   const agencyName = (a: string) => (a === "BAMF" || a === "ZAB" ? t(`agencyShort_${a}`) : a);
@@ -218,7 +167,7 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
                   {p.detail ? <span className="tl-detail"> – {p.detail.de ? pick({ de: p.detail.de, en: p.detail.en }) : p.detail.value}</span> : null}
                 </h3>
                 <p>
-                  <span className={`badge ${p.state === "failed" ? "badge-bad" : "badge-info"}`}>{t(`state_${p.state}` as "state_queued")}</span> {fmtDateTime(p.createdAt)}
+                  <span className={`badge ${p.state === "failed" ? "badge-bad" : "badge-info"}`}>{t(`state_${p.state}`)}</span> {fmtDateTime(p.createdAt)}
                   {p.failureReason ? <span> – {pick(p.failureReason)}</span> : null}
                 </p>
               </li>

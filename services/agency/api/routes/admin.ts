@@ -1,42 +1,13 @@
 // Administration: people (POST /api/users) and specialist applications (POST /api/clients, whose token
 // is shown once and stored only as its sha-256).
-import { z } from "zod";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
-import { ROLES } from "../../auth/roles";
-import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../../auth/password";
+import { ClientCreated, CreateClientBody, CreateUserBody, UserCreated } from "../../../shared/contract";
+import { hashPassword } from "../../auth/password";
 import { newToken, sha256Hex } from "../../auth/tokens";
-import { CLIENT_NAME_PATTERN, USERNAME_PATTERN } from "../../auth/bootstrap";
-import { isUniqueViolation } from "../prisma-errors";
+import { isUniqueViolation } from "../../store/unique-violation";
 import { ProblemError } from "../problem";
 import { serialized } from "../../store/serialized";
-
-const RoleSchema = z.enum(ROLES, { error: `Rolle: ${ROLES.join(", ")} / Role: ${ROLES.join(", ")}` });
-
-export const CreateUserBody = z.strictObject({
-  username: z.string().regex(USERNAME_PATTERN, {
-    error: "Benutzername: 3–64 Zeichen a-z, 0-9, Punkt, Bindestrich, Unterstrich / Username: 3–64 characters a-z, 0-9, dot, hyphen, underscore",
-  }),
-  displayName: z.string().trim().min(1).max(200),
-  password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
-  role: RoleSchema,
-});
-
-export const UserCreated = z.object({ id: z.number().int(), username: z.string(), displayName: z.string(), role: z.enum(ROLES) });
-
-export const CreateClientBody = z.strictObject({
-  name: z.string().regex(CLIENT_NAME_PATTERN, {
-    error: "Name: 3–64 Zeichen A-Z, a-z, 0-9, Punkt, Bindestrich, Unterstrich / Name: 3–64 characters A-Z, a-z, 0-9, dot, hyphen, underscore",
-  }),
-  role: RoleSchema,
-});
-
-export const ClientCreated = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  role: z.enum(ROLES),
-  token: z.string().describe("nur diesmal sichtbar / shown this once"),
-});
 
 export function adminRoutes(deps: ApiDeps): AnyRouteSpec[] {
   const { ctx } = deps;

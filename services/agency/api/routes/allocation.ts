@@ -1,43 +1,14 @@
 // GET /api/allocation/proposals (ZAB only): the cases whose allocation to a district is due, each with the
 // proposed district and the standing of every district (quota vs allocated) that explains the proposal.
 // The clerk confirms or overrides by recording MUNICIPAL_ALLOCATION with the chosen district code.
-import { z } from "zod";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
-import { LEDGER_ORDER } from "../ledger-view";
+import { LEDGER_ORDER } from "../../reads/ledger-events";
 import { proposeInOrder } from "../../allocation/propose";
 import { CODE_LISTS, stepByKey } from "../../../shared/codelists";
 import { logAccess } from "../access-log";
-import { limitQuery } from "../schemas";
+import { AllocationProposals, AllocationProposalsQuery } from "../../../shared/contract";
 import { serialized } from "../../store/serialized";
-
-const Standing = z.object({
-  code: z.number().int(),
-  name: z.string(),
-  population: z.number(),
-  share: z.number(),
-  quota: z.number(),
-  allocated: z.number().int(),
-  lag: z.number(),
-});
-
-export const ProposalsSchema = z.object({
-  distributionKey: z.object({ version: z.string(), source: z.string() }),
-  allocatedSoFar: z.number().int().describe("Zuweisungen bisher (Kette und eigene noch nicht bestätigte) / allocations so far (on chain and own pending)"),
-  proposals: z.array(
-    z.object({
-      caseRef: z.string(),
-      dueSince: z.object({ ledgerEventId: z.string().nullable(), blockNumber: z.number().int(), blockTime: z.string() }),
-      proposed: z.object({ code: z.number().int(), name: z.string() }),
-      explanation: z.object({ de: z.string(), en: z.string() }),
-      districts: z
-        .array(Standing)
-        .describe(
-          "Stand je Kreis, größter Rückstand zuerst; berücksichtigt die Vorschläge davor in dieser Liste / per district, largest lag first; counts the proposals before it in this list",
-        ),
-    }),
-  ),
-});
 
 export function allocationRoutes(deps: ApiDeps): AnyRouteSpec[] {
   const { ctx } = deps;
@@ -52,8 +23,8 @@ export function allocationRoutes(deps: ApiDeps): AnyRouteSpec[] {
       description:
         "Fälle mit fälliger Zuweisung (AllocationDue ohne spätere MUNICIPAL_ALLOCATION) und der vorgeschlagene Kreis: der Kreis, der am weitesten hinter seinem Soll liegt (Soll = Bevölkerungsanteil laut Verteilschlüssel × (Zuweisungen bisher + 1)). Bestätigen oder abweichen: MUNICIPAL_ALLOCATION mit dem gewählten Kreisschlüssel erfassen. / Due cases with the district lagging furthest behind its quota.",
       access: { roles: ["clerk", "auditor"], agencies: ["ZAB"] },
-      query: z.strictObject({ limit: limitQuery(100, 1000) }),
-      responses: { 200: { description: "Vorschläge / proposals", schema: ProposalsSchema } },
+      query: AllocationProposalsQuery,
+      responses: { 200: { description: "Vorschläge / proposals", schema: AllocationProposals } },
       handler: async ({ query, principal }) => {
         return serialized(ctx.db, async (tx) => {
           const due = await tx.ledgerEvent.findMany({ where: { name: "AllocationDue" }, orderBy: LEDGER_ORDER });

@@ -1,39 +1,16 @@
 // For auditors: the audit export (per own on-chain step: ledger event id, case reference, salt, data
-// digest — no personal data) and the checkpoints this agency signed.
-import { z } from "zod";
+// digest — no personal data), the checkpoints this agency signed and the audit tool's latest report.
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
-import { LedgerEventId, limitQuery } from "../schemas";
+import { AuditExport, AuditExportQuery, AuditReport, CheckpointList, CheckpointsQuery } from "../../../shared/contract";
 import { dataDigest } from "../../../shared/commitment";
 import { agencyOfEventId, eventIdOf, sequenceOfEventId } from "../../../shared/ledger-codec";
-import { invalidInput } from "../problem";
-
-export const AuditLine = z.object({
-  ledgerEventId: z.string(),
-  caseRef: z.string(),
-  salt: z.string().nullable().describe("null, wenn gelöscht / null when erased"),
-  dataDigest: z.string().nullable().describe("keccak-256 der kanonischen Daten; null, wenn gelöscht / keccak-256 of the canonical data; null when erased"),
-  erased: z.boolean(),
-});
-
-export const AuditExport = z.object({
-  agency: z.string(),
-  generatedAt: z.string(),
-  lines: z.array(AuditLine),
-  next: z.string().nullable().describe("für die nächste Seite als `after` übergeben / pass as `after` for the next page"),
-});
-
-export const CheckpointSchema = z.object({
-  blockNumber: z.number().int(),
-  blockHash: z.string(),
-  caseCount: z.number().int(),
-  signer: z.string(),
-  signature: z.string(),
-  createdAt: z.string(),
-});
+import { ProblemError, invalidInput, notFound } from "../problem";
+import { auditReportFile, readAuditReport } from "../../reads/audit-report";
 
 export function auditRoutes(deps: ApiDeps): AnyRouteSpec[] {
   const { ctx } = deps;
+  const reportFile = auditReportFile(ctx.config.dataDir);
   return [
     defineRoute({
       method: "GET",
@@ -44,7 +21,7 @@ export function auditRoutes(deps: ApiDeps): AnyRouteSpec[] {
       description:
         "Je eigenem an die Kette übergebenen Schritt (Zustand submitted oder confirmed): Ledger-Ereignis-ID, Fallreferenz, Salz und Daten-Digest, damit jede Verpflichtung auf der Kette ohne Einsicht in Daten geprüft werden kann (commitment = keccak256(salt ‖ dataDigest)). Gelöschte Schritte sind als erased markiert. Keine Personendaten. / Per own step handed to the chain: salt and data digest, so that every commitment can be checked without seeing data.",
       access: { roles: ["auditor", "admin"] },
-      query: z.strictObject({ after: LedgerEventId.optional(), limit: limitQuery(1000, 10000) }),
+      query: AuditExportQuery,
       responses: { 200: { description: "Export", schema: AuditExport } },
       handler: async ({ query }) => {
         let afterId = 0;
@@ -85,8 +62,8 @@ export function auditRoutes(deps: ApiDeps): AnyRouteSpec[] {
       tag: "Prüfung / Audit",
       summary: "Signierte Checkpoints / Signed checkpoints",
       access: { roles: ["auditor", "admin"] },
-      query: z.strictObject({ limit: limitQuery(100, 1000) }),
-      responses: { 200: { description: "Checkpoints, neueste zuerst / newest first", schema: z.object({ checkpoints: z.array(CheckpointSchema) }) } },
+      query: CheckpointsQuery,
+      responses: { 200: { description: "Checkpoints, neueste zuerst / newest first", schema: CheckpointList } },
       handler: async ({ query }) => {
         const rows = await ctx.db.signedCheckpoint.findMany({ orderBy: { blockNumber: "desc" }, take: query.limit });
         return {
@@ -99,6 +76,25 @@ export function auditRoutes(deps: ApiDeps): AnyRouteSpec[] {
             createdAt: c.createdAt.toISOString(),
           })),
         };
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      url: "/api/audit/report",
+      operationId: "getAuditReport",
+      tag: "Prüfung / Audit",
+      summary: "Letzter Prüfbericht / Latest audit report",
+      description:
+        "Der Bericht, den das Prüfwerkzeug zuletzt geschrieben hat (nur lesend, ohne Personendaten); 404, solange es keinen gibt. / The audit tool's latest report, read-only; 404 while there is none.",
+      access: { roles: ["auditor", "admin"] },
+      responses: { 200: { description: "Bericht / report", schema: AuditReport }, 404: { description: "noch kein Bericht / no report yet" } },
+      handler: async () => {
+        const r = await readAuditReport(reportFile);
+        if (!r.found) throw notFound("Noch kein Prüfbericht vorhanden / No audit report yet");
+        if ("invalid" in r) {
+          throw new ProblemError("internal", "Der Prüfbericht ist kein gültiges JSON (wird er gerade geschrieben?) / The audit report is not valid JSON (being written?)");
+        }
+        return r.report;
       },
     }),
   ];

@@ -1,53 +1,20 @@
 // Cases: register a case with its file number and person (POST /api/cases), find it by file number or
 // list the cases with their phase and open stops (GET /api/cases).
-import { z } from "zod";
 import { Prisma } from "../../generated/prisma/client";
 import { caseRefOf } from "../../../shared/pseudonym";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
-import { CaseRef, CodeLabel, DateOfBirth, FileNumber, Nationality, limitQuery, offsetQuery } from "../schemas";
-import { isUniqueViolation } from "../prisma-errors";
-import { isPlaceholder } from "../partner-case";
-import { currentPhase, foldStops, LEDGER_ORDER } from "../ledger-view";
-import { stopReasons } from "../code-labels";
+import { CaseCreated, CaseList, CreateCaseBody, ListCasesQuery, type CaseSummary } from "../../../shared/contract";
+import { isPlaceholder } from "../../store/partner-case";
+import { currentPhase, foldStops, LEDGER_ORDER } from "../../reads/ledger-events";
+import { stopReasonLabels } from "../../../shared/vocab";
 import { logAccess } from "../access-log";
 import { seesPersonalData } from "../../auth/roles";
 import { ProblemError } from "../problem";
 import { serialized, type Tx } from "../../store/serialized";
+import { registerCase } from "../../steps/register-case";
 
-const Name = z.string().trim().min(1).max(200);
-
-export const CreateCaseBody = z.strictObject({
-  fileNumber: FileNumber,
-  person: z.strictObject({
-    familyName: Name.describe("Familienname / family name"),
-    givenNames: z.string().trim().max(200).describe("Vornamen (leer, wenn keine) / given names (empty if none)"),
-    dateOfBirth: DateOfBirth,
-    nationality: Nationality,
-  }),
-});
-
-export const CaseCreated = z.object({ caseRef: CaseRef });
-
-export const CaseSummary = z.object({
-  caseRef: z.string(),
-  held: z.boolean().describe("bei dieser Behörde mit Aktenzeichen angelegt / registered with this agency"),
-  fileNumber: z.string().optional().describe("nur für Sachbearbeitung / clerks only"),
-  phase: z.number().int().min(0).max(3).describe("Phase des letzten Verfahrensschritts (0: noch keiner) / phase of the latest step"),
-  lastStep: z.object({ code: z.number().int(), key: z.string() }).nullable(),
-  lastActivity: z.string().nullable().describe("Blockzeit des letzten Schritts (ISO 8601) / block time of the latest step"),
-  openStops: z.object({ bits: z.number().int(), reasons: z.array(CodeLabel) }),
-});
-
-export const CaseList = z.object({ total: z.number().int(), cases: z.array(CaseSummary) });
-
-export const ListCasesQuery = z.strictObject({
-  fileNumber: FileNumber.optional().describe("exakte Suche nach Aktenzeichen (nur Sachbearbeitung) / exact search by file number (clerks only)"),
-  limit: limitQuery(100, 500),
-  offset: offsetQuery,
-});
-
-async function summaries(db: Tx, refs: string[], withFileNumber: boolean): Promise<z.infer<typeof CaseSummary>[]> {
+async function summaries(db: Tx, refs: string[], withFileNumber: boolean): Promise<CaseSummary[]> {
   const [events, cases] = await Promise.all([
     db.ledgerEvent.findMany({ where: { caseRef: { in: refs }, name: { in: ["StepRecorded", "StopChanged", "StopIgnored"] } }, orderBy: LEDGER_ORDER }),
     db.case.findMany({ where: { caseRef: { in: refs } }, select: { caseRef: true, fileNumber: true } }),
@@ -68,7 +35,7 @@ async function summaries(db: Tx, refs: string[], withFileNumber: boolean): Promi
       phase: phase.phase,
       lastStep: phase.lastStep,
       lastActivity: phase.lastBlockTime === null ? null : new Date(phase.lastBlockTime * 1000).toISOString(),
-      openStops: { bits, reasons: stopReasons(bits).map(({ code, key, de, en }) => ({ code, key, de, en })) },
+      openStops: { bits, reasons: stopReasonLabels(bits) },
     };
   });
 }
@@ -91,25 +58,7 @@ export function caseRoutes(deps: ApiDeps): AnyRouteSpec[] {
         200: { description: "bereits angelegt / already registered", schema: CaseCreated },
       },
       handler: async ({ body, reply }) => {
-        const caseRef = caseRefOf(body.fileNumber, ctx.config.consortiumKey);
-        const person = { ...body.person };
-        let created: boolean;
-        try {
-          created = await serialized(ctx.db, async (tx) => {
-            const existing = await tx.case.findFirst({ where: { OR: [{ fileNumber: body.fileNumber }, { caseRef }] } });
-            if (existing && !isPlaceholder(existing.fileNumber)) return false;
-            if (existing) {
-              // known so far only from the ledger (a partner's case we recorded for): now registered here
-              await tx.case.update({ where: { id: existing.id }, data: { fileNumber: body.fileNumber, ...person } });
-            } else {
-              await tx.case.create({ data: { caseRef, fileNumber: body.fileNumber, ...person } });
-            }
-            return true;
-          });
-        } catch (err) {
-          if (!isUniqueViolation(err)) throw err;
-          created = false; // a concurrent request registered it first
-        }
+        const { caseRef, created } = await registerCase(ctx, body.fileNumber, body.person);
         if (!created) return reply.code(200).send({ caseRef });
         return reply.code(201).header("location", `/api/cases/${caseRef}/timeline`).send({ caseRef });
       },

@@ -1,26 +1,13 @@
 // Operations: /healthz (the process is up), /readyz (database, chain and code lists as expected; 503 with
 // the reasons otherwise), /metrics (prom-client default registry, Prometheus text format).
-import { z } from "zod";
 import { register } from "prom-client";
 import { Prisma } from "../../generated/prisma/client";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
 import { withTimeout } from "../timeout";
+import { Health, Readiness, type Check } from "../../../shared/contract";
 
 const CHECK_TIMEOUT_MS = 2000;
-
-const Check = z.object({ ok: z.boolean(), detail: z.string().optional() });
-export const Readiness = z.object({
-  status: z.enum(["ready", "not ready"]),
-  agency: z.string(),
-  checks: z.object({
-    database: Check,
-    chain: Check.extend({ blockNumber: z.number().int().optional() }),
-    codeLists: Check.extend({ local: z.string(), onChain: z.string().optional() }),
-  }),
-  listenerLagBlocks: z.number().int().nullable(),
-  reasons: z.array(z.string()),
-});
 
 export function healthRoutes(deps: ApiDeps): AnyRouteSpec[] {
   const { ctx } = deps;
@@ -32,7 +19,7 @@ export function healthRoutes(deps: ApiDeps): AnyRouteSpec[] {
       tag: "Betrieb / Operations",
       summary: "Prozess läuft / Process is up",
       access: { public: true },
-      responses: { 200: { description: "läuft / up", schema: z.object({ status: z.literal("up") }) } },
+      responses: { 200: { description: "läuft / up", schema: Health } },
       handler: async () => ({ status: "up" }),
     }),
     defineRoute({
@@ -48,7 +35,7 @@ export function healthRoutes(deps: ApiDeps): AnyRouteSpec[] {
       handler: async ({ reply }) => {
         const reasons: string[] = [];
         const local = ctx.localCodeListHash.toLowerCase();
-        const database: z.infer<typeof Check> = { ok: true };
+        const database: Check = { ok: true };
         try {
           await withTimeout(ctx.db.$queryRaw(Prisma.sql`SELECT 1`), CHECK_TIMEOUT_MS, "database");
         } catch (err) {
@@ -56,8 +43,8 @@ export function healthRoutes(deps: ApiDeps): AnyRouteSpec[] {
           database.detail = (err as Error).message.split("\n")[0];
           reasons.push(`Datenbank nicht erreichbar / database unreachable: ${database.detail}`);
         }
-        const chain: z.infer<typeof Check> & { blockNumber?: number } = { ok: true };
-        const codeLists: z.infer<typeof Check> & { local: string; onChain?: string } = { ok: false, local };
+        const chain: Check & { blockNumber?: number } = { ok: true };
+        const codeLists: Check & { local: string; onChain?: string } = { ok: false, local };
         try {
           chain.blockNumber = await withTimeout(ctx.chain.blockNumber(), CHECK_TIMEOUT_MS, "chain");
           const onChain = (await withTimeout(ctx.chain.codeListHash(), CHECK_TIMEOUT_MS, "chain")).toLowerCase();

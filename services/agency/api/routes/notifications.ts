@@ -1,49 +1,28 @@
 // This agency's notifications (forwarded steps, alerts, stops, allocation and deadline notices): stop
 // warnings first, then the newest; acknowledging one records who did it and when.
-import { z } from "zod";
 import type { Notification } from "../../generated/prisma/client";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
-import { CaseRef, QueryBool, limitQuery, offsetQuery } from "../schemas";
+import { ListNotificationsQuery, NotificationList, Notification as NotificationSchema, NotificationParams, type NotificationKind as ContractKind, type NotificationPayload } from "../../../shared/contract";
 import { actorOf } from "../../auth/roles";
 import { notFound } from "../problem";
 import { serialized } from "../../store/serialized";
-import { PRIORITY, type NotificationKind } from "../../notifications/rules";
+import type { NotificationKind } from "../../notifications/rules";
 
-/** The kinds the chain side raises (notifications/rules.ts), so that the filter stays in step with them. */
-export const NOTIFICATION_KINDS = Object.keys(PRIORITY) as [NotificationKind, ...NotificationKind[]];
+// The contract lists the kinds for the query filter; the chain side must raise exactly these.
+const KINDS_MATCH: [NotificationKind] extends [ContractKind] ? ([ContractKind] extends [NotificationKind] ? true : never) : never = true;
+void KINDS_MATCH;
 
-export const NotificationSchema = z.object({
-  id: z.number().int(),
-  kind: z.string(),
-  priority: z.number().int().describe("0 = Stopp-Warnung (höchste) / 0 = stop warning (highest)"),
-  caseRef: z.string(),
-  eventId: z.string().nullable(),
-  payload: z.unknown(),
-  createdAt: z.string(),
-  acknowledgedAt: z.string().nullable(),
-  acknowledgedBy: z.string().nullable(),
-  deliveryState: z.string(),
-});
-
-export const ListNotificationsQuery = z.strictObject({
-  kind: z.enum(NOTIFICATION_KINDS).optional(),
-  unacknowledged: QueryBool.optional().describe("true: nur unquittierte / only unacknowledged"),
-  caseRef: CaseRef.optional(),
-  limit: limitQuery(100, 500),
-  offset: offsetQuery,
-});
-
-function view(n: Notification): z.infer<typeof NotificationSchema> {
-  let payload: unknown = null;
+function view(n: Notification): NotificationSchema {
+  let payload: NotificationPayload | null = null;
   try {
-    payload = JSON.parse(n.payload);
+    payload = JSON.parse(n.payload) as NotificationPayload;
   } catch {
     payload = null;
   }
   return {
     id: n.id,
-    kind: n.kind,
+    kind: n.kind as ContractKind,
     priority: n.priority,
     caseRef: n.caseRef,
     eventId: n.eventId,
@@ -68,7 +47,7 @@ export function notificationRoutes(deps: ApiDeps): AnyRouteSpec[] {
       access: { roles: ["clerk", "auditor"] },
       query: ListNotificationsQuery,
       responses: {
-        200: { description: "Benachrichtigungen / notifications", schema: z.object({ total: z.number().int(), notifications: z.array(NotificationSchema) }) },
+        200: { description: "Benachrichtigungen / notifications", schema: NotificationList },
       },
       handler: async ({ query }) => {
         const where = {
@@ -91,13 +70,7 @@ export function notificationRoutes(deps: ApiDeps): AnyRouteSpec[] {
       summary: "Benachrichtigung quittieren / Acknowledge a notification",
       description: "Idempotent: eine bereits quittierte bleibt mit der ersten Quittung. / Idempotent: the first acknowledgement stays.",
       access: { roles: ["clerk"] },
-      params: z.strictObject({
-        id: z.coerce
-          .number()
-          .int()
-          .min(1)
-          .max(2 ** 31 - 1),
-      }),
+      params: NotificationParams,
       responses: { 200: { description: "quittiert / acknowledged", schema: NotificationSchema }, 404: { description: "unbekannt / unknown" } },
       handler: async ({ params, principal }) => {
         const n = await serialized(ctx.db, async (tx) => {

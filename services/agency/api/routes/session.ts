@@ -1,29 +1,12 @@
 // Login for people: POST /api/session sets an HttpOnly, SameSite=Strict session cookie and returns the CSRF
 // token that every state-changing request must echo in X-CSRF-Token; DELETE logs out; GET says who is in.
-import { z } from "zod";
 import type { FastifyReply } from "fastify";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
 import { ROLES, type UserPrincipal } from "../../auth/roles";
 import { sessionCookieName, login, logout } from "../../auth/sessions";
-import { PASSWORD_MAX_LENGTH } from "../../auth/password";
+import { LoginBody, SessionInfo } from "../../../shared/contract";
 import { ProblemError } from "../problem";
-
-export const LoginBody = z.strictObject({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
-});
-
-export const SessionInfo = z.object({
-  kind: z.enum(["user", "client"]),
-  agency: z.string(),
-  role: z.enum(ROLES),
-  username: z.string().optional(),
-  displayName: z.string().optional(),
-  clientName: z.string().optional(),
-  csrfToken: z.string().optional().describe("nur bei Sitzungen: für den Header X-CSRF-Token / sessions only: for the X-CSRF-Token header"),
-  expiresAt: z.string().optional(),
-});
 
 function clearCookie(reply: FastifyReply, agency: string): void {
   reply.clearCookie(sessionCookieName(agency), { path: "/", httpOnly: true, sameSite: "strict", secure: "auto" });

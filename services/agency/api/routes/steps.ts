@@ -1,34 +1,14 @@
 // Steps: record a step of this agency for a case (queued, then written to the chain by the outbox), or
-// many at once (bulk), and ask how far a recorded step has got.
+// many at once (bulk), and ask how far a recorded step has got. HTTP only: the use cases are in steps/.
 import { z } from "zod";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
-import { CaseRef, Uuid } from "../schemas";
-import { MAX_BULK_STEPS, agencyBoundary, bulkAgencyBoundary, recordStepBody, recordStepsBody } from "../step-input";
-import { recordStep, recordSteps } from "../record-step";
-import { eventIdOf } from "../../../shared/ledger-codec";
-import { stepLabel } from "../code-labels";
+import { CaseRef } from "../schemas";
+import { StepAccepted, StepParams, StepStatus, StepsAccepted } from "../../../shared/contract/steps";
+import { MAX_BULK_STEPS, agencyBoundary, bulkAgencyBoundary, recordStepBody, recordStepsBody } from "../../steps/step-input";
+import { recordStep, recordSteps } from "../../steps/record-steps";
+import { stepStatus } from "../../steps/step-status";
 import { notFound } from "../problem";
-
-export const StepAccepted = z.object({
-  eventId: z.string().describe("Idempotenzschlüssel (UUID) / idempotency key"),
-  ledgerEventId: z.string().describe("Ledger-Ereignis-ID (uint64, Dezimaltext) / on-chain event id"),
-  state: z.literal("queued"),
-});
-
-export const StepStatus = z.object({
-  eventId: z.string(),
-  ledgerEventId: z.string(),
-  caseRef: z.string(),
-  step: z.object({ code: z.number().int(), key: z.string() }),
-  state: z.enum(["queued", "submitted", "confirmed", "failed"]),
-  failureReason: z.string().nullable(),
-  txHash: z.string().nullable(),
-  blockNumber: z.number().int().nullable(),
-  createdAt: z.string(),
-  submittedAt: z.string().nullable(),
-  confirmedAt: z.string().nullable(),
-});
 
 export function stepRoutes(deps: ApiDeps): AnyRouteSpec[] {
   const { ctx } = deps;
@@ -71,7 +51,7 @@ export function stepRoutes(deps: ApiDeps): AnyRouteSpec[] {
       body: recordStepsBody(ctx.config.agency),
       precheck: bulkAgencyBoundary(ctx.config.agency),
       responses: {
-        202: { description: "in der Warteschlange / queued", schema: z.object({ steps: z.array(StepAccepted) }) },
+        202: { description: "in der Warteschlange / queued", schema: StepsAccepted },
         404: { description: "Fall unbekannt / unknown case" },
         409: { description: "eventId mit anderem Inhalt verwendet / eventId reused with a different body" },
         503: { description: "Code-Listen weichen von der Kette ab / code lists differ from the chain" },
@@ -85,25 +65,12 @@ export function stepRoutes(deps: ApiDeps): AnyRouteSpec[] {
       tag: "Schritte / Steps",
       summary: "Stand eines erfassten Schritts / Status of a recorded step",
       access: { roles: ["clerk", "auditor"] },
-      params: z.strictObject({ eventId: Uuid }),
+      params: StepParams,
       responses: { 200: { description: "Stand / status", schema: StepStatus }, 404: { description: "unbekannt / unknown" } },
       handler: async ({ params }) => {
-        const s = await ctx.db.step.findUnique({ where: { eventId: params.eventId.toLowerCase() } });
-        if (!s) throw notFound("Kein Schritt mit dieser eventId / No step with this eventId");
-        const label = stepLabel(s.stepCode);
-        return {
-          eventId: s.eventId,
-          ledgerEventId: eventIdOf(ctx.config.agencyCode, s.id).toString(),
-          caseRef: s.caseRef,
-          step: { code: label.code, key: label.key },
-          state: s.state,
-          failureReason: s.failureReason,
-          txHash: s.txHash,
-          blockNumber: s.blockNumber,
-          createdAt: s.createdAt.toISOString(),
-          submittedAt: s.submittedAt?.toISOString() ?? null,
-          confirmedAt: s.confirmedAt?.toISOString() ?? null,
-        };
+        const status = await stepStatus(ctx, params.eventId);
+        if (!status) throw notFound("Kein Schritt mit dieser eventId / No step with this eventId");
+        return status;
       },
     }),
   ];

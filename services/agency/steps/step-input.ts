@@ -3,9 +3,9 @@
 // exactly for dated steps. The result is what goes on chain (step code, detail as uint64, yyyymmdd).
 import { z } from "zod";
 import { CODE_LISTS, mayRecord, type AgencyKey, type StepDef } from "../../shared/codelists";
-import { codeList } from "./code-labels";
-import { BusinessDate, CaseRef, Uuid } from "./schemas";
-import { ProblemError } from "./problem";
+import { codeList } from "../../shared/vocab";
+import { BusinessDate, CaseRef, Uuid } from "../../shared/contract/common";
+import { ProblemError } from "../problems";
 
 /** Detail lists a step may leave out (0 = no reason given). */
 const OPTIONAL_DETAIL = new Set(["cancelReasons", "erasureReasons"]);

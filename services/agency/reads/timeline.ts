@@ -3,12 +3,11 @@
 // (the commitment recomputed from the stored salt and data equals the one on chain); partner steps only
 // as the chain shows them; and this agency's steps that have not reached the chain yet.
 import type { Case, LedgerEvent, Step } from "../generated/prisma/client";
-import { stepByCode, agencyKey } from "../../shared/codelists";
+import { agencyKeyOrCode, detailView, interpretLedgerEvent, isoDate, stepByCode, stepLabel, stopReasonLabels, type DetailView, type LedgerEventMeaning, type StepLabel } from "../../shared/vocab";
 import { commitmentOf, dataDigest } from "../../shared/commitment";
 import { eventIdOf, sequenceOfEventId } from "../../shared/ledger-codec";
-import { detailView, isoDate, missingFlags, stepLabel, stopReasons, type DetailView, type StepLabel } from "./code-labels";
-import { idArg, numArg, foldStops } from "./ledger-view";
-import { isPlaceholder } from "./partner-case";
+import { isPlaceholder } from "../store/partner-case";
+import { foldStops } from "./ledger-events";
 
 export interface Notice {
   name: string;
@@ -83,50 +82,22 @@ function innerData(row: Step): unknown {
   }
 }
 
-function notice(e: LedgerEvent): Notice {
-  switch (e.name) {
-    case "OutOfOrder": {
-      const missing = missingFlags(numArg(e, "missing") ?? 0);
-      return {
-        name: e.name,
-        de: `Warnung: Schritt außer der Reihe, es fehlt: ${missing.map((m) => m.de).join(", ")}`,
-        en: `Alert: step out of order, missing: ${missing.map((m) => m.en).join(", ")}`,
-        missing: missing.map((m) => m.key),
-      };
-    }
-    case "StopChanged": {
-      const reasons = stopReasons(numArg(e, "reasons") ?? 0);
-      const previous = stopReasons(numArg(e, "previousReasons") ?? 0);
-      return reasons.length
-        ? {
-            name: e.name,
-            de: `Stopp: ${reasons.map((r) => r.de).join(", ")}`,
-            en: `Stop: ${reasons.map((r) => r.en).join(", ")}`,
-            reasons: reasons.map((r) => r.key),
-            previousReasons: previous.map((r) => r.key),
-          }
-        : { name: e.name, de: "Stopp aufgehoben", en: "Stop resolved", reasons: [], previousReasons: previous.map((r) => r.key) };
-    }
-    case "StopIgnored": {
-      const reasons = stopReasons(numArg(e, "reasons") ?? 0);
-      return {
-        name: e.name,
-        de: `Rückführung trotz offenem Stopp vollzogen: ${reasons.map((r) => r.de).join(", ")}`,
-        en: `Repatriation carried out despite an open stop: ${reasons.map((r) => r.en).join(", ")}`,
-        reasons: reasons.map((r) => r.key),
-      };
-    }
-    case "AllocationDue":
-      return { name: e.name, de: "Zuweisung an einen Kreis fällig", en: "Allocation to a district due" };
-    case "StepCorrected":
-      return {
-        name: e.name,
-        de: "Berichtigung eines früheren Schritts",
-        en: "Correction of an earlier step",
-        originalEventId: idArg(e, "originalEventId") ?? null,
-      };
+/** A rule event as the timeline lists it under its step: the sentence and the codes by key. */
+function noticeOf(m: LedgerEventMeaning): Notice {
+  const text = { name: m.name, de: m.de, en: m.en };
+  switch (m.kind) {
+    case "alert":
+      return { ...text, missing: m.missing.map((f) => f.key) };
+    case "stop-raised":
+    case "stop-changed":
+    case "stop-resolved":
+      return { ...text, reasons: m.reasons.map((r) => r.key), previousReasons: m.previousReasons.map((r) => r.key) };
+    case "stop-ignored":
+      return { ...text, reasons: m.reasons.map((r) => r.key) };
+    case "correction":
+      return { ...text, originalEventId: m.originalEventId };
     default:
-      return { name: e.name, de: e.name, en: e.name };
+      return text;
   }
 }
 
@@ -146,10 +117,12 @@ export function buildTimeline(input: {
   const otherNotices: Timeline["otherNotices"] = [];
 
   for (const e of events) {
-    if (e.name !== "StepRecorded") {
+    const m = interpretLedgerEvent(e);
+    if (m.kind !== "step") {
       const target = e.eventId ? byLedgerId.get(e.eventId) : undefined;
-      if (target) target.notices.push(notice(e));
-      else otherNotices.push({ ...notice(e), ledgerEventId: e.eventId });
+      const n = noticeOf(m);
+      if (target) target.notices.push(n);
+      else otherNotices.push({ ...n, ledgerEventId: e.eventId });
       continue;
     }
     if (!e.eventId || e.stepCode === null) continue;
@@ -157,11 +130,11 @@ export function buildTimeline(input: {
     const agency = e.agency ?? 0;
     const entry: TimelineEntry = {
       ledgerEventId: e.eventId,
-      agency: safeAgencyKey(agency),
+      agency: agencyKeyOrCode(agency),
       own: agency === agencyCode,
-      step: stepLabel(e.stepCode),
-      detail: detailView(def, e.detail ?? "0"),
-      businessDate: isoDate(e.businessDate),
+      step: m.step,
+      detail: m.detail,
+      businessDate: m.businessDate,
       commitment: e.commitment ?? "",
       blockNumber: e.blockNumber,
       blockTime: new Date(e.blockTime * 1000).toISOString(),
@@ -217,7 +190,7 @@ export function buildTimeline(input: {
   const bits = foldStops(events);
   return {
     caseRef,
-    agency: safeAgencyKey(agencyCode),
+    agency: agencyKeyOrCode(agencyCode),
     held,
     ...(personalData
       ? {
@@ -235,17 +208,9 @@ export function buildTimeline(input: {
         }
       : {}),
     erased,
-    openStops: { bits, reasons: stopReasons(bits).map(({ code, key, de, en }) => ({ code, key, de, en })) },
+    openStops: { bits, reasons: stopReasonLabels(bits) },
     steps: entries,
     pending,
     otherNotices,
   };
-}
-
-function safeAgencyKey(code: number): string {
-  try {
-    return agencyKey(code);
-  } catch {
-    return `AGENCY_${code}`;
-  }
 }

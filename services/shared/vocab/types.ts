@@ -1,5 +1,4 @@
-// The shapes of the versioned code lists (codelists/codelists.json). No imports: the web app bundles the
-// same file and uses these types too (web/src/codelists.ts).
+// The shapes of the versioned code lists (codelists/codelists.json).
 export type AgencyKey = "BAMF" | "ZAB";
 
 export interface StepDef {
@@ -7,6 +6,7 @@ export interface StepDef {
   key: string;
   phase: 0 | 1 | 2 | 3;
   agency: AgencyKey | "BOTH";
+  /** the code list of the step's detail, "districts", "eventId" (a correction), or null */
   detail: string | null;
   businessDate: boolean;
   de: string;
@@ -41,4 +41,16 @@ export interface CodeLists {
   erasureReasons: Code[];
   stopReasons: Code[];
   distributionKey: { version: string; source: string; districts: District[] };
+}
+
+/** A German and an English label. */
+export interface Label {
+  key: string;
+  de: string;
+  en: string;
+}
+
+/** A code-list entry as answers show it. */
+export interface CodeLabel extends Label {
+  code: number;
 }

@@ -1,29 +1,27 @@
-// Recording a step: one SQLite transaction writes the step in state "queued" with its commitment; only
-// then is the outbox woken. The event id (UUID) is the idempotency key: a repeat returns the first answer,
-// a concurrent repeat loses on the unique constraint and returns it too; a different body is a conflict.
+// The use case "record steps": one step, several at once (bulk, all or none) or the ERASED marker. The
+// checks a request must pass, then one call into the service's queued-step writer (step-writer.ts); only
+// after the commit is the outbox woken. The event id (UUID) is the idempotency key: a repeat returns the
+// first answer, a concurrent repeat loses on the unique constraint and returns it too; a different body is
+// a conflict. Knows nothing of HTTP; refusals are ProblemErrors, which the API turns into its answers.
 import { randomUUID } from "node:crypto";
 import type { ServiceContext } from "../context";
 import type { Step } from "../generated/prisma/client";
-import { commit, canonicalJson } from "../../shared/commitment";
+import { canonicalJson } from "../../shared/commitment";
 import { agencyOfEventId, eventIdOf, sequenceOfEventId } from "../../shared/ledger-codec";
-import { ProblemError, invalidInput, notFound } from "./problem";
-import { isUniqueViolation } from "./prisma-errors";
-import { placeholderFileNumber } from "./partner-case";
-import { serialized, type Tx } from "../store/serialized";
+import { ProblemError, invalidInput, notFound } from "../problems";
+import { isUniqueViolation } from "../store/unique-violation";
 import type { BulkStep, ResolvedStep } from "./step-input";
-import type { CodeListGuard } from "./code-list-guard";
-import { STEP_COLUMNS, cachedCaseId, rememberCaseId, stepInsertBatcher, type InsertedStep, type StepInsert } from "./step-batcher";
-import { bulkInsert } from "../store/bulk-writes";
+import { committedData, type InsertedStep, type NewStep } from "./step-writer";
+
+/** Answers whether the code lists allow writing (api/code-list-guard.ts). */
+export interface WriteGate {
+  assertWritable(): Promise<void>;
+}
 
 export interface StepReceipt {
   eventId: string;
   ledgerEventId: string;
   state: "queued";
-}
-
-/** What the commitment covers; its canonical JSON is stored as Step.data. */
-export function committedData(caseRef: string, s: ResolvedStep): Record<string, unknown> {
-  return { caseRef, step: s.step.code, detail: s.detail.toString(), businessDate: s.businessDate, data: s.data };
 }
 
 function receipt(ctx: ServiceContext, row: Pick<Step, "id" | "eventId">): StepReceipt {
@@ -69,37 +67,11 @@ async function checkCorrection(ctx: ServiceContext, caseRef: string, s: Resolved
 }
 
 /**
- * Erasure: the person data and every earlier step's data and salt of this case are deleted together with
- * queueing the ERASED marker. The on-chain commitments then point at nothing; the audit reports the case
- * as erased, not missing. The marker's own data (the reason) is kept.
+ * The checks before the write; a failing check still answers a repeated event id as before (repeat or 409).
+ * Returns the case's row id, or undefined for a partner's case known only from the ledger.
  */
-async function eraseOffChainData(tx: Tx, caseId: number, caseRef: string, markerId: number): Promise<void> {
-  await tx.step.updateMany({ where: { caseId, id: { not: markerId } }, data: { data: null, salt: null } });
-  await tx.case.update({
-    where: { id: caseId },
-    data: { fileNumber: placeholderFileNumber(caseRef), familyName: null, givenNames: null, dateOfBirth: null, nationality: null, erasedAt: new Date() },
-  });
-}
-
-/** The new row of a step (without its case id): its data, salt and commitment, state queued. */
-function stepRow(eventId: string, caseRef: string, s: ResolvedStep) {
-  const c = commit(committedData(caseRef, s));
-  return {
-    eventId,
-    caseRef,
-    stepCode: s.step.code,
-    detail: s.detail.toString(),
-    businessDate: s.businessDate,
-    data: c.canonical,
-    salt: c.salt,
-    commitment: c.commitment,
-    state: "queued",
-  };
-}
-
-/** The checks before the insert; a failing check still answers a repeated event id as before (repeat or 409). */
-async function resolveCaseAndCheck(ctx: ServiceContext, guard: CodeListGuard, caseRef: string, s: ResolvedStep): Promise<number | undefined> {
-  let caseId = cachedCaseId(ctx.db, caseRef);
+async function resolveCaseAndCheck(ctx: ServiceContext, gate: WriteGate, caseRef: string, s: ResolvedStep): Promise<number | undefined> {
+  let caseId = ctx.steps.knownCaseId(caseRef);
   if (caseId === undefined) {
     caseId = (await ctx.db.case.findUnique({ where: { caseRef }, select: { id: true } }))?.id;
     if (caseId === undefined) {
@@ -112,17 +84,18 @@ async function resolveCaseAndCheck(ctx: ServiceContext, guard: CodeListGuard, ca
     }
   }
   await checkCorrection(ctx, caseRef, s);
-  await guard.assertWritable();
+  await gate.assertWritable();
   return caseId;
 }
 
-export async function recordStep(ctx: ServiceContext, guard: CodeListGuard, caseRef: string, s: ResolvedStep): Promise<StepReceipt> {
+/** Record one step (ERASED included: it erases the case's off-chain data in the same transaction). */
+export async function recordStep(ctx: ServiceContext, gate: WriteGate, caseRef: string, s: ResolvedStep): Promise<StepReceipt> {
   const eventId = s.eventId ?? randomUUID();
   // No look-up of the event id up front: a repeat is caught by the unique constraint on insert, or, when a
   // check refuses the request, looked up then, so a repeat gets the same answer as before.
-  let heldId: number | undefined;
+  let caseId: number | undefined;
   try {
-    heldId = await resolveCaseAndCheck(ctx, guard, caseRef, s);
+    caseId = await resolveCaseAndCheck(ctx, gate, caseRef, s);
   } catch (err) {
     if (!(err instanceof ProblemError) || s.eventId === undefined) throw err;
     const earlier = await ctx.db.step.findUnique({ where: { eventId } });
@@ -130,31 +103,10 @@ export async function recordStep(ctx: ServiceContext, guard: CodeListGuard, case
     throw err;
   }
 
-  const data = stepRow(eventId, caseRef, s);
   // Two attempts: a concurrent first step on the same partner case may win the insert of its Case row.
   for (let attempt = 1; ; attempt++) {
     try {
-      const held = heldId;
-      const row =
-        held !== undefined && s.step.key !== "ERASED"
-          ? // the common case: group commit with other requests' steps
-            await stepInsertBatcher(ctx.db).insert({ ...data, caseId: held })
-          : await serialized(ctx.db, async (tx) => {
-              const caseId =
-                held ??
-                (
-                  await tx.case.upsert({
-                    where: { caseRef },
-                    create: { caseRef, fileNumber: placeholderFileNumber(caseRef) },
-                    update: {},
-                    select: { id: true },
-                  })
-                ).id;
-              const created = await tx.step.create({ data: { ...data, caseId } });
-              if (s.step.key === "ERASED") await eraseOffChainData(tx, caseId, caseRef, created.id);
-              return created;
-            });
-      rememberCaseId(ctx.db, caseRef, row.caseId);
+      const [row] = await ctx.steps.write({ steps: [{ eventId, caseRef, caseId, step: s }], erase: s.step.key === "ERASED" });
       ctx.outbox.wake();
       return receipt(ctx, row);
     } catch (err) {
@@ -178,7 +130,7 @@ function ofStep(i: number, err: unknown): unknown {
  * event id with the same body gets its first answer. Then all new steps are written in one transaction:
  * when one step is refused, nothing is written. ERASED is taken one at a time only (it erases data).
  */
-export async function recordSteps(ctx: ServiceContext, guard: CodeListGuard, items: BulkStep[], attempt = 1): Promise<StepReceipt[]> {
+export async function recordSteps(ctx: ServiceContext, gate: WriteGate, items: BulkStep[], attempt = 1): Promise<StepReceipt[]> {
   const firstAt = new Map<string, number>();
   items.forEach(({ step: s }, i) => {
     if (s.step.key === "ERASED") {
@@ -193,13 +145,13 @@ export async function recordSteps(ctx: ServiceContext, guard: CodeListGuard, ite
   const earlier = new Map(given.length ? (await ctx.db.step.findMany({ where: { eventId: { in: given } } })).map((r) => [r.eventId, r]) : []);
 
   const receipts = new Array<StepReceipt>(items.length);
-  const fresh: { i: number; caseRef: string; caseId?: number; row: ReturnType<typeof stepRow> }[] = [];
+  const fresh: { i: number; step: NewStep }[] = [];
   for (let i = 0; i < items.length; i++) {
     const { caseRef, step: s } = items[i];
     const row = s.eventId === undefined ? undefined : earlier.get(s.eventId);
     try {
       if (row) receipts[i] = repeatOrConflict(ctx, row, caseRef, s);
-      else fresh.push({ i, caseRef, caseId: await resolveCaseAndCheck(ctx, guard, caseRef, s), row: stepRow(s.eventId ?? randomUUID(), caseRef, s) });
+      else fresh.push({ i, step: { eventId: s.eventId ?? randomUUID(), caseRef, caseId: await resolveCaseAndCheck(ctx, gate, caseRef, s), step: s } });
     } catch (err) {
       throw ofStep(i, err);
     }
@@ -208,25 +160,13 @@ export async function recordSteps(ctx: ServiceContext, guard: CodeListGuard, ite
 
   let created: InsertedStep[];
   try {
-    created = await serialized(ctx.db, async (tx) => {
-      for (const f of fresh) {
-        // A partner's case known only from the ledger gets its row now, as for a single step.
-        f.caseId ??= (await tx.case.upsert({ where: { caseRef: f.caseRef }, create: { caseRef: f.caseRef, fileNumber: placeholderFileNumber(f.caseRef) }, update: {}, select: { id: true } })).id;
-      }
-      const createdAt = new Date();
-      return bulkInsert(tx, "Step", [...STEP_COLUMNS], fresh.map((f): StepInsert => ({ ...f.row, caseId: f.caseId!, createdAt })), { returning: ["id", "eventId", "caseId"] });
-    });
+    created = await ctx.steps.write({ steps: fresh.map((f) => f.step) });
   } catch (err) {
     // A concurrent request took one of the event ids first: nothing was written; once more, as repeats.
-    if (attempt < 2 && isUniqueViolation(err)) return recordSteps(ctx, guard, items, attempt + 1);
+    if (attempt < 2 && isUniqueViolation(err)) return recordSteps(ctx, gate, items, attempt + 1);
     throw err;
   }
-  const byEventId = new Map(created.map((r) => [r.eventId, r]));
-  for (const f of fresh) {
-    const row = byEventId.get(f.row.eventId)!;
-    rememberCaseId(ctx.db, f.caseRef, row.caseId);
-    receipts[f.i] = receipt(ctx, row);
-  }
+  fresh.forEach((f, k) => (receipts[f.i] = receipt(ctx, created[k])));
   ctx.outbox.wake();
   return receipts;
 }

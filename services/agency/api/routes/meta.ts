@@ -1,0 +1,23 @@
+// GET /api/meta: public facts about this service for the login screen.
+import { defineRoute, type AnyRouteSpec } from "../route";
+import type { ApiDeps } from "../deps";
+import { ServiceMeta } from "../../../shared/contract";
+import { serviceMeta } from "../../reads/meta";
+
+export function metaRoutes(deps: ApiDeps): AnyRouteSpec[] {
+  const { ctx } = deps;
+  return [
+    defineRoute({
+      method: "GET",
+      url: "/api/meta",
+      operationId: "getServiceMeta",
+      tag: "Web-Anwendung / Web app",
+      summary: "Behörde, Code-Liste, Demo-Modus / Agency, code list, demo mode",
+      description:
+        "Öffentlich: was der Anmeldebildschirm zeigt. Demo-Zugänge nur, wenn der Dienst mit DEMO_MODE=true läuft. / Public: what the login screen shows; demo logins only in demo mode.",
+      access: { public: true },
+      responses: { 200: { description: "Dienst / service", schema: ServiceMeta } },
+      handler: async () => serviceMeta(ctx.config),
+    }),
+  ];
+}

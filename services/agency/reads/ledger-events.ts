@@ -1,0 +1,34 @@
+// Reading the chain mirror (LedgerEvent rows the listener stored): a case's events in ledger order, and
+// what they imply now (open stops, the current phase).
+import type { Tx } from "../store/serialized";
+import type { LedgerEvent } from "../generated/prisma/client";
+import { openStopBits, stepByCode } from "../../shared/vocab";
+
+export const LEDGER_ORDER = [{ blockNumber: "asc" as const }, { logIndex: "asc" as const }, { id: "asc" as const }];
+
+export function caseEvents(db: Tx, caseRef: string): Promise<LedgerEvent[]> {
+  return db.ledgerEvent.findMany({ where: { caseRef }, orderBy: LEDGER_ORDER });
+}
+
+/** The open stop reasons after the events (in ledger order). */
+export function foldStops(events: Pick<LedgerEvent, "name" | "stopReasons">[]): number {
+  return openStopBits(events);
+}
+
+export interface PhaseInfo {
+  phase: number;
+  lastStep: { code: number; key: string } | null;
+  lastBlockTime: number | null;
+}
+
+/** The phase of the case's latest procedure step (corrections and erasure markers do not move it). */
+export function currentPhase(events: Pick<LedgerEvent, "name" | "stepCode" | "blockTime">[]): PhaseInfo {
+  let info: PhaseInfo = { phase: 0, lastStep: null, lastBlockTime: null };
+  for (const e of events) {
+    if (e.name !== "StepRecorded" || e.stepCode === null) continue;
+    const s = stepByCode(e.stepCode);
+    if (!s || s.phase === 0) continue;
+    info = { phase: s.phase, lastStep: { code: s.code, key: s.key }, lastBlockTime: e.blockTime };
+  }
+  return info;
+}

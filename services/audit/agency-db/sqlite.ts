@@ -1,0 +1,36 @@
+// An agency's SQLite database (services/agency/prisma/schema.prisma), opened read only with
+// better-sqlite3: the audit reads the file as it is, never writes it and never migrates it.
+import { existsSync } from "node:fs";
+import Database from "better-sqlite3";
+import { CannotRun } from "../rpc";
+import type { AgencyDbReader, AgencyDbSnapshot } from "./reader";
+
+const STEPS = `SELECT id, caseRef, stepCode, detail, businessDate, data, salt, commitment, state FROM "Step" ORDER BY id`;
+const CHECKPOINTS = `SELECT blockNumber, blockHash, caseCount, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
+
+export class SqliteAgencyDb implements AgencyDbReader {
+  private constructor(
+    readonly source: string,
+    private readonly db: Database.Database,
+  ) {}
+
+  /** Opens `file` read only; CannotRun when it does not exist or is not an SQLite database. */
+  static open(file: string): SqliteAgencyDb {
+    if (!existsSync(file)) throw new CannotRun(`the database ${file} does not exist`);
+    try {
+      return new SqliteAgencyDb(file, new Database(file, { readonly: true, fileMustExist: true }));
+    } catch (err) {
+      throw new CannotRun(`${file} cannot be opened as an SQLite database: ${(err as Error).message}`);
+    }
+  }
+
+  async read(): Promise<AgencyDbSnapshot> {
+    // One read transaction: the agency service may be writing while the audit reads.
+    const both = this.db.transaction(() => ({ steps: this.db.prepare(STEPS).all(), checkpoints: this.db.prepare(CHECKPOINTS).all() }));
+    return both();
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

@@ -1,0 +1,92 @@
+// The commitment worker's thread (started by commitment-worker.ts; runs nothing when imported
+// elsewhere): for each export it receives, the lines' event ids split into agency byte and sequence number
+// and the commitments keccak256(salt ‖ dataDigest) hashed, with hash-wasm's keccak like fastCommitmentOf.
+// The results go back as bytes and numbers, moved, not copied.
+import { setPriority } from "node:os";
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { createKeccak, type IHasher } from "hash-wasm";
+
+export interface ThreadData {
+  /** sequence numbers at or above this are left to the main thread (event-id-index.ts, DENSE_LIMIT) */
+  denseLimit: number;
+}
+
+/** One export, as the main thread hands it over. */
+export interface ExportJob {
+  id: number;
+  count: number;
+  /** salt ‖ dataDigest of each line, 64 bytes a line, where `hashed` */
+  pairs: Uint8Array;
+  hashed: Uint8Array;
+  /** the lines' decimal event ids, comma-separated (one string: one transfer) */
+  ids: string;
+}
+
+export interface JobResult {
+  id: number;
+  agencies: Uint8Array<ArrayBuffer>;
+  seqs: Float64Array<ArrayBuffer>;
+  commitments: Uint8Array<ArrayBuffer>;
+}
+
+export type ThreadMessage = { ready: true } | { failed: string } | JobResult;
+
+const SEQUENCE_MASK = (1n << 56n) - 1n;
+
+/** Agency byte and sequence number of each event id where the sequence is below `denseLimit`, else NaN. */
+export function splitEventIds(ids: string, count: number, denseLimit: number): { agencies: Uint8Array<ArrayBuffer>; seqs: Float64Array<ArrayBuffer> } {
+  const agencies = new Uint8Array(count);
+  const seqs = new Float64Array(count);
+  const list = count > 0 ? ids.split(",") : [];
+  const limit = BigInt(denseLimit);
+  for (let i = 0; i < count; i++) {
+    let id: bigint;
+    try {
+      id = BigInt(list[i]);
+    } catch {
+      id = -1n;
+    }
+    const agency = id >> 56n;
+    const seq = id & SEQUENCE_MASK;
+    if (id >= 0n && agency < 256n && seq < limit) {
+      agencies[i] = Number(agency);
+      seqs[i] = Number(seq);
+    } else seqs[i] = NaN;
+  }
+  return { agencies, seqs };
+}
+
+/** keccak256 of each marked 64-byte pair, 32 bytes at the line's place (zeros where not marked). */
+export function hashPairs(keccak: IHasher, pairs: Uint8Array, hashed: Uint8Array, count: number): Uint8Array<ArrayBuffer> {
+  const commitments = new Uint8Array(count * 32);
+  for (let i = 0; i < count; i++) {
+    if (!hashed[i]) continue;
+    keccak.init();
+    keccak.update(pairs.subarray(i * 64, i * 64 + 64));
+    commitments.set(keccak.digest("binary"), i * 32);
+  }
+  return commitments;
+}
+
+async function serve(port: MessagePort, data: ThreadData): Promise<void> {
+  // A lower priority for this thread only (Linux: per thread): it hashes in the cycles that the main
+  // thread's verification and a local node leave, instead of slowing them down.
+  try {
+    setPriority(10);
+  } catch {
+    /* not permitted here: run at normal priority */
+  }
+  const keccak = await createKeccak(256);
+  port.on("message", (job: ExportJob) => {
+    const { agencies, seqs } = splitEventIds(job.ids, job.count, data.denseLimit);
+    const commitments = hashPairs(keccak, job.pairs, job.hashed, job.count);
+    const result: JobResult = { id: job.id, agencies, seqs, commitments };
+    port.postMessage(result, [agencies.buffer, seqs.buffer, commitments.buffer]);
+  });
+  port.postMessage({ ready: true } satisfies ThreadMessage);
+}
+
+if (parentPort) {
+  const port = parentPort;
+  serve(port, workerData as ThreadData).catch((err: unknown) => port.postMessage({ failed: String(err) } satisfies ThreadMessage));
+}

@@ -1,0 +1,128 @@
+// Phase 1 of an audit: everything read from the chain and the agencies' exports. The block ranges stream
+// through the engine (engine.ts), which re-hashes headers and replays the events while the next ranges
+// arrive; case heads are read as cases appear and the exports are indexed meanwhile. What comes back
+// is the engine's verified stream and the raw answers the verify phase judges.
+import type { Deployment } from "../../shared/deployment";
+import { CaseHeadReader } from "../case-heads";
+import type { ExportIndex } from "../commitments";
+import { AuditEngine } from "../engine";
+import { LEDGER_INTERFACE, STEP_RECORDED_TOPIC } from "../events";
+import { indexExportsAlongside } from "../export-indexing";
+import type { Progress } from "../progress";
+import { fetchRanges, type RangePlan } from "../ranges";
+import type { OnChainHead } from "../replay";
+import { CannotRun, RpcClient } from "../rpc";
+import type { AgencyExport, RpcBlock } from "../types";
+
+export interface FetchInputs {
+  rpcUrl: string;
+  deployment: Deployment;
+  exports?: AgencyExport[];
+  /** the heights of every signed checkpoint given: their verified hashes are kept */
+  checkpointHeights: number[];
+  fromGenesis?: boolean;
+  toBlock?: number;
+  rpc?: { batchSize?: number; concurrency?: number };
+  targetLogsPerRequest?: number;
+  maxBlocksPerRequest?: number;
+  prefetch?: number;
+  progress: Progress;
+}
+
+export interface Fetched {
+  chainId: number;
+  fromBlock: number;
+  /** the audited head */
+  head: number;
+  /** headers, events and replay, verified as they streamed in; its sink collects every finding */
+  engine: AuditEngine;
+  /** caseHead() of each case at the audited block (absent: unreadable) */
+  heads: Map<string, OnChainHead>;
+  /** the code at the ledger address at the audited block */
+  code: string;
+  /** codeListHash() and codeListVersion() at the audited block, "" where unreadable */
+  codeList: { hash: string; version: string };
+  /** blocks at checkpoint heights outside the audited range, as the node returned them (null: none) */
+  blocksOutsideRange: { height: number; block: RpcBlock | null }[];
+  /** each agency's export lines by event id, with their commitments */
+  exportIndexes: Map<number, ExportIndex>;
+}
+
+const hexQ = (n: number) => "0x" + n.toString(16);
+
+export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
+  const { progress, deployment: d } = inp;
+  const ledger = d.contracts.ProcedureLedger.address.toLowerCase();
+  const rpc = new RpcClient(inp.rpcUrl, { batchSize: inp.rpc?.batchSize ?? 250, concurrency: inp.rpc?.concurrency ?? 4 });
+
+  const chainId = Number(BigInt(await rpc.call<string>("eth_chainId", [])));
+  if (chainId !== d.chainId) throw new CannotRun(`the node at ${inp.rpcUrl} serves chain ${chainId}, the deployment record names chain ${d.chainId}`);
+  const head = inp.toBlock ?? Number(BigInt(await rpc.call<string>("eth_blockNumber", [])));
+  const fromBlock = inp.fromGenesis ? 0 : d.block;
+  if (head < d.block) throw new CannotRun(`the chain at ${inp.rpcUrl} is at block ${head}, below the deployment block ${d.block}: a different chain than the deployment record describes`);
+
+  const engine = new AuditEngine({
+    ledger,
+    fromBlock,
+    toBlock: head,
+    anchorHash: inp.fromGenesis ? undefined : d.blockHash,
+    keepHashesAt: [...inp.checkpointHeights, d.block],
+  });
+  const plan: RangePlan = {
+    ledger,
+    fromBlock,
+    toBlock: head,
+    targetLogsPerRequest: inp.targetLogsPerRequest ?? 5_000,
+    maxBlocksPerRequest: inp.maxBlocksPerRequest ?? 2_000,
+    prefetch: inp.prefetch ?? 3,
+  };
+  const at = hexQ(head);
+  const heads = new CaseHeadReader(rpc, ledger, at);
+  const indexing = indexExportsAlongside(inp.exports ?? []);
+
+  // ---- headers and logs, range by range, fetched ahead while the previous range is verified ---------
+  progress.phase("headers + events", head - fromBlock + 1, "blocks");
+  for await (const { range, blocks, batch } of fetchRanges(rpc, plan, STEP_RECORDED_TOPIC)) {
+    engine.pushBatch(blocks, batch);
+    heads.readNew(engine.replayer.caseList);
+    progress.tick(range[1] - range[0] + 1);
+  }
+  engine.finish();
+  progress.done(`${engine.headers.headersChecked} headers, ${engine.logsChecked} events`);
+
+  // ---- chain state at the audited block: code, code lists, case heads, other checkpoint blocks -------
+  progress.phase("case heads", engine.replayer.caseList.length, "cases");
+  heads.reportTo((n) => progress.tick(n));
+  heads.readNew(engine.replayer.caseList, true);
+  const callView = async (name: string): Promise<string> => {
+    try {
+      const res = await rpc.call<string>("eth_call", [{ to: ledger, data: LEDGER_INTERFACE.encodeFunctionData(name, []) }, at]);
+      return String(LEDGER_INTERFACE.decodeFunctionResult(name, res)[0]);
+    } catch {
+      return "";
+    }
+  };
+  // Checkpoints below the audited range, or above it (signed after the audited head was fixed), are
+  // checked against the chain's current header at that height, re-hashed in the verify phase.
+  const outside = [...new Set(inp.checkpointHeights.filter((n) => n < fromBlock || n > head))];
+  const [headMap, code, hash, version, outsideBlocks, exportIndexes] = await Promise.all([
+    heads.all(),
+    rpc.call<string>("eth_getCode", [ledger, at]),
+    callView("codeListHash"),
+    callView("codeListVersion"),
+    rpc.batch<RpcBlock | null>(outside.map((n) => ({ method: "eth_getBlockByNumber", params: [hexQ(n), false] }))),
+    indexing,
+  ]);
+  progress.done();
+  return {
+    chainId,
+    fromBlock,
+    head,
+    engine,
+    heads: headMap,
+    code,
+    codeList: { hash, version },
+    blocksOutsideRange: outside.map((height, i) => ({ height, block: outsideBlocks[i] ?? null })),
+    exportIndexes,
+  };
+}

@@ -1,0 +1,134 @@
+// Phase 3 of an audit: the report (and, on request, an inclusion proof) assembled from what was fetched
+// and the verdicts of the verify phase. Decides nothing: a check passes or fails by the findings the
+// verify phase collected. Pure, no I/O.
+import type { Deployment } from "../../shared/deployment";
+import type { CheckpointVerdict } from "../checkpoints";
+import { proveEvent, type InclusionProof } from "../merkle";
+import { agencyName } from "../names";
+import { checkResult, sortFindings, summarize, REPORT_FORMAT, type AuditReport } from "../report";
+import { CannotRun } from "../rpc";
+import type { Artifact } from "../source";
+import type { AgencyExport, CheckpointSet } from "../types";
+import type { Fetched } from "./fetch";
+import type { Verified } from "./verify";
+
+export interface ReportInputs {
+  rpcUrl: string;
+  deployment: Deployment;
+  artifact: Artifact;
+  exports?: AgencyExport[];
+  dbSource?: string;
+  allocationDays: number;
+  /** when the report is made (ISO time) and how long the audit took */
+  generatedAt: string;
+  seconds: number;
+}
+
+export function buildReport(f: Fetched, v: Verified, inp: ReportInputs): AuditReport {
+  const d = inp.deployment;
+  const { engine, head, fromBlock } = f;
+  const r = engine.replayer;
+  const sink = engine.sink;
+  const ledger = d.contracts.ProcedureLedger.address.toLowerCase();
+  const sets = v.checkpointSets;
+  const checks = [
+    checkResult(sink, "chain", "Block headers re-hashed and linked", `${engine.headers.headersChecked} headers, blocks ${fromBlock}–${head}, anchored at the deployment block ${d.block}`),
+    checkResult(sink, "code", "Deployed code equals the audited build", `code at ${ledger} against ${inp.artifact.file.replace(/^.*artifacts\//, "artifacts/")}`),
+    checkResult(sink, "events", "Events decoded, tied to their blocks, ids unique", `${engine.logsChecked} ledger events (${r.steps.length} steps), block hash and logs bloom of each`),
+    checkResult(sink, "hashchains", "Per-case hash chains equal the on-chain heads", `${v.hashChains.compared} cases, caseHead() at block ${head}`),
+    checkResult(sink, "rules", "Process rules replayed", `every step through the ported ProcedureRules; ${Object.values(r.ruleEventCounts).reduce((a, b) => a + b, 0)} rule events compared`),
+    checkResult(sink, "commitments", "Commitments match the agencies' exports", inp.exports ? `${inp.exports.map((x) => `${agencyName(x.agency)}: ${x.lines.length} lines`).join(", ")}` : "no export given", {
+      skipped: !inp.exports,
+      counts: v.commitments ? Object.fromEntries(Object.entries(v.commitments).flatMap(([a, c]) => Object.entries(c).map(([k, n]) => [`${a}.${k}`, n]))) : undefined,
+    }),
+    checkResult(sink, "internal", "Agency database re-hashed (internal)", v.internal ? `${v.internal.counts.rows} Step rows of ${v.internal.agency} (${v.internal.source})` : "no database given (--db)", {
+      skipped: !v.internal,
+      counts: v.internal ? { ...v.internal.counts } : undefined,
+    }),
+    checkResult(sink, "checkpoints", "Signed checkpoints still hold", sets.length ? `${v.checkpoints.length} checkpoints from ${sets.map((s) => s.source).join(", ")}` : "no checkpoints given", { skipped: sets.length === 0 }),
+    checkResult(sink, "compliance", "Compliance: stops and allocations", `${v.compliance.ignoredStops.length} ignored stops, ${v.compliance.openStops.length} open stops, ${v.compliance.overdueAllocations.length} overdue allocations (limit ${inp.allocationDays} days)`),
+  ];
+  const summary = summarize(sink);
+  return {
+    format: REPORT_FORMAT,
+    generatedAt: inp.generatedAt,
+    verdict: summary.findings === 0 ? "clean" : "findings",
+    summary,
+    scope: {
+      chainId: f.chainId,
+      rpcUrl: inp.rpcUrl,
+      ledger: d.contracts.ProcedureLedger.address,
+      deploymentBlock: d.block,
+      fromBlock,
+      toBlock: head,
+      headHash: engine.headers.hashAt(head),
+      headTime: new Date(v.headTime * 1000).toISOString(),
+      headersChecked: engine.headers.headersChecked,
+      logsChecked: engine.logsChecked,
+      events: r.eventsSeen,
+      steps: r.steps.length,
+      cases: r.cases.size,
+    },
+    contracts: {
+      ProcedureLedger: {
+        address: d.contracts.ProcedureLedger.address,
+        onChainCodeHash: v.code.onChainCodeHash,
+        artifactCodeHash: v.code.artifactCodeHash,
+        deploymentCodeHash: d.contracts.ProcedureLedger.codeHash,
+        codeEqualsArtifact: v.code.equal,
+        artifact: inp.artifact.file,
+      },
+    },
+    codeList: { onChain: v.codeList.onChain, local: v.codeList.local, matches: v.codeList.matches },
+    members: membersOf(r.membership),
+    checks,
+    findings: sortFindings(sink.findings),
+    suppressedFindings: Object.fromEntries(sink.suppressed),
+    commitments: v.commitments,
+    internal: v.internal,
+    checkpoints: v.checkpoints,
+    compliance: v.compliance,
+    stats: v.stats,
+    inputs: {
+      exports: (inp.exports ?? []).map((x) => ({ agency: agencyName(x.agency), source: x.source, lines: x.lines.length })),
+      checkpoints: sets.map((s) => ({ agency: s.agency === undefined ? undefined : agencyName(s.agency), source: s.source, count: s.checkpoints.length })),
+      db: inp.dbSource,
+    },
+    timing: { seconds: inp.seconds, eventsPerSecond: inp.seconds > 0 ? Math.round(engine.logsChecked / inp.seconds) : 0 },
+  };
+}
+
+/** The members registered by MemberAdded/MemberRemoved, each with the block it was first added at. */
+export function membersOf(changes: { account: string; agency: number; added: boolean; block: number }[]): AuditReport["members"] {
+  const m = new Map<string, AuditReport["members"][number]>();
+  for (const c of changes) {
+    if (c.added) m.set(c.account, { account: c.account, agency: agencyName(c.agency), sinceBlock: c.block, active: true });
+    else {
+      const e = m.get(c.account);
+      if (e) e.active = false;
+    }
+  }
+  return [...m.values()];
+}
+
+/**
+ * An inclusion proof of ledger event `eventId`: over the StepRecorded events up to the first valid
+ * checkpoint at or after the event (else up to the audited head), carrying that checkpoint's signatures.
+ */
+export function inclusionProofOf(f: Fetched, checkpoints: CheckpointVerdict[], sets: CheckpointSet[], deployment: Deployment, eventId: bigint): InclusionProof {
+  const steps = f.engine.replayer.steps;
+  const target = steps.find((s) => s.eventId === eventId);
+  if (!target) throw new CannotRun(`event ${eventId} is not on chain up to block ${f.head}`);
+  const covering = checkpoints.filter((c) => c.valid && c.blockNumber >= target.block).sort((a, b) => a.blockNumber - b.blockNumber);
+  const upto = covering[0]?.blockNumber ?? f.head;
+  const atUpto = covering.filter((c) => c.blockNumber === upto);
+  const signed = sets.flatMap((s) => s.checkpoints).filter((c) => atUpto.some((v) => v.signer.toLowerCase() === c.signer.toLowerCase() && v.blockNumber === c.blockNumber));
+  const seen = new Set<string>();
+  return proveEvent(steps, eventId, {
+    chainId: deployment.chainId,
+    ledger: deployment.contracts.ProcedureLedger.address,
+    uptoBlock: upto,
+    blockHash: f.engine.headers.hashAt(upto) ?? "",
+    checkpoints: signed.filter((c) => (seen.has(c.signature) ? false : (seen.add(c.signature), true))),
+  });
+}

@@ -1,0 +1,110 @@
+// Phase 2 of an audit: the verdicts on what the fetch phase read. Every verdict comes from a pure check
+// (the modules named below); this phase only puts their inputs together and collects their findings in
+// the engine's sink, in a fixed order. Pure, no I/O.
+import type { Deployment } from "../../shared/deployment";
+import { verifyCheckpoints, type CheckpointVerdict } from "../checkpoints";
+import { compareCode, type CodeComparison } from "../code";
+import { matchCommitments, type CommitmentCounts } from "../commitments";
+import { compliance as complianceOf, statistics, type Compliance, type Stats } from "../compliance";
+import { anchorFinding, codeListVerdict, deploymentMemberFindings, type CodeListVerdict } from "../deployment-checks";
+import { headerHash } from "../headers";
+import { checkAgencyDb, inferDbAgency, type InternalCounts } from "../internal";
+import { agencyName } from "../names";
+import { compareHeads } from "../replay";
+import { CannotRun } from "../rpc";
+import type { Artifact } from "../source";
+import type { CheckpointSet, StepRow } from "../types";
+import type { Fetched } from "./fetch";
+
+export interface VerifyInputs {
+  deployment: Deployment;
+  artifact: Artifact;
+  /** whether exports were given (else the commitment check is skipped) */
+  exportsGiven: boolean;
+  /** the checkpoint sets given, without the database's */
+  checkpoints: CheckpointSet[];
+  db?: { source: string; agency?: number; rows: StepRow[]; checkpoints?: CheckpointSet };
+  /** this build's code lists: version label and hash */
+  codeLists: { version: string; hash: string };
+  allocationDays: number;
+  fromGenesis?: boolean;
+  /** seconds since 1970: the compliance clock where the audited head has no timestamp */
+  now: number;
+}
+
+export interface Verified {
+  hashChains: { compared: number; mismatched: number };
+  code: CodeComparison;
+  codeList: CodeListVerdict;
+  commitments?: Record<string, CommitmentCounts>;
+  internal?: { source: string; agency: string; counts: InternalCounts };
+  /** every checkpoint set checked, the database's with its agency (named or inferred) */
+  checkpointSets: CheckpointSet[];
+  checkpoints: CheckpointVerdict[];
+  /** the audited head's time (seconds) */
+  headTime: number;
+  compliance: Compliance;
+  stats: Stats;
+}
+
+/** Which agency a database belongs to: as named, else inferred from its rows; CannotRun when neither. */
+export function dbAgencyOf(f: Fetched, db: NonNullable<VerifyInputs["db"]>): number {
+  const agency = db.agency ?? inferDbAgency(f.engine.replayer, db.rows);
+  if (agency !== undefined) return agency;
+  if (db.rows.length > 0) throw new CannotRun(`${db.source}: no Step row matches an on-chain event of either agency; name the agency as BAMF=${db.source} or ZAB=${db.source}`);
+  throw new CannotRun(`${db.source} holds no Step rows; name its agency as BAMF=${db.source} or ZAB=${db.source}`);
+}
+
+export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
+  const d = inp.deployment;
+  const { engine, head, fromBlock } = f;
+  const r = engine.replayer;
+  const sink = engine.sink;
+
+  if (inp.fromGenesis) {
+    const anchor = anchorFinding(d, engine.headers.hashAt(d.block));
+    if (anchor) sink.add(anchor);
+  }
+  const hashChains = compareHeads(r, f.heads, sink);
+  const code = compareCode(f.code, inp.artifact.deployedBytecode, { address: d.contracts.ProcedureLedger.address.toLowerCase(), deploymentCodeHash: d.contracts.ProcedureLedger.codeHash, holes: inp.artifact.holes });
+  for (const x of code.findings) sink.add(x);
+  const codeList = codeListVerdict(f.codeList, inp.codeLists);
+  if (codeList.finding) sink.add(codeList.finding);
+  for (const x of deploymentMemberFindings(d, (account) => r.memberAgencyAt(account, head))) sink.add(x);
+
+  let commitments: Record<string, CommitmentCounts> | undefined;
+  if (inp.exportsGiven) {
+    commitments = {};
+    for (const [agency, idx] of f.exportIndexes) commitments[agencyName(agency)] = matchCommitments(r, idx, sink);
+  }
+
+  let internal: Verified["internal"];
+  const checkpointSets = [...inp.checkpoints];
+  if (inp.db) {
+    const agency = dbAgencyOf(f, inp.db);
+    internal = { source: inp.db.source, agency: agencyName(agency), counts: checkAgencyDb(r, agency, inp.db.rows, sink, inp.db.source) };
+    if (inp.db.checkpoints) checkpointSets.push({ ...inp.db.checkpoints, agency: inp.db.checkpoints.agency ?? agency });
+  }
+
+  // Heights outside the audited range are checked against the chain's current header there, re-hashed.
+  const outsideHashes = new Map<number, string>();
+  for (const { height, block } of f.blocksOutsideRange) {
+    if (block && Number(BigInt(block.number)) === height) outsideHashes.set(height, headerHash(block));
+  }
+  const checkpoints = verifyCheckpoints(
+    checkpointSets,
+    {
+      chainId: d.chainId,
+      ledger: d.contracts.ProcedureLedger.address,
+      headBlock: head,
+      blockHashAt: (n) => (n < fromBlock || n > head ? outsideHashes.get(n) : engine.headers.hashAt(n)),
+      caseCountAt: (n) => r.caseCountAt(n),
+      memberAgencyAt: (a, b) => r.memberAgencyAt(a, b),
+    },
+    sink,
+  );
+
+  const headTime = engine.headers.timestampAt(head) ?? inp.now;
+  const compliance = complianceOf(r, { asOf: headTime, allocationDays: inp.allocationDays }, sink);
+  return { hashChains, code, codeList, commitments, internal, checkpointSets, checkpoints, headTime, compliance, stats: statistics(r) };
+}

@@ -1,0 +1,36 @@
+// GET /api/allocation/proposals (ZAB): due cases with the proposed district and every district's standing.
+import { z } from "zod";
+import { Bilingual, limitQuery } from "./common";
+
+export const DistrictStanding = z.object({
+  code: z.number().int(),
+  name: z.string(),
+  population: z.number(),
+  share: z.number(),
+  quota: z.number(),
+  allocated: z.number().int(),
+  lag: z.number(),
+});
+
+export const AllocationProposals = z.object({
+  distributionKey: z.object({ version: z.string(), source: z.string() }),
+  allocatedSoFar: z.number().int().describe("Zuweisungen bisher (Kette und eigene noch nicht bestätigte) / allocations so far (on chain and own pending)"),
+  proposals: z.array(
+    z.object({
+      caseRef: z.string(),
+      dueSince: z.object({ ledgerEventId: z.string().nullable(), blockNumber: z.number().int(), blockTime: z.string() }),
+      proposed: z.object({ code: z.number().int(), name: z.string() }),
+      explanation: Bilingual,
+      districts: z
+        .array(DistrictStanding)
+        .describe(
+          "Stand je Kreis, größter Rückstand zuerst; berücksichtigt die Vorschläge davor in dieser Liste / per district, largest lag first; counts the proposals before it in this list",
+        ),
+    }),
+  ),
+});
+
+export const AllocationProposalsQuery = z.strictObject({ limit: limitQuery(100, 1000) });
+
+export type DistrictStanding = z.infer<typeof DistrictStanding>;
+export type AllocationProposals = z.infer<typeof AllocationProposals>;

@@ -1,0 +1,31 @@
+// Demo logins and API tokens: created by the agency service only when it runs with DEMO_MODE=true
+// (npm start), and used by `npm run audit` as the default auditor tokens. Public by design: never enable
+// DEMO_MODE outside a demonstration. No imports beyond a type, so that the agency service, the audit and
+// the browser can share it without pulling in each other.
+import type { AgencyKey } from "./vocab/types";
+
+export interface DemoUser {
+  username: string;
+  password: string;
+  role: "clerk" | "auditor" | "admin";
+  displayName: string;
+}
+
+export function demoUsers(agency: AgencyKey): DemoUser[] {
+  const a = agency.toLowerCase();
+  return [
+    { username: `${a}.sachbearbeitung`, password: `${a}-demo-clerk`, role: "clerk", displayName: `${agency} Sachbearbeitung (Demo)` },
+    { username: `${a}.pruefung`, password: `${a}-demo-audit`, role: "auditor", displayName: `${agency} Prüfung (Demo)` },
+    { username: `${a}.admin`, password: `${a}-demo-admin`, role: "admin", displayName: `${agency} Administration (Demo)` },
+  ];
+}
+
+/** The specialist application's API token in demo mode (MARiS for BAMF, the ZAB application for ZAB). */
+export function demoApiClient(agency: AgencyKey): { name: string; token: string; role: "clerk" } {
+  return { name: agency === "BAMF" ? "maris-demo" : "zab-fachverfahren-demo", token: `demo-${agency.toLowerCase()}-fachverfahren-token`, role: "clerk" };
+}
+
+/** The auditor's API token in demo mode (the default of `npm run audit`). */
+export function demoAuditClient(agency: AgencyKey): { name: string; token: string; role: "auditor" } {
+  return { name: "audit-demo", token: `demo-${agency.toLowerCase()}-audit-token`, role: "auditor" };
+}
