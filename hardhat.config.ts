@@ -2,6 +2,7 @@ import { HardhatUserConfig, subtask } from "hardhat/config";
 import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import "@nomicfoundation/hardhat-toolbox";
 import { SOLC_SETTINGS } from "./scripts/lib/solc-settings";
+import { CHAIN_ID } from "./services/shared/paths";
 
 // The machines reach no compiler download server: compile with the solc that npm installed.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,7 +26,8 @@ const config: HardhatUserConfig = {
     settings: SOLC_SETTINGS,
   },
   networks: {
-    hardhat: { hardfork: "cancun" },
+    // chainId: `hardhat node` serves the same chain id as anvil, so deployments and checkpoints look alike.
+    hardhat: { hardfork: "cancun", chainId: CHAIN_ID },
     localhost: { url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
   },
   paths: { tests: "test/contracts" },

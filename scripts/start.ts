@@ -13,6 +13,14 @@ import { CHAIN_DIR, CHAIN_ID, DATA_DIR, DEFAULT_RPC_URL, REPO_ROOT } from "../se
 import { demoApiClient, demoUsers } from "../services/agency/demo-accounts";
 
 const PORTS = { BAMF: 3001, ZAB: 3002 } as const;
+/**
+ * Checkpoint interval of the demo. The local chain mines a block per transaction and none while idle, so
+ * the service default (50 blocks, minutes on a consortium chain with a fixed block period) would leave the
+ * seeded demo (a few dozen blocks) without a checkpoint, and `npm run audit` with nothing to check. Every
+ * 10 blocks both services sign the same heights, so the seed ends with co-signed checkpoints. An operator's
+ * own CHECKPOINT_EVERY_BLOCKS wins.
+ */
+const DEMO_CHECKPOINT_EVERY_BLOCKS = "10";
 const SEEDED_MARKER = join(DATA_DIR, "demo-seeded");
 
 function compile(): void {
@@ -95,7 +103,12 @@ async function main(): Promise<void> {
     mkdirSync(dirname(logFile), { recursive: true });
     const log = createWriteStream(logFile, { flags: "a" });
     console.log(`Starting the ${agency} service (log: ${logFile}) ...`);
-    const svc = startService(agency, PORTS[agency], { DEMO_MODE: "true", ANKER_RPC_URL: DEFAULT_RPC_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? "info" }, (line) => {
+    const svc = startService(agency, PORTS[agency], {
+      DEMO_MODE: "true",
+      ANKER_RPC_URL: DEFAULT_RPC_URL,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
+      CHECKPOINT_EVERY_BLOCKS: process.env.CHECKPOINT_EVERY_BLOCKS ?? DEMO_CHECKPOINT_EVERY_BLOCKS,
+    }, (line) => {
       log.write(line + "\n");
       echoWarning(agency, line);
     });
@@ -126,7 +139,8 @@ async function main(): Promise<void> {
     for (const u of demoUsers(svc.agency)) console.log(`    ${u.role.padEnd(8)} ${u.username} / ${u.password}`);
     console.log(`    API token (specialist application): ${demoApiClient(svc.agency).token}`);
   }
-  console.log(`\n  Chain: ${DEFAULT_RPC_URL} (chain id ${CHAIN_ID}). Ctrl-C stops everything.`);
+  console.log(`\n  Chain: ${DEFAULT_RPC_URL} (chain id ${CHAIN_ID}). Checkpoints: both agencies sign every ${process.env.CHECKPOINT_EVERY_BLOCKS ?? DEMO_CHECKPOINT_EVERY_BLOCKS} blocks (npm run audit checks them).`);
+  console.log("  Ctrl-C stops everything.");
 }
 
 main().catch((err) => {

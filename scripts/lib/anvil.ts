@@ -17,6 +17,11 @@ export interface AnvilOptions {
   stateDir?: string;
   /** stream anvil's own output to the console instead of .data/chain/anvil.log */
   verbose?: boolean;
+  /**
+   * A chain that charges nothing, as permissioned Besu networks run (zero base fee, min-gas-price 0): every
+   * block's base fee 0 (anvil keeps a zero base fee constant) and eth_gasPrice 0.
+   */
+  zeroGasPrice?: boolean;
 }
 
 export function startAnvil(opts: AnvilOptions = {}): ChildProcess {
@@ -33,6 +38,8 @@ export function startAnvil(opts: AnvilOptions = {}): ChildProcess {
     // which grows with the chain; after a few thousand blocks anvil stalled for a good part of each second
     // (npm run bench:throughput: notification p95 about 450 ms with it, 145 ms without). After a restart only
     // the latest state is needed: services and audit read it and the blocks, which are kept either way.
+    // eth_gasPrice adds a suggested tip of 1 gwei unless --disable-min-priority-fee.
+    ...(opts.zeroGasPrice ? ["--base-fee", "0", "--gas-price", "0", "--disable-min-priority-fee"] : []),
   ];
   const child = spawn(anvilBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   if (opts.verbose) {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { DATA_DIR } from "../shared/paths";
+import { DEFAULT_MAX_BLOCK_RANGE } from "../shared/log-range";
 
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -23,6 +24,7 @@ export const Settings = z.object({
   OUTBOX_MAX_IN_FLIGHT: int(1, 32).default(3).describe("batch transactions in flight at once (consecutive nonces)"),
   OUTBOX_POLL_MS: int(5, 60_000).default(200).describe("how often the outbox looks for queued steps"),
   LISTENER_POLL_MS: int(10, 60_000).default(250).describe("how often the listener asks the chain for new events"),
+  LOGS_MAX_BLOCK_RANGE: int(1, 1_000_000).default(DEFAULT_MAX_BLOCK_RANGE).describe("most blocks one `eth_getLogs` request spans (Besu's `--rpc-max-logs-range`, default 5000); halved while the node refuses a range as too large"),
   ANKER_APPEAL_PERIOD_DAYS: int(1, 365).default(14).describe("days after service of a decision until the appeal-period notice"),
   CHECKPOINT_EVERY_BLOCKS: int(1, 1_000_000).default(50).describe("blocks between two signed checkpoints"),
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000).describe("requests per client and minute"),
@@ -48,6 +50,7 @@ export interface Config {
   outboxMaxInFlight: number;
   appealPeriodDays: number;
   listenerPollMs: number;
+  logsMaxBlockRange: number;
   checkpointEveryBlocks: number;
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxMaxInFlight: s.OUTBOX_MAX_IN_FLIGHT,
     appealPeriodDays: s.ANKER_APPEAL_PERIOD_DAYS,
     listenerPollMs: s.LISTENER_POLL_MS,
+    logsMaxBlockRange: s.LOGS_MAX_BLOCK_RANGE,
     checkpointEveryBlocks: s.CHECKPOINT_EVERY_BLOCKS,
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: s.BODY_LIMIT_BYTES,

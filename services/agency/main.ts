@@ -67,6 +67,7 @@ export async function runService(opts: RunOptions = {}): Promise<RunningService>
     ledgerAddress: deployment.contracts.ProcedureLedger.address,
     deploymentBlock: deployment.block,
     wallet,
+    maxBlockRange: config.logsMaxBlockRange,
   });
   const localCodeListHash = codeListHash(CODE_LISTS);
   // The writer checks the code lists against the chain before it reconciles or sends anything, and

@@ -3,11 +3,10 @@
 // checks' verdicts on what was fetched) and report (phases/report.ts). Used by the CLI, the tests and the
 // benchmark.
 import { CODE_LISTS, codeListHash } from "../shared/codelists";
-import type { Deployment } from "../shared/deployment";
 import type { AuditEngine } from "./engine";
 import { initFastKeccak } from "./keccak";
 import type { InclusionProof } from "./merkle";
-import { fetchAudit } from "./phases/fetch";
+import { fetchAudit, type FetchInputs } from "./phases/fetch";
 import { buildReport, inclusionProofOf } from "./phases/report";
 import { verifyAudit } from "./phases/verify";
 import { silentProgress, type Progress } from "./progress";
@@ -15,9 +14,8 @@ import type { AuditReport } from "./report";
 import type { Artifact } from "./source";
 import type { AgencyExport, CheckpointSet, StepRow } from "./types";
 
-export interface AuditOptions {
-  rpcUrl: string;
-  deployment: Deployment;
+/** What the fetch phase takes (phases/fetch.ts) and the rest of one audit's inputs. */
+export interface AuditOptions extends Omit<FetchInputs, "exports" | "checkpointHeights" | "progress"> {
   artifact: Artifact;
   /** the agencies' audit exports; undefined: the commitment check is skipped */
   exports?: AgencyExport[];
@@ -27,18 +25,8 @@ export interface AuditOptions {
   db?: { source: string; agency?: number; rows: StepRow[]; checkpoints?: CheckpointSet };
   /** overdue when an allocation is due longer than this (days) */
   allocationDays?: number;
-  /** audit from block 0 instead of the deployment block */
-  fromGenesis?: boolean;
-  /** audit up to this block instead of the head */
-  toBlock?: number;
   /** write an inclusion proof for this ledger event id */
   prove?: bigint;
-  rpc?: { batchSize?: number; concurrency?: number };
-  /** ledger logs wanted per eth_getLogs request (the block range adapts to it) */
-  targetLogsPerRequest?: number;
-  maxBlocksPerRequest?: number;
-  /** ranges fetched ahead while one is verified */
-  prefetch?: number;
   progress?: Progress;
 }
 

@@ -1,6 +1,9 @@
-// Checkpoints the agencies signed (EIP-712, services/shared/checkpoint.ts): each signature must come from
-// a registered member key of the serving agency, and the chain must still have the signed block hash at
-// that height; otherwise the history was rewritten or forked after the agency had seen it. Pure, no I/O.
+// Checkpoints the agencies signed (EIP-712, services/shared/checkpoint.ts): each signature, over the whole
+// signed struct, must come from a registered member key of the serving agency, and the chain must still
+// have the signed block hash at that height; otherwise the history was rewritten or forked after the
+// agency had seen it. Up to the audited head, the signed case count and commitments root must equal what
+// the chain's logs give at that block; otherwise events were withheld, added or changed. Both agencies
+// sign at the same heights: coSigning() tells which blocks carry a valid signature of each. Pure, no I/O.
 import { recoverCheckpointSigner } from "../shared/checkpoint";
 import { agencyName } from "./names";
 import type { CheckpointSet, FindingSink, SignedCheckpoint } from "./types";
@@ -14,6 +17,8 @@ export interface CheckpointContext {
   blockHashAt(n: number): string | undefined;
   /** distinct cases with a StepRecorded up to and including a block */
   caseCountAt(n: number): number;
+  /** the commitments root (services/shared/commitments-root.ts) up to and including a block, from the chain's logs */
+  commitmentsRootAt(n: number): string;
   /** the agency an account wrote for at a block (0: not a member) */
   memberAgencyAt(account: string, block: number): number;
 }
@@ -24,17 +29,27 @@ export interface CheckpointVerdict {
   blockNumber: number;
   blockHash: string;
   caseCount: number;
+  /** null: signed before the root was part of the checkpoint */
+  commitmentsRoot: string | null;
+  /** whether the signed root was recomputed from the chain's logs and matched (false: no root, or above the audited head) */
+  rootVerified: boolean;
   signer: string;
   signerAgency?: string;
   valid: boolean;
   problems: string[];
 }
 
-export function verifyCheckpoint(cp: SignedCheckpoint, ctx: CheckpointContext, servedBy?: number): { valid: boolean; problems: { kind: string; severity: "critical" | "error"; message: string }[]; signerAgency: number } {
+export function verifyCheckpoint(
+  cp: SignedCheckpoint,
+  ctx: CheckpointContext,
+  servedBy?: number,
+): { valid: boolean; problems: { kind: string; severity: "critical" | "error"; message: string }[]; signerAgency: number; rootVerified: boolean } {
   const problems: { kind: string; severity: "critical" | "error"; message: string }[] = [];
+  const signedRoot = cp.commitmentsRoot ?? null;
+  let rootVerified = false;
   let recovered: string | undefined;
   try {
-    recovered = recoverCheckpointSigner({ chainId: ctx.chainId, ledger: ctx.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount }, cp.signature);
+    recovered = recoverCheckpointSigner({ chainId: ctx.chainId, ledger: ctx.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: signedRoot }, cp.signature);
   } catch (err) {
     problems.push({ kind: "checkpoint-signature-invalid", severity: "error", message: `the signature cannot be read: ${(err as Error).message}` });
   }
@@ -62,8 +77,20 @@ export function verifyCheckpoint(cp: SignedCheckpoint, ctx: CheckpointContext, s
     if (count !== cp.caseCount) {
       problems.push({ kind: "checkpoint-case-count", severity: "critical", message: `the agency signed ${cp.caseCount} cases up to block ${cp.blockNumber}, the ledger's events show ${count}: events were withheld or added` });
     }
+    if (signedRoot !== null) {
+      const root = ctx.commitmentsRootAt(cp.blockNumber);
+      if (root.toLowerCase() !== signedRoot.toLowerCase()) {
+        problems.push({
+          kind: "checkpoint-commitments-root",
+          severity: "critical",
+          message: `the agency signed the commitments root ${signedRoot} up to block ${cp.blockNumber}, the chain's StepRecorded events give ${root}: events were withheld, added or changed`,
+        });
+      } else {
+        rootVerified = true;
+      }
+    }
   }
-  return { valid: problems.length === 0, problems, signerAgency };
+  return { valid: problems.length === 0, problems, signerAgency, rootVerified };
 }
 
 export function verifyCheckpoints(sets: CheckpointSet[], ctx: CheckpointContext, sink: FindingSink): CheckpointVerdict[] {
@@ -81,6 +108,8 @@ export function verifyCheckpoints(sets: CheckpointSet[], ctx: CheckpointContext,
         blockNumber: cp.blockNumber,
         blockHash: cp.blockHash,
         caseCount: cp.caseCount,
+        commitmentsRoot: cp.commitmentsRoot ?? null,
+        rootVerified: v.rootVerified,
         signer: cp.signer,
         signerAgency: v.signerAgency ? agencyName(v.signerAgency) : undefined,
         valid: v.valid,
@@ -89,4 +118,66 @@ export function verifyCheckpoints(sets: CheckpointSet[], ctx: CheckpointContext,
     }
   }
   return verdicts;
+}
+
+export interface CoSigning {
+  /** checkpoint blocks with at least one valid signature */
+  blocks: number;
+  /** of those, the blocks validly signed by every agency named (co-signed) */
+  coSigned: number;
+  /** of the co-signed blocks, those whose commitments root every signature carried and the audit recomputed */
+  rootVerified: number;
+  /** blocks validly signed by only some of the agencies, with the agencies that did */
+  partial: { blockNumber: number; agencies: string[] }[];
+}
+
+/** Which checkpoint blocks carry a valid signature of each of `agencies` (by the signer key's agency). */
+export function coSigning(verdicts: CheckpointVerdict[], agencies: string[]): CoSigning {
+  const byBlock = new Map<number, CheckpointVerdict[]>();
+  for (const v of verdicts) {
+    if (!v.valid || !v.signerAgency) continue;
+    byBlock.set(v.blockNumber, [...(byBlock.get(v.blockNumber) ?? []), v]);
+  }
+  const out: CoSigning = { blocks: byBlock.size, coSigned: 0, rootVerified: 0, partial: [] };
+  for (const [blockNumber, vs] of [...byBlock].sort((a, b) => a[0] - b[0])) {
+    const signedBy = new Set(vs.map((v) => v.signerAgency!));
+    if (agencies.every((a) => signedBy.has(a))) {
+      out.coSigned++;
+      if (vs.every((v) => v.rootVerified)) out.rootVerified++;
+    } else {
+      out.partial.push({ blockNumber, agencies: [...signedBy].sort() });
+    }
+  }
+  return out;
+}
+
+/**
+ * The checkpoint check's line in the report, e.g. "3 checkpoints (6 signatures from …), each co-signed by
+ * BAMF and ZAB, commitments root verified", with counts for report.json.
+ */
+export function checkpointSummary(verdicts: CheckpointVerdict[], sources: string[], agencies: string[], headBlock: number): { text: string; counts: Record<string, number> } {
+  const cs = coSigning(verdicts, agencies);
+  const both = agencies.join(" and ");
+  const parts = [`${cs.blocks} checkpoint${cs.blocks === 1 ? "" : "s"} (${verdicts.length} signature${verdicts.length === 1 ? "" : "s"} from ${sources.join(", ")})`];
+  if (cs.blocks > 0) {
+    if (cs.partial.length === 0) parts.push(`${cs.blocks === 1 ? "" : "each "}co-signed by ${both}`);
+    else {
+      const shown = cs.partial.slice(-5).map((p) => `${p.blockNumber} by ${p.agencies.join("+")}`);
+      parts.push(`${cs.coSigned} co-signed by ${both}, ${cs.partial.length} not (block ${shown.join(", ")}${cs.partial.length > 5 ? ", …" : ""})`);
+    }
+    const valid = verdicts.filter((v) => v.valid);
+    const rooted = valid.filter((v) => v.rootVerified).length;
+    const above = valid.filter((v) => v.blockNumber > headBlock).length;
+    const withoutRoot = valid.filter((v) => v.commitmentsRoot === null).length;
+    if (rooted === valid.length) parts.push("commitments root verified");
+    else {
+      parts.push(`commitments root verified on ${rooted} of ${valid.length} signatures`);
+      if (above > 0) parts.push(`${above} above the audited head checked by block hash only`);
+      if (withoutRoot > 0) parts.push(`${withoutRoot} signed without a root (before it was part of the checkpoint)`);
+    }
+  }
+  return {
+    text: parts.join(", "),
+    counts: { checkpointBlocks: cs.blocks, coSigned: cs.coSigned, coSignedRootVerified: cs.rootVerified, notCoSigned: cs.partial.length, signatures: verdicts.length },
+  };
 }

@@ -9,6 +9,7 @@ import { readDeployment } from "../shared/deployment";
 import { DATA_DIR, DEPLOYMENT_FILE } from "../shared/paths";
 import { demoAuditClient } from "../shared/demo-credentials";
 import { runAudit } from "./audit";
+import { QBFT_DEFAULT_EPOCH_LENGTH, RecordedConsensus, type ConsensusChoice } from "./consensus/chain-consensus";
 import { renderHtml } from "./html";
 import { verifyInclusionProof } from "./merkle";
 import { agencyCodeOf } from "./names";
@@ -27,6 +28,7 @@ import {
   type AgencyEndpoint,
 } from "./source";
 import type { AgencyExport, CheckpointSet } from "./types";
+import { DEFAULT_MAX_BLOCK_RANGE } from "../shared/log-range";
 
 interface CliOptions {
   rpc?: string;
@@ -41,19 +43,31 @@ interface CliOptions {
   allocationDays: number;
   fromGenesis?: boolean;
   toBlock?: number;
+  maxBlockRange: number;
   artifact: string;
   prove?: string;
   verifyProof?: string;
   expectRoot?: string;
   trust: string[];
+  consensus: ConsensusChoice;
+  epochLength: number;
   quiet?: boolean;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
+const positiveInt = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("a whole number ≥ 1");
+  return n;
+};
 const nonNegInt = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("a whole number ≥ 0");
   return n;
+};
+const consensusChoice = (v: string): ConsensusChoice => {
+  if (v !== "dev" && v !== "qbft" && v !== "auto") throw new InvalidArgumentError("dev, qbft or auto");
+  return v;
 };
 const decimalId = (v: string) => {
   if (!/^[0-9]+$/.test(v)) throw new InvalidArgumentError("a decimal ledger event id");
@@ -75,11 +89,14 @@ export function buildCommand(): Command {
     .option("--allocation-days <n>", "an allocation due longer than this is overdue", nonNegInt, 30)
     .option("--from-genesis", "verify block headers from block 0 instead of the deployment block")
     .option("--to-block <n>", "audit up to this block instead of the head", nonNegInt)
+    .option("--max-block-range <n>", "most blocks one eth_getLogs request spans (the node's cap, Besu: --rpc-max-logs-range); halved while the node refuses", positiveInt, DEFAULT_MAX_BLOCK_RANGE)
     .option("--artifact <file>", "compiled ProcedureLedger artifact to compare the deployed code with", DEFAULT_ARTIFACT)
     .option("--prove <ledgerEventId>", "also write an inclusion proof (Merkle) for this event to <out>/proof-<id>.json", decimalId)
     .option("--verify-proof <file>", "only verify an inclusion proof file, offline")
     .option("--expect-root <hex>", "with --verify-proof: the root the proof must have (e.g. from a report)")
     .option("--trust <address>", "with --verify-proof: a checkpoint signer key to trust; repeatable", collect, [])
+    .option("--consensus <kind>", "the chain's consensus: dev (anvil, Hardhat: plain Ethereum hashes, no finality to verify), qbft (Besu: hashes as Besu, commit seals of a validator quorum on every block) or auto (from block 0's extraData)", consensusChoice, "auto" as ConsensusChoice)
+    .option("--epoch-length <blocks>", "QBFT: the genesis file's qbft.epochlength (votes restart at each epoch block)", positiveInt, QBFT_DEFAULT_EPOCH_LENGTH)
     .option("--quiet", "no progress bar")
     .addHelpText(
       "after",
@@ -88,6 +105,17 @@ With no options it audits the local system of \`npm start\`: the chain and ledge
 exports and checkpoints fetched as the auditor from BAMF (:3001) and ZAB (:3002). Tokens: ANKER_AUDIT_TOKEN_BAMF,
 ANKER_AUDIT_TOKEN_ZAB (default: the demo tokens). Exit codes: 0 clean, 1 findings, 2 could not run.`,
     );
+}
+
+/** The consensus to audit: --consensus, else the deployment record's field, else detected ("auto"). */
+function consensusOf(o: CliOptions, cmd: Command, deploymentFile: string): { consensus: ConsensusChoice; consensusSource?: "option" | "deployment record"; epochLength: number } {
+  const recorded = RecordedConsensus.safeParse(JSON.parse(readFileSync(deploymentFile, "utf8")));
+  if (!recorded.success) throw new CannotRun(`${deploymentFile}: its consensus field is not valid (${recorded.error.issues[0]?.message})`);
+  const r = recorded.data.consensus;
+  const epochLength = cmd.getOptionValueSource("epochLength") === "default" && r?.epochLength ? r.epochLength : o.epochLength;
+  if (o.consensus !== "auto") return { consensus: o.consensus, consensusSource: "option", epochLength };
+  if (r) return { consensus: r.kind, consensusSource: "deployment record", epochLength };
+  return { consensus: "auto", epochLength };
 }
 
 async function verifyProofOnly(o: CliOptions): Promise<number> {
@@ -122,6 +150,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   const deployment = readDeployment(resolve(o.deployment));
   if (!deployment) throw new CannotRun(`${o.deployment} is missing: run "npm start" (or "npm run deploy") first, or pass --deployment FILE`);
   const rpcUrl = o.rpc ?? deployment.rpcUrl;
+  const consensus = consensusOf(o, cmd, resolve(o.deployment));
   const artifact = readArtifact(resolve(o.artifact));
   const progress = o.quiet ? silentProgress : new StderrProgress();
 
@@ -170,6 +199,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     allocationDays: o.allocationDays,
     fromGenesis: o.fromGenesis,
     toBlock: head,
+    maxBlockRange: o.maxBlockRange,
+    ...consensus,
     prove: o.prove === undefined ? undefined : BigInt(o.prove),
     progress,
   });
@@ -191,6 +222,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       ? `CLEAN: blocks ${report.scope.fromBlock}–${report.scope.toBlock}, ${report.scope.steps} steps in ${report.scope.cases} cases, no findings.`
       : `FINDINGS: ${s.critical} critical, ${s.error} error, ${s.warning} warning (blocks ${report.scope.fromBlock}–${report.scope.toBlock}, ${report.scope.steps} steps in ${report.scope.cases} cases).`,
   );
+  if (report.consensus) console.log(`  ${report.consensus.finality.line}${report.consensus.finality.anchor ? ` (validator set from ${report.consensus.finality.anchor.reason.replace(/:.*$/, "")})` : ""}`);
   for (const c of report.checks) console.log(`  ${c.status.padEnd(7)} ${c.title}: ${c.summary}`);
   for (const f of report.findings.slice(0, 10)) console.log(`  [${f.severity}] ${f.check}/${f.kind}: ${f.message}`);
   if (report.findings.length > 10) console.log(`  … ${report.findings.length - 10} more in the report`);

@@ -2,6 +2,7 @@
 // ledger's logs (packed, log-wire.ts); headers are re-hashed and linked, every log is tied to its verified
 // block (hash and logs bloom), decoded and replayed. Pure: the I/O layer (audit.ts) fetches, this only
 // verifies.
+import type { HeaderConsensus } from "./consensus/chain-consensus";
 import { HeaderChainVerifier } from "./headers";
 import { LedgerLogDecoder, STEP_RECORDED_TOPIC, StepRecorded, isDecodeFailure } from "./events";
 import { LogPacker, INTS_PER_RECORD, WORD_BYTES, type LogBatch } from "./log-wire";
@@ -18,6 +19,10 @@ export interface EngineOptions {
   /** heights whose verified hashes are needed afterwards (checkpoints) */
   keepHashesAt?: Iterable<number>;
   maxFindingsPerKind?: number;
+  /** how the chain hashes and seals headers (consensus/chain-consensus.ts); default: plain Ethereum hashing */
+  consensus?: HeaderConsensus;
+  /** the verified hash of block fromBlock - 1, when the headers before the range were checked (QBFT) */
+  previousHash?: string;
 }
 
 /** The three 11-bit bloom positions of a value (address or topic), as the yellow paper defines them. */
@@ -50,7 +55,7 @@ export class AuditEngine {
 
   constructor(readonly opts: EngineOptions) {
     this.sink = new FindingSink(opts.maxFindingsPerKind);
-    this.headers = new HeaderChainVerifier(opts.fromBlock, opts.toBlock, opts.anchorHash, opts.keepHashesAt);
+    this.headers = new HeaderChainVerifier(opts.fromBlock, opts.toBlock, opts.anchorHash, opts.keepHashesAt, { consensus: opts.consensus, previousHash: opts.previousHash });
     this.decoder = new LedgerLogDecoder(opts.ledger);
     this.replayer = new EventReplayer(this.sink);
     this.nextBlock = opts.fromBlock;

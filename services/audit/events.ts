@@ -24,15 +24,8 @@ export interface LogBase {
  * when asked for.
  */
 export class StepRecorded implements LogBase {
-  readonly name = "StepRecorded" as const;
-  readonly agency: number;
-  readonly step: number;
-  /** the detail code; exact below 2^53 (all codes), approximate above (a corrected event id: use detail) */
-  readonly detailNum: number;
-  readonly businessDate: number;
-  /** whether any bit above 168 is set (the contract rejects such a step) */
-  readonly highBitsSet: boolean;
-
+  // The replay keeps one of these per step for the whole audit (a million at national scale): it holds
+  // only where the step is and its record's bytes; the step's fields are read from those bytes.
   constructor(
     readonly block: number,
     readonly logIndex: number,
@@ -46,15 +39,36 @@ export class StepRecorded implements LogBase {
      */
     readonly words: Buffer,
     readonly at: number,
-  ) {
-    // Packed word (bytes): 0-10 bits 168-255, 11-14 businessDate, 15-22 detail, 23 step, 24-31 eventId
-    // (24 its agency).
-    const p = at + 32;
-    this.highBitsSet = (words[p] | words[p + 1] | words[p + 2] | words[p + 3] | words[p + 4] | words[p + 5] | words[p + 6] | words[p + 7] | words[p + 8] | words[p + 9] | words[p + 10]) !== 0;
-    this.businessDate = u32(words, p + 11);
-    this.detailNum = u32(words, p + 15) * 0x1_0000_0000 + u32(words, p + 19);
-    this.step = words[p + 23];
-    this.agency = words[p + 24];
+  ) {}
+
+  // Packed word (bytes from at + 32): 0-10 bits 168-255, 11-14 businessDate, 15-22 detail, 23 step, 24-31
+  // eventId (24 its agency).
+  get name(): "StepRecorded" {
+    return "StepRecorded";
+  }
+
+  get agency(): number {
+    return this.words[this.at + 56];
+  }
+
+  get step(): number {
+    return this.words[this.at + 55];
+  }
+
+  /** the detail code; exact below 2^53 (all codes), approximate above (a corrected event id: use detail) */
+  get detailNum(): number {
+    return u32(this.words, this.at + 47) * 0x1_0000_0000 + u32(this.words, this.at + 51);
+  }
+
+  get businessDate(): number {
+    return u32(this.words, this.at + 43);
+  }
+
+  /** whether any bit above 168 is set (the contract rejects such a step) */
+  get highBitsSet(): boolean {
+    const w = this.words;
+    const p = this.at + 32;
+    return (w[p] | w[p + 1] | w[p + 2] | w[p + 3] | w[p + 4] | w[p + 5] | w[p + 6] | w[p + 7] | w[p + 8] | w[p + 9] | w[p + 10]) !== 0;
   }
 
   /** the packed word as 64 lowercase hex digits (no 0x) */

@@ -1,5 +1,4 @@
 // Block headers re-hashed from their fields and linked by parent hash. Pure functions, no I/O.
-import { encodeRlp, hexlify, toBeArray, type RlpStructuredData } from "ethers";
 import { keccakHex } from "./keccak";
 import type { Finding, RpcBlock } from "./types";
 
@@ -33,16 +32,55 @@ const OPTIONAL_FIELDS = [
   ["requestsHash", "bytes"],
 ] as const;
 
-function field(block: RpcBlock, name: string, kind: "bytes" | "int"): RlpStructuredData {
-  const v = block[name];
-  if (typeof v !== "string") throw new Error(`block ${block.number}: header field ${name} is missing`);
-  // Integers are RLP-encoded big-endian without leading zeros (0 is the empty string).
-  return kind === "int" ? hexlify(toBeArray(BigInt(v))) : v;
+/** Where extraData sits among the header's fields (QBFT re-encodes it before hashing). */
+export const EXTRA_DATA_INDEX = BASE_FIELDS.findIndex(([n]) => n === "extraData");
+
+const HEX_BYTES = /^0x(?:[0-9a-fA-F]{2})*$/;
+const EMPTY = Buffer.alloc(0);
+
+/** The RLP prefix of a payload of `len` bytes: offset 0x80 for a byte string, 0xc0 for a list. */
+function rlpPrefix(len: number, offset: 0x80 | 0xc0): Buffer {
+  if (len < 56) return Buffer.from([offset + len]);
+  const hex = len.toString(16);
+  const lenBytes = Buffer.from(hex.length % 2 ? "0" + hex : hex, "hex");
+  return Buffer.concat([Buffer.from([offset + 55 + lenBytes.length]), lenBytes]);
 }
 
-/** The RLP encoding of a header, fields by presence. */
-export function headerRlp(block: RpcBlock): string {
-  const fields: RlpStructuredData[] = BASE_FIELDS.map(([n, k]) => field(block, n, k));
+/** The RLP encoding of one byte string. */
+export function rlpOfBytes(b: Uint8Array): Buffer {
+  if (b.length === 1 && b[0] < 0x80) return Buffer.from(b);
+  return Buffer.concat([rlpPrefix(b.length, 0x80), b]);
+}
+
+/** The RLP encoding of a list whose items are already encoded. */
+export function rlpOfList(items: Uint8Array[]): Buffer {
+  let len = 0;
+  for (const i of items) len += i.length;
+  return Buffer.concat([rlpPrefix(len, 0xc0), ...items]);
+}
+
+function field(block: RpcBlock, name: string, kind: "bytes" | "int"): Buffer {
+  const v = block[name];
+  if (typeof v !== "string") throw new Error(`block ${block.number}: header field ${name} is missing`);
+  if (kind === "int") {
+    // Integers are RLP-encoded big-endian without leading zeros (0 is the empty string).
+    const n = BigInt(v);
+    if (n < 0n) throw new Error(`block ${block.number}: header field ${name} is negative`);
+    if (n === 0n) return EMPTY;
+    const hex = n.toString(16);
+    return Buffer.from(hex.length % 2 ? "0" + hex : hex, "hex");
+  }
+  if (!HEX_BYTES.test(v)) throw new Error(`block ${block.number}: header field ${name} is not 0x-hex bytes`);
+  return Buffer.from(v.slice(2), "hex");
+}
+
+/**
+ * The header's fields in RLP order, each RLP-encoded, fields by presence. Encoded here rather than
+ * through ethers' encodeRlp: a header is hashed once per block (twice more on QBFT), and ethers' general
+ * encoder took most of that time; the unit tests hold both to the same bytes.
+ */
+export function headerItems(block: RpcBlock): Buffer[] {
+  const items = BASE_FIELDS.map(([n, k]) => rlpOfBytes(field(block, n, k)));
   let gap: string | undefined;
   for (const [n, k] of OPTIONAL_FIELDS) {
     if (block[n] === undefined || block[n] === null) {
@@ -51,14 +89,19 @@ export function headerRlp(block: RpcBlock): string {
     }
     // A later field without an earlier one is not a header of any fork.
     if (gap) throw new Error(`block ${block.number}: header has ${n} but not ${gap}`);
-    fields.push(field(block, n, k));
+    items.push(rlpOfBytes(field(block, n, k)));
   }
-  return encodeRlp(fields);
+  return items;
+}
+
+/** The RLP encoding of a header, fields by presence. */
+export function headerRlp(block: RpcBlock): string {
+  return "0x" + rlpOfList(headerItems(block)).toString("hex");
 }
 
 /** keccak-256 of the header's RLP: the block hash. */
 export function headerHash(block: RpcBlock): string {
-  return "0x" + keccakHex(Buffer.from(headerRlp(block).slice(2), "hex"));
+  return "0x" + keccakHex(rlpOfList(headerItems(block)));
 }
 
 export interface HeaderSummary {
@@ -81,20 +124,27 @@ export class HeaderChainVerifier {
   private readonly kept = new Map<number, string>();
   private checked = 0;
   private lastHash: string | undefined;
+  private readonly hashOf: (b: RpcBlock) => string;
 
   /**
    * @param from first height to verify
    * @param to last height (inclusive)
    * @param anchorHash the hash the first header must have (e.g. the deployment record's block hash)
    * @param keepHashesAt heights whose verified hashes are wanted afterwards
+   * @param chain how the chain hashes (and what else it checks of) a header, by default the plain
+   *   Ethereum way; and the verified hash of block `from - 1` when the headers before the range were
+   *   checked elsewhere (QBFT: from the trusted epoch block), so that the first link is checked too
    */
   constructor(
     readonly from: number,
     readonly to: number,
     private readonly anchorHash?: string,
     keepHashesAt: Iterable<number> = [],
+    chain: { consensus?: { hashOf(block: RpcBlock): string }; previousHash?: string } = {},
   ) {
     this.expectedNumber = from;
+    this.hashOf = chain.consensus ? (b) => chain.consensus!.hashOf(b) : headerHash;
+    this.prevHash = chain.previousHash?.toLowerCase();
     this.timestamps = new Float64Array(Math.max(0, to - from + 1));
     this.keep = new Set(keepHashesAt);
   }
@@ -111,7 +161,7 @@ export class HeaderChainVerifier {
     }
     let computed: string;
     try {
-      computed = headerHash(b);
+      computed = this.hashOf(b);
     } catch (err) {
       computed = "";
       this.findings.push({ check: "chain", kind: "header-malformed", severity: "critical", blockNumber: number, message: (err as Error).message });

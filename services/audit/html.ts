@@ -91,6 +91,15 @@ function findingRow(f: Finding): string[] {
   ];
 }
 
+/** The finality line under the verdict; on QBFT with where the validator set was taken from. */
+function consensusHtml(c: AuditReport["consensus"]): string {
+  if (!c) return "";
+  const f = c.finality;
+  const line = `<p class="finality ${f.status}">${esc(f.line)}</p>`;
+  if (c.kind !== "qbft" || !f.anchor) return line;
+  return `${line}<p>QBFT (${esc(c.detectedFrom === "option" ? "as --consensus says" : c.detectedFrom === "deployment record" ? "as the deployment record says" : "detected from block 0")}): block hashes as Besu computes them; validator set from ${esc(f.anchor.reason)} (hash <code>${esc(short(f.anchor.hash))}</code>, ${f.anchor.validators.length} validators); epoch length ${f.epochLength}; seals recovered with ${f.sealRecovery === "native" ? "libsecp256k1" : "ethers (JavaScript)"} in ${(f.seconds ?? 0).toFixed(2)} s.</p>`;
+}
+
 export function renderHtml(r: AuditReport): string {
   const s = r.summary;
   const clean = r.verdict === "clean";
@@ -102,7 +111,7 @@ export function renderHtml(r: AuditReport): string {
   const parts: string[] = [];
   parts.push(`<header class="${clean ? "ok" : "bad"}"><h1>Audit report: AnKER status ledger</h1><p class="verdict">${esc(headline)}</p>
 <p>Chain ${r.scope.chainId}, ledger <code>${esc(r.scope.ledger)}</code>, blocks ${r.scope.fromBlock}–${r.scope.toBlock} (head <code>${esc(short(r.scope.headHash))}</code>, ${esc(r.scope.headTime ?? "")}).
-${r.scope.steps} steps in ${r.scope.cases} cases, ${r.scope.events} ledger events, ${r.scope.headersChecked} block headers. Generated ${esc(r.generatedAt)} in ${r.timing.seconds.toFixed(1)} s.</p></header>`);
+${r.scope.steps} steps in ${r.scope.cases} cases, ${r.scope.events} ledger events, ${r.scope.headersChecked} block headers. Generated ${esc(r.generatedAt)} in ${r.timing.seconds.toFixed(1)} s.</p>${consensusHtml(r.consensus)}</header>`);
 
   parts.push(`<section><h2>Checks</h2>${table(
     ["check", "status", "what was checked"],
@@ -142,8 +151,16 @@ ${timeChart(r.stats.processingTimes.map((x) => ({ label: x.label, median: x.medi
   )}
 ${r.internal ? `<h3>Internal: ${esc(r.internal.agency)} database</h3>${table(["rows", "intact", "changed", "deleted", "erased", "pending"], [[r.internal.counts.rows, r.internal.counts.intact, r.internal.counts.changed, r.internal.counts.deleted, r.internal.counts.erased, r.internal.counts.pending].map(String)])}` : ""}
 <h3>Checkpoints</h3>${table(
-    ["block", "block hash", "cases", "served by", "signer", "valid"],
-    r.checkpoints.map((k) => [String(k.blockNumber), `<code>${esc(short(k.blockHash))}</code>`, String(k.caseCount), esc(k.agency ?? k.source), `<code>${esc(short(k.signer, 6))}</code> ${esc(k.signerAgency ?? "")}`, k.valid ? "yes" : `<span class="sev critical">no</span>`]),
+    ["block", "block hash", "cases", "commitments root", "served by", "signer", "valid"],
+    r.checkpoints.map((k) => [
+      String(k.blockNumber),
+      `<code>${esc(short(k.blockHash))}</code>`,
+      String(k.caseCount),
+      k.commitmentsRoot ? `<code>${esc(short(k.commitmentsRoot))}</code> ${k.rootVerified ? "recomputed" : "not recomputed"}` : "not signed",
+      esc(k.agency ?? k.source),
+      `<code>${esc(short(k.signer, 6))}</code> ${esc(k.signerAgency ?? "")}`,
+      k.valid ? "yes" : `<span class="sev critical">no</span>`,
+    ]),
   )}</section>`);
 
   parts.push(`<section><h2>Audited build and code lists</h2><table class="kv"><tbody>

@@ -87,7 +87,15 @@ export class BatchBuilder {
   }
 
   build(): LogBatch {
-    return { count: this.count, ints: this.ints, words: this.words, records: this.records, others: this.others, blockHashes: this.blockHashes, txHashes: this.txHashes };
+    // The replay keeps every step's record bytes (StepRecorded.words) to the end of the audit: keep the
+    // bytes used, not the room to grow (the capacity is estimated from the answer's size). Buffer.alloc,
+    // not a pooled copy: the records must start on a 4-byte boundary.
+    let words = this.words;
+    if (words.length > this.records * WORD_BYTES) {
+      words = Buffer.alloc(this.records * WORD_BYTES);
+      this.words.copy(words, 0, 0, words.length);
+    }
+    return { count: this.count, ints: this.ints, words, records: this.records, others: this.others, blockHashes: this.blockHashes, txHashes: this.txHashes };
   }
 }
 

@@ -1,13 +1,15 @@
 // Inclusion proofs: a StandardMerkleTree (@openzeppelin/merkle-tree) over the StepRecorded events up to a
-// checkpoint's block, leaf = [blockNumber, logIndex, caseRef, packedStep, commitment]. A proof file lets
-// anyone check offline that an event is part of the history up to a checkpoint the agencies signed.
-// Pure, no I/O.
+// checkpoint's block, leaf = [blockNumber, logIndex, caseRef, packedStep, commitment]. Its root is the
+// commitmentsRoot the agencies sign in their checkpoints (services/shared/commitments-root.ts computes the
+// same root faster). A proof file lets anyone check offline that an event is part of the history up to
+// a checkpoint the agencies signed: the signatures cover the proof's root itself. Pure, no I/O.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { z } from "zod";
 import { recoverCheckpointSigner } from "../shared/checkpoint";
+import { COMMITMENT_LEAF_ENCODING } from "../shared/commitments-root";
 import type { StepRecorded } from "./events";
 
-export const LEAF_ENCODING = ["uint256", "uint256", "bytes32", "uint256", "bytes32"];
+export const LEAF_ENCODING: string[] = [...COMMITMENT_LEAF_ENCODING];
 export type Leaf = [string, string, string, string, string];
 
 export function leafOf(s: StepRecorded): Leaf {
@@ -47,6 +49,8 @@ export const InclusionProof = z.object({
       blockNumber: z.number().int().nonnegative(),
       blockHash: hex32,
       caseCount: z.number().int().nonnegative(),
+      /** the root the checkpoint signed (= root); absent or null on checkpoints signed before it was part of them */
+      commitmentsRoot: hex32.nullish(),
       signer: address,
       signature: z.string(),
     }),
@@ -86,7 +90,8 @@ export function proveEvent(steps: StepRecorded[], eventId: bigint, ctx: ProofCon
     note:
       "leaf = [blockNumber, logIndex, caseRef, packedStep, commitment] of the StepRecorded event; the tree " +
       "(OpenZeppelin StandardMerkleTree) holds every StepRecorded of the ledger up to uptoBlock. The checkpoints " +
-      "sign blockHash at uptoBlock; the root can be recomputed by anyone from the chain's logs up to that block.",
+      "sign blockHash and this root (commitmentsRoot) at uptoBlock; the root can be recomputed by anyone from the " +
+      "chain's logs up to that block.",
   };
 }
 
@@ -100,8 +105,8 @@ export interface ProofVerdict {
 /**
  * Verify a proof offline: the leaf is in the tree with the stated root, the leaf's packed step carries
  * the stated event id, its block is at or below uptoBlock, and every checkpoint signature is valid for
- * (chainId, ledger, uptoBlock, blockHash). With `expect`, also the root (e.g. from an audit report) and the
- * signer keys the verifier trusts.
+ * (chainId, ledger, uptoBlock, blockHash, caseCount, commitmentsRoot) with commitmentsRoot = root. With
+ * `expect`, also the root (e.g. from an audit report) and the signer keys the verifier trusts.
  */
 export function verifyInclusionProof(input: unknown, expect: { root?: string; signers?: string[] } = {}): ProofVerdict {
   const parsed = InclusionProof.safeParse(input);
@@ -126,9 +131,14 @@ export function verifyInclusionProof(input: unknown, expect: { root?: string; si
       problems.push(`a checkpoint signs block ${cp.blockNumber} ${cp.blockHash}, not ${p.uptoBlock} ${p.blockHash}`);
       continue;
     }
+    const signedRoot = cp.commitmentsRoot ?? null;
+    if (signedRoot !== null && signedRoot.toLowerCase() !== p.root.toLowerCase()) {
+      problems.push(`a checkpoint signs the commitments root ${signedRoot}, not the proof's root ${p.root}`);
+      continue;
+    }
     let who: string;
     try {
-      who = recoverCheckpointSigner({ chainId: p.chainId, ledger: p.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount }, cp.signature);
+      who = recoverCheckpointSigner({ chainId: p.chainId, ledger: p.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: signedRoot }, cp.signature);
     } catch (err) {
       problems.push(`a checkpoint signature cannot be read: ${(err as Error).message}`);
       continue;

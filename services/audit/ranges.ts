@@ -1,9 +1,11 @@
 // The audit's stream of block ranges: each range's headers and the ledger's logs, fetched a few ranges
-// ahead while the consumer verifies the current one, the ranges sized by the latest range's logs per block.
+// ahead while the consumer verifies the current one, the ranges sized by the latest range's logs per block
+// and never wider than the node accepts for eth_getLogs (`--max-block-range`, halved while it refuses).
 import type { RpcLog } from "../shared/rpc-log";
 import { LogScanner } from "./log-scan";
 import { LogPacker, type LogBatch } from "./log-wire";
 import { fetchHeaders, fetchLogs, isTooMany, logFilter, type RpcClient } from "./rpc";
+import { BlockRangeLimit } from "../shared/log-range";
 import type { RpcBlock } from "./types";
 
 export interface RangePlan {
@@ -14,6 +16,8 @@ export interface RangePlan {
   /** ledger logs wanted per eth_getLogs request (the block range adapts to it) */
   targetLogsPerRequest: number;
   maxBlocksPerRequest: number;
+  /** the eth_getLogs range the node accepts (configured maximum, shrunk on refusals): no range is planned wider */
+  logRange: BlockRangeLimit;
   /** ranges fetched ahead while one is verified */
   prefetch: number;
 }
@@ -26,18 +30,19 @@ export interface PackedRange {
 
 /**
  * The ledger's logs in [from, to], packed: read from the bytes of the node's answer where it has the plain
- * shape (log-scan.ts), else parsed as JSON; a range the node refuses as too large is split (fetchLogs).
+ * shape (log-scan.ts), else parsed as JSON; a range the node refuses as too large shrinks `limit` and is
+ * fetched in pages it allows (fetchLogs).
  */
-export async function fetchLogBatch(rpc: RpcClient, scanner: LogScanner, packer: LogPacker, from: number, to: number): Promise<LogBatch> {
+export async function fetchLogBatch(rpc: RpcClient, scanner: LogScanner, packer: LogPacker, from: number, to: number, limit?: BlockRangeLimit): Promise<LogBatch> {
   try {
     const r = await rpc.callBytes<LogBatch, RpcLog[]>("eth_getLogs", logFilter(packer.ledger, from, to), (body) => scanner.scan(body));
+    limit?.grow(to - from + 1);
     return "read" in r ? r.read : packer.pack(r.parsed);
   } catch (err) {
     if (!isTooMany(err) || to <= from) throw err;
-    const mid = Math.floor((from + to) / 2);
-    const a = await fetchLogs(rpc, packer.ledger, from, mid);
-    const b = await fetchLogs(rpc, packer.ledger, mid + 1, to);
-    return packer.pack(a.concat(b));
+    const pages = limit ?? new BlockRangeLimit(to - from + 1);
+    pages.shrink(to - from + 1);
+    return packer.pack(await fetchLogs(rpc, packer.ledger, from, to, pages));
   }
 }
 
@@ -66,7 +71,7 @@ export async function* fetchRanges(rpc: RpcClient, plan: RangePlan, stepTopic: s
   let cursor = plan.fromBlock;
   const nextRange = (): [number, number] | undefined => {
     if (cursor > head) return undefined;
-    const r: [number, number] = [cursor, Math.min(head, cursor + nextRangeBlocks(latest, target, maxBlocks) - 1)];
+    const r: [number, number] = [cursor, Math.min(head, cursor + nextRangeBlocks(latest, target, Math.min(maxBlocks, plan.logRange.current)) - 1)];
     cursor = r[1] + 1;
     return r;
   };
@@ -75,7 +80,7 @@ export async function* fetchRanges(rpc: RpcClient, plan: RangePlan, stepTopic: s
   const enqueue = () => {
     const range = nextRange();
     if (!range) return false;
-    const data = Promise.all([fetchHeaders(rpc, range[0], range[1]), fetchLogBatch(rpc, scanner, packer, range[0], range[1])]);
+    const data = Promise.all([fetchHeaders(rpc, range[0], range[1]), fetchLogBatch(rpc, scanner, packer, range[0], range[1], plan.logRange)]);
     data.catch(() => undefined); // awaited below; keeps an early failure from being unhandled
     queue.push({ range, data });
     return true;

@@ -2,6 +2,7 @@
 // codes, hashes and counts only). Pure.
 import type { CheckpointVerdict } from "./checkpoints";
 import type { CommitmentCounts } from "./commitments";
+import type { ConsensusSummary } from "./consensus/chain-consensus";
 import type { Compliance, Stats } from "./compliance";
 import type { InternalCounts } from "./internal";
 import { SEVERITIES, type CheckId, type CheckResult, type Finding, type FindingSink, type Severity } from "./types";
@@ -31,6 +32,8 @@ export interface AuditReport {
   contracts: {
     ProcedureLedger: { address: string; onChainCodeHash: string; artifactCodeHash: string; deploymentCodeHash: string; codeEqualsArtifact: boolean; artifact: string };
   };
+  /** the chain's consensus and the finality verdict (absent: the audit was not told and did not detect it) */
+  consensus?: ConsensusSummary;
   codeList: { onChain: { hash: string; version: string }; local: { hash: string; version: string }; matches: boolean };
   members: { account: string; agency: string; sinceBlock: number; active: boolean }[];
   checks: CheckResult[];

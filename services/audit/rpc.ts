@@ -1,6 +1,7 @@
 // The audit's JSON-RPC client: standard Ethereum JSON-RPC over HTTP, single calls and batches, and the
 // two reads the audit streams (headers and the ledger's logs of a block range).
 import type { RpcLog } from "../shared/rpc-log";
+import { BlockRangeLimit, blockRangePages, isRangeTooLarge } from "../shared/log-range";
 import type { RpcBlock } from "./types";
 
 /** The audit could not run (exit code 2): the message says why and what to do. */
@@ -143,27 +144,22 @@ export async function fetchHeaders(rpc: RpcClient, from: number, to: number): Pr
   });
 }
 
-const TOO_MANY = /too many|limit|exceed|range|larger than|response size|10000 results/i;
-
-/** Whether the node refused an eth_getLogs range as too large (the range is then split). */
+/** Whether the node refused an eth_getLogs range as too large (services/shared/log-range.ts knows the nodes' wordings). */
 export function isTooMany(err: unknown): boolean {
-  return err instanceof RpcError && TOO_MANY.test(err.message);
+  return err instanceof RpcError && isRangeTooLarge(err.code, err.message);
 }
 
 /** The eth_getLogs parameters for the ledger's logs in [from, to]. */
 export const logFilter = (address: string, from: number, to: number) => [{ address, fromBlock: hexQ(from), toBlock: hexQ(to) }];
 
-/** The ledger's logs in [from, to]; a range the node refuses as too large is split. */
-export async function fetchLogs(rpc: RpcClient, address: string, from: number, to: number): Promise<RpcLog[]> {
-  try {
-    return await rpc.call<RpcLog[]>("eth_getLogs", logFilter(address, from, to));
-  } catch (err) {
-    if (isTooMany(err) && to > from) {
-      const mid = Math.floor((from + to) / 2);
-      const a = await fetchLogs(rpc, address, from, mid);
-      const b = await fetchLogs(rpc, address, mid + 1, to);
-      return a.concat(b);
-    }
-    throw err;
+/**
+ * The ledger's logs in [from, to], in requests of at most `limit.current` blocks; a range the node refuses
+ * as too large is asked again in halves (and the limit remembers it).
+ */
+export async function fetchLogs(rpc: RpcClient, address: string, from: number, to: number, limit = new BlockRangeLimit(Math.max(1, to - from + 1))): Promise<RpcLog[]> {
+  const out: RpcLog[] = [];
+  for await (const page of blockRangePages(from, to, limit, (a, b) => rpc.call<RpcLog[]>("eth_getLogs", logFilter(address, a, b)), isTooMany)) {
+    for (const l of page.result) out.push(l);
   }
+  return out;
 }

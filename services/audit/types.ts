@@ -87,6 +87,8 @@ export const SignedCheckpoint = z.object({
   blockNumber: z.coerce.number().int().nonnegative(),
   blockHash: hex32,
   caseCount: z.coerce.number().int().nonnegative(),
+  /** absent or null: signed before the root was part of the checkpoint (services/shared/checkpoint.ts) */
+  commitmentsRoot: hex32.nullish(),
   signer: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
   signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
 });

@@ -43,7 +43,7 @@ describe("audit: its own reader of an agency database", function () {
       block: seq === 2 ? undefined : 10 + seq,
     }),
   );
-  const checkpoint: SignedCheckpoint = { blockNumber: 12, blockHash: hex("bb"), caseCount: 1, signer: hex("0e", 20), signature: hex("51", 65) };
+  const checkpoint: SignedCheckpoint = { blockNumber: 12, blockHash: hex("bb"), caseCount: 1, commitmentsRoot: hex("cc"), signer: hex("0e", 20), signature: hex("51", 65) };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "anker-audit-db-"));
@@ -96,7 +96,7 @@ describe("audit: its own reader of an agency database", function () {
     const odd = join(dir, "odd.db");
     const db = new Database(odd);
     db.exec(`CREATE TABLE "Step" (id INTEGER, caseRef TEXT, stepCode TEXT, detail TEXT, businessDate INTEGER, data TEXT, salt TEXT, commitment TEXT, state TEXT);
-             CREATE TABLE "SignedCheckpoint" (blockNumber INTEGER, blockHash TEXT, caseCount INTEGER, signer TEXT, signature TEXT);
+             CREATE TABLE "SignedCheckpoint" (blockNumber INTEGER, blockHash TEXT, caseCount INTEGER, commitmentsRoot TEXT, signer TEXT, signature TEXT);
              INSERT INTO "Step" VALUES (1, '${hex("c1")}', 'twelve', '0', 0, NULL, NULL, '${hex("0c")}', 'confirmed');`);
     db.close();
     await expectCannotRun(() => readAgencyDb(odd), "Step row 1: stepCode");

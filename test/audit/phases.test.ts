@@ -148,6 +148,7 @@ describe("audit: verify and report phases over the captured ledger", () => {
     const proof = inclusionProofOf(f, verified.checkpoints, verified.checkpointSets, v.deployment, step.eventId);
     expect(proof.uptoBlock).to.equal(v.checkpoint.blockNumber);
     expect(proof.checkpoints).to.have.length(1);
+    expect(proof.checkpoints[0].commitmentsRoot, "the checkpoint signed the proof's own root").to.equal(proof.root);
     expect(verifyInclusionProof(JSON.parse(JSON.stringify(proof))).valid).to.equal(true);
     expect(() => inclusionProofOf(f, verified.checkpoints, verified.checkpointSets, v.deployment, 12345n)).to.throw(CannotRun, "not on chain");
   });

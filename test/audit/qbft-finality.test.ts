@@ -1,85 +1,17 @@
-// The audit's QBFT finality checks over QBFT-shaped chains built here: validator keys are ethers
-// wallets, headers carry Besu's extraData, every commit seal is signed over the committed-seal hash as a
-// Besu validator signs it, and every block hash is computed as Besu computes it. Each finding is proven
-// on a chain that has exactly the defect it names. The validator sets are written out per test, not
-// derived with the code under test.
+// The audit's QBFT finality checks over QBFT-shaped chains built here (support/qbft-chain.ts: validator
+// keys are ethers wallets, headers carry Besu's extraData, every commit seal is signed over the
+// committed-seal hash as a Besu validator signs it, and every block hash is computed as Besu computes it).
+// Each finding is proven on a chain that has exactly the defect it names. The validator sets are written
+// out per test, not derived with the code under test.
 import { expect } from "chai";
-import { Wallet, id, type SigningKey } from "ethers";
-import { decodeQbftExtraData, encodeQbftExtraData, genesisExtraData, sortValidators, type QbftExtraData, type QbftVote } from "../../services/shared/qbft/extra-data";
+import { encodeRlp, hexlify, id, toBeArray } from "ethers";
+import { encodeQbftExtraData, sortValidators, type QbftExtraData, type QbftVote } from "../../services/shared/qbft/extra-data";
+import { extraDataWithoutSeals } from "../../services/audit/consensus/qbft-hashing";
 import { QbftFinalityVerifier, blockHashOf, commitSeal, committedSealHash, quorumOf, recoverSealers, verifyBlockFinality } from "../../services/audit/consensus/qbft";
-import { headerHash } from "../../services/audit/headers";
+import { recoverSealSigner, sealRecoveryImplementation } from "../../services/audit/consensus/seal-recovery";
+import { headerHash, headerRlp } from "../../services/audit/headers";
 import type { Finding, RpcBlock } from "../../services/audit/types";
-
-const wallet = (name: string) => new Wallet(id(`qbft-test-${name}`));
-const [A, B, C, D, E, X] = ["A", "B", "C", "D", "E", "X"].map(wallet);
-const FOUR = [A, B, C, D];
-const addr = (w: Wallet) => w.address.toLowerCase();
-const BFT_MIX_HASH = "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365";
-const EMPTY_TRIE = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
-const hex = (n: number) => "0x" + n.toString(16);
-
-interface BlockPlan {
-  /** the validator list written into extraData (default: the chain's set for that block) */
-  listed?: string[];
-  proposer?: Wallet;
-  vote?: QbftVote;
-  round?: number;
-  /** who seals (default: every validator of the set) */
-  sealers?: Wallet[];
-}
-
-interface ChainPlan {
-  length: number;
-  /** the validator set block n must be sealed by, written out by the test */
-  setFor?: (n: number) => Wallet[];
-  blocks?: Record<number, BlockPlan>;
-}
-
-function baseHeader(n: number, parentHash: string, proposer: string, extraData: string): RpcBlock {
-  return {
-    hash: "0x",
-    parentHash,
-    sha3Uncles: "0x1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347",
-    miner: proposer,
-    stateRoot: id(`state-${n}`),
-    transactionsRoot: EMPTY_TRIE,
-    receiptsRoot: EMPTY_TRIE,
-    logsBloom: "0x" + "00".repeat(256),
-    difficulty: "0x1",
-    number: hex(n),
-    gasLimit: "0x1fffffffffffff",
-    gasUsed: "0x0",
-    timestamp: hex(1_700_000_000 + 5 * n),
-    extraData,
-    mixHash: BFT_MIX_HASH,
-    nonce: "0x0000000000000000",
-    baseFeePerGas: "0x0",
-  };
-}
-
-/** Seals a header per Besu: each sealer signs the committed-seal hash; the seals go into extraData; the hash is Besu's. */
-function seal(header: RpcBlock, extra: QbftExtraData, sealers: SigningKey[]): RpcBlock {
-  const unsealed = { ...header, extraData: encodeQbftExtraData({ ...extra, seals: [] }) };
-  const seals = sealers.map((k) => commitSeal(unsealed, k, extra));
-  const sealed = { ...header, extraData: encodeQbftExtraData({ ...extra, seals }) };
-  return { ...sealed, hash: blockHashOf(sealed) };
-}
-
-function buildChain(plan: ChainPlan): RpcBlock[] {
-  const setFor = plan.setFor ?? (() => FOUR);
-  const genesisSet = setFor(0).map(addr);
-  const genesis = baseHeader(0, "0x" + "00".repeat(32), "0x" + "00".repeat(20), genesisExtraData(sortValidators(genesisSet)));
-  const chain = [{ ...genesis, hash: blockHashOf(genesis) }];
-  for (let n = 1; n <= plan.length; n++) {
-    const set = setFor(n);
-    const p = plan.blocks?.[n] ?? {};
-    const proposer = p.proposer ?? set[n % set.length];
-    const extra: QbftExtraData = { vanity: "0x" + "00".repeat(32), validators: p.listed ?? sortValidators(set.map(addr)), vote: p.vote ?? null, round: p.round ?? 0, seals: [] };
-    const header = baseHeader(n, chain[n - 1].hash, addr(proposer), encodeQbftExtraData(extra));
-    chain.push(seal(header, extra, (p.sealers ?? set).map((w) => w.signingKey)));
-  }
-  return chain;
-}
+import { A, B, C, D, E, FOUR, X, addr, buildChain, sealsOf, withRound, withSeals } from "./support/qbft-chain";
 
 function verify(chain: RpcBlock[], epochLength = 30000): QbftFinalityVerifier {
   const v = new QbftFinalityVerifier(chain[0], epochLength);
@@ -105,6 +37,60 @@ describe("QBFT finality (audit as a light client)", () => {
     expect(committedSealHash(chain[1])).to.equal(blockHashOf(chain[1]));
     expect(committedSealHash(chain[2])).to.not.equal(blockHashOf(chain[2]));
     expect(recoverSealers(chain[2]).map((r) => r.signer)).to.deep.equal(FOUR.map(addr));
+  });
+
+  it("recovers each seal's signer alike with libsecp256k1 and with ethers, and refuses a malformed seal in both", () => {
+    // The audit loads the native build where it can; the machines that run these tests have it.
+    expect(sealRecoveryImplementation).to.equal("native");
+    const chain = buildChain({ length: 3, blocks: { 2: { round: 2 }, 3: { sealers: [A, X] } } });
+    for (const h of chain.slice(1)) {
+      const digest = committedSealHash(h);
+      const signers = sealsOf(h).map((s) => [recoverSealSigner(digest, s, "native"), recoverSealSigner(digest, s, "js")]);
+      for (const [native, js] of signers) expect(native).to.equal(js);
+    }
+    expect(sealsOf(chain[3]).map((s) => recoverSealSigner(committedSealHash(chain[3]), s))).to.deep.equal([addr(A), addr(X)]);
+    const seal = sealsOf(chain[1])[0];
+    for (const impl of ["native", "js"] as const) {
+      expect(() => recoverSealSigner(committedSealHash(chain[1]), seal.slice(0, -2) + "1b", impl)).to.throw(/recovery id 27/);
+      expect(() => recoverSealSigner(committedSealHash(chain[1]), "0x" + "00".repeat(64) + "00", impl)).to.throw();
+    }
+  });
+
+  it("encodes a header's RLP byte for byte as ethers' general encoder does (both hashes are built from it)", () => {
+    const chain = buildChain({ length: 2 });
+    const shapes: RpcBlock[] = [
+      chain[0],
+      chain[2],
+      // one-byte values below and above 0x80, a long integer, a long extraData, every later fork's field
+      { ...chain[1], difficulty: "0x7f", gasUsed: "0x80", number: "0x1", timestamp: "0x" + "ff".repeat(8), extraData: "0x" + "ab".repeat(300), withdrawalsRoot: id("w"), blobGasUsed: "0x0", excessBlobGas: "0x20000", parentBeaconBlockRoot: id("b"), requestsHash: id("r") },
+      { ...chain[1], extraData: "0x", baseFeePerGas: "0x3b9aca00" },
+    ];
+    for (const h of shapes) {
+      const fields = [h.parentHash, h.sha3Uncles, h.miner, h.stateRoot, h.transactionsRoot, h.receiptsRoot, h.logsBloom, toBeArray(BigInt(h.difficulty)), toBeArray(BigInt(h.number)), toBeArray(BigInt(h.gasLimit)), toBeArray(BigInt(h.gasUsed)), toBeArray(BigInt(h.timestamp)), h.extraData, h.mixHash, h.nonce];
+      for (const [k, int] of [["baseFeePerGas", true], ["withdrawalsRoot", false], ["blobGasUsed", true], ["excessBlobGas", true], ["parentBeaconBlockRoot", false], ["requestsHash", false]] as const) {
+        if (typeof h[k] === "string") fields.push(int ? toBeArray(BigInt(h[k] as string)) : (h[k] as string));
+      }
+      expect(headerRlp(h)).to.equal(encodeRlp(fields.map((f) => (typeof f === "string" ? f : hexlify(f)))));
+    }
+    expect(() => headerRlp({ ...chain[1], stateRoot: "0x12g4" })).to.throw(/stateRoot is not 0x-hex bytes/);
+    expect(() => headerRlp({ ...chain[1], stateRoot: "0x123" })).to.throw(/stateRoot is not 0x-hex bytes/);
+  });
+
+  it("re-encodes extraData for the two hashes byte for byte as the codec does (votes, rounds, seals)", () => {
+    const base: QbftExtraData = { vanity: id("vanity"), validators: sortValidators(FOUR.map(addr)), vote: null, round: 0, seals: [] };
+    const chain = buildChain({ length: 1 });
+    const shapes: QbftExtraData[] = [
+      base,
+      { ...base, vote: { recipient: addr(E), kind: "add" }, round: 1 },
+      { ...base, vote: { recipient: addr(D), kind: "drop" }, round: 0xfedcba },
+      { ...base, validators: [], round: 0x80, seals: sealsOf(chain[1]) },
+      { ...base, validators: [...base.validators, ...base.validators, ...base.validators], round: 0x7fffffff },
+    ];
+    for (const e of shapes) {
+      for (const encoding of ["for-block-hash", "without-seals"] as const) {
+        expect("0x" + extraDataWithoutSeals(e, encoding).toString("hex")).to.equal(encodeQbftExtraData(e, encoding));
+      }
+    }
   });
 
   it("quorum is ⌈2n/3⌉ as Besu's calculateRequiredValidatorQuorum", () => {
@@ -244,20 +230,3 @@ describe("QBFT finality (audit as a light client)", () => {
     });
   });
 });
-
-function sealsOf(h: RpcBlock): string[] {
-  return decodeQbftExtraData(h.extraData).seals;
-}
-
-/** The header with one part of its extraData changed and nothing else (the stated hash is kept). */
-function reencode(h: RpcBlock, change: (e: QbftExtraData) => QbftExtraData): RpcBlock {
-  return { ...h, extraData: encodeQbftExtraData(change(decodeQbftExtraData(h.extraData))) };
-}
-
-function withSeals(h: RpcBlock, seals: string[]): RpcBlock {
-  return reencode(h, (e) => ({ ...e, seals }));
-}
-
-function withRound(h: RpcBlock, round: number): RpcBlock {
-  return reencode(h, (e) => ({ ...e, round }));
-}

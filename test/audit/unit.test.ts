@@ -3,15 +3,17 @@ import { expect } from "chai";
 import { keccak256, solidityPackedKeccak256, Wallet, dataSlice } from "ethers";
 import { headerHash, headerRlp, HeaderChainVerifier } from "../../services/audit/headers";
 import { LedgerLogDecoder, eventKeyOf, isDecodeFailure, isStepRecorded } from "../../services/audit/events";
-import { fastCommitmentOf, keccakHex, initFastKeccak, fastKeccakReady } from "../../services/audit/keccak";
+import { fastCommitmentOf, keccakHex, keccakBytes, initFastKeccak, fastKeccakReady } from "../../services/audit/keccak";
 import { ExportIndex, matchCommitments } from "../../services/audit/commitments";
 import { commitmentsInWorker } from "../../services/audit/commitment-worker";
 import { checkAgencyDb, inferDbAgency } from "../../services/audit/internal";
-import { verifyCheckpoint } from "../../services/audit/checkpoints";
-import { buildEventTree, proveEvent, verifyInclusionProof } from "../../services/audit/merkle";
+import { checkpointSummary, coSigning, verifyCheckpoint, type CheckpointVerdict } from "../../services/audit/checkpoints";
+import { buildEventTree, leafOf, proveEvent, verifyInclusionProof } from "../../services/audit/merkle";
+import { CommitmentRoots } from "../../services/audit/commitment-roots";
+import { commitmentLeafHash, commitmentsRootOf, EMPTY_COMMITMENTS_ROOT } from "../../services/shared/commitments-root";
 import { compareCode } from "../../services/audit/code";
 import { commitmentOf, dataDigest, canonicalJson } from "../../services/shared/commitment";
-import { nextHead, ZERO_HEAD, unpackStep, eventIdOf } from "../../services/shared/ledger-codec";
+import { nextHead, ZERO_HEAD, unpackStep, packStep, eventIdOf } from "../../services/shared/ledger-codec";
 import { recoverCheckpointSigner } from "../../services/shared/checkpoint";
 import { FindingSink, type RpcBlock, type StepRow } from "../../services/audit/types";
 import { LEDGER, replayed, synthLogs, type SynthStep } from "./support/synthetic";
@@ -312,33 +314,120 @@ describe("audit: internal mode (agency database rows)", () => {
 describe("audit: checkpoints", () => {
   const key = "0x" + "4b".repeat(32);
   const wallet = new Wallet(key);
-  const cp = { chainId: 4242, ledger: "0x" + "cc".repeat(20), blockNumber: 100, blockHash: "0x" + "dd".repeat(32), caseCount: 7 };
+  const root = "0x" + "ee".repeat(32);
+  const cp = { chainId: 4242, ledger: "0x" + "cc".repeat(20), blockNumber: 100, blockHash: "0x" + "dd".repeat(32), caseCount: 7, commitmentsRoot: root };
+  const fields = [{ name: "chainId", type: "uint256" }, { name: "ledger", type: "address" }, { name: "blockNumber", type: "uint256" }, { name: "blockHash", type: "bytes32" }, { name: "caseCount", type: "uint256" }];
 
-  it("signs and recovers deterministically (fixed vector)", async () => {
+  it("signs and recovers deterministically (fixed vector), the commitments root part of the signed struct", async () => {
     const signed = await signCheckpoint(wallet, cp);
     expect(recoverCheckpointSigner(cp, signed.signature)).to.equal(wallet.address);
-    expect(signed.signature).to.equal(await wallet.signTypedData({ name: "AnkerLedger", version: "1", chainId: 4242, verifyingContract: cp.ledger }, { Checkpoint: [{ name: "chainId", type: "uint256" }, { name: "ledger", type: "address" }, { name: "blockNumber", type: "uint256" }, { name: "blockHash", type: "bytes32" }, { name: "caseCount", type: "uint256" }] }, cp));
+    expect(signed.signature).to.equal(await wallet.signTypedData({ name: "AnkerLedger", version: "1", chainId: 4242, verifyingContract: cp.ledger }, { Checkpoint: [...fields, { name: "commitmentsRoot", type: "bytes32" }] }, cp));
+    expect(recoverCheckpointSigner({ ...cp, commitmentsRoot: "0x" + "ef".repeat(32) }, signed.signature)).to.not.equal(wallet.address);
+    // A checkpoint signed before the root was part of it: the old struct, recoverable as such only.
+    const { commitmentsRoot: _, ...old } = cp;
+    const legacy = await signCheckpoint(wallet, { ...old, commitmentsRoot: null });
+    expect(legacy.signature).to.equal(await wallet.signTypedData({ name: "AnkerLedger", version: "1", chainId: 4242, verifyingContract: cp.ledger }, { Checkpoint: fields }, old));
+    expect(recoverCheckpointSigner({ ...old, commitmentsRoot: null }, legacy.signature)).to.equal(wallet.address);
+    expect(recoverCheckpointSigner(cp, legacy.signature), "a root added to an old signature").to.not.equal(wallet.address);
+    expect(recoverCheckpointSigner({ ...old, commitmentsRoot: null }, signed.signature), "the root stripped from a new signature").to.not.equal(wallet.address);
   });
+
+  const ctx = (over: Partial<Parameters<typeof verifyCheckpoint>[1]> = {}): Parameters<typeof verifyCheckpoint>[1] => ({
+    chainId: 4242,
+    ledger: cp.ledger,
+    headBlock: 200,
+    blockHashAt: (n: number) => (n === 100 ? cp.blockHash : undefined),
+    caseCountAt: () => 7,
+    commitmentsRootAt: () => root,
+    memberAgencyAt: (a: string) => (a.toLowerCase() === wallet.address.toLowerCase() ? 1 : 0),
+    ...over,
+  });
+  const kinds = (r: ReturnType<typeof verifyCheckpoint>) => r.problems.map((p) => p.kind);
 
   it("accepts a member's checkpoint over the chain's block and rejects the rest", async () => {
     const signed = await signCheckpoint(wallet, cp);
-    const ctx = (over: Partial<Parameters<typeof verifyCheckpoint>[1]> = {}) => ({
-      chainId: 4242,
-      ledger: cp.ledger,
-      headBlock: 200,
-      blockHashAt: (n: number) => (n === 100 ? cp.blockHash : undefined),
-      caseCountAt: () => 7,
-      memberAgencyAt: (a: string) => (a.toLowerCase() === wallet.address.toLowerCase() ? 1 : 0),
-      ...over,
-    });
-    expect(verifyCheckpoint(signed, ctx(), 1)).to.deep.include({ valid: true, signerAgency: 1 });
-    const kinds = (r: ReturnType<typeof verifyCheckpoint>) => r.problems.map((p) => p.kind);
+    expect(verifyCheckpoint(signed, ctx(), 1)).to.deep.include({ valid: true, signerAgency: 1, rootVerified: true });
     expect(kinds(verifyCheckpoint(signed, ctx({ blockHashAt: () => "0x" + "ee".repeat(32) }), 1))).to.deep.equal(["checkpoint-fork"]);
     expect(kinds(verifyCheckpoint(signed, ctx({ headBlock: 50, blockHashAt: () => undefined }), 1))).to.deep.equal(["checkpoint-beyond-head"]);
     expect(kinds(verifyCheckpoint(signed, ctx({ caseCountAt: () => 6 }), 1))).to.deep.equal(["checkpoint-case-count"]);
     expect(kinds(verifyCheckpoint(signed, ctx({ memberAgencyAt: () => 0 }), 1))).to.deep.equal(["checkpoint-signer-not-member"]);
     expect(kinds(verifyCheckpoint(signed, ctx(), 2))).to.deep.equal(["checkpoint-signer-other-agency"]);
     expect(kinds(verifyCheckpoint({ ...signed, caseCount: 8 }, ctx({ caseCountAt: () => 8 }), 1))).to.include("checkpoint-signature-invalid");
+  });
+
+  it("finds a signed commitments root the chain's events do not give, a changed root and a wrong signature", async () => {
+    const signed = await signCheckpoint(wallet, cp);
+    const otherRoot = "0x" + "ef".repeat(32);
+    // The chain's events up to block 100 give another root: events withheld, added or changed.
+    const r = verifyCheckpoint(signed, ctx({ commitmentsRootAt: () => otherRoot }), 1);
+    expect(kinds(r)).to.deep.equal(["checkpoint-commitments-root"]);
+    expect(r).to.deep.include({ valid: false, rootVerified: false });
+    expect(r.problems[0].severity).to.equal("critical");
+    // The root in the served checkpoint changed to match a tampered chain: the signature no longer holds.
+    expect(kinds(verifyCheckpoint({ ...signed, commitmentsRoot: otherRoot }, ctx({ commitmentsRootAt: () => otherRoot }), 1))).to.deep.equal(["checkpoint-signature-invalid", "checkpoint-signer-not-member"]);
+    // The root left out of the served checkpoint: recovered over the old struct, not the agency's key.
+    expect(kinds(verifyCheckpoint({ ...signed, commitmentsRoot: null }, ctx(), 1))).to.deep.equal(["checkpoint-signature-invalid", "checkpoint-signer-not-member"]);
+    // Signed by another key than the stated signer.
+    const other = await signCheckpoint(new Wallet("0x" + "4d".repeat(32)), cp);
+    expect(kinds(verifyCheckpoint({ ...signed, signature: other.signature }, ctx(), 1))).to.deep.equal(["checkpoint-signature-invalid", "checkpoint-signer-not-member"]);
+    // A checkpoint above the audited head: its root is not recomputed (its events were not replayed).
+    expect(verifyCheckpoint(signed, ctx({ headBlock: 99, blockHashAt: () => cp.blockHash, commitmentsRootAt: () => otherRoot }), 1)).to.deep.include({ valid: true, rootVerified: false });
+  });
+
+  it("verifies a checkpoint signed without a root (before the root was part of it) over the old struct", async () => {
+    const legacy = await signCheckpoint(wallet, { ...cp, commitmentsRoot: null });
+    expect(verifyCheckpoint(legacy, ctx({ commitmentsRootAt: () => "0x" + "ef".repeat(32) }), 1)).to.deep.include({ valid: true, rootVerified: false });
+    const { commitmentsRoot: _, ...served } = legacy;
+    expect(verifyCheckpoint(served, ctx(), 1)).to.deep.include({ valid: true, rootVerified: false });
+  });
+
+  it("counts the blocks both agencies signed (co-signed) and says so in the report's line", () => {
+    const v = (blockNumber: number, signerAgency: string, over: Partial<CheckpointVerdict> = {}): CheckpointVerdict => ({
+      source: "s", blockNumber, blockHash: "0x", caseCount: 1, commitmentsRoot: root, rootVerified: true, signer: "0x", signerAgency, valid: true, problems: [], ...over,
+    });
+    const both = [v(10, "BAMF"), v(10, "ZAB"), v(20, "BAMF"), v(20, "ZAB")];
+    expect(coSigning(both, ["BAMF", "ZAB"])).to.deep.equal({ blocks: 2, coSigned: 2, rootVerified: 2, partial: [] });
+    expect(checkpointSummary(both, ["a", "b"], ["BAMF", "ZAB"], 30).text).to.equal("2 checkpoints (4 signatures from a, b), each co-signed by BAMF and ZAB, commitments root verified");
+    const some = [...both, v(30, "BAMF"), v(40, "ZAB", { valid: false })];
+    expect(coSigning(some, ["BAMF", "ZAB"])).to.deep.equal({ blocks: 3, coSigned: 2, rootVerified: 2, partial: [{ blockNumber: 30, agencies: ["BAMF"] }] });
+    expect(checkpointSummary(some, ["a", "b"], ["BAMF", "ZAB"], 30).text).to.equal("3 checkpoints (6 signatures from a, b), 2 co-signed by BAMF and ZAB, 1 not (block 30 by BAMF), commitments root verified");
+    const above = [v(10, "BAMF"), v(10, "ZAB", { rootVerified: false })];
+    expect(checkpointSummary(above, ["a"], ["BAMF", "ZAB"], 5).text).to.equal("1 checkpoint (2 signatures from a), co-signed by BAMF and ZAB, commitments root verified on 1 of 2 signatures, 2 above the audited head checked by block hash only");
+    expect(checkpointSummary([], ["a"], ["BAMF", "ZAB"], 5).text).to.equal("0 checkpoints (0 signatures from a)");
+  });
+});
+
+describe("audit: commitments root (checkpoints)", () => {
+  const steps: SynthStep[] = Array.from({ length: 13 }, (_, i) => ({ agency: 1 + (i % 2), seq: i + 1, caseRef: i % 3 ? caseA : caseB, step: 2, detail: BigInt(i), businessDate: 20000 + i, commitment: c(i + 1), block: 1 + Math.floor(i / 2) }));
+
+  it("is the root of the inclusion proofs' StandardMerkleTree (@openzeppelin/merkle-tree) at every block", async () => {
+    const r = replayed(steps);
+    expect(await initFastKeccak()).to.equal(true);
+    const roots = new CommitmentRoots(r.steps, keccakBytes);
+    for (const block of [7, 1, 2, 3, 4, 5, 6]) {
+      const lib = buildEventTree(r.steps, block).root;
+      expect(roots.at(block), `block ${block}`).to.equal(lib);
+      // As an agency computes it from its mirror's decoded columns (ethers' keccak).
+      const mirror = r.steps.filter((s) => s.block <= block).map((s) => {
+        const u = unpackStep(BigInt("0x" + s.packedHex));
+        return commitmentLeafHash({ blockNumber: s.block, logIndex: s.logIndex, caseRef: s.caseRef, packedStep: packStep(u), commitment: s.commitment });
+      });
+      expect(commitmentsRootOf(mirror), `block ${block} from the decoded columns`).to.equal(lib);
+    }
+    expect(roots.at(0)).to.equal(EMPTY_COMMITMENTS_ROOT);
+    expect(leafOf(r.steps[0])[3]).to.equal(BigInt("0x" + r.steps[0].packedHex).toString());
+  });
+
+  it("changes with any event's commitment, order-independent input, and rejects malformed fields", () => {
+    const r = replayed(steps);
+    const leaves = r.steps.map((s) => commitmentLeafHash({ blockNumber: s.block, logIndex: s.logIndex, caseRef: s.caseRef, packedStep: BigInt("0x" + s.packedHex), commitment: s.commitment }));
+    const all = commitmentsRootOf(leaves);
+    expect(commitmentsRootOf([...leaves].reverse())).to.equal(all);
+    const changed = replayed(steps.map((s, i) => (i === 5 ? { ...s, commitment: c(99) } : s)));
+    expect(new CommitmentRoots(changed.steps, keccakBytes).at(7)).to.not.equal(all);
+    expect(new CommitmentRoots(replayed(steps.slice(0, 12)).steps, keccakBytes).at(7), "an event withheld").to.not.equal(all);
+    expect(() => commitmentLeafHash({ blockNumber: 1, logIndex: 0, caseRef: "0x12", packedStep: 1n, commitment: c(1) })).to.throw(RangeError);
+    expect(() => commitmentLeafHash({ blockNumber: 1, logIndex: 0, caseRef: caseA, packedStep: 1n << 256n, commitment: c(1) })).to.throw(RangeError);
   });
 });
 
@@ -362,9 +451,18 @@ describe("audit: inclusion proofs (Merkle)", () => {
     const r = replayed(steps);
     const wallet = new Wallet("0x" + "4c".repeat(32));
     const blockHash = "0x" + "ab".repeat(32);
-    const cp = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2 });
+    const root = buildEventTree(r.steps, 5).root;
+    const cp = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root });
     const proof = proveEvent(r.steps, r.steps[2].eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 5, blockHash, checkpoints: [cp] });
+    expect(proof.root).to.equal(root);
     expect(verifyInclusionProof(proof, { signers: [wallet.address] })).to.deep.include({ valid: true, signers: [wallet.address] });
+    // A checkpoint over another root does not vouch for this proof, nor one whose root was swapped in.
+    const otherRoot = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: c(98) });
+    expect(verifyInclusionProof({ ...proof, checkpoints: [otherRoot] }).valid).to.equal(false);
+    expect(verifyInclusionProof({ ...proof, checkpoints: [{ ...otherRoot, commitmentsRoot: root }] }).valid).to.equal(false);
+    // A checkpoint signed before the root was part of it still vouches for the block hash.
+    const legacy = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: null });
+    expect(verifyInclusionProof({ ...proof, checkpoints: [legacy] }, { signers: [wallet.address] }).valid).to.equal(true);
     expect(verifyInclusionProof({ ...proof, leaf: [proof.leaf[0], proof.leaf[1], proof.leaf[2], proof.leaf[3], c(99)] }).valid).to.equal(false);
     expect(verifyInclusionProof({ ...proof, proof: [...proof.proof].reverse() }).valid).to.equal(proof.proof.length < 2);
     expect(verifyInclusionProof(proof, { root: "0x" + "00".repeat(32) }).valid).to.equal(false);

@@ -21,6 +21,7 @@ describe("audit over the captured ledger (fixed vector)", () => {
     expect(a.checkpoints).to.have.length(1);
     expect(a.checkpoints[0].valid).to.equal(true);
     expect(a.checkpoints[0].signerAgency).to.equal("BAMF");
+    expect(a.checkpoints[0].rootVerified, "the signed commitments root recomputed from the logs").to.equal(true);
   });
 
   it("tells erased records apart from missing ones and matches every other commitment", () => {
@@ -140,12 +141,26 @@ describe("audit over the captured ledger (fixed vector)", () => {
     const { Wallet } = await import("ethers");
     const { signCheckpoint } = await import("./support/sign");
     const bamf = new Wallet(v.keys.BAMF);
-    const signedFork = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: forked.blockHash, caseCount: v.checkpoint.caseCount });
+    const signedFork = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: forked.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot! });
     expect(auditVector(v, { checkpoints: [signedFork] }).kinds).to.include("checkpoint-fork");
     const outsider = Wallet.createRandom();
-    const foreign = await signCheckpoint(outsider as unknown as InstanceType<typeof Wallet>, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: v.checkpoint.blockHash, caseCount: v.checkpoint.caseCount });
+    const foreign = await signCheckpoint(outsider as unknown as InstanceType<typeof Wallet>, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: v.checkpoint.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot! });
     expect(auditVector(v, { checkpoints: [foreign] }).kinds).to.include("checkpoint-signer-not-member");
-    const beyond = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head + 5, blockHash: v.checkpoint.blockHash, caseCount: 5 });
+    const beyond = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head + 5, blockHash: v.checkpoint.blockHash, caseCount: 5, commitmentsRoot: v.checkpoint.commitmentsRoot! });
     expect(auditVector(v, { checkpoints: [beyond] }).kinds).to.include("checkpoint-beyond-head");
+  });
+
+  it("finds a step's commitment changed in the logs through the checkpoint's commitments root, with the case count unchanged", () => {
+    const v = loadVector();
+    // Another commitment in a StepRecorded log (block hash and bloom aside: the data is not in the bloom).
+    const log = v.logs.find((l) => l.topics[0] === topic("StepRecorded"))!;
+    log.data = log.data.slice(0, 66) + "77".repeat(32);
+    const a = auditVector(v);
+    expect(a.kinds).to.include("checkpoint-commitments-root");
+    expect(a.kinds).to.not.include("checkpoint-case-count");
+    expect(a.checkpoints[0]).to.deep.include({ valid: false, rootVerified: false });
+    // A served checkpoint whose root was changed to match: the agency's signature no longer holds.
+    const b = auditVector(v, { checkpoints: [{ ...v.checkpoint, commitmentsRoot: "0x" + "77".repeat(32) }] });
+    expect(b.kinds).to.include("checkpoint-signature-invalid");
   });
 });

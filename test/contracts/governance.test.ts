@@ -251,27 +251,19 @@ describe("governance: errors", function () {
         .to.be.revertedWithCustomError(ledger, "UnknownAgency")
         .withArgs(agency);
     }
-    await expect(as.propose(Action.AddMember, zab.address, AGENCY.BAMF, NO_HASH, NO_HASH))
-      .to.be.revertedWithCustomError(ledger, "AlreadyMember")
-      .withArgs(zab.address);
-    await expect(as.propose(Action.AddMember, auditor.address, AGENCY.BAMF, NO_HASH, NO_HASH))
-      .to.be.revertedWithCustomError(ledger, "AlreadyMember")
-      .withArgs(auditor.address);
-    await expect(as.propose(Action.RemoveMember, outsider.address, 0, NO_HASH, NO_HASH))
-      .to.be.revertedWithCustomError(ledger, "NotAMember")
-      .withArgs(outsider.address);
-    await expect(as.propose(Action.AddAuditor, auditor.address, 0, NO_HASH, NO_HASH))
-      .to.be.revertedWithCustomError(ledger, "AlreadyAuditor")
-      .withArgs(auditor.address);
-    await expect(as.propose(Action.AddAuditor, zab.address, 0, NO_HASH, NO_HASH))
-      .to.be.revertedWithCustomError(ledger, "AlreadyAuditor")
-      .withArgs(zab.address);
-    await expect(as.propose(Action.RemoveAuditor, outsider.address, 0, NO_HASH, NO_HASH))
-      .to.be.revertedWithCustomError(ledger, "NotAnAuditor")
-      .withArgs(outsider.address);
-    await expect(as.propose(Action.RemoveAuditor, zab.address, 0, NO_HASH, NO_HASH))
-      .to.be.revertedWithCustomError(ledger, "NotAnAuditor")
-      .withArgs(zab.address);
+    // Each proposal names an account that does not fit its action; the error names that account.
+    const unfit: [action: number, account: string, agency: number, error: string][] = [
+      [Action.AddMember, zab.address, AGENCY.BAMF, "AlreadyMember"],
+      [Action.AddMember, auditor.address, AGENCY.BAMF, "AlreadyMember"],
+      [Action.RemoveMember, outsider.address, 0, "NotAMember"],
+      [Action.AddAuditor, auditor.address, 0, "AlreadyAuditor"],
+      [Action.AddAuditor, zab.address, 0, "AlreadyAuditor"],
+      [Action.RemoveAuditor, outsider.address, 0, "NotAnAuditor"],
+      [Action.RemoveAuditor, zab.address, 0, "NotAnAuditor"],
+    ];
+    for (const [action, account, agency, error] of unfit) {
+      await expect(as.propose(action, account, agency, NO_HASH, NO_HASH)).to.be.revertedWithCustomError(ledger, error).withArgs(account);
+    }
     expect(await ledger.proposalCount()).to.equal(0);
   });
 

@@ -62,7 +62,7 @@ describe("crash recovery (kill -9 of the service process)", function () {
     }
   }
 
-  it("confirms at restart a batch that was mined after the crash, without sending it again", async () => {
+  it("confirms at restart a batch that was mined after the crash, without sending it again (anvil only: evm_setAutomine, evm_mine)", async () => {
     const ids = await queueMany(30);
     await chain.provider.send("evm_setAutomine", [false]);
     child = spawnChainSide(env());
@@ -83,7 +83,7 @@ describe("crash recovery (kill -9 of the service process)", function () {
     }
   });
 
-  it("sends again at restart a batch that never reached a block, and records it once", async () => {
+  it("sends again at restart a batch that never reached a block, and records it once (anvil only: evm_setAutomine, anvil_dropAllTransactions)", async () => {
     const ids = await queueMany(30);
     await chain.provider.send("evm_setAutomine", [false]);
     child = spawnChainSide(env());

@@ -1,11 +1,20 @@
 // Deadline notices computed from stored ledger events, each raised once; EIP-712 checkpoints signed by the
-// agency key over blocks the listener has stored, verifiable with the shared definition.
+// agency key over blocks the listener has stored, verifiable with the shared definition; both agencies
+// sign the same blocks with the same commitments root from their own mirrors (co-signed), as the audit
+// recomputes it from the chain's logs.
 import { expect } from "chai";
 import { OutboxWriter } from "../../services/agency/outbox/writer";
 import { LedgerListener } from "../../services/agency/listener/listener";
 import { raiseDeadlines } from "../../services/agency/deadlines/deadline-notices";
 import { CheckpointSigner } from "../../services/agency/checkpoints/checkpoint-signer";
+import { commitmentsRootAt } from "../../services/agency/checkpoints/commitments-root";
 import { recoverCheckpointSigner } from "../../services/shared/checkpoint";
+import { checkpointSummary, coSigning, verifyCheckpoints } from "../../services/audit/checkpoints";
+import { FindingSink, type RpcLog } from "../../services/audit/types";
+import { STEP_RECORDED_TOPIC } from "../../services/audit/events";
+import { unpackStep } from "../../services/shared/ledger-codec";
+import { dataSlice } from "ethers";
+import { commitmentsRootFromLogs } from "../audit/support/commitments-root";
 import { CODE_LISTS } from "../../services/shared/codelists";
 import { startTestChain, type TestChain } from "../support/chain";
 import { openTestAgency, addCase, queueStep, waitFor, LOCAL_CODE_LIST_HASH, type TestAgency } from "../support/agency";
@@ -86,7 +95,7 @@ describe("deadline notices and checkpoints", function () {
     expect(await raiseDeadlines(zab.db, { agency: "ZAB", appealPeriodDays: 30, webhook: false }, later)).to.equal(0);
   });
 
-  it("signs EIP-712 checkpoints every N blocks that verify against the agency key and the chain", async () => {
+  it("signs EIP-712 checkpoints every N blocks that verify against the agency key and the chain (anvil only: evm_mine)", async () => {
     const listener = listeners[0];
     // Blocks beyond the one that recorded the steps, so that a checkpoint covers them.
     for (let i = 0; i < 3; i++) await chain.provider.send("evm_mine", []);
@@ -104,11 +113,75 @@ describe("deadline notices and checkpoints", function () {
       expect(r.blockHash).to.equal((await bamf.chain.block(r.blockNumber)).hash);
       const cases = new Set(logs.filter((l) => l.name === "StepRecorded" && l.blockNumber <= r.blockNumber).map((l) => l.caseRef));
       expect(r.caseCount, `cases up to block ${r.blockNumber}`).to.equal(cases.size);
-      const cp = { chainId: chain.deployment.chainId, ledger: chain.deployment.contracts.ProcedureLedger.address, blockNumber: r.blockNumber, blockHash: r.blockHash, caseCount: r.caseCount };
+      expect(r.commitmentsRoot, `commitments root at block ${r.blockNumber} as the audit computes it from the chain`).to.equal(commitmentsRootFromLogs(await rawLogs(r.blockNumber), ledger(), r.blockNumber));
+      const cp = { chainId: chain.deployment.chainId, ledger: chain.deployment.contracts.ProcedureLedger.address, blockNumber: r.blockNumber, blockHash: r.blockHash, caseCount: r.caseCount, commitmentsRoot: r.commitmentsRoot };
       expect(recoverCheckpointSigner(cp, r.signature)).to.equal(chain.wallets.BAMF.address);
       expect(r.signer).to.equal(chain.wallets.BAMF.address);
       expect(recoverCheckpointSigner({ ...cp, caseCount: cp.caseCount + 1 }, r.signature)).to.not.equal(chain.wallets.BAMF.address);
+      expect(recoverCheckpointSigner({ ...cp, commitmentsRoot: "0x" + "11".repeat(32) }, r.signature), "the root is signed").to.not.equal(chain.wallets.BAMF.address);
     }
     expect(rows[rows.length - 1].caseCount, "six cases in the plan").to.equal(6);
+  });
+
+  const ledger = () => chain.deployment.contracts.ProcedureLedger.address;
+  const rawLogs = async (upto: number) => (await chain.provider.send("eth_getLogs", [{ address: ledger(), fromBlock: "0x0", toBlock: "0x" + upto.toString(16) }])) as RpcLog[];
+
+  it("is co-signed: both agencies sign the same blocks with the same root from their own mirrors, and the audit verifies them (anvil only: evm_mine)", async () => {
+    // A ZAB step too, so that the root covers both agencies' events.
+    const zabWriter = new OutboxWriter(zab.db, zab.chain, zab.log, { agencyCode: zab.code, batchSize: 50, pollMs: 20, localCodeListHash: LOCAL_CODE_LIST_HASH });
+    const zabCase = await addCase(zab, "zabCheckpoint");
+    const zabStep = (await queueStep(zab, zabCase, "REGISTERED", 0n, 0)).ledgerEventId.toString();
+    zabWriter.start();
+    try {
+      for (const a of [bamf, zab]) await waitFor(() => a.db.ledgerEvent.findFirst({ where: { eventId: zabStep, name: "StepRecorded" } }), `${a.agency} stored the ZAB step`);
+    } finally {
+      await zabWriter.stop();
+    }
+    for (let i = 0; i < 3; i++) await chain.provider.send("evm_mine", []);
+    const head = await bamf.chain.blockNumber();
+    for (const l of listeners) await waitFor(() => l.storedThrough() >= head, "listeners at the head");
+    const [bamfRows, zabRows] = await Promise.all(
+      [bamf, zab].map(async (a, i) => {
+        await new CheckpointSigner(a.db, a.chain, a.log, { everyBlocks: 3, storedThrough: () => listeners[i].storedThrough() }).signDue();
+        return a.db.signedCheckpoint.findMany({ orderBy: { blockNumber: "asc" } });
+      }),
+    );
+    const fields = (rows: typeof bamfRows) => rows.map((r) => [r.blockNumber, r.blockHash, r.caseCount, r.commitmentsRoot]);
+    expect(fields(zabRows), "the same blocks, hashes, case counts and roots").to.deep.equal(fields(bamfRows));
+    // The mirror read in pages of two rows gives the same root as in one page.
+    const last = bamfRows[bamfRows.length - 1];
+    expect(await commitmentsRootAt(zab.db, last.blockNumber, 2)).to.equal(last.commitmentsRoot);
+    expect(new Set(bamfRows.map((r) => r.commitmentsRoot)).size, "the root grows with the events").to.be.greaterThan(1);
+
+    // The audit's check over both agencies' checkpoints, with everything recomputed from the chain.
+    const logs = await rawLogs(head);
+    const hashes = new Map<number, string>();
+    for (const r of bamfRows) hashes.set(r.blockNumber, (await bamf.chain.block(r.blockNumber)).hash);
+    const ctx = {
+      chainId: chain.deployment.chainId,
+      ledger: ledger(),
+      headBlock: head,
+      blockHashAt: (n: number) => hashes.get(n),
+      caseCountAt: (n: number) => bamfRows.find((r) => r.blockNumber === n)!.caseCount,
+      commitmentsRootAt: (n: number) => commitmentsRootFromLogs(logs, ledger(), n),
+      memberAgencyAt: (a: string) => ({ [chain.wallets.BAMF.address.toLowerCase()]: 1, [chain.wallets.ZAB.address.toLowerCase()]: 2 })[a.toLowerCase()] ?? 0,
+    };
+    const sets = [{ agency: 1, source: "BAMF", checkpoints: bamfRows }, { agency: 2, source: "ZAB", checkpoints: zabRows }];
+    const sink = new FindingSink();
+    const verdicts = verifyCheckpoints(sets, ctx, sink);
+    expect(sink.findings).to.deep.equal([]);
+    expect(coSigning(verdicts, ["BAMF", "ZAB"])).to.deep.equal({ blocks: bamfRows.length, coSigned: bamfRows.length, rootVerified: bamfRows.length, partial: [] });
+    expect(checkpointSummary(verdicts, ["BAMF", "ZAB"], ["BAMF", "ZAB"], head).text).to.match(/^\d+ checkpoints \(\d+ signatures from BAMF, ZAB\), each co-signed by BAMF and ZAB, commitments root verified$/);
+
+    // The ZAB step withheld from the chain's logs: every checkpoint from its block on is a finding.
+    const zabLog = logs.findIndex((l) => l.topics[0] === STEP_RECORDED_TOPIC && unpackStep(BigInt(dataSlice(l.data, 0, 32))).eventId === BigInt(zabStep));
+    expect(zabLog).to.be.greaterThan(-1);
+    const withheld = [...logs.slice(0, zabLog), ...logs.slice(zabLog + 1)];
+    const zabBlock = parseInt(logs[zabLog].blockNumber, 16);
+    const tampered = new FindingSink();
+    verifyCheckpoints(sets, { ...ctx, commitmentsRootAt: (n) => commitmentsRootFromLogs(withheld, ledger(), n) }, tampered);
+    const after = bamfRows.filter((r) => r.blockNumber >= zabBlock).length;
+    expect(after).to.be.greaterThan(0);
+    expect(tampered.findings.map((f) => f.kind)).to.deep.equal(Array(2 * after).fill("checkpoint-commitments-root"));
   });
 });

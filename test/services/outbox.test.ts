@@ -139,7 +139,7 @@ describe("outbox writer", function () {
     expect(after.failureReason).to.match(/already recorded on chain with a different commitment/);
   });
 
-  it("keeps steps queued while the chain is stopped and drains the queue once it is back", async () => {
+  it("keeps steps queued while the chain is stopped and drains the queue once it is back (anvil only: state kept across a node restart)", async () => {
     const w = startWriter(10);
     await waitFor(() => w.status === "running", "writer running");
     await chain.stop();

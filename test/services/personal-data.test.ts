@@ -36,7 +36,7 @@ function personalTexts(): string[] {
   return [...texts];
 }
 
-describe("personal data never reaches the chain (demo seeding)", function () {
+describe("personal data never reaches the chain (demo seeding) (anvil only: anvil_dumpState)", function () {
   this.timeout(600_000);
   let sys: System;
   /** every hex field: transaction inputs, log topics and data, and the hex strings of the state dump */

@@ -58,11 +58,12 @@ export async function openTestAgency(chain: TestChain, agency: AgencyKey, extra:
   const db = openDb(config.databaseUrl);
   await tuneSqlite(db, config.databaseUrl);
   const adapter = new ChainAdapter({
-    rpcUrl: chain.rpcUrl,
+    rpcUrl: config.rpcUrl ?? chain.rpcUrl,
     chainId: chain.deployment.chainId,
     ledgerAddress: chain.deployment.contracts.ProcedureLedger.address,
     deploymentBlock: chain.deployment.block,
     wallet: chain.wallets[agency],
+    maxBlockRange: config.logsMaxBlockRange,
   });
   return {
     agency,

@@ -113,6 +113,7 @@ export async function startApi(o: HarnessOptions): Promise<ApiHarness> {
     outboxMaxInFlight: 3,
     appealPeriodDays: 14,
     listenerPollMs: 250,
+    logsMaxBlockRange: 5000,
     checkpointEveryBlocks: 50,
     rateLimitPerMinute: 100_000,
     bodyLimitBytes: 64 * 1024,

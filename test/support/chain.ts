@@ -1,6 +1,7 @@
-// A throwaway local chain for the service tests: anvil on a free port with its own state directory,
-// the ledger deployed with the typechain factory, agency keystores and a deployment record written into
-// a temporary ANKER_DATA_DIR. Nothing here touches .data/ or port 8545.
+// A throwaway local chain for the service tests: anvil (or Hardhat's node, a second EVM implementation) on
+// a free port with its own state directory, the ledger deployed with the typechain factory, agency
+// keystores and a deployment record written into a temporary ANKER_DATA_DIR. Nothing here touches .data/
+// or port 8545.
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -9,14 +10,20 @@ import { randomBytes } from "node:crypto";
 import type { ChildProcess } from "node:child_process";
 import { Wallet, parseEther, encryptKeystoreJsonSync, type JsonRpcProvider } from "ethers";
 import { startAnvil, stopAnvil, waitForChain, providerFor } from "../../scripts/lib/anvil";
+import { startHardhatNode, stopHardhatNode, waitForHardhatNode } from "../../scripts/lib/hardhat-node";
 import { deployLedgerContract } from "../../scripts/lib/deploy-ledger";
 import { writeDeployment, type Deployment } from "../../services/shared/deployment";
 import { DEV_KEYSTORE_PASSWORD } from "../../services/shared/keystore";
 
-// anvil's first well-known development account: funds the agency keys and deploys.
+// The first well-known development account (anvil and Hardhat derive it from the same mnemonic): funds
+// the agency keys and deploys.
 const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
+/** anvil persists its state and knows anvil_ and evm_ calls; Hardhat's node keeps no state across a restart. */
+export type TestNode = "anvil" | "hardhat";
+
 export interface TestChain {
+  node: TestNode;
   port: number;
   rpcUrl: string;
   /** the temporary ANKER_DATA_DIR: keys/, deployment.json, chain/ */
@@ -28,7 +35,7 @@ export interface TestChain {
   provider: JsonRpcProvider;
   /** SIGTERM: anvil writes its state and stops */
   stop(): Promise<void>;
-  /** start anvil again on the same port and state */
+  /** start anvil again on the same port and state (anvil only: Hardhat's node would start empty) */
   restart(): Promise<void>;
   /** stop and remove the data directory */
   dispose(): Promise<void>;
@@ -49,29 +56,53 @@ export function freePort(): Promise<number> {
 export interface TestChainOptions {
   /** the code-list hash to record on chain (default: the local code lists) */
   codeListHash?: string;
+  /** which EVM implementation runs the chain (default: anvil) */
+  node?: TestNode;
+  /** anvil only: a chain that charges nothing (startAnvil's zeroGasPrice: base fee and gas price 0) */
+  zeroGasPrice?: boolean;
+}
+
+/** How to start, await and stop one kind of node; `start` again only where the node keeps its state. */
+interface NodeControl {
+  child: ChildProcess;
+  start(): ChildProcess;
+  ready(): Promise<void>;
+  stop(child: ChildProcess): Promise<void>;
+  restartable: boolean;
+}
+
+function nodeControl(node: TestNode, port: number, stateDir: string, zeroGasPrice = false): NodeControl {
+  const rpcUrl = `http://127.0.0.1:${port}`;
+  if (node === "hardhat") {
+    const start = () => startHardhatNode({ port, logFile: join(stateDir, "hardhat-node.log") });
+    const control: NodeControl = { child: start(), start, ready: () => waitForHardhatNode(rpcUrl, control.child), stop: stopHardhatNode, restartable: false };
+    return control;
+  }
+  const start = () => startAnvil({ port, stateDir, zeroGasPrice });
+  return { child: start(), start, ready: () => waitForChain(rpcUrl).then(() => undefined), stop: stopAnvil, restartable: true };
 }
 
 export async function startTestChain(opts: TestChainOptions = {}): Promise<TestChain> {
   const dataDir = mkdtempSync(join(tmpdir(), "anker-test-"));
   const stateDir = join(dataDir, "chain");
   const port = await freePort();
-  const anvil = { child: startAnvil({ port, stateDir }) };
+  const node = opts.node ?? "anvil";
+  const control = nodeControl(node, port, stateDir, opts.zeroGasPrice);
   try {
-    return await deployTestLedger(dataDir, port, anvil, opts);
+    return await deployTestLedger(dataDir, port, node, control, opts);
   } catch (err) {
-    // Leave no anvil behind when the set-up fails.
-    await stopAnvil(anvil.child);
+    // Leave no node behind when the set-up fails.
+    await control.stop(control.child);
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
 }
 
-async function deployTestLedger(dataDir: string, port: number, anvil: { child: ChildProcess }, opts: TestChainOptions): Promise<TestChain> {
-  const stateDir = join(dataDir, "chain");
+async function deployTestLedger(dataDir: string, port: number, node: TestNode, control: NodeControl, opts: TestChainOptions): Promise<TestChain> {
   const keysDir = join(dataDir, "keys");
   mkdirSync(keysDir, { recursive: true });
   const rpcUrl = `http://127.0.0.1:${port}`;
-  await waitForChain(rpcUrl);
+  await control.ready();
   const provider = providerFor(rpcUrl);
 
   const wallets = { BAMF: Wallet.createRandom() as unknown as Wallet, ZAB: Wallet.createRandom() as unknown as Wallet, auditor: Wallet.createRandom() as unknown as Wallet };
@@ -98,6 +129,7 @@ async function deployTestLedger(dataDir: string, port: number, anvil: { child: C
   writeDeployment(deployment, deploymentFile);
 
   return {
+    node,
     port,
     rpcUrl,
     dataDir,
@@ -107,15 +139,16 @@ async function deployTestLedger(dataDir: string, port: number, anvil: { child: C
     consortiumKeyHex,
     provider,
     async stop() {
-      await stopAnvil(anvil.child);
+      await control.stop(control.child);
     },
     async restart() {
-      anvil.child = startAnvil({ port, stateDir });
-      await waitForChain(rpcUrl);
+      if (!control.restartable) throw new Error(`a restart needs a node that keeps its state (anvil); this chain runs on ${node}`);
+      control.child = control.start();
+      await control.ready();
     },
     async dispose() {
       provider.destroy();
-      await stopAnvil(anvil.child);
+      await control.stop(control.child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

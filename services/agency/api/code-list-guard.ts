@@ -3,7 +3,7 @@
 // long. An unreachable chain does not block queueing: the outbox checks again before it submits.
 import type { ServiceContext } from "../context";
 import { ProblemError } from "./problem";
-import { withTimeout } from "./timeout";
+import { withTimeout } from "../util/timeout";
 
 const READ_TIMEOUT_MS = 1500;
 

@@ -2,10 +2,11 @@
 // the requests (z.toJSONSchema; JSON Schema 2020-12 is OpenAPI 3.1's dialect).
 import { z } from "zod";
 import type { AnyRouteSpec } from "./route";
-import { PROBLEMS, problemTypeUri } from "./problem";
+import { MAX_PATH_LENGTH, PROBLEMS, problemTypeUri } from "./problem";
 import { Problem } from "./schemas";
 import { sessionCookieName } from "../auth/sessions";
 import { CSRF_HEADER } from "./security";
+import { TAG_DESCRIPTIONS } from "./route-parts";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -34,19 +35,8 @@ const problemResponse = (description: string) => ({
   content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
 });
 
-/** What each group of endpoints is for (German / English); a tag without an entry is listed by name only. */
-const TAG_DESCRIPTIONS: Record<string, string> = {
-  "Betrieb / Operations": "Lebenszeichen, Bereitschaft, Metriken / liveness, readiness, metrics",
-  "Anmeldung / Session": "Anmelden, abmelden, wer angemeldet ist / log in, log out, who is logged in",
-  "Fälle / Cases": "Fälle anlegen, finden, Verlauf, Stopps und Warnungen / register and find cases, timeline, stops and alerts",
-  "Schritte / Steps": "Verfahrensschritte erfassen und verfolgen / record steps and follow them to the chain",
-  "Benachrichtigungen / Notifications": "Weitergeleitete Schritte, Warnungen, Stopps, Fristen / forwarded steps, alerts, stops, deadlines",
-  "Zuweisung / Allocation": "Zuweisung an die Kreise (ZAB) / allocation to the districts (ZAB)",
-  "Prüfung / Audit": "Prüfexport, signierte Checkpoints, Prüfbericht / audit export, signed checkpoints, audit report",
-  "Verwaltung / Administration": "Benutzer und API-Clients / users and API clients",
-  "Web-Anwendung / Web app": "Was die Bedienoberfläche zusätzlich liest: Dienst, Kennzahlen, Stand der Kette / what the user interface reads besides: service, figures, ledger status",
-  "Dokumentation / Documentation": "Diese Beschreibung / this description",
-};
+/** Statuses any request can get before its route runs (services/agency/api/protocol-errors.ts), by component name. */
+const PROTOCOL_RESPONSES: Record<string, string> = { "408": "RequestTimeout", "414": "UriTooLong", "431": "HeadersTooLarge" };
 
 export function buildOpenApi(routes: readonly AnyRouteSpec[], agency: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -76,6 +66,8 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[], agency: string): J
     }
     responses["429"] ??= problemResponse(PROBLEMS["rate-limited"].title);
     responses["500"] ??= problemResponse(PROBLEMS.internal.title);
+    // Answered before the route is known (HTTP parser, router): possible on every operation.
+    for (const [status, name] of Object.entries(PROTOCOL_RESPONSES)) responses[status] ??= { $ref: `#/components/responses/${name}` };
 
     const op: Record<string, unknown> = {
       operationId: r.operationId,
@@ -107,6 +99,13 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[], agency: string): J
     paths,
     components: {
       schemas: { Problem: jsonSchema(Problem, "output") },
+      responses: {
+        RequestTimeout: problemResponse(`${PROBLEMS["request-timeout"].title}`),
+        UriTooLong: problemResponse(
+          `${PROBLEMS["uri-too-long"].title}: Pfad über ${MAX_PATH_LENGTH} Zeichen oder Pfadbestandteil über 100 / path over ${MAX_PATH_LENGTH} characters or a path segment over 100`,
+        ),
+        HeadersTooLarge: problemResponse(`${PROBLEMS["headers-too-large"].title}: Pfad, Abfrage und Kopfzeilen über 16 KiB / path, query and headers over 16 KiB`),
+      },
       securitySchemes: {
         bearerAuth: { type: "http", scheme: "bearer", description: "API-Token der Fachanwendung / specialist application's API token" },
         sessionCookie: {

@@ -19,10 +19,14 @@ export function problemBody(p: ProblemError, instance?: string): ProblemBody {
   };
 }
 
-/** The request path without its query (the query may hold a file number). */
+/** Longest path (without query) the service takes (protocol-errors.ts); its own paths are far shorter. */
+export const MAX_PATH_LENGTH = 2048;
+
+/** The request path without its query (the query may hold a file number); an overlong one is cut, not echoed. */
 export function pathOf(req: FastifyRequest): string {
   const q = req.url.indexOf("?");
-  return q === -1 ? req.url : req.url.slice(0, q);
+  const path = q === -1 ? req.url : req.url.slice(0, q);
+  return path.length > MAX_PATH_LENGTH ? `${path.slice(0, MAX_PATH_LENGTH)}…` : path;
 }
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, p: ProblemError): FastifyReply {

@@ -67,6 +67,15 @@ function isEmptyBody(body: unknown): boolean {
   return body === undefined || body === null || (typeof body === "object" && !Array.isArray(body) && Object.keys(body as object).length === 0);
 }
 
+/**
+ * Whether the request carries a body, from its headers: Fastify does not read the body of a GET, so without
+ * this a GET with a body would be answered as if it had none.
+ */
+function announcesBody(req: FastifyRequest): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
+}
+
 /** Parse params, query and body together, so that one answer names every invalid field. */
 function parseInputs(spec: AnyRouteSpec, req: FastifyRequest): { params: unknown; query: unknown; body: unknown } {
   const errors: FieldError[] = [];
@@ -87,7 +96,7 @@ function parseInputs(spec: AnyRouteSpec, req: FastifyRequest): { params: unknown
       spec.precheck?.(req.body);
       body = take(spec.body, req.body, z.undefined());
     }
-  } else if (!isEmptyBody(req.body)) {
+  } else if (!isEmptyBody(req.body) || (req.method === "GET" && announcesBody(req))) {
     errors.push({ field: "body", message: "Diese Anfrage hat keinen Inhalt / This request takes no body" });
   }
   if (errors.length) throw invalidInput(errors);

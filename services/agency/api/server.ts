@@ -1,7 +1,7 @@
 // The agency service's HTTP API (JSON; errors as RFC 9457 problem+json). buildApi assembles it without
 // listening: main.ts listens. Order of every request: principal -> rate limit (per API client, session or
 // address) -> route authorisation (401/403/CSRF) -> body parsing (JSON only, size limit) -> zod
-// validation -> handler.
+// validation -> handler. What is refused before that (HTTP parser, router, Host) is protocol-errors.ts.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
@@ -11,6 +11,7 @@ import type { ApiDeps, ApiOptions } from "./deps";
 import { errorHandler, notFoundHandler } from "./errors";
 import { httpMetrics } from "./http-metrics";
 import { ProblemError } from "./problem";
+import { checkRequestLine, clientErrorHandler, frameworkErrors } from "./protocol-errors";
 import { onResponseLogger } from "./request-log";
 import { registerRoute, type AnyRouteSpec } from "./route";
 import { rateLimitKey, resolvePrincipal } from "./security";
@@ -80,6 +81,10 @@ export async function buildApi(ctx: ServiceContext, opts: ApiOptions = {}): Prom
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     trustProxy: false,
+    // Everything refused before a handler answers problem+json too (protocol-errors.ts).
+    clientErrorHandler,
+    frameworkErrors,
+    http: { requireHostHeader: false },
   });
   // JSON only. An empty body counts as no body (some clients send the header on every POST).
   const json = app.getDefaultJsonParser("error", "error");
@@ -93,6 +98,7 @@ export async function buildApi(ctx: ServiceContext, opts: ApiOptions = {}): Prom
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
 
+  app.addHook("onRequest", checkRequestLine);
   app.addHook("onRequest", resolvePrincipal(ctx));
   // One limiter: per API client, session or address; login attempts counted apart, per address, stricter.
   const isLogin = (req: FastifyRequest) => req.method === "POST" && req.routeOptions.url === "/api/session";

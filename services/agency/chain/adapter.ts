@@ -15,8 +15,10 @@ import {
 import { ProcedureLedger__factory, type ProcedureLedger } from "../../../typechain-types";
 import type { ChainPort } from "../context";
 import { decodeLedgerLog, LEDGER_INTERFACE, STEP_RECORDED_TOPIC, type LedgerLog, type RpcLog } from "./ledger-logs";
-import { revertOf, type LedgerRevert } from "./rpc-errors";
+import { isLogRangeTooLarge, isUnreachable, revertOf, type LedgerRevert } from "./rpc-errors";
+import { chooseFees, type FeeChoice } from "./fees";
 import { FetchJsonRpcProvider } from "./json-rpc-transport";
+import { BlockRangeLimit, blockRangePages, DEFAULT_MAX_BLOCK_RANGE, type RangePage } from "../../shared/log-range";
 
 export interface ChainAdapterOptions {
   rpcUrl: string;
@@ -28,6 +30,8 @@ export interface ChainAdapterOptions {
   wallet: Wallet | HDNodeWallet;
   /** per request; the default of ethers (5 minutes) would hide an unreachable node */
   requestTimeoutMs?: number;
+  /** most blocks one eth_getLogs request spans (LOGS_MAX_BLOCK_RANGE; nodes cap it, Besu at 5000 by default) */
+  maxBlockRange?: number;
 }
 
 /** One step in the form recordBatch takes it. */
@@ -72,10 +76,7 @@ interface RpcReceipt {
 
 interface Fees {
   at: number;
-  eip1559: boolean;
-  maxFeePerGas: bigint;
-  maxPriorityFeePerGas: bigint;
-  gasPrice: bigint;
+  choice: FeeChoice;
 }
 
 const FEE_CACHE_MS = 3000;
@@ -90,6 +91,8 @@ export class ChainAdapter implements ChainPort {
   private readonly wallet: Wallet | HDNodeWallet;
   private fees?: Fees;
   private blockGasLimit?: bigint;
+  /** the eth_getLogs range this node accepts, shared by every reader of this adapter */
+  readonly logRange: BlockRangeLimit;
 
   constructor(opts: ChainAdapterOptions) {
     // A static network: no chain-id probing that retries forever while the node is down. No result cache:
@@ -101,6 +104,7 @@ export class ChainAdapter implements ChainPort {
     this.deploymentBlock = opts.deploymentBlock;
     this.wallet = opts.wallet;
     this.address = opts.wallet.address;
+    this.logRange = new BlockRangeLimit(opts.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE);
   }
 
   // --- reads (ChainPort) ---------------------------------------------------------------------------
@@ -180,18 +184,24 @@ export class ChainAdapter implements ChainPort {
     return this.blockGasLimit;
   }
 
-  private async currentFees(): Promise<Fees> {
-    if (this.fees && Date.now() - this.fees.at < FEE_CACHE_MS) return this.fees;
-    const fd = await this.provider.getFeeData();
-    const eip1559 = fd.maxFeePerGas !== null && fd.maxPriorityFeePerGas !== null;
-    this.fees = {
-      at: Date.now(),
-      eip1559,
-      maxFeePerGas: fd.maxFeePerGas ?? 0n,
-      maxPriorityFeePerGas: fd.maxPriorityFeePerGas ?? 0n,
-      gasPrice: fd.gasPrice ?? 0n,
-    };
-    return this.fees;
+  /** The fees to sign with (fees.ts decides legacy or EIP-1559), read from the node at most every few seconds. */
+  async currentFees(): Promise<FeeChoice> {
+    if (this.fees && Date.now() - this.fees.at < FEE_CACHE_MS) return this.fees.choice;
+    const [latest, gasPrice] = await Promise.all([
+      this.provider.send("eth_getBlockByNumber", ["latest", false]) as Promise<{ baseFeePerGas?: string | null } | null>,
+      this.provider.send("eth_gasPrice", []) as Promise<string>,
+    ]);
+    const baseFeePerGas = latest?.baseFeePerGas ? BigInt(latest.baseFeePerGas) : undefined;
+    // Only asked where a base fee is charged; a node without the method gets the default tip.
+    const priorityFee = baseFeePerGas
+      ? await (this.provider.send("eth_maxPriorityFeePerGas", []) as Promise<string>).then(BigInt, (err: unknown) => {
+          if (isUnreachable(err)) throw err;
+          return undefined;
+        })
+      : undefined;
+    const choice = chooseFees({ baseFeePerGas, gasPrice: BigInt(gasPrice), priorityFee });
+    this.fees = { at: Date.now(), choice };
+    return choice;
   }
 
   /** Forget the cached fees (after the node refused a transaction as underpriced). */
@@ -201,16 +211,8 @@ export class ChainAdapter implements ChainPort {
 
   /** Sign recordBatch(steps) with the agency key: the hash is known before anything is sent. */
   async signBatch(steps: ChainStep[], nonce: number, gasLimit: bigint): Promise<SignedBatch> {
-    const f = await this.currentFees();
-    const tx = Transaction.from({
-      type: f.eip1559 ? 2 : 0,
-      chainId: this.chainId,
-      to: this.ledgerAddress,
-      data: this.batchData(steps),
-      nonce,
-      gasLimit,
-      ...(f.eip1559 ? { maxFeePerGas: f.maxFeePerGas, maxPriorityFeePerGas: f.maxPriorityFeePerGas } : { gasPrice: f.gasPrice }),
-    });
+    const fees = await this.currentFees();
+    const tx = Transaction.from({ ...fees, chainId: this.chainId, to: this.ledgerAddress, data: this.batchData(steps), nonce, gasLimit });
     tx.signature = this.wallet.signingKey.sign(tx.unsignedHash);
     // Serialized once: ethers serializes the whole calldata again for each of .serialized and .hash.
     const raw = tx.serialized;
@@ -253,24 +255,36 @@ export class ChainAdapter implements ChainPort {
 
   // --- reading events ------------------------------------------------------------------------------
 
-  /** The ledger's events in [fromBlock, toBlock], in chain order. */
-  async getLedgerLogs(fromBlock: number, toBlock: number, topics?: (string | null)[]): Promise<LedgerLog[]> {
+  /** One eth_getLogs request for the ledger's events in [fromBlock, toBlock], in chain order. */
+  private async fetchLedgerLogs(fromBlock: number, toBlock: number, topics?: (string | null)[]): Promise<LedgerLog[]> {
     const filter = { address: this.ledgerAddress, fromBlock: toQuantity(fromBlock), toBlock: toQuantity(toBlock), topics: topics ?? [] };
     const logs = (await this.provider.send("eth_getLogs", [filter])) as RpcLog[];
     return this.decodeLogs(logs).sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
   }
 
   /**
-   * The StepRecorded event of `eventId` in case `caseRef`, searched backwards from the head in ranges of
-   * `span` blocks (nodes cap eth_getLogs ranges). Used when the chain says a step is recorded but we do not
-   * hold the transaction that recorded it.
+   * The ledger's events in [fromBlock, toBlock] page by page, each page at most as many blocks as the node
+   * accepts (logRange: the configured maximum, halved while the node refuses a range as too large).
    */
-  async findStepLog(caseRef: string, eventId: bigint, span = 5000): Promise<LedgerLog | undefined> {
+  ledgerLogPages(fromBlock: number, toBlock: number, topics?: (string | null)[], descending = false): AsyncGenerator<RangePage<LedgerLog[]>> {
+    return blockRangePages(fromBlock, toBlock, this.logRange, (a, b) => this.fetchLedgerLogs(a, b, topics), isLogRangeTooLarge, descending);
+  }
+
+  /** The ledger's events in [fromBlock, toBlock], in chain order (as many requests as the node's range cap needs). */
+  async getLedgerLogs(fromBlock: number, toBlock: number, topics?: (string | null)[]): Promise<LedgerLog[]> {
+    const out: LedgerLog[] = [];
+    for await (const page of this.ledgerLogPages(fromBlock, toBlock, topics)) for (const l of page.result) out.push(l);
+    return out;
+  }
+
+  /**
+   * The StepRecorded event of `eventId` in case `caseRef`, searched backwards from the head page by page.
+   * Used when the chain says a step is recorded but we do not hold the transaction that recorded it.
+   */
+  async findStepLog(caseRef: string, eventId: bigint): Promise<LedgerLog | undefined> {
     const head = await this.blockNumber();
-    for (let to = head; to >= this.deploymentBlock; to -= span) {
-      const from = Math.max(this.deploymentBlock, to - span + 1);
-      const logs = await this.getLedgerLogs(from, to, [STEP_RECORDED_TOPIC, caseRef]);
-      const hit = logs.find((l) => l.eventId === eventId);
+    for await (const page of this.ledgerLogPages(this.deploymentBlock, head, [STEP_RECORDED_TOPIC, caseRef], true)) {
+      const hit = page.result.find((l) => l.eventId === eventId);
       if (hit) return hit;
     }
     return undefined;

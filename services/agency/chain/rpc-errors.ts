@@ -2,6 +2,7 @@
 // (decoded into the custom error's name and arguments), or the node refusing a transaction.
 import { isError } from "ethers";
 import { ProcedureLedger__factory } from "../../../typechain-types";
+import { isRangeTooLarge } from "../../shared/log-range";
 
 const LEDGER = ProcedureLedger__factory.createInterface();
 
@@ -90,4 +91,14 @@ export function errorSummary(err: unknown): string {
   const inner = nodeMessage(err);
   const text = e?.shortMessage && !inner.includes(e.shortMessage.toLowerCase()) ? `${e.shortMessage} (${inner})` : inner;
   return (code + text).slice(0, 300);
+}
+
+/** Whether the node refused an eth_getLogs request as spanning too many blocks (or returning too many logs). */
+export function isLogRangeTooLarge(err: unknown): boolean {
+  if (isUnreachable(err)) return false;
+  // ethers keeps the node's JSON-RPC error as `error` (and in `info.error`) when it cannot map it to one of its own codes.
+  const e = err as { error?: { code?: unknown; message?: unknown }; info?: { error?: { code?: unknown; message?: unknown } } };
+  const inner = e?.error ?? e?.info?.error;
+  const code = typeof inner?.code === "number" ? inner.code : undefined;
+  return isRangeTooLarge(code, nodeMessage(err));
 }

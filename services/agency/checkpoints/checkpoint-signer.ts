@@ -1,7 +1,10 @@
 // Every CHECKPOINT_EVERY_BLOCKS blocks the agency signs what it has seen of the chain (EIP-712, definition
-// in services/shared/checkpoint.ts): block number and hash, and how many cases the ledger holds up to
-// there. Only blocks the listener has stored completely are signed, so caseCount is exact. The audit
-// checks these signatures against the chain it is shown: a rewritten or forked history no longer matches.
+// in services/shared/checkpoint.ts): block number and hash, how many cases the ledger holds up to there,
+// and the Merkle root of every step's commitment up to there (commitments-root.ts). Only blocks the
+// listener has stored completely are signed, so caseCount and root are exact. Both agencies sign at the
+// same heights (multiples of CHECKPOINT_EVERY_BLOCKS), so each of those blocks is co-signed. The audit
+// checks these signatures against the chain it is shown: a rewritten or forked history, or events
+// withheld, added or changed, no longer match.
 import type { Logger } from "pino";
 import type { Db } from "../store/db";
 import type { ChainAdapter } from "../chain/adapter";
@@ -10,6 +13,7 @@ import { metrics } from "../metrics";
 import { serialized } from "../store/serialized";
 import { ServiceLoop } from "../util/service-loop";
 import { errorSummary } from "../chain/rpc-errors";
+import { commitmentsRootAt } from "./commitments-root";
 
 export interface CheckpointOptions {
   everyBlocks: number;
@@ -65,13 +69,16 @@ export class CheckpointSigner extends ServiceLoop {
         blockNumber: block,
         blockHash: b.hash,
         caseCount: await caseCountAt(this.db, block),
+        commitmentsRoot: await commitmentsRootAt(this.db, block),
       };
       const signature = await this.chain.signTypedData(checkpointDomain(cp.chainId, cp.ledger), CHECKPOINT_TYPES, { ...cp });
       await serialized(this.db, (tx) =>
-        tx.signedCheckpoint.create({ data: { blockNumber: block, blockHash: b.hash, caseCount: cp.caseCount, signer: this.chain.address, signature } }),
+        tx.signedCheckpoint.create({
+          data: { blockNumber: block, blockHash: b.hash, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot, signer: this.chain.address, signature },
+        }),
       );
       metrics.checkpointsSigned.inc();
-      this.log.info({ block, caseCount: cp.caseCount }, "checkpoint signed");
+      this.log.info({ block, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot }, "checkpoint signed");
       signed++;
     }
     return signed;

@@ -1,7 +1,9 @@
 // The listener: the only path from the chain. Polls eth_getLogs from the stored checkpoint (block + log
 // index), never from "latest"; on first start from the deployment block. Reading is at-least-once (the
 // checkpoint block is read again after a restart), storing is exactly-once (dedupe by tx hash + log
-// index, in the same transaction that moves the checkpoint).
+// index, in the same transaction that moves the checkpoint). Ranges are read in pages the node accepts
+// (the adapter's logRange: LOGS_MAX_BLOCK_RANGE, halved while the node says a range is too large), each
+// page stored before the next is asked for.
 import { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { Db } from "../store/db";
@@ -23,8 +25,6 @@ export interface ListenerOptions {
   deploymentBlockHash: string;
   /** new notifications are created for webhook delivery (state pending) */
   webhook: boolean;
-  /** eth_getLogs range per request (nodes cap it) */
-  maxRange?: number;
   /** events per DB transaction */
   pageSize?: number;
   /** called after new notifications were committed */
@@ -120,22 +120,20 @@ export class LedgerListener extends ServiceLoop implements ListenerPort {
     const head = await this.chain.blockNumber();
     this.head = head;
     let newEvents = 0;
-    const maxRange = this.opts.maxRange ?? 2000;
-    let from = this.completeThrough >= this.position.blockNumber ? this.position.blockNumber + 1 : this.position.blockNumber;
-    while (from <= head) {
-      const to = Math.min(head, from + maxRange - 1);
-      newEvents += await this.readRange(from, to);
-      this.completeThrough = to;
-      from = to + 1;
+    const from = this.completeThrough >= this.position.blockNumber ? this.position.blockNumber + 1 : this.position.blockNumber;
+    for await (const page of this.chain.ledgerLogPages(from, head)) {
+      newEvents += await this.storeRange(page.to, page.result);
+      this.completeThrough = page.to;
     }
     metrics.listenerLag.set(this.lagBlocks() ?? 0);
     metrics.listenerBlock.set(this.position.blockNumber);
     return newEvents;
   }
 
-  private async readRange(from: number, to: number): Promise<number> {
+  /** Store the events of a range read through block `to` (those past the checkpoint) and move the checkpoint to its end. */
+  private async storeRange(to: number, read: LedgerLog[]): Promise<number> {
     const pos = this.position!;
-    const logs = (await this.chain.getLedgerLogs(from, to)).filter((l) => l.blockNumber > pos.blockNumber || l.logIndex > pos.logIndex);
+    const logs = read.filter((l) => l.blockNumber > pos.blockNumber || l.logIndex > pos.logIndex);
     const times = await this.chain.blockTimes(logs.map((l) => l.blockNumber));
     const pageSize = this.opts.pageSize ?? 1000;
     let stored = 0;

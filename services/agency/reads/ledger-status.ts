@@ -89,7 +89,7 @@ export async function ledgerStatus(ctx: ServiceContext, limit: number): Promise<
     chainError,
     listener: checkpoint ? { blockNumber: checkpoint.blockNumber, logIndex: checkpoint.logIndex, blockHash: checkpoint.blockHash, lagBlocks: ctx.listener.lagBlocks() ?? null } : null,
     lastSignedCheckpoint: signed
-      ? { blockNumber: signed.blockNumber, blockHash: signed.blockHash, caseCount: signed.caseCount, signer: signed.signer, signature: signed.signature, createdAt: signed.createdAt.toISOString() }
+      ? { blockNumber: signed.blockNumber, blockHash: signed.blockHash, caseCount: signed.caseCount, commitmentsRoot: signed.commitmentsRoot, signer: signed.signer, signature: signed.signature, createdAt: signed.createdAt.toISOString() }
       : null,
     codeList: {
       version: CODE_LISTS.version,

@@ -5,6 +5,7 @@ import type { LedgerEvent } from "../generated/prisma/client";
 import type { Db } from "../store/db";
 import { stepLabel } from "../../shared/vocab";
 import { stepByKey } from "../../shared/codelists";
+import { ProblemError } from "../problems";
 
 /** Both agencies work in Dresden: a block belongs to the calendar day there. */
 export const TIME_ZONE = "Europe/Berlin";
@@ -130,4 +131,17 @@ export async function loadStats(db: Db, from: string, to: string): Promise<Stats
     select: { caseRef: true, stepCode: true, agency: true, blockTime: true, blockNumber: true, logIndex: true },
   });
   return computeStats(rows, from, to);
+}
+
+/** The figures for GET /api/stats: the period asked for (defaults filled in, `now` in unix seconds), refused
+ * when it starts after it ends or is longer than MAX_PERIOD_DAYS. */
+export async function statsForPeriod(db: Db, query: { from?: string; to?: string }, now: number): Promise<Stats> {
+  const { from, to } = statsPeriod(query, now);
+  if (from > to) throw new ProblemError("invalid-input", "Beginn nach Ende / Start after end", [{ field: "from", message: "nach `to` / after `to`" }]);
+  if (Date.parse(to) - Date.parse(from) > MAX_PERIOD_DAYS * 86400_000) {
+    throw new ProblemError("invalid-input", `Zeitraum höchstens ${MAX_PERIOD_DAYS} Tage / Period at most ${MAX_PERIOD_DAYS} days`, [
+      { field: "from", message: "Zeitraum zu lang / period too long" },
+    ]);
+  }
+  return loadStats(db, from, to);
 }

@@ -6,6 +6,7 @@ import { CODE_LISTS, mayRecord, type AgencyKey, type StepDef } from "../../share
 import { codeList } from "../../shared/vocab";
 import { BusinessDate, CaseRef, Uuid } from "../../shared/contract/common";
 import { ProblemError } from "../problems";
+import { STEP_DATA_LIMITS, STEP_DATA_LIMITS_TEXT, stepDataIssues } from "./step-data";
 
 /** Detail lists a step may leave out (0 = no reason given). */
 const OPTIONAL_DETAIL = new Set(["cancelReasons", "erasureReasons"]);
@@ -127,10 +128,17 @@ function stepFields(agency: AgencyKey) {
     ),
     data: z
       .record(z.string(), z.unknown())
+      .superRefine((data, ctx) => {
+        for (const i of stepDataIssues(data)) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
+      })
       .optional()
-      .describe(
-        "Fachdaten dieser Behörde zum Schritt (bleiben außerhalb der Kette, auch Freitext) / this agency's off-chain step data (never on chain, may hold free text)",
-      ),
+      .meta({
+        description: `Fachdaten dieser Behörde zum Schritt (bleiben außerhalb der Kette, auch Freitext); ${STEP_DATA_LIMITS_TEXT.de} / this agency's off-chain step data (never on chain, may hold free text); ${STEP_DATA_LIMITS_TEXT.en}`,
+        "x-max-depth": STEP_DATA_LIMITS.maxDepth,
+        "x-max-entries": STEP_DATA_LIMITS.maxEntries,
+        "x-max-string-length": STEP_DATA_LIMITS.maxStringLength,
+        "x-max-bytes": STEP_DATA_LIMITS.maxBytes,
+      }),
   };
 }
 

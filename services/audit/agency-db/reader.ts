@@ -11,7 +11,7 @@ import { SignedCheckpoint, StepRow } from "../types";
 export interface AgencyDbSnapshot {
   /** table Step: id, caseRef, stepCode, detail, businessDate, data, salt, commitment, state; by id */
   steps: unknown[];
-  /** table SignedCheckpoint: blockNumber, blockHash, caseCount, signer, signature; by block number */
+  /** table SignedCheckpoint: blockNumber, blockHash, caseCount, commitmentsRoot, signer, signature; by block number */
   checkpoints: unknown[];
 }
 

@@ -6,7 +6,7 @@ import { CannotRun } from "../rpc";
 import type { AgencyDbReader, AgencyDbSnapshot } from "./reader";
 
 const STEPS = `SELECT id, caseRef, stepCode, detail, businessDate, data, salt, commitment, state FROM "Step" ORDER BY id`;
-const CHECKPOINTS = `SELECT blockNumber, blockHash, caseCount, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
+const CHECKPOINTS = `SELECT blockNumber, blockHash, caseCount, commitmentsRoot, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
 
 export class SqliteAgencyDb implements AgencyDbReader {
   private constructor(

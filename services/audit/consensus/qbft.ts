@@ -9,10 +9,10 @@
 // Pure functions and a streaming verifier, no I/O.
 import { decodeQbftExtraData, sortValidators, type QbftExtraData } from "../../shared/qbft/extra-data";
 import type { Finding, RpcBlock } from "../types";
-import { blockHashOf, recoverSealers } from "./qbft-hashing";
+import { blockHashOf, qbftHashes, recoverSealersOf } from "./qbft-hashing";
 import { VoteTally } from "./vote-tally";
 
-export { blockHashOf, committedSealHash, recoverSealers, commitSeal } from "./qbft-hashing";
+export { blockHashOf, committedSealHash, recoverSealers, commitSeal, qbftHashes } from "./qbft-hashing";
 export { VoteTally } from "./vote-tally";
 
 /** Seals a block needs from n validators: ⌈2n/3⌉ (BftHelpers.calculateRequiredValidatorQuorum). */
@@ -59,7 +59,7 @@ export function verifyBlockFinality(header: RpcBlock, validatorSet: readonly str
     return result;
   }
   result.extra = extra;
-  const computed = blockHashOf(header, extra);
+  const { blockHash: computed, sealHash } = qbftHashes(header, extra);
   result.hash = computed;
   if (computed !== header.hash.toLowerCase()) {
     add("qbft-header-hash-mismatch", `block ${number}: the header's fields hash (as Besu QBFT hashes them) to ${computed}, not to the stated ${header.hash}`, { computed, stated: header.hash });
@@ -82,7 +82,7 @@ export function verifyBlockFinality(header: RpcBlock, validatorSet: readonly str
   if (!member.has(proposer)) add("qbft-proposer-not-validator", `block ${number}: proposer (coinbase) ${proposer} is not a validator`, { proposer });
 
   const seen = new Set<string>();
-  for (const r of recoverSealers(header, extra)) {
+  for (const r of recoverSealersOf(sealHash, extra.seals)) {
     if (r.signer === null) {
       add("qbft-seal-malformed", `block ${number}: a commit seal recovers no signer (${r.error})`, { seal: r.seal });
       continue;
@@ -106,6 +106,9 @@ export function verifyBlockFinality(header: RpcBlock, validatorSet: readonly str
   }
   return result;
 }
+
+/** Findings about a header's place in the chain rather than its seals (see QbftFinalityVerifier.verify). */
+const LINK_KINDS = new Set(["qbft-header-hash-mismatch"]);
 
 export interface FinalitySummary {
   blocks: number;
@@ -152,14 +155,24 @@ export class QbftFinalityVerifier {
   }
 
   push(header: RpcBlock): void {
+    this.verify(header, true);
+  }
+
+  /**
+   * Checks the next header and applies its vote; returns the hash its fields produce (Besu's), or
+   * undefined when its extraData does not decode. `link` false: the caller checks the header's number,
+   * stated hash and parent link itself (the audit's header chain does), so those findings are left out
+   * here; malformed extraData stays a finding here too, as a block whose seals cannot be checked.
+   */
+  verify(header: RpcBlock, link: boolean): string | undefined {
     const number = Number(BigInt(header.number));
-    if (number !== this.expected) {
+    if (link && number !== this.expected) {
       this.findings.push(finding(this.expected, "qbft-header-out-of-sequence", `expected header ${this.expected}, got ${number}`));
     }
     const validators = this.tally.validators;
     const r = verifyBlockFinality(header, validators);
-    this.findings.push(...r.findings);
-    if (header.parentHash.toLowerCase() !== this.prevHash) {
+    this.findings.push(...(link ? r.findings : r.findings.filter((f) => !LINK_KINDS.has(f.kind))));
+    if (link && header.parentHash.toLowerCase() !== this.prevHash) {
       this.findings.push(finding(number, "qbft-header-link-broken", `block ${number} names parent ${header.parentHash}, but the previous block hashes to ${this.prevHash}`, { parentHash: header.parentHash, previousHash: this.prevHash }));
     }
     // Continue from the hash the fields produce, so a forged stated hash also breaks the next link.
@@ -171,6 +184,12 @@ export class QbftFinalityVerifier {
       this.weakest = { blockNumber: number, sealers: r.sealers.length, quorum: r.quorum, validators: validators.length };
     }
     this.expected = number + 1;
+    return r.hash;
+  }
+
+  /** The hash (Besu's) of the last header checked, or of the anchor. */
+  get lastHash(): string {
+    return this.prevHash;
   }
 
   summary(): FinalitySummary {

@@ -5,14 +5,17 @@
 import type { Deployment } from "../../shared/deployment";
 import { CaseHeadReader } from "../case-heads";
 import type { ExportIndex } from "../commitments";
+import { QBFT_DEFAULT_EPOCH_LENGTH, type ChainConsensus, type ConsensusChoice } from "../consensus/chain-consensus";
 import { AuditEngine } from "../engine";
 import { LEDGER_INTERFACE, STEP_RECORDED_TOPIC } from "../events";
 import { indexExportsAlongside } from "../export-indexing";
 import type { Progress } from "../progress";
 import { fetchRanges, type RangePlan } from "../ranges";
+import { BlockRangeLimit, DEFAULT_MAX_BLOCK_RANGE } from "../../shared/log-range";
 import type { OnChainHead } from "../replay";
 import { CannotRun, RpcClient } from "../rpc";
 import type { AgencyExport, RpcBlock } from "../types";
+import { prepareConsensus } from "./consensus";
 
 export interface FetchInputs {
   rpcUrl: string;
@@ -20,12 +23,23 @@ export interface FetchInputs {
   exports?: AgencyExport[];
   /** the heights of every signed checkpoint given: their verified hashes are kept */
   checkpointHeights: number[];
+  /** audit from block 0 instead of the deployment block */
   fromGenesis?: boolean;
+  /** audit up to this block instead of the head */
   toBlock?: number;
   rpc?: { batchSize?: number; concurrency?: number };
+  /** ledger logs wanted per eth_getLogs request (the block range adapts to it) */
   targetLogsPerRequest?: number;
   maxBlocksPerRequest?: number;
+  /** most blocks one eth_getLogs request spans (the node's cap, e.g. Besu's --rpc-max-logs-range) */
+  maxBlockRange?: number;
+  /** ranges fetched ahead while one is verified */
   prefetch?: number;
+  /** the chain's consensus: "auto" (default) detects it from block 0; who named it otherwise */
+  consensus?: ConsensusChoice;
+  consensusSource?: "option" | "deployment record";
+  /** QBFT epoch length (default Besu's 30,000) */
+  epochLength?: number;
   progress: Progress;
 }
 
@@ -46,6 +60,8 @@ export interface Fetched {
   blocksOutsideRange: { height: number; block: RpcBlock | null }[];
   /** each agency's export lines by event id, with their commitments */
   exportIndexes: Map<number, ExportIndex>;
+  /** the chain's consensus, its findings (QBFT seals, validator set) and the report's finality line */
+  consensus?: ChainConsensus;
 }
 
 const hexQ = (n: number) => "0x" + n.toString(16);
@@ -61,12 +77,21 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
   const fromBlock = inp.fromGenesis ? 0 : d.block;
   if (head < d.block) throw new CannotRun(`the chain at ${inp.rpcUrl} is at block ${head}, below the deployment block ${d.block}: a different chain than the deployment record describes`);
 
+  const { consensus, previousHash } = await prepareConsensus(rpc, {
+    choice: inp.consensus ?? "auto",
+    source: inp.consensusSource,
+    epochLength: inp.epochLength ?? QBFT_DEFAULT_EPOCH_LENGTH,
+    fromBlock,
+    progress,
+  });
   const engine = new AuditEngine({
     ledger,
     fromBlock,
     toBlock: head,
     anchorHash: inp.fromGenesis ? undefined : d.blockHash,
     keepHashesAt: [...inp.checkpointHeights, d.block],
+    consensus,
+    previousHash,
   });
   const plan: RangePlan = {
     ledger,
@@ -74,6 +99,7 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
     toBlock: head,
     targetLogsPerRequest: inp.targetLogsPerRequest ?? 5_000,
     maxBlocksPerRequest: inp.maxBlocksPerRequest ?? 2_000,
+    logRange: new BlockRangeLimit(inp.maxBlockRange ?? DEFAULT_MAX_BLOCK_RANGE),
     prefetch: inp.prefetch ?? 3,
   };
   const at = hexQ(head);
@@ -124,5 +150,6 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
     codeList: { hash, version },
     blocksOutsideRange: outside.map((height, i) => ({ height, block: outsideBlocks[i] ?? null })),
     exportIndexes,
+    consensus,
   };
 }

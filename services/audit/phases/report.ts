@@ -2,8 +2,9 @@
 // and the verdicts of the verify phase. Decides nothing: a check passes or fails by the findings the
 // verify phase collected. Pure, no I/O.
 import type { Deployment } from "../../shared/deployment";
-import type { CheckpointVerdict } from "../checkpoints";
+import { checkpointSummary, type CheckpointVerdict } from "../checkpoints";
 import { proveEvent, type InclusionProof } from "../merkle";
+import { CODE_LISTS } from "../../shared/codelists";
 import { agencyName } from "../names";
 import { checkResult, sortFindings, summarize, REPORT_FORMAT, type AuditReport } from "../report";
 import { CannotRun } from "../rpc";
@@ -31,8 +32,12 @@ export function buildReport(f: Fetched, v: Verified, inp: ReportInputs): AuditRe
   const sink = engine.sink;
   const ledger = d.contracts.ProcedureLedger.address.toLowerCase();
   const sets = v.checkpointSets;
+  const cps = sets.length ? checkpointSummary(v.checkpoints, sets.map((s) => s.source), CODE_LISTS.agencies.map((a) => a.key), head) : undefined;
+  const consensus = f.consensus?.summary();
+  // The finality line goes into the chain check itself: on a development chain it says why there is none.
+  const finality = consensus ? `; ${consensus.kind === "qbft" ? "hashed as Besu QBFT; " : ""}${consensus.finality.line}` : "";
   const checks = [
-    checkResult(sink, "chain", "Block headers re-hashed and linked", `${engine.headers.headersChecked} headers, blocks ${fromBlock}–${head}, anchored at the deployment block ${d.block}`),
+    checkResult(sink, "chain", "Block headers re-hashed and linked", `${engine.headers.headersChecked} headers, blocks ${fromBlock}–${head}, anchored at the deployment block ${d.block}${finality}`),
     checkResult(sink, "code", "Deployed code equals the audited build", `code at ${ledger} against ${inp.artifact.file.replace(/^.*artifacts\//, "artifacts/")}`),
     checkResult(sink, "events", "Events decoded, tied to their blocks, ids unique", `${engine.logsChecked} ledger events (${r.steps.length} steps), block hash and logs bloom of each`),
     checkResult(sink, "hashchains", "Per-case hash chains equal the on-chain heads", `${v.hashChains.compared} cases, caseHead() at block ${head}`),
@@ -45,7 +50,7 @@ export function buildReport(f: Fetched, v: Verified, inp: ReportInputs): AuditRe
       skipped: !v.internal,
       counts: v.internal ? { ...v.internal.counts } : undefined,
     }),
-    checkResult(sink, "checkpoints", "Signed checkpoints still hold", sets.length ? `${v.checkpoints.length} checkpoints from ${sets.map((s) => s.source).join(", ")}` : "no checkpoints given", { skipped: sets.length === 0 }),
+    checkResult(sink, "checkpoints", "Signed checkpoints still hold", cps ? cps.text : "no checkpoints given", { skipped: sets.length === 0, counts: cps?.counts }),
     checkResult(sink, "compliance", "Compliance: stops and allocations", `${v.compliance.ignoredStops.length} ignored stops, ${v.compliance.openStops.length} open stops, ${v.compliance.overdueAllocations.length} overdue allocations (limit ${inp.allocationDays} days)`),
   ];
   const summary = summarize(sink);
@@ -79,6 +84,7 @@ export function buildReport(f: Fetched, v: Verified, inp: ReportInputs): AuditRe
         artifact: inp.artifact.file,
       },
     },
+    ...(consensus ? { consensus } : {}),
     codeList: { onChain: v.codeList.onChain, local: v.codeList.local, matches: v.codeList.matches },
     members: membersOf(r.membership),
     checks,

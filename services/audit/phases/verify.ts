@@ -4,10 +4,13 @@
 import type { Deployment } from "../../shared/deployment";
 import { verifyCheckpoints, type CheckpointVerdict } from "../checkpoints";
 import { compareCode, type CodeComparison } from "../code";
+import { CommitmentRoots } from "../commitment-roots";
 import { matchCommitments, type CommitmentCounts } from "../commitments";
 import { compliance as complianceOf, statistics, type Compliance, type Stats } from "../compliance";
 import { anchorFinding, codeListVerdict, deploymentMemberFindings, type CodeListVerdict } from "../deployment-checks";
+import { blockHashOf } from "../consensus/qbft-hashing";
 import { headerHash } from "../headers";
+import { keccakBytes } from "../keccak";
 import { checkAgencyDb, inferDbAgency, type InternalCounts } from "../internal";
 import { agencyName } from "../names";
 import { compareHeads } from "../replay";
@@ -61,6 +64,8 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
   const r = engine.replayer;
   const sink = engine.sink;
 
+  // The consensus's own findings (QBFT: seals and validator set of every header) next to the header chain's.
+  for (const x of f.consensus?.findings ?? []) sink.add(x);
   if (inp.fromGenesis) {
     const anchor = anchorFinding(d, engine.headers.hashAt(d.block));
     if (anchor) sink.add(anchor);
@@ -86,11 +91,14 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
     if (inp.db.checkpoints) checkpointSets.push({ ...inp.db.checkpoints, agency: inp.db.checkpoints.agency ?? agency });
   }
 
-  // Heights outside the audited range are checked against the chain's current header there, re-hashed.
+  // Heights outside the audited range are checked against the chain's current header there, re-hashed as
+  // the chain hashes (its seals are not checked: those blocks are outside the audited range).
+  const hashOf = f.consensus?.kind === "qbft" ? blockHashOf : headerHash;
   const outsideHashes = new Map<number, string>();
   for (const { height, block } of f.blocksOutsideRange) {
-    if (block && Number(BigInt(block.number)) === height) outsideHashes.set(height, headerHash(block));
+    if (block && Number(BigInt(block.number)) === height) outsideHashes.set(height, hashOf(block));
   }
+  const roots = new CommitmentRoots(r.steps, keccakBytes);
   const checkpoints = verifyCheckpoints(
     checkpointSets,
     {
@@ -99,6 +107,7 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
       headBlock: head,
       blockHashAt: (n) => (n < fromBlock || n > head ? outsideHashes.get(n) : engine.headers.hashAt(n)),
       caseCountAt: (n) => r.caseCountAt(n),
+      commitmentsRootAt: (n) => roots.at(n),
       memberAgencyAt: (a, b) => r.memberAgencyAt(a, b),
     },
     sink,

@@ -23,6 +23,10 @@ export const Checkpoint = z.object({
   blockNumber: z.number().int(),
   blockHash: z.string(),
   caseCount: z.number().int(),
+  commitmentsRoot: z
+    .string()
+    .nullable()
+    .describe("Merkle-Wurzel über alle StepRecorded bis zum Block; null bei Checkpoints von vor ihrer Einführung / Merkle root over every StepRecorded up to the block; null on checkpoints signed before it was introduced"),
   signer: z.string(),
   signature: z.string(),
   createdAt: z.string(),

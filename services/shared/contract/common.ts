@@ -69,9 +69,19 @@ export const Nationality = z
 /** Boolean query parameter: only `true` or `false`. */
 export const QueryBool = z.enum(["true", "false"]).transform((v) => v === "true");
 
-export const limitQuery = (def: number, max: number) =>
-  z.coerce.number().int().min(1).max(max).default(def).describe(`Höchstzahl / maximum (${def}, ≤ ${max})`);
-export const offsetQuery = z.coerce.number().int().min(0).max(1_000_000).default(0).describe("Überspringen / offset");
+/**
+ * A whole number in a path or query: decimal digits only, so `0x10`, ` `, `1e2` or `+5` are refused rather
+ * than read as 16, 0, 100 or 5 (what Number() would make of them). Numbers are taken too, for the web app's
+ * typed calls; the server only ever sees text.
+ */
+export const decimalInteger = (min: number, max: number) =>
+  z
+    .union([z.string().regex(/^\d{1,15}$/, { error: "Nur Ziffern 0–9 erwartet / Decimal digits only" }), z.number().int()])
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+export const limitQuery = (def: number, max: number) => decimalInteger(1, max).default(def).describe(`Höchstzahl / maximum (${def}, ≤ ${max})`);
+export const offsetQuery = decimalInteger(0, 1_000_000).default(0).describe("Überspringen / offset (≤ 1000000)");
 
 export const Problem = z
   .object({

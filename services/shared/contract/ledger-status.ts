@@ -1,7 +1,7 @@
 // GET /api/ledger/status: the chain, the listener, the last signed checkpoint, the code lists and the
 // rule history (alerts and stops raised, changed, resolved, ignored). No personal data.
 import { z } from "zod";
-import { CodeLabel, Label } from "./common";
+import { CodeLabel, Label, limitQuery } from "./common";
 import { Checkpoint } from "./audit";
 
 export const RULE_HISTORY_KINDS = ["alert", "stop-raised", "stop-changed", "stop-resolved", "stop-ignored"] as const;
@@ -38,7 +38,7 @@ export const LedgerStatus = z.object({
   ruleHistory: z.array(RuleHistoryEntry).describe("die neuesten zuerst, höchstens `limit` / newest first, at most `limit`"),
 });
 
-export const LedgerStatusQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200).describe("Höchstzahl / maximum (200, ≤ 1000)") });
+export const LedgerStatusQuery = z.strictObject({ limit: limitQuery(200, 1000) });
 
 export type RuleHistoryEntry = z.infer<typeof RuleHistoryEntry>;
 export type LedgerStatus = z.infer<typeof LedgerStatus>;

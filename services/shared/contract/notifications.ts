@@ -1,6 +1,6 @@
 // This agency's notifications (GET /api/notifications) and their acknowledgement (POST …/{id}/ack).
 import { z } from "zod";
-import { CaseRef, QueryBool, limitQuery, offsetQuery } from "./common";
+import { CaseRef, QueryBool, decimalInteger, limitQuery, offsetQuery } from "./common";
 
 /** The kinds the chain side raises (services/agency/notifications/rules.ts checks it raises no other). */
 export const NOTIFICATION_KINDS = ["STOP", "STOP_RESOLVED", "STOP_IGNORED", "ALERT", "FORWARD", "ALLOCATION_DUE", "MUNICIPAL_ALLOCATION", "DEADLINE"] as const;
@@ -51,11 +51,7 @@ export const ListNotificationsQuery = z.strictObject({
 });
 
 export const NotificationParams = z.strictObject({
-  id: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 31 - 1),
+  id: decimalInteger(1, 2 ** 31 - 1),
 });
 
 export type NotificationKind = z.infer<typeof NotificationKind>;

@@ -13,10 +13,13 @@ export const PROBLEMS = {
   forbidden: { status: 403, title: "Keine Berechtigung / Forbidden" },
   csrf: { status: 403, title: "CSRF-Token fehlt oder ist falsch / CSRF token missing or wrong" },
   "not-found": { status: 404, title: "Nicht gefunden / Not found" },
+  "request-timeout": { status: 408, title: "Anfrage nicht rechtzeitig empfangen / Request timeout" },
   conflict: { status: 409, title: "Konflikt / Conflict" },
   "body-too-large": { status: 413, title: "Anfrage zu groß / Request body too large" },
+  "uri-too-long": { status: 414, title: "Pfad zu lang / URI too long" },
   "unsupported-media-type": { status: 415, title: "Nur JSON wird angenommen / Only JSON is accepted" },
   "rate-limited": { status: 429, title: "Zu viele Anfragen / Too many requests" },
+  "headers-too-large": { status: 431, title: "Kopfzeilen zu groß / Request header fields too large" },
   internal: { status: 500, title: "Interner Fehler / Internal error" },
   "code-list-mismatch": { status: 503, title: "Code-Listen weichen ab / Code lists differ" },
 } as const;

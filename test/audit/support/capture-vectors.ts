@@ -8,7 +8,9 @@ import { startTestChain } from "../../support/chain";
 import { LedgerWriter } from "./writer";
 import { recordScenario, B, Z } from "./scenario";
 import { signCheckpoint } from "./sign";
+import { commitmentsRootFromLogs } from "./commitments-root";
 import { LEDGER_INTERFACE } from "../../../services/audit/events";
+import type { RpcLog } from "../../../services/audit/types";
 
 async function rpc<T>(url: string, method: string, params: unknown[]): Promise<T> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
@@ -26,14 +28,14 @@ async function main(): Promise<void> {
     const head = Number(await rpc<string>(c.rpcUrl, "eth_blockNumber", []));
     const blocks = [];
     for (let n = c.deployment.block; n <= head; n++) blocks.push(await rpc(c.rpcUrl, "eth_getBlockByNumber", ["0x" + n.toString(16), false]));
-    const logs = await rpc<unknown[]>(c.rpcUrl, "eth_getLogs", [{ address: ledger, fromBlock: "0x" + c.deployment.block.toString(16), toBlock: "0x" + head.toString(16) }]);
+    const logs = await rpc<RpcLog[]>(c.rpcUrl, "eth_getLogs", [{ address: ledger, fromBlock: "0x" + c.deployment.block.toString(16), toBlock: "0x" + head.toString(16) }]);
     const heads: Record<string, { head: string; stepCount: number }> = {};
     for (const caseRef of new Set(w.kept.map((k) => k.caseRef))) {
       const [h, n] = LEDGER_INTERFACE.decodeFunctionResult("caseHead", await rpc<string>(c.rpcUrl, "eth_call", [{ to: ledger, data: LEDGER_INTERFACE.encodeFunctionData("caseHead", [caseRef]) }, "0x" + head.toString(16)]));
       heads[caseRef] = { head: h, stepCount: Number(n) };
     }
     const headBlock = blocks[blocks.length - 1] as { hash: string };
-    const checkpoint = await signCheckpoint(bamf, { chainId: c.deployment.chainId, ledger, blockNumber: head, blockHash: headBlock.hash, caseCount: w.caseCountAt(head) });
+    const checkpoint = await signCheckpoint(bamf, { chainId: c.deployment.chainId, ledger, blockNumber: head, blockHash: headBlock.hash, caseCount: w.caseCountAt(head), commitmentsRoot: commitmentsRootFromLogs(logs, ledger, head) });
     const vector = {
       note: "captured by test/audit/support/capture-vectors.ts from a throwaway anvil; keys are throwaway test keys",
       deployment: c.deployment,

@@ -5,6 +5,8 @@ import { AuditEngine } from "../../../services/audit/engine";
 import { ExportIndex, matchCommitments, type CommitmentCounts } from "../../../services/audit/commitments";
 import { compareHeads, type OnChainHead } from "../../../services/audit/replay";
 import { verifyCheckpoints, type CheckpointVerdict } from "../../../services/audit/checkpoints";
+import { CommitmentRoots } from "../../../services/audit/commitment-roots";
+import { ethersKeccak } from "../../../services/shared/commitments-root";
 import { compliance, type Compliance } from "../../../services/audit/compliance";
 import type { Deployment } from "../../../services/shared/deployment";
 import type { ExportLine, RpcBlock, RpcLog, SignedCheckpoint } from "../../../services/audit/types";
@@ -48,6 +50,7 @@ export function auditVector(v: LedgerVector, opts: { asOf?: number; checkpoints?
     idx.add({ agency, source: name, lines: v.exports[name] });
     commitments[name] = matchCommitments(r, idx, engine.sink);
   }
+  const roots = new CommitmentRoots(r.steps, ethersKeccak);
   const checkpoints = verifyCheckpoints(
     [{ agency: 1, source: "vector", checkpoints: opts.checkpoints ?? [v.checkpoint] }],
     {
@@ -56,6 +59,7 @@ export function auditVector(v: LedgerVector, opts: { asOf?: number; checkpoints?
       headBlock: v.head,
       blockHashAt: (n) => engine.headers.hashAt(n),
       caseCountAt: (n) => r.caseCountAt(n),
+      commitmentsRootAt: (n) => roots.at(n),
       memberAgencyAt: (a, b) => r.memberAgencyAt(a, b),
     },
     engine.sink,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import { buildOpenApi } from "../openapi";
 import { docsPage } from "../docs-page";
+import { TAG, ACCESS } from "../route-parts";
 
 /** `routes` is read when first asked, so that the document includes these two routes as well. */
 export function docsRoutes(routes: () => readonly AnyRouteSpec[], agency: string): AnyRouteSpec[] {
@@ -14,9 +15,9 @@ export function docsRoutes(routes: () => readonly AnyRouteSpec[], agency: string
       method: "GET",
       url: "/api/openapi.json",
       operationId: "openApi",
-      tag: "Dokumentation / Documentation",
+      tag: TAG.documentation,
       summary: "OpenAPI-3.1-Dokument / OpenAPI 3.1 document",
-      access: { public: true },
+      access: ACCESS.public,
       responses: { 200: { description: "OpenAPI 3.1", schema: z.record(z.string(), z.unknown()) } },
       handler: async () => document(),
     }),
@@ -24,9 +25,9 @@ export function docsRoutes(routes: () => readonly AnyRouteSpec[], agency: string
       method: "GET",
       url: "/api/docs",
       operationId: "docs",
-      tag: "Dokumentation / Documentation",
+      tag: TAG.documentation,
       summary: "Lesbare Schnittstellenbeschreibung / Human-readable API description",
-      access: { public: true },
+      access: ACCESS.public,
       responses: { 200: { description: "HTML", contentType: "text/html; charset=utf-8" } },
       handler: async ({ reply }) =>
         reply

@@ -1,6 +1,7 @@
 // GET /api/meta: public facts about this service for the login screen.
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
+import { TAG, ACCESS } from "../route-parts";
 import { ServiceMeta } from "../../../shared/contract";
 import { serviceMeta } from "../../reads/meta";
 
@@ -11,11 +12,11 @@ export function metaRoutes(deps: ApiDeps): AnyRouteSpec[] {
       method: "GET",
       url: "/api/meta",
       operationId: "getServiceMeta",
-      tag: "Web-Anwendung / Web app",
+      tag: TAG.webApp,
       summary: "Behörde, Code-Liste, Demo-Modus / Agency, code list, demo mode",
       description:
         "Öffentlich: was der Anmeldebildschirm zeigt. Demo-Zugänge nur, wenn der Dienst mit DEMO_MODE=true läuft. / Public: what the login screen shows; demo logins only in demo mode.",
-      access: { public: true },
+      access: ACCESS.public,
       responses: { 200: { description: "Dienst / service", schema: ServiceMeta } },
       handler: async () => serviceMeta(ctx.config),
     }),

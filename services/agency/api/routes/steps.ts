@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
+import { TAG, ACCESS, RECORDING_REFUSALS } from "../route-parts";
 import { CaseRef } from "../schemas";
 import { StepAccepted, StepParams, StepStatus, StepsAccepted } from "../../../shared/contract/steps";
 import { MAX_BULK_STEPS, agencyBoundary, bulkAgencyBoundary, recordStepBody, recordStepsBody } from "../../steps/step-input";
@@ -17,21 +18,19 @@ export function stepRoutes(deps: ApiDeps): AnyRouteSpec[] {
       method: "POST",
       url: "/api/cases/:caseRef/steps",
       operationId: "recordStep",
-      tag: "Schritte / Steps",
+      tag: TAG.steps,
       summary: "Schritt erfassen / Record a step",
       description:
         `Erfasst einen Schritt von ${ctx.config.agency} (Schritte der anderen Behörde werden zuerst abgewiesen). Der Schritt wird in einer Transaktion mit seiner Verpflichtung (commitment) in die Warteschlange gestellt und danach auf die Kette geschrieben. ` +
         "Für einen Fall der Partnerbehörde, der hier nicht angelegt ist, genügt die Fallreferenz, wenn der Fall aus dem Ledger bekannt ist. Wiederholung mit derselben eventId liefert dieselbe Antwort; andere Daten unter derselben eventId: 409. / " +
         "Records a step of this agency (queued in one transaction, then written to the chain). Idempotent on eventId.",
-      access: { roles: ["clerk"] },
+      access: ACCESS.clerks,
       params: z.strictObject({ caseRef: CaseRef }),
       body: recordStepBody(ctx.config.agency),
       precheck: agencyBoundary(ctx.config.agency),
       responses: {
         202: { description: "in der Warteschlange / queued", schema: StepAccepted },
-        404: { description: "Fall unbekannt / unknown case" },
-        409: { description: "eventId mit anderem Inhalt verwendet / eventId reused with a different body" },
-        503: { description: "Code-Listen weichen von der Kette ab / code lists differ from the chain" },
+        ...RECORDING_REFUSALS,
       },
       handler: async ({ params, body, reply }) => {
         const r = await recordStep(ctx, deps.guard, params.caseRef, body);
@@ -42,19 +41,17 @@ export function stepRoutes(deps: ApiDeps): AnyRouteSpec[] {
       method: "POST",
       url: "/api/steps",
       operationId: "recordSteps",
-      tag: "Schritte / Steps",
+      tag: TAG.steps,
       summary: "Mehrere Schritte erfassen / Record several steps (bulk)",
       description:
         `Bis zu ${MAX_BULK_STEPS} Schritte von ${ctx.config.agency}, auch verschiedener Fälle, in einer Anfrage: jeder wird wie ein einzelner geprüft; wird einer abgewiesen, wird keiner geschrieben (das Feld nennt ihn: steps[i].…). Wiederholte eventIds erhalten ihre erste Antwort. ERASED nur einzeln. Antwort in der Reihenfolge der Anfrage. / ` +
         `Up to ${MAX_BULK_STEPS} steps of ${ctx.config.agency}, of any cases, in one request: each is checked like a single one; if one is refused, none is written (the field names it: steps[i].…). Repeated eventIds get their first answer. ERASED only one at a time. Answers in request order.`,
-      access: { roles: ["clerk"] },
+      access: ACCESS.clerks,
       body: recordStepsBody(ctx.config.agency),
       precheck: bulkAgencyBoundary(ctx.config.agency),
       responses: {
         202: { description: "in der Warteschlange / queued", schema: StepsAccepted },
-        404: { description: "Fall unbekannt / unknown case" },
-        409: { description: "eventId mit anderem Inhalt verwendet / eventId reused with a different body" },
-        503: { description: "Code-Listen weichen von der Kette ab / code lists differ from the chain" },
+        ...RECORDING_REFUSALS,
       },
       handler: async ({ body, reply }) => reply.code(202).send({ steps: await recordSteps(ctx, deps.guard, body.steps) }),
     }),
@@ -62,9 +59,9 @@ export function stepRoutes(deps: ApiDeps): AnyRouteSpec[] {
       method: "GET",
       url: "/api/steps/:eventId",
       operationId: "getStepStatus",
-      tag: "Schritte / Steps",
+      tag: TAG.steps,
       summary: "Stand eines erfassten Schritts / Status of a recorded step",
-      access: { roles: ["clerk", "auditor"] },
+      access: ACCESS.caseReaders,
       params: StepParams,
       responses: { 200: { description: "Stand / status", schema: StepStatus }, 404: { description: "unbekannt / unknown" } },
       handler: async ({ params }) => {

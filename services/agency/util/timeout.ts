@@ -1,4 +1,4 @@
-// Bounding a call to the chain: the API answers from what it has rather than hang on an unreachable node.
+// Bounding a call to the chain: the service answers from what it has rather than hang on an unreachable node.
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

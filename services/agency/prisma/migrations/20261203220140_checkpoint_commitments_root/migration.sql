@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SignedCheckpoint" ADD COLUMN "commitmentsRoot" TEXT;

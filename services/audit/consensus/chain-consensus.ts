@@ -1,0 +1,167 @@
+// The chain's consensus as the audit's header chain sees it: how a block hash is computed from a header's
+// fields, what else a header must prove, and the report's finality line.
+// - "dev" (anvil, Hardhat's node): one node makes every block; a header is hashed the plain Ethereum way
+//   and there is nothing to verify about finality: the report says so instead of passing silently.
+// - "qbft" (Hyperledger Besu): a header is hashed as Besu hashes it and must carry commit seals of a
+//   quorum of its validator set, followed from a trusted epoch block (consensus/qbft.ts).
+// Pure: the I/O that reads the anchor and the headers before the audited range is phases/consensus.ts.
+import { z } from "zod";
+import { decodeQbftExtraData } from "../../shared/qbft/extra-data";
+import { headerHash } from "../headers";
+import type { Finding, RpcBlock } from "../types";
+import { QbftFinalityVerifier, blockHashOf } from "./qbft";
+import { sealRecoveryImplementation } from "./seal-recovery";
+
+export type ConsensusKind = "dev" | "qbft";
+export type ConsensusChoice = ConsensusKind | "auto";
+/** Besu's default qbft.epochlength, and the network kit's. */
+export const QBFT_DEFAULT_EPOCH_LENGTH = 30_000;
+
+/**
+ * The consensus a deployment record may name, beside its other fields:
+ * `"consensus": { "kind": "qbft", "epochLength": 30000 }`. Optional: without it the audit detects it.
+ */
+export const RecordedConsensus = z.object({
+  consensus: z.object({ kind: z.enum(["dev", "qbft"]), epochLength: z.number().int().positive().optional() }).optional(),
+});
+
+/** Where the audit learnt the consensus from. */
+export type ConsensusSource = "option" | "deployment record" | "genesis";
+
+/** QBFT when block 0's extraData decodes as QBFT extraData listing validators; else a development chain. */
+export function detectConsensus(genesis: RpcBlock): ConsensusKind {
+  try {
+    return decodeQbftExtraData(genesis.extraData).validators.length > 0 ? "qbft" : "dev";
+  } catch {
+    return "dev";
+  }
+}
+
+/** What report.json says about the consensus and finality. */
+export interface ConsensusSummary {
+  kind: ConsensusKind;
+  /** "option": --consensus; "deployment record": its consensus field; "genesis": detected from block 0's extraData */
+  detectedFrom: ConsensusSource;
+  finality: {
+    status: "verified" | "failed" | "not-applicable";
+    /** the report line, e.g. "BFT finality verified: 31 blocks, each sealed by ≥ 3 of 4 validators" */
+    line: string;
+    /** QBFT: headers whose seals were checked (from the block after the anchor to the audited head) */
+    blocks?: number;
+    /** QBFT: the block the validator set was taken from, and why that one */
+    anchor?: { block: number; hash: string; validators: string[]; reason: string };
+    epochLength?: number;
+    validatorCounts?: number[];
+    /** QBFT: the block with the fewest seals beyond its quorum */
+    weakest?: { blockNumber: number; sealers: number; quorum: number; validators: number };
+    /** QBFT: which secp256k1 implementation recovered the seals, and the time the finality checks took */
+    sealRecovery?: "native" | "js";
+    seconds?: number;
+  };
+}
+
+/** What the audit's header chain (headers.ts) asks of a consensus. */
+export interface HeaderConsensus {
+  /** the block hash the header's fields produce, after checking what the consensus requires of the header; throws when it cannot be hashed */
+  hashOf(block: RpcBlock): string;
+}
+
+export class DevConsensus implements HeaderConsensus {
+  readonly kind = "dev";
+  readonly findings: Finding[] = [];
+
+  constructor(private readonly detectedFrom: ConsensusSummary["detectedFrom"]) {}
+
+  hashOf(block: RpcBlock): string {
+    return headerHash(block);
+  }
+
+  summary(): ConsensusSummary {
+    return { kind: "dev", detectedFrom: this.detectedFrom, finality: { status: "not-applicable", line: "BFT finality: not applicable (single-node development chain)" } };
+  }
+}
+
+export class QbftConsensus implements HeaderConsensus {
+  readonly kind = "qbft";
+  private readonly verifier: QbftFinalityVerifier;
+  private readonly anchorNumber: number;
+  private readonly anchorHash: string;
+  private readonly anchorValidators: string[];
+  private ms = 0;
+
+  /**
+   * @param anchor the trusted epoch block: its validator list seeds the set
+   * @param anchorReason why this block is trusted, for the report
+   */
+  constructor(
+    anchor: RpcBlock,
+    private readonly epochLength: number,
+    private readonly anchorReason: string,
+    private readonly detectedFrom: ConsensusSummary["detectedFrom"],
+  ) {
+    this.verifier = new QbftFinalityVerifier(anchor, epochLength);
+    this.anchorNumber = Number(BigInt(anchor.number));
+    this.anchorHash = this.verifier.lastHash;
+    this.anchorValidators = this.verifier.validators;
+  }
+
+  get findings(): Finding[] {
+    return this.verifier.findings;
+  }
+
+  /** The hash (Besu's) of the last header checked: the parent of the next one. */
+  get lastHash(): string {
+    return this.verifier.lastHash;
+  }
+
+  /** Headers between the anchor and the first audited block, in order: checked, and linked here. */
+  pushBeforeRange(blocks: RpcBlock[]): void {
+    for (const b of blocks) this.timed(() => this.verifier.verify(b, true));
+  }
+
+  /** A header of the audited range: its seals checked; the header chain compares the hash and links it. */
+  hashOf(block: RpcBlock): string {
+    // The anchor itself (the first audited block when that is an epoch block) is trusted, not sealed here.
+    if (Number(BigInt(block.number)) <= this.anchorNumber) return blockHashOf(block);
+    const hash = this.timed(() => this.verifier.verify(block, false));
+    // Not QBFT extraData: decoding again throws the reason, which the header chain reports.
+    return hash ?? blockHashOf(block);
+  }
+
+  private timed<T>(f: () => T): T {
+    const t = performance.now();
+    try {
+      return f();
+    } finally {
+      this.ms += performance.now() - t;
+    }
+  }
+
+  summary(): ConsensusSummary {
+    const s = this.verifier.summary();
+    const failed = this.verifier.findings.length > 0;
+    return {
+      kind: "qbft",
+      detectedFrom: this.detectedFrom,
+      finality: {
+        status: failed ? "failed" : "verified",
+        line: this.verifier.describe(),
+        blocks: s.blocks,
+        anchor: { block: this.anchorNumber, hash: this.anchorHash, validators: this.anchorValidators, reason: this.anchorReason },
+        epochLength: this.epochLength,
+        validatorCounts: s.validatorCounts,
+        weakest: s.weakest,
+        sealRecovery: sealRecoveryImplementation,
+        seconds: this.ms / 1000,
+      },
+    };
+  }
+}
+
+export type ChainConsensus = DevConsensus | QbftConsensus;
+
+/** Why the finality check starts at `anchor`, for the report. */
+export function anchorReason(anchor: number, firstAudited: number, epochLength: number): string {
+  if (anchor === 0) return "genesis block 0: its validator list is the network's founding set (compare it with the key ceremony's minutes)";
+  return `epoch block ${anchor}, the last one (every ${epochLength} blocks) at or before the first audited block ${firstAudited}: votes restart there, so its validator list is the whole set; it is trusted through the hash links to the audited range, not re-verified from genesis (--from-genesis does that)`;
+}
