@@ -1,6 +1,6 @@
-// Audit throughput (a benchmark, not a test): `npm run bench:audit [-- steps]`.
-// Builds a ledger of ≥ 100,000 steps (10 per case, recordBatch of 200 steps per transaction, 20
-// transactions per block) on a throwaway anvil, then measures (best of three runs each)
+// Audit throughput and memory (a benchmark, not a test): `npm run bench:audit [-- steps] [-- --no-write]`.
+// Builds a ledger of ≥ 100,000 steps (bench/audit-chain.ts: 10 per case, recordBatch of 200 steps per
+// transaction, 20 transactions per block) on a throwaway anvil, then measures (best of three runs each)
 //   eventsPerSec       ledger events verified per second by the full external audit, fetch included
 //                      (headers, logs, case heads, code; hash chains, rules replay, commitments against
 //                      both agencies' exports)
@@ -9,48 +9,34 @@
 //                      and 20,000 logs)
 // and writes them to bench/results.json under "audit". Goals: eventsPerSec ≥ 30,000 and ≥ 50 % of
 // rawLogFetchPerSec.
-// The ledger is built on an anvil that dumps its state every second (as `npm start` runs it); the
-// measurements run on the same chain with that periodic dump off (see startQuietAnvil).
-// AUDIT_BENCH_STATE=dir keeps the built chain in `dir` (and a bench-meta.json beside anvil's state): a
-// later run with the same dir and step count measures that chain again instead of building a new one.
+// Then the audit at national scale, under "auditScale": a ledger of AUDIT_SCALE_STEPS steps (default
+// 1,000,000, 10 per case; 0 skips it) audited in a process of its own (bench/audit-scale-child.ts), best
+// of three, with that process's peak resident memory; the same child measurement of the first ledger
+// beside it (base*), to show how the memory grows. Goals: ≤ 15 s and ≤ 1,024 MiB at 1,000,000 events.
+// The first ledger is built on an anvil that dumps its state every second (as `npm start` runs it); the
+// measurements run on the same chain with that periodic dump off (startQuietAnvil).
+// AUDIT_BENCH_STATE=prefix keeps each built chain in `prefix-<size>` (e.g. prefix-100k, prefix-1m): a later
+// run of the same size measures that chain again instead of building a new one (a build cut short by a file
+// "stop" in that directory is measured as far as it got). --no-write prints the figures without writing
+// bench/results.json; --memory-only skips the in-process throughput against raw eth_getLogs.
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
-import { HDNodeWallet, Mnemonic, Wallet, keccak256, toUtf8Bytes, type JsonRpcProvider } from "ethers";
-import { anvilBinary, startAnvil, stopAnvil, waitForChain, providerFor } from "../scripts/lib/anvil";
-import { CHAIN_ID } from "../services/shared/paths";
+import { stopAnvil, waitForChain, providerFor } from "../scripts/lib/anvil";
 import { freePort } from "../test/support/chain";
-import { deployLedgerContract } from "../scripts/lib/deploy-ledger";
 import { runAudit } from "../services/audit/audit";
-import type { Deployment } from "../services/shared/deployment";
-import type { AgencyExport } from "../services/audit/types";
 import { readArtifact } from "../services/audit/source";
-import { LedgerWriter, type PlannedStep } from "../test/audit/support/writer";
+import { buildBenchChain, readBenchMeta, readExportLines, startQuietAnvil, type BenchMeta } from "./audit-chain";
 import { writeBenchResult } from "./bench-results";
 
-const STEPS = Number(process.argv[2] ?? 100_000);
-const PER_CASE = 10;
-const BATCH = 200;
+const args = process.argv.slice(2);
+const STEPS = Number(args.find((a) => !a.startsWith("--")) ?? 100_000);
+const SCALE_STEPS = Number(process.env.AUDIT_SCALE_STEPS ?? 1_000_000);
+const WRITE = !args.includes("--no-write");
+/** only the audit processes (memory), not the in-process throughput against raw eth_getLogs */
+const MEMORY_ONLY = args.includes("--memory-only");
 const RUNS = 3;
-// Batches per block: a busy consortium chain carries many transactions per block (this also keeps
-// anvil's per-second state dump small: it preserves one state per block).
-const TXS_PER_BLOCK = 20;
-
-// anvil's development accounts (the well-known test mnemonic): deployer, BAMF, ZAB, auditor.
-const DEV_MNEMONIC = Mnemonic.fromPhrase("test test test test test test test test test test test junk");
-const devKey = (i: number) => HDNodeWallet.fromMnemonic(DEV_MNEMONIC, `m/44'/60'/0'/0/${i}`).privateKey;
-
-const B = 1;
-const Z = 2;
-type Path = [number, string, number?][];
-// Ten steps per case along the paths of domain.md.
-const PATHS: Path[] = [
-  [[Z, "REGISTERED"], [B, "APPLICATION_FILED"], [B, "HEARING_SCHEDULED"], [B, "HEARING_HELD"], [B, "DECISION_ISSUED", 1], [B, "DECISION_SERVED"], [Z, "MUNICIPAL_ALLOCATION", 14612], [Z, "TRANSFERRED_TO_MUNICIPALITY"], [B, "DECISION_FINAL"], [B, "PROSPECTS_ASSESSED", 1]],
-  [[Z, "REGISTERED"], [B, "APPLICATION_FILED"], [B, "HEARING_SCHEDULED"], [B, "HEARING_HELD"], [B, "DECISION_ISSUED", 5], [B, "DECISION_SERVED"], [B, "DECISION_FINAL"], [Z, "DEPARTURE_OBLIGATION"], [Z, "REPATRIATION_SCHEDULED"], [Z, "REPATRIATION_COMPLETED"]],
-  [[Z, "REGISTERED"], [B, "APPLICATION_FILED"], [B, "HEARING_SCHEDULED"], [B, "HEARING_HELD"], [B, "DECISION_ISSUED", 6], [B, "DECISION_SERVED"], [B, "APPEAL_FILED", 1], [B, "APPEAL_DECIDED", 1], [B, "DECISION_FINAL"], [Z, "DEPARTURE_OBLIGATION"]],
-  [[Z, "REGISTERED"], [B, "PROSPECTS_ASSESSED", 1], [B, "APPLICATION_FILED"], [Z, "MUNICIPAL_ALLOCATION", 14713], [Z, "TRANSFERRED_TO_MUNICIPALITY"], [B, "HEARING_SCHEDULED"], [B, "HEARING_HELD"], [B, "DECISION_ISSUED", 3], [B, "DECISION_SERVED"], [B, "DECISION_FINAL"]],
-];
 
 async function rawFetch(url: string, address: string, from: number, to: number, span: number): Promise<number> {
   let logs = 0;
@@ -67,134 +53,148 @@ async function rawFetch(url: string, address: string, from: number, to: number, 
   return logs;
 }
 
-/** anvil on the state in `stateDir` (loaded at start, written on exit), without the periodic state dump. */
-function startQuietAnvil(port: number, stateDir: string): ChildProcess {
-  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(CHAIN_ID), "--hardfork", "cancun", "--state", join(stateDir, "state.json")];
-  const log = openSync(join(stateDir, "anvil.log"), "a");
-  try {
-    return spawn(anvilBinary(), args, { stdio: ["ignore", log, log] });
-  } finally {
-    closeSync(log);
-  }
-}
+const sizeLabel = (steps: number) => (steps % 1_000_000 === 0 ? `${steps / 1_000_000}m` : steps % 1000 === 0 ? `${steps / 1000}k` : String(steps));
 
-interface BenchMeta {
-  steps: number;
-  deployment: Deployment;
-  head: number;
-  cases: number;
-  exports: AgencyExport[];
-}
-
-/** Builds the benchmark ledger on the anvil at `url`. */
-async function build(provider: JsonRpcProvider, url: string): Promise<BenchMeta> {
-  const [deployer, bamf, zab, auditor] = [0, 1, 2, 3].map((i) => new Wallet(devKey(i), provider));
-  await provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
-  const deployment = await deployLedgerContract(deployer, url, { BAMF: bamf.address, ZAB: zab.address, auditor: auditor.address });
-  const address = deployment.contracts.ProcedureLedger.address;
-
-  // ---- build the ledger ------------------------------------------------------------------------
-  const writer = new LedgerWriter(provider, address, { [B]: bamf, [Z]: zab }, true);
-  const cases = Math.ceil(STEPS / PER_CASE);
-  const caseRef = (i: number) => keccak256(toUtf8Bytes(`bench-audit-case-${i}`));
-  const t0 = performance.now();
-  for (let round = 0; round < PER_CASE; round++) {
-    const byAgency: Record<number, PlannedStep[]> = { [B]: [], [Z]: [] };
-    for (let c = 0; c < cases; c++) {
-      const [agency, step, detail] = PATHS[c % PATHS.length][round];
-      byAgency[agency].push({ agency, caseRef: caseRef(c), step, detail });
-    }
-    const batches: PlannedStep[][] = [];
-    for (const a of [Z, B]) for (let i = 0; i < byAgency[a].length; i += BATCH) batches.push(byAgency[a].slice(i, i + BATCH));
-    await writer.recordManyInBlocks(batches, TXS_PER_BLOCK, round === 0 ? 60_000 : 20_000);
-    process.stderr.write(`\rbuilding the ledger: ${writer.kept.length} steps`);
-  }
-  const head = Number(await provider.send("eth_blockNumber", []));
-  process.stderr.write(`\rbuilt ${writer.kept.length} steps in ${cases} cases, blocks ${deployment.block}–${head}, in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
-  const exports = [
-    { agency: B, source: "bench BAMF", lines: writer.exportLines(B) },
-    { agency: Z, source: "bench ZAB", lines: writer.exportLines(Z) },
-  ];
-  return { steps: STEPS, deployment, head, cases, exports };
-}
-
-async function main(): Promise<void> {
-  const keepDir = process.env.AUDIT_BENCH_STATE;
-  if (keepDir) mkdirSync(keepDir, { recursive: true });
-  const stateDir = keepDir ?? mkdtempSync(join(tmpdir(), "anker-bench-audit-"));
-  const metaFile = join(stateDir, "bench-meta.json");
-  let meta: BenchMeta | undefined;
-  if (keepDir && existsSync(metaFile)) {
-    meta = JSON.parse(readFileSync(metaFile, "utf8")) as BenchMeta;
-    if (meta.steps !== STEPS) throw new Error(`${keepDir} holds a chain of ${meta.steps} steps, not ${STEPS}: use another AUDIT_BENCH_STATE`);
-  }
+/** A chain of `steps` steps: kept (AUDIT_BENCH_STATE) or built now; measured on a quiet anvil on its state. */
+async function withChain<T>(steps: number, measure: (meta: BenchMeta, url: string, stateDir: string) => Promise<T>): Promise<T> {
+  const keep = process.env.AUDIT_BENCH_STATE;
+  const stateDir = keep ? `${keep}-${sizeLabel(steps)}` : mkdtempSync(join(tmpdir(), "anker-bench-audit-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let anvil: ChildProcess | undefined;
   try {
-    if (!meta) {
-      anvil = startAnvil({ port, stateDir });
-      await waitForChain(url);
-      const builder = providerFor(url);
-      meta = await build(builder, url);
-      if (keepDir) writeFileSync(metaFile, JSON.stringify(meta));
-      builder.destroy();
-      // Measure on an anvil that does not dump its state every second: the dump of ~160 MB stalls anvil
-      // for a good part of each second and would hit the longer audit runs harder than the short raw
-      // fetches. Restarted on the state it wrote on exit.
-      await stopAnvil(anvil);
-    }
+    // Measured on an anvil that does not dump its state every second: the dump stalls anvil for a good
+    // part of each second and would hit the longer audit runs harder than the short raw fetches.
+    const meta = readBenchMeta(stateDir, steps) ?? (await buildBenchChain(steps, stateDir, port));
     anvil = startQuietAnvil(port, stateDir);
-    await waitForChain(url, 120_000);
-    const provider = providerFor(url);
-    const { deployment, head, cases, exports } = meta;
-    const address = deployment.contracts.ProcedureLedger.address;
-    const artifact = readArtifact();
-
-    // ---- measure -----------------------------------------------------------------------------------
-    let best = { seconds: Infinity, events: 0, steps: 0 };
-    for (let run = 0; run < RUNS; run++) {
-      const t = performance.now();
-      const { report } = await runAudit({ rpcUrl: url, deployment, artifact, exports, toBlock: head });
-      const seconds = (performance.now() - t) / 1000;
-      if (report.summary.findings !== 0) throw new Error(`the benchmark ledger should audit clean: ${JSON.stringify(report.findings.slice(0, 3))}`);
-      process.stderr.write(`audit run ${run + 1}: ${report.scope.logsChecked} events in ${seconds.toFixed(2)} s\n`);
-      if (seconds < best.seconds) best = { seconds, events: report.scope.logsChecked, steps: report.scope.steps };
-    }
-    // Raw fetch over the same blocks, in ranges of about 5,000, 10,000 and 20,000 logs: the best rate.
-    const density = best.events / (head - deployment.block + 1);
-    let rawBest = 0;
-    for (const target of [5_000, 10_000, 20_000]) {
-      const span = Math.max(1, Math.floor(target / density));
-      for (let run = 0; run < RUNS; run++) {
-        const t = performance.now();
-        const logs = await rawFetch(url, address, deployment.block, head, span);
-        const seconds = (performance.now() - t) / 1000;
-        process.stderr.write(`raw eth_getLogs (${span} blocks a request) run ${run + 1}: ${logs} events in ${seconds.toFixed(2)} s\n`);
-        rawBest = Math.max(rawBest, logs / seconds);
-      }
-    }
-    const eventsPerSec = Math.round(best.events / best.seconds);
-    const rawLogFetchPerSec = Math.round(rawBest);
-    const figures = {
-      steps: best.steps,
-      events: best.events,
-      blocks: head - deployment.block + 1,
-      cases,
-      auditSeconds: Number(best.seconds.toFixed(3)),
-      eventsPerSec,
-      stepsPerSec: Math.round(best.steps / best.seconds),
-      rawLogFetchPerSec,
-      ratioToRawFetch: Number((eventsPerSec / rawLogFetchPerSec).toFixed(3)),
-      cpus: cpus().length,
-    };
-    console.table(figures);
-    writeBenchResult("audit", figures);
-    provider.destroy();
+    await waitForChain(url, 600_000);
+    return await measure(meta, url, stateDir);
   } finally {
     if (anvil) await stopAnvil(anvil);
-    if (!keepDir) rmSync(stateDir, { recursive: true, force: true });
+    if (!keep) rmSync(stateDir, { recursive: true, force: true });
   }
+}
+
+interface ChildFigures {
+  events: number;
+  steps: number;
+  cases: number;
+  findings: number;
+  firstFindings: unknown[];
+  seconds: number;
+  peakRssBeforeAuditMiB: number;
+  peakRssMiB: number;
+  heapUsedMiB: number;
+  arrayBuffersMiB: number;
+}
+
+/** One audit in a process of its own (bench/audit-scale-child.ts), under the same loader as this one. */
+function auditInChild(stateDir: string, steps: number, url: string): Promise<ChildFigures> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, join(__dirname, "audit-scale-child.ts"), stateDir, String(steps), url], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`the audit process exited with ${code}`));
+      const figures = JSON.parse(out.trim().split("\n").pop() ?? "{}") as ChildFigures;
+      if (figures.findings !== 0) return reject(new Error(`the benchmark ledger should audit clean: ${JSON.stringify(figures.firstFindings)}`));
+      resolve(figures);
+    });
+  });
+}
+
+/** Best of RUNS audits in child processes (fastest run; the highest peak memory of all runs). */
+async function childRuns(meta: BenchMeta, url: string, stateDir: string): Promise<ChildFigures> {
+  let best: ChildFigures | undefined;
+  let peak = 0;
+  for (let run = 0; run < RUNS; run++) {
+    const f = await auditInChild(stateDir, meta.steps, url);
+    process.stderr.write(`audit process ${run + 1} (${sizeLabel(meta.steps)}): ${f.events} events in ${f.seconds.toFixed(2)} s, peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${f.peakRssBeforeAuditMiB.toFixed(0)} MiB with the exports read, before the audit; at the end heap ${f.heapUsedMiB.toFixed(0)} MiB, array buffers ${f.arrayBuffersMiB.toFixed(0)} MiB)\n`);
+    peak = Math.max(peak, f.peakRssMiB);
+    if (!best || f.seconds < best.seconds) best = f;
+  }
+  return { ...best!, peakRssMiB: peak };
+}
+
+/** The in-process throughput figures against raw eth_getLogs ("audit"). */
+async function throughput(meta: BenchMeta, url: string): Promise<Record<string, number>> {
+  const provider = providerFor(url);
+  const { deployment, head, cases } = meta;
+  const address = deployment.contracts.ProcedureLedger.address;
+  const artifact = readArtifact();
+  const exports = [];
+  for (const x of meta.exportFiles) exports.push(await readExportLines(x.file, x.agency));
+
+  let best = { seconds: Infinity, events: 0, steps: 0 };
+  for (let run = 0; run < RUNS; run++) {
+    const t = performance.now();
+    const { report } = await runAudit({ rpcUrl: url, deployment, artifact, exports, toBlock: head });
+    const seconds = (performance.now() - t) / 1000;
+    if (report.summary.findings !== 0) throw new Error(`the benchmark ledger should audit clean: ${JSON.stringify(report.findings.slice(0, 3))}`);
+    process.stderr.write(`audit run ${run + 1}: ${report.scope.logsChecked} events in ${seconds.toFixed(2)} s\n`);
+    if (seconds < best.seconds) best = { seconds, events: report.scope.logsChecked, steps: report.scope.steps };
+  }
+  // Raw fetch over the same blocks, in ranges of about 5,000, 10,000 and 20,000 logs: the best rate.
+  const density = best.events / (head - deployment.block + 1);
+  let rawBest = 0;
+  for (const target of [5_000, 10_000, 20_000]) {
+    const span = Math.max(1, Math.floor(target / density));
+    for (let run = 0; run < RUNS; run++) {
+      const t = performance.now();
+      const logs = await rawFetch(url, address, deployment.block, head, span);
+      const seconds = (performance.now() - t) / 1000;
+      process.stderr.write(`raw eth_getLogs (${span} blocks a request) run ${run + 1}: ${logs} events in ${seconds.toFixed(2)} s\n`);
+      rawBest = Math.max(rawBest, logs / seconds);
+    }
+  }
+  provider.destroy();
+  const eventsPerSec = Math.round(best.events / best.seconds);
+  const rawLogFetchPerSec = Math.round(rawBest);
+  return {
+    steps: best.steps,
+    events: best.events,
+    blocks: head - deployment.block + 1,
+    cases,
+    auditSeconds: Number(best.seconds.toFixed(3)),
+    eventsPerSec,
+    stepsPerSec: Math.round(best.steps / best.seconds),
+    rawLogFetchPerSec,
+    ratioToRawFetch: Number((eventsPerSec / rawLogFetchPerSec).toFixed(3)),
+    cpus: cpus().length,
+  };
+}
+
+const mib = (x: number) => Number(x.toFixed(1));
+
+async function main(): Promise<void> {
+  const { figures, base } = await withChain(STEPS, async (meta, url, stateDir) => ({ figures: MEMORY_ONLY ? undefined : await throughput(meta, url), base: await childRuns(meta, url, stateDir) }));
+  if (figures) {
+    console.table(figures);
+    if (WRITE) writeBenchResult("audit", figures);
+  }
+  if (SCALE_STEPS <= 0) return;
+
+  const scale = await withChain(SCALE_STEPS, async (meta, url, stateDir) => ({ meta, f: await childRuns(meta, url, stateDir) }));
+  const { meta, f } = scale;
+  const scaleFigures = {
+    events: f.events,
+    steps: f.steps,
+    cases: f.cases,
+    blocks: meta.head - meta.deployment.block + 1,
+    seconds: Number(f.seconds.toFixed(3)),
+    eventsPerSec: Math.round(f.events / f.seconds),
+    peakRssMiB: mib(f.peakRssMiB),
+    peakRssBeforeAuditMiB: mib(f.peakRssBeforeAuditMiB),
+    baseEvents: base.events,
+    baseCases: base.cases,
+    baseSeconds: Number(base.seconds.toFixed(3)),
+    basePeakRssMiB: mib(base.peakRssMiB),
+    basePeakRssBeforeAuditMiB: mib(base.peakRssBeforeAuditMiB),
+    cpus: cpus().length,
+  };
+  console.table(scaleFigures);
+  if (WRITE) writeBenchResult("auditScale", scaleFigures);
 }
 
 main().catch((err) => {

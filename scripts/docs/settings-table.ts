@@ -22,7 +22,8 @@ export const TOOL_SETTINGS: { name: string; readBy: string; meaning: string }[] 
   { name: "ANKER_API_URL", readBy: "`npm run dev:web`", meaning: "agency service the development server sends `/api` to (default http://127.0.0.1:3001)" },
   { name: "ANKER_BAMF_URL", readBy: "`npm run audit`", meaning: "BAMF agency service for the audit export (default http://127.0.0.1:3001)" },
   { name: "ANKER_ZAB_URL", readBy: "`npm run audit`", meaning: "ZAB agency service for the audit export (default http://127.0.0.1:3002)" },
-  { name: "AUDIT_BENCH_STATE", readBy: "`npm run bench:audit`", meaning: "folder to keep the benchmark chain in and reuse" },
+  { name: "AUDIT_BENCH_STATE", readBy: "`npm run bench:audit`", meaning: "folder-name prefix to keep the benchmark chains in and reuse (`<prefix>-100k`, `<prefix>-1m`)" },
+  { name: "AUDIT_SCALE_STEPS", readBy: "`npm run bench:audit`", meaning: "steps of the national-scale ledger (default 1000000; 0 skips it)" },
   { name: "BENCH_STEPS", readBy: "`npm run bench:throughput`", meaning: "steps per saturation run (default 16000)" },
 ];
 

@@ -1,0 +1,48 @@
+// One audit of a kept benchmark chain in a process of its own (bench/audit.ts starts it), so that the
+// peak resident memory is the audit's: `tsx bench/audit-scale-child.ts <stateDir> <steps> <rpcUrl>`.
+// Reads both agencies' exports from their JSON-lines files (as `npm run audit -- --export` does), runs the
+// full external audit once and prints one JSON line: events, steps, seconds (the audit, without reading
+// the exports), peak RSS (VmHWM) before the audit and at its end, in MiB.
+import { readFileSync } from "node:fs";
+import { runAudit } from "../services/audit/audit";
+import { readArtifact } from "../services/audit/source";
+import { readBenchMeta, readExportLines } from "./audit-chain";
+
+/** The process's peak resident set so far (VmHWM), in MiB. */
+function peakRssMiB(): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Number(m[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+}
+
+async function main(): Promise<void> {
+  const [stateDir, stepsArg, rpcUrl] = process.argv.slice(2);
+  const meta = readBenchMeta(stateDir, Number(stepsArg));
+  if (!meta) throw new Error(`no benchmark chain in ${stateDir}`);
+  const exports = [];
+  for (const x of meta.exportFiles) exports.push(await readExportLines(x.file, x.agency));
+  const artifact = readArtifact();
+  const peakBeforeAudit = peakRssMiB();
+  const t = performance.now();
+  const { report } = await runAudit({ rpcUrl, deployment: meta.deployment, artifact, exports, toBlock: meta.head });
+  const seconds = (performance.now() - t) / 1000;
+  const mem = process.memoryUsage();
+  const out = {
+    events: report.scope.logsChecked,
+    steps: report.scope.steps,
+    cases: report.scope.cases,
+    findings: report.summary.findings,
+    firstFindings: report.findings.slice(0, 3),
+    seconds,
+    peakRssBeforeAuditMiB: peakBeforeAudit,
+    peakRssMiB: peakRssMiB(),
+    // where the memory is at the end (the exports and the audit's state still held): for reading the peak
+    heapUsedMiB: mem.heapUsed / 2 ** 20,
+    arrayBuffersMiB: mem.arrayBuffers / 2 ** 20,
+  };
+  process.stdout.write(JSON.stringify(out) + "\n");
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
