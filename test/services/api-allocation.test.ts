@@ -138,6 +138,22 @@ describe("API: allocation proposals (ZAB)", function () {
     expect(await zab.db.accessLog.count({ where: { action: "allocation-proposals" } })).to.equal(2);
   });
 
+  it("names the person by file number and name to clerks where this agency holds the case, and to auditors not at all", async () => {
+    const created = await zab.call("POST", "/api/cases", {
+      token: zab.tokens.clerk,
+      body: { fileNumber: "5500010-423", person: { familyName: "Haddad (fiktiv)", givenNames: "Lina", dateOfBirth: "1994-02-03", nationality: "SYR" } },
+    });
+    expect(created.json.caseRef).to.equal(ref(10));
+    const clerk = await zab.call("GET", "/api/allocation/proposals", { token: zab.tokens.clerk });
+    const [held, partner] = clerk.json.proposals;
+    expect(held).to.include({ caseRef: ref(10), held: true, fileNumber: "5500010-423", name: "Haddad (fiktiv), Lina" });
+    expect(partner).to.include({ caseRef: ref(11), held: false });
+    expect(partner).to.not.have.any.keys("fileNumber", "name");
+    const auditor = await zab.call("GET", "/api/allocation/proposals", { token: zab.tokens.auditor });
+    expect(auditor.json.proposals[0]).to.include({ caseRef: ref(10), held: true });
+    expect(auditor.json.proposals[0]).to.not.have.any.keys("fileNumber", "name");
+  });
+
   it("drops a case once its allocation is recorded, confirming or overriding the proposal", async () => {
     const r = await zab.call("POST", `/api/cases/${ref(10)}/steps`, { token: zab.tokens.clerk, body: { step: "MUNICIPAL_ALLOCATION", detail: 14626 } });
     expect(r.status).to.equal(202);

@@ -3,7 +3,8 @@
 // standing. The proposal itself is allocation/propose.ts; every read is logged.
 import type { AllocationProposals } from "../../shared/contract";
 import type { ServiceContext } from "../context";
-import type { Principal } from "../auth/roles";
+import { seesPersonalData, type Principal } from "../auth/roles";
+import { isPlaceholder } from "../store/partner-case";
 import { proposeInOrder } from "../allocation/propose";
 import { CODE_LISTS, stepByKey } from "../../shared/codelists";
 import { serialized } from "../store/serialized";
@@ -45,11 +46,19 @@ export async function allocationProposals(ctx: ServiceContext, principal: Princi
       cases.map((c) => c.caseRef!),
       "allocation-proposals",
     );
+    // The clerk works by file number and name; auditors see neither (as on the cases list).
+    const held = await tx.case.findMany({
+      where: { caseRef: { in: cases.map((c) => c.caseRef!) } },
+      select: { caseRef: true, fileNumber: true, familyName: true, givenNames: true },
+    });
+    const person = new Map(held.filter((c) => !isPlaceholder(c.fileNumber)).map((c) => [c.caseRef, c]));
+    const withPerson = seesPersonalData(principal);
     return {
       distributionKey: { version: CODE_LISTS.distributionKey.version, source: CODE_LISTS.distributionKey.source },
       allocatedSoFar: [...counts.values()].reduce((s, n) => s + n, 0),
       proposals: cases.map((c, i) => ({
         caseRef: c.caseRef!,
+        ...personOf(person.get(c.caseRef!), withPerson),
         dueSince: { ledgerEventId: c.eventId, blockNumber: c.blockNumber, blockTime: new Date(c.blockTime * 1000).toISOString() },
         proposed: { code: proposals[i].district.code, name: proposals[i].district.name },
         explanation: proposals[i].explanation,
@@ -57,4 +66,11 @@ export async function allocationProposals(ctx: ServiceContext, principal: Princi
       })),
     };
   });
+}
+
+function personOf(c: { fileNumber: string; familyName: string | null; givenNames: string | null } | undefined, withPerson: boolean): { held: boolean; fileNumber?: string; name?: string } {
+  if (!c) return { held: false };
+  if (!withPerson) return { held: true };
+  const name = [c.familyName, c.givenNames].filter(Boolean).join(", ");
+  return { held: true, fileNumber: c.fileNumber, ...(name ? { name } : {}) };
 }

@@ -18,6 +18,9 @@ export const AllocationProposals = z.object({
   proposals: z.array(
     z.object({
       caseRef: z.string(),
+      held: z.boolean().describe("Fall hier mit Aktenzeichen angelegt / case registered here with its file number"),
+      fileNumber: z.string().optional().describe("nur für die Sachbearbeitung dieser Behörde / only for this agency's clerks"),
+      name: z.string().optional().describe("Familienname, Vornamen; nur für die Sachbearbeitung / family name, given names; clerks only"),
       dueSince: z.object({ ledgerEventId: z.string().nullable(), blockNumber: z.number().int(), blockTime: z.string() }),
       proposed: z.object({ code: z.number().int(), name: z.string() }),
       explanation: Bilingual,

@@ -123,8 +123,20 @@ function DueItem({ p, onDone }: { p: Proposal; onDone: (eventId: string, distric
   return (
     <li className="card due" data-case-ref={p.caseRef}>
       <h3>
-        <Hash value={p.caseRef} />
+        {p.fileNumber ? (
+          <Link href={`/cases/${p.caseRef}`}>
+            {p.fileNumber}
+            {p.name ? ` – ${p.name}` : ""}
+          </Link>
+        ) : (
+          <>{p.held ? t("caseHeldHere") : t("caseAtPartner")}</>
+        )}
       </h3>
+      {!p.fileNumber && (
+        <p className="small muted">
+          {t("caseRef")}: <Hash value={p.caseRef} />
+        </p>
+      )}
       <p className="small muted">
         {t("dueSince")}: {fmtDateTime(p.dueSince.blockTime)}
       </p>
