@@ -15,6 +15,7 @@ export const END_MARKER = "<!-- settings:end -->";
 export const TOOL_SETTINGS: { name: string; readBy: string; meaning: string }[] = [
   { name: "ANKER_CONFIG", readBy: "agency service", meaning: "JSON file with any of the settings above (the environment wins)" },
   { name: "ANKER_DEPLOYMENT", readBy: "services, audit, scripts", meaning: "deployment record (default `deployment.json` in the state folder)" },
+  { name: "ANKER_WEB_DIST", readBy: "agency service, tests", meaning: "built web app the service serves (default `web/dist`; the browser tests build into a temporary folder)" },
   { name: "RPC_URL", readBy: "`npm run deploy`", meaning: "JSON-RPC endpoint of the `localhost` network (default http://127.0.0.1:8545)" },
   { name: "HARDHAT_NETWORK", readBy: "`npm run deploy`", meaning: "Hardhat network to deploy to (default `localhost`)" },
   { name: "DEPLOYER_PRIVATE_KEY", readBy: "`npm run deploy`", meaning: "key that pays for the deployment; it gets no rights (default: anvil's first development key)" },

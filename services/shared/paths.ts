@@ -8,5 +8,8 @@ export const CHAIN_DIR = join(DATA_DIR, "chain");
 export const DEPLOYMENT_FILE = process.env.ANKER_DEPLOYMENT ?? join(DATA_DIR, "deployment.json");
 export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 export const CHAIN_ID = 4242; // fixed chain id of the local AnKER ledger
-/** The built web app (`npm run build:web`), which each agency service serves beside its API. */
-export const WEB_DIST_DIR = join(REPO_ROOT, "web", "dist");
+/**
+ * The built web app (`npm run build:web`), which each agency service serves beside its API. Tests build
+ * their own copy elsewhere (ANKER_WEB_DIST), so parallel test runs never serve each other's half-built files.
+ */
+export const WEB_DIST_DIR = resolve(process.env.ANKER_WEB_DIST ?? join(REPO_ROOT, "web", "dist"));

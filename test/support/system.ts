@@ -3,7 +3,8 @@
 // agency services (BAMF, ZAB) as child processes with DEMO_MODE=true, each serving the web app on the
 // same origin as its API.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestChain, freePort, type TestChain } from "./chain";
 import { waitReady, stopService, type ServiceProcess } from "../../scripts/lib/services";
@@ -27,11 +28,15 @@ export interface System {
   stop(): Promise<void>;
 }
 
-/** Build web/dist from the current sources (type check included), as `npm run build:web` does. */
-export function buildWebApp(): void {
+/**
+ * Build the web app from the current sources (type check included), as `npm run build:web` does, but into a
+ * folder of this test run's own (returned), so that parallel runs never serve each other's half-built files.
+ */
+export function buildWebApp(outDir = mkdtempSync(join(tmpdir(), "anker-web-"))): string {
   const bin = (name: string, ...rel: string[]) => join(REPO_ROOT, "node_modules", name, ...rel);
   execFileSync(process.execPath, [bin("typescript", "bin", "tsc"), "-p", "web"], { cwd: REPO_ROOT, stdio: "inherit" });
-  execFileSync(process.execPath, [bin("vite", "bin", "vite.js"), "build", "--config", "web/vite.config.mts", "--logLevel", "warn"], { cwd: REPO_ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [bin("vite", "bin", "vite.js"), "build", "--config", "web/vite.config.mts", "--logLevel", "warn", "--outDir", outDir, "--emptyOutDir"], { cwd: REPO_ROOT, stdio: "inherit" });
+  return outDir;
 }
 
 function spawnAgency(agency: AgencyKey, port: number, chain: TestChain, extraEnv: Record<string, string> = {}): { svc: ServiceProcess; logs: string[] } {
@@ -59,14 +64,14 @@ function spawnAgency(agency: AgencyKey, port: number, chain: TestChain, extraEnv
 
 /** `chain`: run on a chain started before (the benchmark measures raw transactions on it first). */
 export async function startSystem(opts: { buildWeb?: boolean; chain?: TestChain; env?: Record<string, string> } = {}): Promise<System> {
-  if (opts.buildWeb) buildWebApp();
+  const env = { ...opts.env, ...(opts.buildWeb ? { ANKER_WEB_DIST: buildWebApp() } : {}) };
   const chain = opts.chain ?? (await startTestChain());
   const started: ServiceProcess[] = [];
   try {
     const ports = { BAMF: await freePort(), ZAB: await freePort() };
     const out = {} as Record<AgencyKey, AgencyEndpoint>;
     for (const agency of ["BAMF", "ZAB"] as const) {
-      const { svc, logs } = spawnAgency(agency, ports[agency], chain, opts.env);
+      const { svc, logs } = spawnAgency(agency, ports[agency], chain, env);
       started.push(svc);
       out[agency] = { agency, url: svc.url, token: demoApiClient(agency).token, auditToken: demoAuditClient(agency).token, logs };
     }
