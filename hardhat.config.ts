@@ -20,6 +20,15 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   };
 });
 
+/**
+ * `hardhat coverage` compiles instrumented contracts. Into the usual artifacts/ and cache/ they would stay
+ * behind, and the next deploy or `npm run audit` would take them for this repository's build (a false
+ * critical `code-mismatch`). So a coverage run builds into coverage/build/ (with its own typechain output),
+ * and artifacts/, cache/ and typechain-types/ stay what `hardhat compile` made.
+ */
+const COVERAGE_RUN = process.argv.includes("coverage") || process.env.ANKER_COVERAGE_BUILD === "true";
+const COVERAGE_BUILD = "coverage/build";
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
@@ -30,8 +39,10 @@ const config: HardhatUserConfig = {
     hardhat: { hardfork: "cancun", chainId: CHAIN_ID },
     localhost: { url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
   },
-  paths: { tests: "test/contracts" },
-  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  paths: COVERAGE_RUN
+    ? { tests: "test/contracts", artifacts: `${COVERAGE_BUILD}/artifacts`, cache: `${COVERAGE_BUILD}/cache` }
+    : { tests: "test/contracts" },
+  typechain: { outDir: COVERAGE_RUN ? `${COVERAGE_BUILD}/typechain-types` : "typechain-types", target: "ethers-v6" },
   mocha: { timeout: 120_000 },
   gasReporter: { enabled: false },
 };

@@ -14,6 +14,7 @@ import { CHAIN_ID } from "../services/shared/paths";
 import { deployLedgerContract } from "../scripts/lib/deploy-ledger";
 import type { Deployment } from "../services/shared/deployment";
 import { ExportLine, type AgencyExport } from "../services/audit/types";
+import { ExportTable } from "../services/audit/export-table";
 import type { PlannedStep } from "../test/audit/support/writer";
 import { ProcedureLedger__factory } from "../typechain-types";
 import { eventIdOf, packStep } from "../services/shared/ledger-codec";
@@ -77,9 +78,9 @@ export function readBenchMeta(stateDir: string, steps: number): BenchMeta | unde
   return meta;
 }
 
-/** An export file as the audit's input (one line at a time, each checked as the CLI checks it). */
+/** An export file as the audit's input (one line at a time, each checked as the CLI checks it, into columns). */
 export async function readExportLines(file: string, agency: number): Promise<AgencyExport> {
-  const lines: ExportLine[] = [];
+  const lines = new ExportTable();
   const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
   for await (const line of rl) if (line !== "") lines.push(ExportLine.parse(JSON.parse(line)));
   return { agency, source: file, lines };

@@ -2,7 +2,8 @@
 // peak resident memory is the audit's: `tsx bench/audit-scale-child.ts <stateDir> <steps> <rpcUrl>`.
 // Reads both agencies' exports from their JSON-lines files (as `npm run audit -- --export` does), runs the
 // full external audit once and prints one JSON line: events, steps, seconds (the audit, without reading
-// the exports), peak RSS (VmHWM) before the audit and at its end, in MiB.
+// the exports), its CPU seconds (all threads), peak RSS (VmHWM) before the audit and at its end, in MiB.
+// The exports are read into columns (services/audit/export-table.ts), as the CLI reads them.
 import { readFileSync } from "node:fs";
 import { runAudit } from "../services/audit/audit";
 import { readArtifact } from "../services/audit/source";
@@ -22,9 +23,12 @@ async function main(): Promise<void> {
   for (const x of meta.exportFiles) exports.push(await readExportLines(x.file, x.agency));
   const artifact = readArtifact();
   const peakBeforeAudit = peakRssMiB();
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const { report } = await runAudit({ rpcUrl, deployment: meta.deployment, artifact, exports, toBlock: meta.head });
   const seconds = (performance.now() - t) / 1000;
+  // CPU time of the audit (all threads of this process): less at the mercy of other processes than seconds
+  const used = process.cpuUsage(cpu);
   const mem = process.memoryUsage();
   const out = {
     events: report.scope.logsChecked,
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
     findings: report.summary.findings,
     firstFindings: report.findings.slice(0, 3),
     seconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
     peakRssBeforeAuditMiB: peakBeforeAudit,
     peakRssMiB: peakRssMiB(),
     // where the memory is at the end (the exports and the audit's state still held): for reading the peak

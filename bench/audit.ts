@@ -21,7 +21,7 @@
 // bench/results.json; --memory-only skips the in-process throughput against raw eth_getLogs.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir, cpus } from "node:os";
+import { tmpdir, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { stopAnvil, waitForChain, providerFor } from "../scripts/lib/anvil";
 import { freePort } from "../test/support/chain";
@@ -82,6 +82,7 @@ interface ChildFigures {
   findings: number;
   firstFindings: unknown[];
   seconds: number;
+  cpuSeconds: number;
   peakRssBeforeAuditMiB: number;
   peakRssMiB: number;
   heapUsedMiB: number;
@@ -104,17 +105,21 @@ function auditInChild(stateDir: string, steps: number, url: string): Promise<Chi
   });
 }
 
-/** Best of RUNS audits in child processes (fastest run; the highest peak memory of all runs). */
-async function childRuns(meta: BenchMeta, url: string, stateDir: string): Promise<ChildFigures> {
+/** Best of RUNS audits in child processes (fastest run; the highest peak memory of all runs; the range of both). */
+async function childRuns(meta: BenchMeta, url: string, stateDir: string): Promise<ChildFigures & { secondsRange: [number, number]; peakRssRangeMiB: [number, number]; cpuSecondsBest: number }> {
   let best: ChildFigures | undefined;
   let peak = 0;
+  const all: ChildFigures[] = [];
   for (let run = 0; run < RUNS; run++) {
     const f = await auditInChild(stateDir, meta.steps, url);
-    process.stderr.write(`audit process ${run + 1} (${sizeLabel(meta.steps)}): ${f.events} events in ${f.seconds.toFixed(2)} s, peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${f.peakRssBeforeAuditMiB.toFixed(0)} MiB with the exports read, before the audit; at the end heap ${f.heapUsedMiB.toFixed(0)} MiB, array buffers ${f.arrayBuffersMiB.toFixed(0)} MiB)\n`);
+    all.push(f);
+    process.stderr.write(`audit process ${run + 1} (${sizeLabel(meta.steps)}): ${f.events} events in ${f.seconds.toFixed(2)} s (${f.cpuSeconds.toFixed(2)} s CPU, load average ${loadavg()[0].toFixed(1)}), peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${f.peakRssBeforeAuditMiB.toFixed(0)} MiB with the exports read, before the audit; at the end heap ${f.heapUsedMiB.toFixed(0)} MiB, array buffers ${f.arrayBuffersMiB.toFixed(0)} MiB)\n`);
     peak = Math.max(peak, f.peakRssMiB);
     if (!best || f.seconds < best.seconds) best = f;
   }
-  return { ...best!, peakRssMiB: peak };
+  const secs = all.map((f) => f.seconds);
+  const peaks = all.map((f) => f.peakRssMiB);
+  return { ...best!, peakRssMiB: peak, secondsRange: [Math.min(...secs), Math.max(...secs)], peakRssRangeMiB: [Math.min(...peaks), Math.max(...peaks)], cpuSecondsBest: Math.min(...all.map((f) => f.cpuSeconds)) };
 }
 
 /** The in-process throughput figures against raw eth_getLogs ("audit"). */
@@ -183,15 +188,24 @@ async function main(): Promise<void> {
     cases: f.cases,
     blocks: meta.head - meta.deployment.block + 1,
     seconds: Number(f.seconds.toFixed(3)),
+    secondsWorst: Number(f.secondsRange[1].toFixed(2)),
+    cpuSeconds: Number(f.cpuSecondsBest.toFixed(2)),
     eventsPerSec: Math.round(f.events / f.seconds),
     peakRssMiB: mib(f.peakRssMiB),
+    peakRssLowestMiB: mib(f.peakRssRangeMiB[0]),
     peakRssBeforeAuditMiB: mib(f.peakRssBeforeAuditMiB),
     baseEvents: base.events,
     baseCases: base.cases,
     baseSeconds: Number(base.seconds.toFixed(3)),
+    baseCpuSeconds: Number(base.cpuSecondsBest.toFixed(2)),
     basePeakRssMiB: mib(base.peakRssMiB),
     basePeakRssBeforeAuditMiB: mib(base.peakRssBeforeAuditMiB),
+    // how the peak grows from the first ledger to this one, per added event and per added case (both
+    // ledgers have 10 steps a case, so the two describe the same growth)
+    peakRssDeltaPerEventBytes: Math.round(((f.peakRssMiB - base.peakRssMiB) * 2 ** 20) / (f.events - base.events)),
+    peakRssDeltaPerCaseBytes: Math.round(((f.peakRssMiB - base.peakRssMiB) * 2 ** 20) / (f.cases - base.cases)),
     cpus: cpus().length,
+    loadAverageAtEnd: Number(loadavg()[0].toFixed(1)),
   };
   console.table(scaleFigures);
   if (WRITE) writeBenchResult("auditScale", scaleFigures);

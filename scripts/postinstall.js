@@ -3,6 +3,8 @@
 const { execSync } = require("node:child_process");
 // Without a DATABASE_URL, prisma generate tries to download a query engine; the JS engine needs none.
 const env = { DATABASE_URL: "file:./.data/prisma-generate.db", ...process.env, CHECKPOINT_DISABLE: "1", HARDHAT_DISABLE_TELEMETRY_PROMPT: "true" };
-for (const cmd of ["npx hardhat compile --quiet", "npx prisma generate", "npm run --silent build:web"]) {
-  execSync(cmd, { stdio: "inherit", env });
+// Two Prisma clients: SQLite and PostgreSQL (prisma.config.ts picks the schema by the URL; generate connects to nothing).
+const postgres = { ...env, DATABASE_URL: "postgresql://localhost/prisma-generate" };
+for (const [cmd, cmdEnv] of [["npx hardhat compile --quiet", env], ["npx prisma generate", env], ["npx prisma generate", postgres], ["npm run --silent build:web", env]]) {
+  execSync(cmd, { stdio: "inherit", env: cmdEnv });
 }

@@ -15,6 +15,17 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 800,
+    // React and the charts library change less often than the app and are wanted by different pages:
+    // chunks of their own (the pages themselves are split by App.tsx's lazy imports).
+    rollupOptions: {
+      output: {
+        manualChunks(id: string) {
+          if (/node_modules[\\/](chart\.js|@kurkle)[\\/]/.test(id)) return "charts";
+          if (/node_modules[\\/](react|react-dom|scheduler)[\\/]/.test(id)) return "react";
+          return undefined;
+        },
+      },
+    },
   },
   server: {
     port: 5173,

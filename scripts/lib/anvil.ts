@@ -1,10 +1,12 @@
 // The persistent local chain: anvil from @foundry-rs/anvil, state under .data/chain/, written every
-// second and on SIGTERM, loaded again at start.
+// second and on SIGTERM, loaded again at start. anvil rewrites state.json in place, so a crash during a
+// write leaves it cut off; with `keepGoodState` a verified copy is kept beside it (chain-state-file.ts).
 import { spawn, ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { JsonRpcProvider } from "ethers";
 import { CHAIN_DIR, CHAIN_ID } from "../../services/shared/paths";
+import { recoverStateFile } from "./chain-state-file";
 
 export function anvilBinary(): string {
   // The platform package ships the binary; calling it directly lets signals reach anvil itself.
@@ -22,11 +24,28 @@ export interface AnvilOptions {
    * block's base fee 0 (anvil keeps a zero base fee constant) and eth_gasPrice 0.
    */
   zeroGasPrice?: boolean;
+  /**
+   * Check state.json before anvil loads it: a readable one is copied to state.good.json, a cut-off one is
+   * replaced by that copy (npm start, npm run chain). `say` gets what was done; without a good copy a
+   * cut-off state stops the start with an error.
+   */
+  keepGoodState?: { say(message: string): void };
+  /** start anvil in a process group of its own (npm start signals it, not the terminal) */
+  detached?: boolean;
+  /**
+   * The genesis block's time (unix seconds; anvil --timestamp): a fresh demo chain starts in the past so that
+   * the seeded demo spreads over weeks (scripts/seed/chain-clock.ts). Only for a chain without a state yet.
+   */
+  startTimestamp?: number;
 }
 
 export function startAnvil(opts: AnvilOptions = {}): ChildProcess {
   const stateDir = opts.stateDir ?? CHAIN_DIR;
   mkdirSync(stateDir, { recursive: true });
+  if (opts.keepGoodState) {
+    const outcome = recoverStateFile(stateDir);
+    if (outcome.message) opts.keepGoodState.say(outcome.message);
+  }
   const args = [
     "--host", "127.0.0.1",
     "--port", String(opts.port ?? 8545),
@@ -40,17 +59,21 @@ export function startAnvil(opts: AnvilOptions = {}): ChildProcess {
     // the latest state is needed: services and audit read it and the blocks, which are kept either way.
     // eth_gasPrice adds a suggested tip of 1 gwei unless --disable-min-priority-fee.
     ...(opts.zeroGasPrice ? ["--base-fee", "0", "--gas-price", "0", "--disable-min-priority-fee"] : []),
+    ...(opts.startTimestamp !== undefined ? ["--timestamp", String(Math.floor(opts.startTimestamp))] : []),
   ];
-  const child = spawn(anvilBinary(), args, { stdio: ["ignore", "pipe", "pipe"] });
   if (opts.verbose) {
+    const child = spawn(anvilBinary(), args, { stdio: ["ignore", "pipe", "pipe"], detached: opts.detached ?? false });
     child.stdout?.pipe(process.stdout);
     child.stderr?.pipe(process.stderr);
-  } else {
-    const log = createWriteStream(join(stateDir, "anvil.log"), { flags: "a" });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    return child;
   }
-  return child;
+  // anvil writes its log file itself: nothing of it depends on this process staying alive.
+  const log = openSync(join(stateDir, "anvil.log"), "a");
+  try {
+    return spawn(anvilBinary(), args, { stdio: ["ignore", log, log], detached: opts.detached ?? false });
+  } finally {
+    closeSync(log);
+  }
 }
 
 /** The chain id of the node at `url`, or undefined when nothing answers there. */

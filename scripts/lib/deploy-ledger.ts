@@ -7,7 +7,7 @@ import { keystorePassword, loadOrCreateKey, ensureConsortiumKey } from "../../se
 import { readDeployment, writeDeployment, Deployment } from "../../services/shared/deployment";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEPLOYMENT_FILE, DEFAULT_RPC_URL, REPO_ROOT } from "../../services/shared/paths";
+import { DATA_DIR, DEPLOYMENT_FILE, DEFAULT_RPC_URL, KEYS_DIR, REPO_ROOT } from "../../services/shared/paths";
 import { providerFor } from "./anvil";
 
 // anvil's and Hardhat's first well-known development account; only for local chains.
@@ -65,7 +65,7 @@ export async function deployLedger(url: string = DEFAULT_RPC_URL): Promise<Deplo
   const provider = providerFor(url);
   const chainId = Number((await provider.getNetwork()).chainId);
 
-  if (ensureConsortiumKey()) console.log("created the consortium key for case references (.data/keys/consortium.key)");
+  if (ensureConsortiumKey()) console.log(`created the consortium key for case references (${join(KEYS_DIR, "consortium.key")})`);
   const existing = readDeployment();
   if (existing && existing.chainId === chainId) {
     const code = await provider.getCode(existing.contracts.ProcedureLedger.address);
@@ -74,7 +74,7 @@ export async function deployLedger(url: string = DEFAULT_RPC_URL): Promise<Deplo
       if (code.toLowerCase() !== deployedBytecode().toLowerCase()) {
         console.warn(
           "WARNING: the deployed ledger runs other code than this build (contracts changed since). The audit will report it. " +
-            "For a fresh local system with the new build, stop it and delete .data/.",
+            `For a fresh local system with the new build, stop it and delete ${DATA_DIR}.`,
         );
       }
       return existing;

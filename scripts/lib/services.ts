@@ -9,12 +9,19 @@ export interface ServiceProcess {
   child: ChildProcess;
 }
 
-/** Start one agency service (`node --import tsx services/agency/main.ts`) with `env` on top of ours. */
-export function startService(agency: "BAMF" | "ZAB", port: number, env: Record<string, string>, onLine?: (line: string) => void): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "services", "agency", "main.ts")], {
+export const SERVICE_MAIN = join(REPO_ROOT, "services", "agency", "main.ts");
+
+/**
+ * Start one agency service (`node --import tsx services/agency/main.ts`, node itself rather than the tsx
+ * command, which relays signals on its own terms) with `env` on top of ours. `detached`: in a process group
+ * of its own, so that only its supervisor signals it (npm start).
+ */
+export function startService(agency: "BAMF" | "ZAB", port: number, env: Record<string, string>, onLine?: (line: string) => void, opts: { detached?: boolean } = {}): ServiceProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", SERVICE_MAIN], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, AGENCY: agency, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
+    detached: opts.detached ?? false,
   });
   if (onLine) {
     for (const stream of [child.stdout, child.stderr]) {
@@ -26,6 +33,10 @@ export function startService(agency: "BAMF" | "ZAB", port: number, env: Record<s
           onLine(buf.slice(0, i));
           buf = buf.slice(i + 1);
         }
+      });
+      stream?.on("end", () => {
+        if (buf) onLine(buf); // a last line without a newline (a crash message, say)
+        buf = "";
       });
     }
   }

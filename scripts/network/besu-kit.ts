@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } 
 import { join, resolve } from "node:path";
 import { Wallet, getAddress, isAddress } from "ethers";
 import { z } from "zod";
+import { agencyEnvExample, agencyServiceUnit } from "./agency-unit";
 import { enodeOf, genesisJson, nodeConfigToml, permissionsToml, staticNodesJson, systemdUnit, type NetworkSettings, type NodePlan } from "./besu-network-files";
 
 /** The file that marks a directory as this kit's output; --force replaces only such a directory. */
@@ -117,6 +118,10 @@ export function writeNetwork(o: KitOptions): KitResult {
     writeFileSync(join(nodeDir, "permissions_config.toml"), permissionsToml(settings, nodes));
     writeFileSync(join(nodeDir, `besu-${node.name}.service`), systemdUnit(settings, node));
   });
+  // The agency services restart under systemd the way the validators do (docs/operations/supervision.md).
+  mkdirSync(join(dir, "agency"), { recursive: true });
+  writeFileSync(join(dir, "agency", "anker-agency@.service"), agencyServiceUnit());
+  writeFileSync(join(dir, "agency", "agency.env.example"), agencyEnvExample());
   const manifest = {
     writtenBy: "npm run network:besu",
     chainId: settings.chainId,

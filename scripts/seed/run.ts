@@ -1,9 +1,12 @@
 // Seeds the demo data through the agencies' own APIs, as their specialist applications would: both
-// agencies register each case, then the steps go in rounds (the n-th step of every case), each round
-// waiting until the chain confirmed the one before, so that steps reach the chain in procedure order.
+// agencies register each case, then the steps go in the order of their days on the demo timeline (plan.ts),
+// each day's steps waiting until the chain confirmed the day before, so that steps reach the chain in
+// procedure order. On a demo chain that started in the past (npm start on a fresh chain) the chain clock is
+// moved forward to each day first (chain-clock.ts), so the dashboard shows weeks of work, not one burst.
 // Event ids are derived from the file number and position, so a repeated run records nothing twice.
 import { createHash } from "node:crypto";
-import { demoPlan, PlannedCase } from "./plan";
+import { demoPlan, PlannedCase, PlannedStep } from "./plan";
+import { ChainClock } from "./chain-clock";
 import type { AgencyKey } from "../../services/shared/codelists";
 
 export interface AgencyEndpoint {
@@ -25,7 +28,7 @@ async function call(ep: AgencyEndpoint, method: string, path: string, body?: unk
 }
 
 /** A UUID derived from the case and the step's position. */
-function eventIdFor(fileNumber: string, index: number): string {
+export function eventIdFor(fileNumber: string, index: number): string {
   const h = createHash("sha256").update(`anker-demo:${fileNumber}:${index}`).digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -39,8 +42,49 @@ async function waitConfirmed(ep: AgencyEndpoint, eventId: string): Promise<void>
   }
 }
 
-export async function seedDemo(endpoints: Endpoints, onProgress: (done: number, total: number) => void = () => {}): Promise<{ cases: number; steps: number }> {
-  const plan: PlannedCase[] = demoPlan();
+export interface SeedOptions {
+  /** the chain's JSON-RPC address: with it the chain clock follows the demo timeline where the chain allows */
+  rpcUrl?: string;
+  /** how many procedures (default 40) */
+  count?: number;
+  /** lines for the operator (the clock moves or why there are none) */
+  say?: (line: string) => void;
+}
+
+interface Due {
+  caseIndex: number;
+  stepIndex: number;
+  step: PlannedStep;
+}
+
+/**
+ * The steps of all cases in time order, cut into batches recorded together: one calendar day each, and at
+ * most one step per case (a case's next step waits for the one before).
+ */
+function batches(plan: PlannedCase[]): Due[][] {
+  const all: Due[] = plan.flatMap((c, caseIndex) => c.steps.map((step, stepIndex) => ({ caseIndex, stepIndex, step })));
+  all.sort((a, b) => a.step.at - b.step.at || a.caseIndex - b.caseIndex || a.stepIndex - b.stepIndex);
+  const out: Due[][] = [];
+  let current: Due[] = [];
+  const day = (d: Due) => Math.floor(d.step.at / 86_400);
+  for (const d of all) {
+    if (current.length && (day(current[0]) !== day(d) || current.some((c) => c.caseIndex === d.caseIndex))) {
+      out.push(current);
+      current = [];
+    }
+    current.push(d);
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+export async function seedDemo(
+  endpoints: Endpoints,
+  onProgress: (done: number, total: number) => void = () => {},
+  opts: SeedOptions = {},
+): Promise<{ cases: number; steps: number }> {
+  const say = opts.say ?? (() => {});
+  const plan: PlannedCase[] = demoPlan(opts.count ?? 40, Math.floor(Date.now() / 1000));
   const caseRefs = new Map<string, string>();
   for (const c of plan) {
     for (const agency of ["ZAB", "BAMF"] as const) {
@@ -48,28 +92,30 @@ export async function seedDemo(endpoints: Endpoints, onProgress: (done: number, 
       caseRefs.set(c.fileNumber, String(json.caseRef));
     }
   }
+  const clock = opts.rpcUrl ? await ChainClock.open(opts.rpcUrl, plan[0] ? Math.min(...plan.flatMap((c) => c.steps.map((s) => s.at))) : 0, say) : undefined;
+  if (!clock) say("  Demo data: no chain address given, the steps carry the chain's current time.");
   const total = plan.reduce((n, c) => n + c.steps.length, 0);
   let done = 0;
-  const rounds = Math.max(...plan.map((c) => c.steps.length));
-  for (let r = 0; r < rounds; r++) {
+  for (const batch of batches(plan)) {
+    await clock?.moveTo(Math.min(...batch.map((d) => d.step.at)));
     const pending = await Promise.all(
-      plan
-        .filter((c) => r < c.steps.length)
-        .map(async (c) => {
-          const s = c.steps[r];
-          const eventId = eventIdFor(c.fileNumber, r);
-          const body: Record<string, unknown> = { eventId, step: s.step };
-          if (s.detail !== undefined) body.detail = s.detail;
-          if (s.businessDate) body.businessDate = s.businessDate;
-          if (s.data) body.data = s.data;
-          await call(endpoints[s.agency], "POST", `/api/cases/${caseRefs.get(c.fileNumber)}/steps`, body);
-          return { ep: endpoints[s.agency], eventId };
-        }),
+      batch.map(async ({ caseIndex, stepIndex, step: s }) => {
+        const c = plan[caseIndex];
+        const eventId = eventIdFor(c.fileNumber, stepIndex);
+        const body: Record<string, unknown> = { eventId, step: s.step };
+        if (s.detail !== undefined) body.detail = s.detail;
+        if (s.businessDate) body.businessDate = s.businessDate;
+        if (s.data) body.data = s.data;
+        await call(endpoints[s.agency], "POST", `/api/cases/${caseRefs.get(c.fileNumber)}/steps`, body);
+        return { ep: endpoints[s.agency], eventId };
+      }),
     );
     for (const p of pending) {
       await waitConfirmed(p.ep, p.eventId);
       onProgress(++done, total);
     }
   }
+  // Blocks after the seed follow the wall clock again.
+  await clock?.catchUp();
   return { cases: plan.length, steps: total };
 }

@@ -9,6 +9,7 @@ import type { ChainAdapter } from "./chain/adapter";
 import { OutboxWriter } from "./outbox/writer";
 import { LedgerListener } from "./listener/listener";
 import { WebhookDelivery } from "./notifications/webhook";
+import { currentWebhook } from "./admin/webhook-setting";
 import { DeadlineScheduler } from "./deadlines/deadline-notices";
 import { CheckpointSigner } from "./checkpoints/checkpoint-signer";
 
@@ -36,7 +37,10 @@ export interface ChainSide {
 export function startChainSide(o: ChainSideOptions): ChainSide {
   const { config, db, chain } = o;
   const log = (part: string) => o.log.child({ part });
-  const webhook = config.webhook ? new WebhookDelivery(db, log("webhook"), { ...config.webhook, agency: config.agency }) : undefined;
+  // The admin area's endpoint (database) wins over the settings' and is read for every batch.
+  const webhook = config.webhook
+    ? new WebhookDelivery(db, log("webhook"), { ...config.webhook, agency: config.agency, endpoint: () => currentWebhook(db, config.webhook) })
+    : undefined;
   const writer = new OutboxWriter(db, chain, log("outbox"), {
     agencyCode: config.agencyCode,
     batchSize: config.outboxBatchSize,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { DATA_DIR } from "../shared/paths";
 import { DEFAULT_MAX_BLOCK_RANGE } from "../shared/log-range";
+import { DEFAULT_LOGIN_THROTTLE, parseRoleMap, type LoginThrottleConfig, type OidcConfig } from "./auth/oidc-config";
 
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -15,6 +16,11 @@ export const Settings = z.object({
   HOST: z.string().default("127.0.0.1").describe("interface the HTTP API listens on"),
   PORT: int(1, 65535).optional().describe("HTTP port (default 3001 for BAMF, 3002 for ZAB)"),
   ANKER_DATA_DIR: z.string().optional().describe("state folder: keys, deployment record, each agency's database and log (default `.data/` in the repository)"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|file:)/, "must be a postgresql:// URL")
+    .optional()
+    .describe("`postgresql://user:password@host:port/database`: the store on PostgreSQL (created and migrated at start); without it SQLite at `<state folder>/<agency>/agency.db`. A `file:` value (the Prisma CLI's) is ignored by the service"),
   ANKER_RPC_URL: z.string().url().optional().describe("JSON-RPC endpoint of this agency's chain node (default: the deployment record's)"),
   ANKER_CONSORTIUM_KEY: z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "must be 32 bytes as hex").optional().describe("consortium key that derives case references, 32 bytes hex (default: `keys/consortium.key` in the state folder)"),
   ANKER_KEYSTORE_PASSWORD: z.string().min(1).optional().describe("password of the agency keystores (default: the development password, with a warning)"),
@@ -30,8 +36,21 @@ export const Settings = z.object({
   RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(6000).describe("requests per client and minute"),
   BODY_LIMIT_BYTES: int(1024, 10_000_000).default(64 * 1024).describe("largest request body"),
   SESSION_HOURS: int(1, 24 * 30).default(8).describe("lifetime of a login session"),
+  OIDC_ISSUER: z.string().url().optional().describe("issuer URL of the agency's OpenID Connect identity provider; when set, staff sign on through it and passwords work only for break-glass accounts (and in demo mode)"),
+  OIDC_CLIENT_ID: z.string().min(1).optional().describe("client id of this service at the identity provider (required with OIDC_ISSUER)"),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional().describe("client secret; unset: a public client that proves itself with PKCE only"),
+  OIDC_REDIRECT_URL: z.string().url().optional().describe("address of `/api/auth/oidc/callback` as the browser reaches it, registered at the identity provider (required with OIDC_ISSUER)"),
+  OIDC_SCOPES: z.string().default("openid profile").describe("scopes requested at sign-on"),
+  OIDC_ROLES_CLAIM: z.string().min(1).default("roles").describe("claim (ID token or userinfo) holding the user's roles; dots walk into nested claims, e.g. `realm_access.roles`"),
+  OIDC_ROLE_MAP: z.string().default("clerk=clerk,auditor=auditor,admin=admin").describe("identity provider role -> role here, as `value=role,…` (roles: clerk, auditor, admin); a user with none of the values is refused"),
+  OIDC_USERNAME_CLAIM: z.string().min(1).default("preferred_username").describe("claim that names the user here (falls back to `sub`)"),
+  LOGIN_THROTTLE_FAILURES: int(1, 1000).default(DEFAULT_LOGIN_THROTTLE.accountFailures).describe("failed password logins of one account before the login is delayed"),
+  LOGIN_THROTTLE_SOURCE_FAILURES: int(1, 100_000).default(DEFAULT_LOGIN_THROTTLE.sourceFailures).describe("failed password logins from one address (any account) before logins from it are delayed"),
+  LOGIN_THROTTLE_BASE_MS: int(1, 86_400_000).default(DEFAULT_LOGIN_THROTTLE.baseMs).describe("first delay after the limit (429 with Retry-After); doubles with every further failure"),
+  LOGIN_THROTTLE_MAX_MS: int(1, 86_400_000).default(DEFAULT_LOGIN_THROTTLE.maxMs).describe("longest delay of the login throttle"),
   DEMO_MODE: bool.default(false).describe("create the demo logins and API tokens (never in production)"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level"),
+  LOG_FILE: z.string().min(1).optional().describe("file the service appends its log to itself (JSON lines); standard error then gets warnings and errors only (`npm start`: `service.log` in the agency's state folder)"),
 });
 
 export interface Config {
@@ -57,6 +76,12 @@ export interface Config {
   sessionHours: number;
   demoMode: boolean;
   logLevel: string;
+  /** the service writes its log here itself (npm start), so nothing is lost when its parent goes away */
+  logFile?: string;
+  /** OpenID Connect sign-on; unset: passwords only */
+  oidc?: OidcConfig;
+  /** unset: DEFAULT_LOGIN_THROTTLE */
+  loginThrottle?: LoginThrottleConfig;
 }
 
 export class ConfigError extends Error {}
@@ -85,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const s = parsed.data;
   if (s.WEBHOOK_URL && !s.WEBHOOK_SECRET) throw new ConfigError("WEBHOOK_SECRET is required when WEBHOOK_URL is set");
+  const oidc = oidcConfig(s);
   const dataRoot = s.ANKER_DATA_DIR ?? DATA_DIR;
   const agencyDir = join(dataRoot, s.AGENCY.toLowerCase());
   return {
@@ -93,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: s.HOST,
     port: s.PORT ?? (s.AGENCY === "BAMF" ? 3001 : 3002),
     dataDir: agencyDir,
-    databaseUrl: `file:${join(agencyDir, "agency.db")}`,
+    databaseUrl: s.DATABASE_URL && !s.DATABASE_URL.startsWith("file:") ? s.DATABASE_URL : `file:${join(agencyDir, "agency.db")}`,
     rpcUrl: s.ANKER_RPC_URL,
     consortiumKey: consortiumKey(s.ANKER_CONSORTIUM_KEY, dataRoot),
     keystorePassword: s.ANKER_KEYSTORE_PASSWORD,
@@ -110,6 +136,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: s.SESSION_HOURS,
     demoMode: s.DEMO_MODE,
     logLevel: s.LOG_LEVEL,
+    logFile: s.LOG_FILE,
+    oidc,
+    loginThrottle: { accountFailures: s.LOGIN_THROTTLE_FAILURES, sourceFailures: s.LOGIN_THROTTLE_SOURCE_FAILURES, baseMs: s.LOGIN_THROTTLE_BASE_MS, maxMs: Math.max(s.LOGIN_THROTTLE_MAX_MS, s.LOGIN_THROTTLE_BASE_MS) },
+  };
+}
+
+function oidcConfig(s: z.output<typeof Settings>): OidcConfig | undefined {
+  if (!s.OIDC_ISSUER) return undefined;
+  if (!s.OIDC_CLIENT_ID || !s.OIDC_REDIRECT_URL) throw new ConfigError("OIDC_CLIENT_ID and OIDC_REDIRECT_URL are required when OIDC_ISSUER is set");
+  let roleMap: OidcConfig["roleMap"];
+  try {
+    roleMap = parseRoleMap(s.OIDC_ROLE_MAP);
+  } catch (err) {
+    throw new ConfigError(`OIDC_ROLE_MAP: ${(err as Error).message}`);
+  }
+  return {
+    issuer: s.OIDC_ISSUER,
+    clientId: s.OIDC_CLIENT_ID,
+    clientSecret: s.OIDC_CLIENT_SECRET,
+    redirectUrl: s.OIDC_REDIRECT_URL,
+    scopes: s.OIDC_SCOPES,
+    rolesClaim: s.OIDC_ROLES_CLAIM,
+    usernameClaim: s.OIDC_USERNAME_CLAIM,
+    roleMap,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Config } from "./config";
 import type { Db } from "./store/db";
 import { StepWriter } from "./steps/step-writer";
 import { ClientPrincipals } from "./auth/api-clients";
+import { LiveHub } from "./live/hub";
 
 /** The chain as the API sees it (implemented by chain/adapter.ts). */
 export interface ChainPort {
@@ -43,9 +44,19 @@ export interface ServiceContext {
   steps: StepWriter;
   /** API tokens looked up, remembered for a second */
   principals: ClientPrincipals;
+  /** changes pushed to the open event streams (live/hub.ts) */
+  live: LiveHub;
 }
 
 /** The context of one service: the parts given, the in-memory state made fresh for it. */
-export function serviceContext(parts: Omit<ServiceContext, "steps" | "principals">): ServiceContext {
-  return { ...parts, steps: new StepWriter(parts.db), principals: new ClientPrincipals(parts.db) };
+export function serviceContext(parts: Omit<ServiceContext, "steps" | "principals" | "live">): ServiceContext {
+  const live = new LiveHub(parts.db, parts.listener, parts.log.child({ part: "live" }));
+  // A queued step is followed live (queued -> submitted -> confirmed) by the hub as well.
+  const outbox: OutboxPort = {
+    wake: () => {
+      parts.outbox.wake();
+      live.stepsQueued();
+    },
+  };
+  return { ...parts, outbox, steps: new StepWriter(parts.db), principals: new ClientPrincipals(parts.db), live };
 }

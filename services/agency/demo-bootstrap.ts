@@ -5,7 +5,8 @@ import { ensureApiClient, ensureUser } from "./auth/bootstrap";
 import { demoApiClient, demoAuditClient, demoUsers } from "./demo-accounts";
 
 export async function ensureDemoAccounts(db: Db, agency: AgencyKey): Promise<void> {
-  for (const u of demoUsers(agency)) await ensureUser(db, u);
+  // The demo administrator shows the break-glass account: its password works even with sign-on configured.
+  for (const u of demoUsers(agency)) await ensureUser(db, { ...u, breakGlass: u.role === "admin" });
   await ensureApiClient(db, demoApiClient(agency));
   await ensureApiClient(db, demoAuditClient(agency));
 }

@@ -1,11 +1,11 @@
 // One agency service (BAMF or ZAB): settings, store, key, chain, the chain side (outbox, listener,
 // notifications, deadlines, checkpoints) and the HTTP API. `AGENCY=BAMF npx tsx services/agency/main.ts`.
 import { dirname, join } from "node:path";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import type { FastifyInstance } from "fastify";
 import { loadConfig, ConfigError, type Config } from "./config";
 import { serviceContext } from "./context";
-import { openDb, type Db } from "./store/db";
+import { isPostgresUrl, openDb, type Db } from "./store/db";
 import { migrateIfNeeded } from "./store/migrate-if-needed";
 import { tuneSqlite } from "./store/sqlite-tuning";
 import { ChainAdapter } from "./chain/adapter";
@@ -17,6 +17,8 @@ import { WEB_DIST_DIR } from "../shared/paths";
 import { buildApi } from "./api/server";
 import { registerWebApp } from "./api/web-app";
 import { ensureDemoAccounts } from "./demo-bootstrap";
+import { serviceLogger } from "./logger";
+import { currentWebhook } from "./admin/webhook-setting";
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -37,12 +39,13 @@ export interface RunningService {
 export async function runService(opts: RunOptions = {}): Promise<RunningService> {
   const env = opts.env ?? process.env;
   const config = loadConfig(env);
-  const log = pino({ level: config.logLevel, base: { service: "anker-agency", agency: config.agency } });
+  const log = serviceLogger(config);
 
   const applied = await migrateIfNeeded(config.databaseUrl);
   if (applied.length) log.info({ migrations: applied }, "database migrated");
   const db = openDb(config.databaseUrl);
   await tuneSqlite(db, config.databaseUrl);
+  log.info({ store: isPostgresUrl(config.databaseUrl) ? "postgresql" : "sqlite" }, "store opened");
   if (config.demoMode) {
     await ensureDemoAccounts(db, config.agency);
     log.warn("DEMO_MODE: demo logins and API tokens are active; never use this outside a demonstration");
@@ -72,8 +75,10 @@ export async function runService(opts: RunOptions = {}): Promise<RunningService>
   const localCodeListHash = codeListHash(CODE_LISTS);
   // The writer checks the code lists against the chain before it reconciles or sends anything, and
   // refuses to write (with the reason in the log) when they differ; the rest of the service still runs.
+  // A webhook set in the admin area (database) counts as configured from the start.
+  const webhookAtStart = await currentWebhook(db, config.webhook);
   const side = startChainSide({
-    config,
+    config: { ...config, webhook: webhookAtStart },
     db,
     log,
     chain,

@@ -13,6 +13,7 @@ import { silentProgress, type Progress } from "./progress";
 import type { AuditReport } from "./report";
 import type { Artifact } from "./source";
 import type { AgencyExport, CheckpointSet, StepRow } from "./types";
+import type { StoreRestore } from "./agency-db/reader";
 
 /** What the fetch phase takes (phases/fetch.ts) and the rest of one audit's inputs. */
 export interface AuditOptions extends Omit<FetchInputs, "exports" | "checkpointHeights" | "progress"> {
@@ -22,7 +23,7 @@ export interface AuditOptions extends Omit<FetchInputs, "exports" | "checkpointH
   /** signed checkpoints; undefined: the checkpoint check is skipped */
   checkpoints?: CheckpointSet[];
   /** internal mode: an agency database's rows (and its checkpoints) */
-  db?: { source: string; agency?: number; rows: StepRow[]; checkpoints?: CheckpointSet };
+  db?: { source: string; agency?: number; rows: StepRow[]; checkpoints?: CheckpointSet; restores?: StoreRestore[] };
   /** overdue when an allocation is due longer than this (days) */
   allocationDays?: number;
   /** write an inclusion proof for this ledger event id */

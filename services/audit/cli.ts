@@ -161,7 +161,10 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
   let exports: AgencyExport[] | undefined;
   let checkpoints: CheckpointSet[] | undefined;
-  if (o.export.length > 0) exports = o.export.map((s) => readExportFile(s, agencyCodeOf));
+  if (o.export.length > 0) {
+    exports = [];
+    for (const s of o.export) exports.push(await readExportFile(s, agencyCodeOf));
+  }
   if (o.checkpoints.length > 0) checkpoints = o.checkpoints.map((s) => readCheckpointFile(s, agencyCodeOf));
   if (o.agencies && o.export.length === 0 && o.checkpoints.length === 0) {
     const endpoints: AgencyEndpoint[] = (["BAMF", "ZAB"] as const).map((name) => ({
@@ -186,7 +189,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   if (o.db) {
     const { agency, file } = splitSpec(o.db, agencyCodeOf);
     const content = await readAgencyDb(file);
-    db = { source: file, agency, rows: content.rows, checkpoints: content.checkpoints.length ? { agency, source: `${file} (SignedCheckpoint)`, checkpoints: content.checkpoints } : undefined };
+    db = { source: file, agency, rows: content.rows, checkpoints: content.checkpoints.length ? { agency, source: `${file} (SignedCheckpoint)`, checkpoints: content.checkpoints } : undefined, restores: content.restores };
   }
 
   const { report, proof } = await runAudit({

@@ -43,7 +43,7 @@ function mask(code: string, holes: CodeHole[]): string {
  * ProcedureLedger today) are masked; link placeholders in the artifact make the comparison fail, since
  * the ledger links no external library.
  */
-export function compareCode(onChainCode: string, artifactDeployedBytecode: string, opts: { address: string; deploymentCodeHash?: string; holes?: CodeHole[] }): CodeComparison {
+export function compareCode(onChainCode: string, artifactDeployedBytecode: string, opts: { address: string; deploymentCodeHash?: string; holes?: CodeHole[]; localBuild?: { kind: string; message: string } }): CodeComparison {
   const findings: Finding[] = [];
   const onChainCodeHash = keccak256(onChainCode === "0x" ? "0x" : onChainCode);
   const artifactCodeHash = keccak256(artifactDeployedBytecode);
@@ -55,7 +55,11 @@ export function compareCode(onChainCode: string, artifactDeployedBytecode: strin
   const a = mask(onChainCode, holes);
   const b = mask(artifactDeployedBytecode, holes);
   const equal = a === b;
-  if (!equal && withoutMetadata(a) === withoutMetadata(b) && withoutMetadata(a) !== undefined) {
+  if (!equal && opts.localBuild) {
+    // The local build is not the audited one (a coverage build, older sources): a difference proves nothing,
+    // so say that, not "replaced contract". The deployment record's code hash below still checks the code.
+    findings.push({ check: "code", kind: opts.localBuild.kind, severity: "error", message: opts.localBuild.message, details: { onChainCodeHash, artifactCodeHash } });
+  } else if (!equal && withoutMetadata(a) === withoutMetadata(b) && withoutMetadata(a) !== undefined) {
     // Same executable code; only the compiler's metadata hash (over sources and settings) differs.
     findings.push({
       check: "code",

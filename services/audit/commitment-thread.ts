@@ -1,31 +1,25 @@
 // The commitment worker's thread (started by commitment-worker.ts; runs nothing when imported
-// elsewhere): for each export it receives, the lines' event ids split into agency byte and sequence number
-// and the commitments keccak256(salt ‖ dataDigest) hashed, with hash-wasm's keccak like fastCommitmentOf.
-// The results go back as bytes and numbers, moved, not copied.
+// elsewhere): for each export it receives, the commitments keccak256(salt ‖ dataDigest) hashed, with
+// hash-wasm's keccak like fastCommitmentOf, from the export table's pair bytes in shared memory (read in
+// place, not copied). The results go back as bytes, moved, not copied. (splitEventIds: the event ids of
+// lines the table keeps as they were read, on the main thread.)
 import { setPriority } from "node:os";
-import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { parentPort, type MessagePort } from "node:worker_threads";
 import { createKeccak, type IHasher } from "hash-wasm";
-
-export interface ThreadData {
-  /** sequence numbers at or above this are left to the main thread (event-id-index.ts, DENSE_LIMIT) */
-  denseLimit: number;
-}
 
 /** One export, as the main thread hands it over. */
 export interface ExportJob {
   id: number;
   count: number;
-  /** salt ‖ dataDigest of each line, 64 bytes a line, where `hashed` */
-  pairs: Uint8Array;
+  /** lines per chunk of pair bytes */
+  chunkLines: number;
+  /** salt ‖ dataDigest of each line, 64 bytes a line, where `hashed`: the table's chunks (shared memory) */
+  pairChunks: Uint8Array[];
   hashed: Uint8Array;
-  /** the lines' decimal event ids, comma-separated (one string: one transfer) */
-  ids: string;
 }
 
 export interface JobResult {
   id: number;
-  agencies: Uint8Array<ArrayBuffer>;
-  seqs: Float64Array<ArrayBuffer>;
   commitments: Uint8Array<ArrayBuffer>;
 }
 
@@ -68,7 +62,7 @@ export function hashPairs(keccak: IHasher, pairs: Uint8Array, hashed: Uint8Array
   return commitments;
 }
 
-async function serve(port: MessagePort, data: ThreadData): Promise<void> {
+async function serve(port: MessagePort): Promise<void> {
   // A lower priority for this thread only (Linux: per thread): it hashes in the cycles that the main
   // thread's verification and a local node leave, instead of slowing them down.
   try {
@@ -78,15 +72,19 @@ async function serve(port: MessagePort, data: ThreadData): Promise<void> {
   }
   const keccak = await createKeccak(256);
   port.on("message", (job: ExportJob) => {
-    const { agencies, seqs } = splitEventIds(job.ids, job.count, data.denseLimit);
-    const commitments = hashPairs(keccak, job.pairs, job.hashed, job.count);
-    const result: JobResult = { id: job.id, agencies, seqs, commitments };
-    port.postMessage(result, [agencies.buffer, seqs.buffer, commitments.buffer]);
+    const commitments = new Uint8Array(job.count * 32);
+    for (let c = 0; c * job.chunkLines < job.count; c++) {
+      const from = c * job.chunkLines;
+      const n = Math.min(job.chunkLines, job.count - from);
+      commitments.set(hashPairs(keccak, job.pairChunks[c], job.hashed.subarray(from, from + n), n), from * 32);
+    }
+    const result: JobResult = { id: job.id, commitments };
+    port.postMessage(result, [commitments.buffer]);
   });
   port.postMessage({ ready: true } satisfies ThreadMessage);
 }
 
 if (parentPort) {
   const port = parentPort;
-  serve(port, workerData as ThreadData).catch((err: unknown) => port.postMessage({ failed: String(err) } satisfies ThreadMessage));
+  serve(port).catch((err: unknown) => port.postMessage({ failed: String(err) } satisfies ThreadMessage));
 }

@@ -1,15 +1,16 @@
-// The export lines' commitments (keccak256(salt ‖ dataDigest), one per line) hashed and their event ids
-// parsed on a worker thread, so that the main thread verifies the chain's events meanwhile instead of
-// hashing ~10^5 export lines itself (the thread: commitment-thread.ts); the results come back as bytes
-// and numbers (no string per line).
+// The export lines' commitments (keccak256(salt ‖ dataDigest), one per line) hashed on a worker thread,
+// so that the main thread verifies the chain's events meanwhile instead of hashing 10^5 to 10^6 export
+// lines itself (the thread: commitment-thread.ts); the results come back as bytes (no string per line).
 // Same keccak (hash-wasm) and the same results as fastCommitmentOf; lines it cannot take (not
 // 0x-hex 32 bytes) are left to fastCommitmentOf on the main thread, which reports them as before. Where a
 // worker cannot be started, the caller computes everything itself (commitmentsInWorker → undefined).
-// The salts and digests go to the worker as bytes, moved, not copied.
+// The salts and digests are the export table's pair bytes (export-table.ts), in shared memory: the worker
+// reads them in place; the event ids are read from the table's bytes here.
 import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { ExportJob, ThreadData, ThreadMessage } from "./commitment-thread";
+import type { ExportJob, ThreadMessage } from "./commitment-thread";
 import { DENSE_LIMIT } from "./event-id-index";
+import { EXPORT_CHUNK, tableOf, type ExportTable } from "./export-table";
 import type { AgencyExport } from "./types";
 
 // The thread's module next to this one, as TypeScript under tsx (or JavaScript once compiled). A worker
@@ -18,24 +19,6 @@ import type { AgencyExport } from "./types";
 // loads it in both.
 const THREAD_FILE = join(__dirname, `commitment-thread${extname(__filename)}`);
 const THREAD_EXEC_ARGV = extname(__filename) === ".ts" ? ["--require", require.resolve("tsx/cjs")] : undefined;
-
-/** Whether a line's commitment is computed (as ExportIndex.add decides) and the worker can take it. */
-function hashable(line: AgencyExport["lines"][number]): boolean {
-  const { salt, dataDigest } = line;
-  return !line.erased && !!salt && !!dataDigest && salt.length === 66 && dataDigest.length === 66 && salt.startsWith("0x") && dataDigest.startsWith("0x");
-}
-
-/** Salt and data digest of each hashable line as bytes (64 a line), and which lines they are. */
-function pairsOf(lines: AgencyExport["lines"]): { pairs: Buffer; hashed: Uint8Array } {
-  // Its own ArrayBuffer (not the shared pool): it is handed to the worker.
-  const pairs = Buffer.allocUnsafeSlow(lines.length * 64);
-  const hashed = new Uint8Array(lines.length);
-  lines.forEach((line, i) => {
-    // Buffer.write stops at the first character that is not hex: such a line is left to the main thread.
-    if (hashable(line) && pairs.write(line.salt!.slice(2), i * 64, 32, "hex") === 32 && pairs.write(line.dataDigest!.slice(2), i * 64 + 32, 32, "hex") === 32) hashed[i] = 1;
-  });
-  return { pairs, hashed };
-}
 
 /** What the worker computed for one export, by line index. */
 export interface Precomputed {
@@ -48,18 +31,57 @@ export interface Precomputed {
   hashed: Uint8Array;
 }
 
+const SEQUENCE_MASK = (1n << 56n) - 1n;
+
+/** Agency byte and dense sequence number of each line's event id (NaN where not dense), from the table's bytes. */
+function idsOf(t: ExportTable): { agencies: Uint8Array; seqs: Float64Array } {
+  const agencies = new Uint8Array(t.length);
+  const seqs = new Float64Array(t.length);
+  for (let i = 0; i < t.length; i++) {
+    if (!t.inColumns(i)) {
+      // a line kept as it was read: its decimal id parsed (as commitment-thread.ts's splitEventIds does)
+      let id = -1n;
+      try {
+        id = BigInt(t.at(i)!.ledgerEventId);
+      } catch {
+        id = -1n;
+      }
+      const seq = id & SEQUENCE_MASK;
+      const dense = id >= 0n && id >> 56n < 256n && seq < BigInt(DENSE_LIMIT);
+      agencies[i] = dense ? Number(id >> 56n) : 0;
+      seqs[i] = dense ? Number(seq) : NaN;
+      continue;
+    }
+    const b = t.idBytes(i);
+    const at = t.idAt(i);
+    agencies[i] = b[at];
+    seqs[i] = (b[at + 1] | b[at + 2] | b[at + 3] | b[at + 4]) === 0 ? (b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7] : NaN;
+  }
+  return { agencies, seqs };
+}
+
+/** Which lines the worker hashes (one byte a line). */
+function hashedOf(t: ExportTable): Uint8Array {
+  const hashed = new Uint8Array(t.length);
+  for (let c = 0; c * EXPORT_CHUNK < t.length; c++) hashed.set(t.hashableIn(c), c * EXPORT_CHUNK);
+  return hashed;
+}
+
 /**
  * The event ids and commitments of every export's lines. Resolves undefined when no worker could be
  * used (then the main thread computes everything); a line it cannot take is not marked hashed (the main
  * thread computes and reports it).
  */
 export function commitmentsInWorker(exports: AgencyExport[]): Promise<Map<AgencyExport, Precomputed> | undefined> {
-  const jobs = exports.map((x) => ({ x, ids: x.lines.map((l) => l.ledgerEventId).join(","), ...pairsOf(x.lines) }));
-  if (jobs.every((j) => j.x.lines.length === 0)) return Promise.resolve(undefined);
+  const jobs = exports.map((x) => {
+    const table = tableOf(x.lines);
+    return { x, table, hashed: hashedOf(table) };
+  });
+  if (jobs.every((j) => j.table.length === 0)) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(THREAD_FILE, { execArgv: THREAD_EXEC_ARGV, workerData: { denseLimit: DENSE_LIMIT } satisfies ThreadData });
+      worker = new Worker(THREAD_FILE, { execArgv: THREAD_EXEC_ARGV });
     } catch {
       resolve(undefined);
       return;
@@ -78,16 +100,14 @@ export function commitmentsInWorker(exports: AgencyExport[]): Promise<Map<Agency
     worker.on("message", (m: ThreadMessage) => {
       if ("failed" in m) return finish(undefined);
       if ("ready" in m) {
-        jobs.forEach((j, id) => {
-          const job: ExportJob = { id, count: j.x.lines.length, pairs: j.pairs, hashed: j.hashed, ids: j.ids };
-          worker.postMessage(job, [j.pairs.buffer as ArrayBuffer]);
-        });
+        // The pair bytes are shared memory: the worker reads them where they are.
+        jobs.forEach((j, id) => worker.postMessage({ id, count: j.table.length, chunkLines: EXPORT_CHUNK, pairChunks: j.table.pairChunks, hashed: j.hashed } satisfies ExportJob));
         return;
       }
       const j = jobs[m.id];
-      const n = j.x.lines.length;
-      if (m.commitments.length !== n * 32 || m.agencies.length !== n || m.seqs.length !== n) return finish(undefined);
-      out.set(j.x, { agencies: m.agencies, seqs: m.seqs, commitments: m.commitments, hashed: j.hashed });
+      const n = j.table.length;
+      if (m.commitments.length !== n * 32) return finish(undefined);
+      out.set(j.x, { ...idsOf(j.table), commitments: m.commitments, hashed: j.hashed });
       if (--pending === 0) finish(out);
     });
   });

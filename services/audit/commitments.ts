@@ -1,7 +1,8 @@
 // Every on-chain commitment against its agency's audit export (ledger event id, salt, data digest: no
 // personal data). Tells apart: matched, erased (intentional), missing from the export, in the export but
 // not on chain, and forged or altered (commitment mismatch). Pure, no I/O.
-import { fastCommitmentOf } from "./keccak";
+import { fastCommitmentOf, keccakBytes } from "./keccak";
+import { tableOf, type ExportTable } from "./export-table";
 import type { Precomputed } from "./commitment-worker";
 import { EventIdIndex } from "./event-id-index";
 import { eventKeyOf } from "./events";
@@ -29,15 +30,16 @@ const ENTRY_FOREIGN = 2;
 /**
  * One agency's export lines by event id, with each line's commitment computed. Built in slices
  * (add(x, from, to)), so that the audit can hash the exports while it waits for the chain. The entries
- * are kept as columns (line, source, kind, commitment bytes, used), the ids in an EventIdIndex: no
- * object and no string key per line.
+ * are kept as columns (line number, source, kind, commitment bytes, used) over the exports' tables
+ * (export-table.ts), the ids in an EventIdIndex: no object and no string key per line.
  */
 export class ExportIndex {
   readonly ids = new EventIdIndex();
   readonly sources: string[] = [];
   lines = 0;
-  private readonly refs: ExportLine[] = [];
-  private readonly sourceNo: number[] = [];
+  private readonly tables: ExportTable[] = [];
+  private lineNo = new Int32Array(0);
+  private sourceNo = new Int32Array(0);
   private kinds = new Uint8Array(0);
   /** keccak256(salt ‖ dataDigest) of each entry, 32 bytes, where `hashed` (a line with both and not marked erased) */
   private commitments = Buffer.alloc(0);
@@ -52,21 +54,33 @@ export class ExportIndex {
    * lines' event ids and commitments where already computed (commitment-worker.ts).
    */
   add(x: AgencyExport, from = 0, to = x.lines.length, precomputed?: Precomputed): number {
-    if (from === 0) this.sources.push(x.source);
+    const table = tableOf(x.lines);
+    if (from === 0) {
+      this.sources.push(x.source);
+      this.tables.push(table);
+    }
     const source = this.sources.length - 1;
-    const end = Math.min(to, x.lines.length);
+    const end = Math.min(to, table.length);
     this.reserve(this.lines + Math.max(0, end - from));
     for (let i = from; i < end; i++) {
-      const line = x.lines[i];
       const k = this.lines++;
-      this.refs[k] = line;
+      this.lineNo[k] = i;
       this.sourceNo[k] = source;
+      const inColumns = table.inColumns(i);
       if (precomputed?.hashed[i]) {
         this.commitments.set(precomputed.commitments.subarray(i * 32, i * 32 + 32), k * 32);
         this.hashed[k] = 1;
-      } else if (!line.erased && line.salt && line.dataDigest) {
-        this.commitments.write(fastCommitmentOf(line.salt, line.dataDigest).slice(2), k * 32, 32, "hex");
-        this.hashed[k] = 1;
+      } else if (inColumns) {
+        if (table.hashable(i)) {
+          this.commitments.set(keccakBytes(table.pairOf(i)), k * 32);
+          this.hashed[k] = 1;
+        }
+      } else {
+        const line = table.at(i)!;
+        if (!line.erased && line.salt && line.dataDigest) {
+          this.commitments.write(fastCommitmentOf(line.salt, line.dataDigest).slice(2), k * 32, 32, "hex");
+          this.hashed[k] = 1;
+        }
       }
       const seq = precomputed ? precomputed.seqs[i] : NaN;
       if (precomputed && !Number.isNaN(seq)) {
@@ -75,8 +89,15 @@ export class ExportIndex {
         if (agency !== this.agency) this.kinds[k] = ENTRY_FOREIGN;
         else if (this.ids.getDense(agency, seq) !== undefined) this.kinds[k] = ENTRY_DUPLICATE;
         else this.ids.setDense(agency, seq, k);
+      } else if (inColumns) {
+        // the id's 8 bytes: agency byte first
+        const bytes = table.idBytes(i);
+        const at = table.idAt(i);
+        if (bytes[at] !== this.agency) this.kinds[k] = ENTRY_FOREIGN;
+        else if (this.ids.getAt(bytes, at) !== undefined) this.kinds[k] = ENTRY_DUPLICATE;
+        else this.ids.setAt(bytes, at, k);
       } else {
-        const key = eventKeyOf(BigInt(line.ledgerEventId));
+        const key = eventKeyOf(BigInt(table.at(i)!.ledgerEventId));
         if (parseInt(key.slice(0, 2), 16) !== this.agency) this.kinds[k] = ENTRY_FOREIGN;
         else if (this.ids.has(key)) this.kinds[k] = ENTRY_DUPLICATE;
         else this.ids.set(key, k);
@@ -89,13 +110,14 @@ export class ExportIndex {
   entries(): [string, string | undefined][] {
     const out: [string, string | undefined][] = [];
     for (let k = 0; k < this.lines; k++) {
-      if (this.kinds[k] === ENTRY_INDEXED) out.push([eventKeyOf(BigInt(this.refs[k].ledgerEventId)), this.hashed[k] ? this.commitments.toString("hex", k * 32, k * 32 + 32) : undefined]);
+      if (this.kinds[k] === ENTRY_INDEXED) out.push([eventKeyOf(BigInt(this.line(k).ledgerEventId)), this.hashed[k] ? this.commitments.toString("hex", k * 32, k * 32 + 32) : undefined]);
     }
     return out;
   }
 
+  /** Entry k's line as it was read (made anew from the table: for messages). */
   line(k: number): ExportLine {
-    return this.refs[k];
+    return this.tables[this.sourceNo[k]].at(this.lineNo[k])!;
   }
 
   sourceOf(k: number): string {
@@ -115,10 +137,19 @@ export class ExportIndex {
     return true;
   }
 
-  private reserve(n: number): void {
+  /** Whether entry k's line gives exactly the case reference held at `bytes[at..at+32]` (as lower-case 0x-hex). */
+  caseRefIs(k: number, bytes: Uint8Array, at: number): boolean {
+    const table = this.tables[this.sourceNo[k]];
+    const i = this.lineNo[k];
+    if (table.inColumns(i)) return table.caseEquals(i, bytes, at);
+    return table.at(i)!.caseRef === "0x" + Buffer.from(bytes.buffer, bytes.byteOffset + at, 32).toString("hex");
+  }
+
+  /** Make room for `n` entries in all (exactly, where the caller knows the count: no room to grow unused). */
+  reserve(n: number, exact = false): void {
     if (this.kinds.length >= n) return;
-    const size = Math.max(n, this.kinds.length * 2, 1024);
-    const grow = <T extends Uint8Array>(a: T, per: number, make: (len: number) => T): T => {
+    const size = exact ? n : Math.max(n, this.kinds.length * 2, 1024);
+    const grow = <T extends Uint8Array | Int32Array>(a: T, per: number, make: (len: number) => T): T => {
       const b = make(size * per);
       b.set(a);
       return b;
@@ -126,6 +157,8 @@ export class ExportIndex {
     this.kinds = grow(this.kinds, 1, (len) => new Uint8Array(len));
     this.hashed = grow(this.hashed, 1, (len) => new Uint8Array(len));
     this.used = grow(this.used, 1, (len) => new Uint8Array(len));
+    this.lineNo = grow(this.lineNo, 1, (len) => new Int32Array(len));
+    this.sourceNo = grow(this.sourceNo, 1, (len) => new Int32Array(len));
     this.commitments = grow(this.commitments, 32, (len) => Buffer.alloc(len));
   }
 }
@@ -165,10 +198,20 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
   }
 
   const used = index.used;
-  for (const s of replayer.steps) {
-    if (s.agency !== agency) continue;
+  const steps = replayer.steps;
+  for (let i = 0; i < steps.length; i++) {
+    if (steps.agency(i) !== agency) continue;
     counts.onChain++;
-    const k = index.ids.getAt(s.words, s.eventIdAt);
+    const words = steps.recordOf(i);
+    const at = steps.recordAt(i);
+    const k = index.ids.getAt(words, at + 56);
+    // the common outcome without making the step's object: matched, and its case not erased by the agency
+    if (k !== undefined && index.commitmentEquals(k, words, at + 64) && index.caseRefIs(k, words, at) && !replayer.anyErasure) {
+      used[k] = 1;
+      counts.matched++;
+      continue;
+    }
+    const s = steps.at(i)!;
     if (k === undefined) {
       if (replayer.erasedBy(s.caseRef, agency) !== undefined) {
         counts.erased++;
@@ -181,7 +224,7 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
     }
     used[k] = 1;
     const line = index.line(k);
-    if (index.commitmentEquals(k, s.words, s.commitmentAt) && line.caseRef === s.caseRef) {
+    if (index.commitmentEquals(k, s.words, s.commitmentAt) && index.caseRefIs(k, s.words, s.at)) {
       counts.matched++;
       const erasedAt = replayer.erasedBy(s.caseRef, agency);
       if (erasedAt !== undefined && s.block < erasedAt && s.step !== STEP.ERASED) {

@@ -61,7 +61,7 @@ function yyyymmdd(t: number): number {
 export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: FindingSink): Compliance {
   const timeOfStep = (eventId: string): number | undefined => {
     const i = r.byEventKey.get(BigInt(eventId).toString(16).padStart(16, "0"));
-    return i === undefined ? undefined : r.stepTimes[i];
+    return i === undefined ? undefined : r.steps.time(i);
   };
   const ignoredStops = r.stopIgnored.map((e) => ({ caseRef: e.caseRef, eventId: e.eventId, block: e.block, time: iso(timeOfStep(e.eventId)), reasons: stopReasonNames(Number(e.args.reasons)) }));
   for (const s of ignoredStops) {
@@ -77,14 +77,20 @@ export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: Find
   for (const c of r.cases.values()) {
     if (c.stopOpenedBlock !== undefined) {
       const reasons = stopReasonNames(openStops(c.flags));
-      const since = c.steps.map((i) => r.steps[i]).find((s) => s.block === c.stopOpenedBlock);
-      openStopList.push({ caseRef: c.caseRef, reasons, sinceBlock: c.stopOpenedBlock, since: since ? iso(r.stepTimes[r.byEventKey.get(since.eventKey)!]) : undefined });
+      let since: number | undefined;
+      for (const i of r.stepsOfCase(c)) {
+        if (r.steps.block(i) === c.stopOpenedBlock) {
+          since = i;
+          break;
+        }
+      }
+      openStopList.push({ caseRef: c.caseRef, reasons, sinceBlock: c.stopOpenedBlock, since: since !== undefined ? iso(r.steps.time(r.byEventKey.get(r.steps.at(since)!.eventKey)!)) : undefined });
     }
     if ((c.flags & FLAG.ALLOCATION_DUE) !== 0 && c.allocationDueBlock !== undefined) {
       openAllocations++;
       const idx = c.allocationDueEventKey === undefined ? undefined : r.byEventKey.get(c.allocationDueEventKey);
-      const dueEventId = idx === undefined ? undefined : r.steps[idx].eventId.toString();
-      const dueSince = idx === undefined ? undefined : r.stepTimes[idx];
+      const dueEventId = idx === undefined ? undefined : r.steps.at(idx)!.eventId.toString();
+      const dueSince = idx === undefined ? undefined : r.steps.time(idx);
       if (dueSince !== undefined && opts.asOf - dueSince > limit) {
         const days = Math.floor((opts.asOf - dueSince) / 86400);
         overdueAllocations.push({ caseRef: c.caseRef, dueSinceBlock: c.allocationDueBlock, dueSince: iso(dueSince), days, eventId: dueEventId });
@@ -93,18 +99,19 @@ export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: Find
     }
     // Deadline notice: a hearing date passed without HEARING_HELD after the scheduling.
     let hearingDate = 0;
-    for (const i of c.steps) {
-      const s = r.steps[i];
-      if (s.step === STEP.HEARING_SCHEDULED) hearingDate = s.businessDate;
-      else if (s.step === STEP.HEARING_HELD) hearingDate = 0;
+    for (const i of r.stepsOfCase(c)) {
+      const step = r.steps.step(i);
+      if (step === STEP.HEARING_SCHEDULED) hearingDate = r.steps.at(i)!.businessDate;
+      else if (step === STEP.HEARING_HELD) hearingDate = 0;
     }
     if (hearingDate !== 0 && hearingDate < today) hearingsPassed.push({ caseRef: c.caseRef, hearingDate });
   }
 
   const erasures: Compliance["erasures"] = [];
   for (let i = 0; i < r.steps.length; i++) {
-    const s = r.steps[i];
-    if (s.step === STEP.ERASED) erasures.push({ caseRef: s.caseRef, agency: agencyName(s.agency), eventId: s.eventId.toString(), reason: erasureReason(s.detailNum), block: s.block, time: iso(r.stepTimes[i]) });
+    if (r.steps.step(i) !== STEP.ERASED) continue;
+    const s = r.steps.at(i)!;
+    erasures.push({ caseRef: s.caseRef, agency: agencyName(s.agency), eventId: s.eventId.toString(), reason: erasureReason(s.detailNum), block: s.block, time: iso(r.steps.time(i)) });
   }
   const corrections = r.corrections.map((e) => ({
     caseRef: e.caseRef,
@@ -143,9 +150,11 @@ function quantile(sorted: number[], q: number): number {
 export function statistics(r: EventReplayer): Stats {
   const byCode = new Map<number, number>();
   const byAgencyCode = new Map<number, number>();
-  for (const s of r.steps) {
-    byCode.set(s.step, (byCode.get(s.step) ?? 0) + 1);
-    byAgencyCode.set(s.agency, (byAgencyCode.get(s.agency) ?? 0) + 1);
+  for (let i = 0; i < r.steps.length; i++) {
+    const step = r.steps.step(i);
+    const agency = r.steps.agency(i);
+    byCode.set(step, (byCode.get(step) ?? 0) + 1);
+    byAgencyCode.set(agency, (byAgencyCode.get(agency) ?? 0) + 1);
   }
   const byAgency: Record<string, number> = {};
   for (const [code, count] of byAgencyCode) byAgency[agencyName(code)] = (byAgency[agencyName(code)] ?? 0) + count;
@@ -166,9 +175,9 @@ export function statistics(r: EventReplayer): Stats {
     first.fill(NaN);
     done.fill(0);
     let flags = 0;
-    for (const i of c.steps) {
-      const s = r.steps[i];
-      const t = r.stepTimes[i];
+    for (let i = c.firstStep; i >= 0; i = r.steps.nextInCase(i)) {
+      const s = r.steps.at(i)!;
+      const t = r.steps.time(i);
       const next = transition(flags, s.step, s.detailNum, s.agency);
       const due = (next & allocationDue) !== 0 && (flags & allocationDue) === 0;
       flags = next;
@@ -194,7 +203,7 @@ export function statistics(r: EventReplayer): Stats {
     stepCounts,
     ruleEvents: { ...r.ruleEventCounts },
     processingTimes,
-    firstStep: r.stepTimes.length ? iso(r.stepTimes[0]) : undefined,
-    lastStep: r.stepTimes.length ? iso(r.stepTimes[r.stepTimes.length - 1]) : undefined,
+    firstStep: r.steps.length ? iso(r.steps.time(0)) : undefined,
+    lastStep: r.steps.length ? iso(r.steps.time(r.steps.length - 1)) : undefined,
   };
 }

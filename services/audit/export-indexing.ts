@@ -13,9 +13,14 @@ const SLICE_HASHED_HERE = 1000;
 export async function indexExportsAlongside(exports: AgencyExport[]): Promise<Map<number, ExportIndex>> {
   const indexes = new Map<number, ExportIndex>();
   const precomputed = await commitmentsInWorker(exports);
+  const total = new Map<number, number>();
+  for (const x of exports) total.set(x.agency, (total.get(x.agency) ?? 0) + x.lines.length);
   for (const x of exports) {
     let idx = indexes.get(x.agency);
-    if (!idx) indexes.set(x.agency, (idx = new ExportIndex(x.agency)));
+    if (!idx) {
+      indexes.set(x.agency, (idx = new ExportIndex(x.agency)));
+      idx.reserve(total.get(x.agency)!, true);
+    }
     const pre = precomputed?.get(x);
     let i = 0;
     do {

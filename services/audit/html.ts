@@ -149,7 +149,7 @@ ${timeChart(r.stats.processingTimes.map((x) => ({ label: x.label, median: x.medi
     ["agency", "on chain", "matched", "erased", "missing", "mismatched", "not on chain", "pending"],
     cm.map(([a, k]) => [esc(a), String(k.onChain), String(k.matched), String(k.erased), String(k.missing), String(k.mismatched), String(k.notOnChain), String(k.pending)]),
   )}
-${r.internal ? `<h3>Internal: ${esc(r.internal.agency)} database</h3>${table(["rows", "intact", "changed", "deleted", "erased", "pending"], [[r.internal.counts.rows, r.internal.counts.intact, r.internal.counts.changed, r.internal.counts.deleted, r.internal.counts.erased, r.internal.counts.pending].map(String)])}` : ""}
+${r.internal ? `<h3>Internal: ${esc(r.internal.agency)} database</h3>${table(["rows", "intact", "changed", "deleted", "erased", "pending", "without data (restore)"], [[r.internal.counts.rows, r.internal.counts.intact, r.internal.counts.changed, r.internal.counts.deleted, r.internal.counts.erased, r.internal.counts.pending, r.internal.counts.withoutData].map(String)])}` : ""}
 <h3>Checkpoints</h3>${table(
     ["block", "block hash", "cases", "commitments root", "served by", "signer", "valid"],
     r.checkpoints.map((k) => [

@@ -1,13 +1,16 @@
 // Internal audit (the agency's data-protection officer, with database access): every off-chain Step row
 // re-hashed from its stored data and salt and matched with its stored and its on-chain commitment.
 // Tells apart: intact, changed (tampered), deleted (row gone), erased (data and salt removed with an
-// on-chain erasure marker) and pending (not yet on chain). Pure, no I/O.
+// on-chain erasure marker), pending (not yet on chain) and without data (recorded after the backup a
+// restore brought the database back to: the commitment is on chain, its data and salt never came back).
+// Pure, no I/O.
 import { dataDigest } from "../shared/commitment";
 import { eventKeyOf } from "./events";
 import { fastCommitmentOf } from "./keccak";
 import { agencyName } from "./names";
 import type { EventReplayer } from "./replay";
 import type { FindingSink, StepRow } from "./types";
+import type { StoreRestore } from "./agency-db/reader";
 
 export interface InternalCounts {
   rows: number;
@@ -17,6 +20,8 @@ export interface InternalCounts {
   erased: number;
   pending: number;
   notOnChain: number;
+  /** on-chain steps whose rows a recorded restore could not bring back (commitment-without-data) */
+  withoutData: number;
 }
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
@@ -32,7 +37,7 @@ export function inferDbAgency(replayer: EventReplayer, rows: StepRow[], agencies
     let hits = 0;
     for (const r of rows) {
       const i = replayer.byEventKey.get(eventKeyOf((BigInt(agency) << 56n) | BigInt(r.id)));
-      const s = i === undefined ? undefined : replayer.steps[i];
+      const s = i === undefined ? undefined : replayer.steps.at(i);
       if (s && s.caseRef === r.caseRef.toLowerCase() && s.step === r.stepCode) hits++;
     }
     if (hits > bestHits) {
@@ -43,9 +48,9 @@ export function inferDbAgency(replayer: EventReplayer, rows: StepRow[], agencies
   return best;
 }
 
-export function checkAgencyDb(replayer: EventReplayer, agency: number, rows: StepRow[], sink: FindingSink, source = "database"): InternalCounts {
+export function checkAgencyDb(replayer: EventReplayer, agency: number, rows: StepRow[], sink: FindingSink, source = "database", restores: StoreRestore[] = []): InternalCounts {
   const name = agencyName(agency);
-  const counts: InternalCounts = { rows: rows.length, intact: 0, changed: 0, deleted: 0, erased: 0, pending: 0, notOnChain: 0 };
+  const counts: InternalCounts = { rows: rows.length, intact: 0, changed: 0, deleted: 0, erased: 0, pending: 0, notOnChain: 0, withoutData: 0 };
   const seen = new Set<string>();
   const base = BigInt(agency) << 56n;
 
@@ -55,7 +60,7 @@ export function checkAgencyDb(replayer: EventReplayer, agency: number, rows: Ste
     const eventId = eventIdN.toString();
     seen.add(key);
     const idx = replayer.byEventKey.get(key);
-    const onChain = idx === undefined ? undefined : replayer.steps[idx];
+    const onChain = idx === undefined ? undefined : replayer.steps.at(idx);
     const caseRef = r.caseRef.toLowerCase();
     let changed = false;
     const change = (kind: string, message: string) => {
@@ -106,8 +111,28 @@ export function checkAgencyDb(replayer: EventReplayer, agency: number, rows: Ste
   }
 
   // 3. Every on-chain event of this agency must still have its row.
-  for (const s of replayer.steps) {
-    if (s.agency !== agency || seen.has(s.eventKey)) continue;
+  for (let i = 0; i < replayer.steps.length; i++) {
+    if (replayer.steps.agency(i) !== agency) continue;
+    const s = replayer.steps.at(i)!;
+    if (seen.has(s.eventKey)) continue;
+    // Not a deleted row: the database was restored from a backup taken before this step existed.
+    const rowId = Number(s.eventId & ((1n << 56n) - 1n));
+    const restore = restores.find((x) => rowId > x.keptThroughStepId && rowId <= x.lostThroughStepId);
+    if (restore) {
+      counts.withoutData++;
+      sink.add({
+        check: "internal",
+        kind: "commitment-without-data",
+        severity: "warning",
+        agency: name,
+        eventId: s.eventId.toString(),
+        caseRef: s.caseRef,
+        blockNumber: s.block,
+        message: `${source}: event ${s.eventId} (block ${s.block}) is on chain, but was recorded after the backup this database was restored from on ${restore.restoredAt} (Step ids up to ${restore.keptThroughStepId}): its data and salt are gone, so its commitment can no longer be proven`,
+        details: { rowId, restoredAt: restore.restoredAt },
+      });
+      continue;
+    }
     counts.deleted++;
     const erased = replayer.erasedBy(s.caseRef, agency) !== undefined;
     sink.add({

@@ -17,7 +17,7 @@ export function leafOf(s: StepRecorded): Leaf {
 }
 
 /** The tree over every StepRecorded at or below `uptoBlock`, in log order. */
-export function buildEventTree(steps: StepRecorded[], uptoBlock: number): StandardMerkleTree<Leaf> {
+export function buildEventTree(steps: Iterable<StepRecorded>, uptoBlock: number): StandardMerkleTree<Leaf> {
   const leaves: Leaf[] = [];
   for (const s of steps) {
     if (s.block > uptoBlock) break;
@@ -68,8 +68,14 @@ export interface ProofContext {
 }
 
 /** The inclusion proof of event `eventId` in the tree up to `ctx.uptoBlock`. */
-export function proveEvent(steps: StepRecorded[], eventId: bigint, ctx: ProofContext): InclusionProof {
-  const target = steps.find((s) => s.eventId === eventId);
+export function proveEvent(steps: Iterable<StepRecorded>, eventId: bigint, ctx: ProofContext): InclusionProof {
+  let target: StepRecorded | undefined;
+  for (const s of steps) {
+    if (s.eventId === eventId) {
+      target = s;
+      break;
+    }
+  }
   if (!target) throw new Error(`event ${eventId} is not on chain`);
   if (target.block > ctx.uptoBlock) throw new Error(`event ${eventId} (block ${target.block}) is above block ${ctx.uptoBlock}`);
   const tree = buildEventTree(steps, ctx.uptoBlock);

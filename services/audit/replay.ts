@@ -5,6 +5,7 @@ import { keccakBytes } from "./keccak";
 import { applyStep, noticeKey, openStops, rejectionOf, FLAG, STEP, type Notice } from "./rules";
 import { EventIdIndex } from "./event-id-index";
 import { eventKeyOf, isStepRecorded, type DecodeFailure, type LedgerEvent, type OtherEvent, type StepRecorded } from "./events";
+import { StepLog } from "./step-log";
 import { FindingSink, type Finding } from "./types";
 
 export interface CaseState {
@@ -16,8 +17,11 @@ export interface CaseState {
   count: number;
   flags: number;
   firstBlock: number;
-  /** indices into EventReplayer.steps, in order */
-  steps: number[];
+  /** its number in EventReplayer.caseList */
+  caseNo: number;
+  /** its first and last step (indices into EventReplayer.steps, -1: none yet); the steps between are linked (StepLog.nextInCase) */
+  firstStep: number;
+  lastStep: number;
   /** block where the open allocation became due (replayed), if it is still due */
   allocationDueBlock?: number;
   allocationDueEventKey?: string;
@@ -81,10 +85,10 @@ function ruleEventKey(e: OtherEvent): string | undefined {
 
 export class EventReplayer {
   readonly sink: FindingSink;
-  /** every StepRecorded, in log order */
-  readonly steps: StepRecorded[] = [];
-  /** block timestamps (unix seconds) of `steps`, same index */
-  readonly stepTimes: number[] = [];
+  /** case references in order of first appearance */
+  readonly caseList: string[] = [];
+  /** every StepRecorded, in log order, with its block's time (unix seconds), as columns (step-log.ts) */
+  readonly steps = new StepLog(this.caseList);
   /** event id → index into `steps` (the first step of an id recorded twice) */
   readonly byEventKey = new EventIdIndex();
   readonly cases = new Map<string, CaseState>();
@@ -97,8 +101,6 @@ export class EventReplayer {
   private readonly byPrefix = new Map<number, CaseState>();
   /** the first block of each case in order of first appearance (ascending): for caseCountAt */
   private readonly caseFirstBlocks: number[] = [];
-  /** case references in order of first appearance */
-  readonly caseList: string[] = [];
   readonly membership: MembershipChange[] = [];
   readonly auditors: { account: string; added: boolean; block: number }[] = [];
   readonly codeListChanges: { previousHash: string; newHash: string; version: string; block: number }[] = [];
@@ -160,9 +162,11 @@ export class EventReplayer {
   }
 
   private step(e: StepRecorded, timestamp: number, known: CaseState | undefined): void {
-    const idx = this.steps.length;
-    this.steps.push(e);
-    this.stepTimes.push(timestamp);
+    const c = known ?? this.caseFor(e.words, e.at, e.block);
+    const idx = this.steps.push(e, timestamp, c.caseNo);
+    if (c.lastStep >= 0) this.steps.linkNext(c.lastStep, idx);
+    else c.firstStep = idx;
+    c.lastStep = idx;
     const words = e.words;
     const at = e.at;
 
@@ -179,11 +183,9 @@ export class EventReplayer {
     }
     const dup = this.byEventKey.getAt(words, at + 56);
     if (dup !== undefined) {
-      const first = this.steps[dup];
-      this.add({ check: "events", kind: "duplicate-event-id", severity: "critical", eventId: e.eventId.toString(), caseRef: e.caseRef, blockNumber: e.block, message: `event id ${e.eventId} recorded twice (blocks ${first.block} and ${e.block}); the audited contract rejects repeats` });
+      this.add({ check: "events", kind: "duplicate-event-id", severity: "critical", eventId: e.eventId.toString(), caseRef: e.caseRef, blockNumber: e.block, message: `event id ${e.eventId} recorded twice (blocks ${this.steps.block(dup)} and ${e.block}); the audited contract rejects repeats` });
     }
 
-    const c = known ?? this.caseFor(words, at, e.block);
     // head' = bytes24(keccak256(head ‖ caseRef ‖ packedStep ‖ commitment))
     const input = c.hashInput;
     // packed step and commitment into bytes 56-120, four bytes at a time
@@ -193,7 +195,6 @@ export class EventReplayer {
     const digest = keccakBytes(input);
     for (let k = 0; k < 24; k++) input[k] = digest[k];
     c.count++;
-    c.steps.push(idx);
 
     const before = c.flags;
     const out = applyStep(before, e.step, e.detailNum, e.agency, e, this.isRecorded);
@@ -250,7 +251,9 @@ export class EventReplayer {
       count: 0,
       flags: 0,
       firstBlock: block,
-      steps: [],
+      caseNo: this.caseList.length,
+      firstStep: -1,
+      lastStep: -1,
       allocationDueBlock: undefined,
       allocationDueEventKey: undefined,
       stopOpenedBlock: undefined,
@@ -386,7 +389,12 @@ export class EventReplayer {
 
   /** The events of one agency (for matching its exports and database). */
   stepsOfAgency(agency: number): StepRecorded[] {
-    return this.steps.filter((s) => s.agency === agency);
+    return [...this.steps].filter((s) => s.agency === agency);
+  }
+
+  /** The indices into `steps` of a case's steps, in order. */
+  *stepsOfCase(c: CaseState): Generator<number> {
+    for (let i = c.firstStep; i >= 0; i = this.steps.nextInCase(i)) yield i;
   }
 
   /** The block of the ERASED marker `agency` recorded for `caseRef`, if any. */
@@ -395,7 +403,8 @@ export class EventReplayer {
     return this.cases.get(caseRef)?.erasedAt?.get(agency);
   }
 
-  private anyErasure = false;
+  /** whether any ERASED step was replayed (until then no case has an erasure to look up) */
+  anyErasure = false;
 }
 
 /** Whether the case reference at slab32[at32..at32+8] equals the one at w32[q..q+8] (4-byte words). */

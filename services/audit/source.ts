@@ -1,14 +1,17 @@
 // The audit's I/O besides JSON-RPC (rpc.ts): the agencies' audit endpoints over HTTP, export and
 // checkpoint files, the agency's database (internal mode, through agency-db/) and the compiled artifact. Nothing
 // here decides anything: the verdicts come from the pure modules.
-import { existsSync, readFileSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
 import { readAgencyDbContent, type AgencyDbContent } from "./agency-db/reader";
 import { SqliteAgencyDb } from "./agency-db/sqlite";
+import { ExportTable } from "./export-table";
 import { ExportLine, SignedCheckpoint, type AgencyExport, type CheckpointSet } from "./types";
 import { CannotRun } from "./rpc";
 import type { CodeHole } from "./code";
+import { localBuildProblem, type LocalBuildProblem } from "./local-build";
 import { holesFromImmutableReferences } from "./code";
 
 // ---- agency HTTP endpoints --------------------------------------------------------------------------
@@ -35,14 +38,15 @@ async function getJson(url: string, token: string): Promise<unknown> {
 const ExportPage = z.object({ lines: z.array(z.unknown()), next: z.string().nullish() });
 
 export async function fetchAgencyExport(ep: AgencyEndpoint): Promise<AgencyExport> {
-  const lines: ExportLine[] = [];
+  // Page by page into columns (export-table.ts): a national export is millions of lines.
+  const lines = new ExportTable();
   let after: string | undefined;
   const source = `${ep.baseUrl}/api/audit/export`;
   for (let page = 0; page < 1_000_000; page++) {
     const url = `${source}?limit=10000${after ? `&after=${after}` : ""}`;
     const body = ExportPage.safeParse(await getJson(url, ep.token));
     if (!body.success) throw new CannotRun(`${url}: not an audit export (${body.error.issues[0]?.message})`);
-    lines.push(...parseLines(body.data.lines, ExportLine, url));
+    parseInto(lines, body.data.lines, url);
     if (!body.data.next) break;
     after = body.data.next;
   }
@@ -65,6 +69,17 @@ function arrayIn(body: unknown, source: string): unknown[] {
     }
   }
   throw new CannotRun(`${source}: expected a JSON array (or an object with "lines"/"checkpoints")`);
+}
+
+/** Each item checked as an export line and appended to `table`; `first`: the entry number of the first item. */
+function parseInto(table: ExportTable, items: unknown[], source: string, first = 0): void {
+  items.forEach((item, i) => table.push(parseLine(item, source, first + i)));
+}
+
+function parseLine(item: unknown, source: string, i: number): ExportLine {
+  const r = ExportLine.safeParse(item);
+  if (!r.success) throw new CannotRun(`${source}, entry ${i + 1}: ${r.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
+  return r.data;
 }
 
 function parseLines<T>(items: unknown[], schema: z.ZodType<T>, source: string): T[] {
@@ -103,15 +118,49 @@ function readText(file: string): string {
   return readFileSync(file, "utf8");
 }
 
+/**
+ * An export file's lines in columns (export-table.ts). JSON lines are read line by line from the file,
+ * so that neither the whole text nor every parsed line is held at once; a JSON array or an object
+ * holding one is parsed whole (parseJsonOrLines), as before.
+ */
+async function readExportTable(file: string): Promise<ExportTable> {
+  if (!existsSync(file)) throw new CannotRun(`${file} does not exist`);
+  const table = new ExportTable();
+  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let n = 0;
+  let whole = false;
+  for await (const text of rl) {
+    if (text.trim() === "") continue;
+    let item: unknown;
+    try {
+      item = JSON.parse(text);
+    } catch {
+      item = undefined;
+    }
+    // Not one export line on the first line: a JSON document (array, object holding one, several lines).
+    if (n === 0 && (item === undefined || typeof item !== "object" || item === null || Array.isArray(item) || !("ledgerEventId" in item))) {
+      whole = true;
+      break;
+    }
+    if (item === undefined) throw new CannotRun(`${file}, line ${n + 1}: not JSON`);
+    table.push(parseLine(item, file, n++));
+  }
+  rl.close();
+  if (!whole) return table;
+  const all = new ExportTable();
+  parseInto(all, parseJsonOrLines(readText(file), file), file);
+  return all;
+}
+
 /** `[AGENCY=]file`: the agency named or taken from the lines' event ids. */
-export function readExportFile(spec: string, agencyOf: (name: string) => number | undefined): AgencyExport {
+export async function readExportFile(spec: string, agencyOf: (name: string) => number | undefined): Promise<AgencyExport> {
   const { agency, file } = splitSpec(spec, agencyOf);
-  const lines = parseLines(parseJsonOrLines(readText(file), file), ExportLine, file);
+  const lines = await readExportTable(file);
   let code = agency;
   if (code === undefined) {
     const counts = new Map<number, number>();
-    for (const l of lines) {
-      const a = Number(BigInt(l.ledgerEventId) >> 56n);
+    for (let i = 0; i < lines.length; i++) {
+      const a = Number(BigInt(lines.at(i)!.ledgerEventId) >> 56n);
       counts.set(a, (counts.get(a) ?? 0) + 1);
     }
     code = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
@@ -144,6 +193,8 @@ export interface Artifact {
   file: string;
   deployedBytecode: string;
   holes: CodeHole[];
+  /** set when the artifact is not this repository's build of its current sources (coverage, stale) */
+  localBuild?: LocalBuildProblem;
 }
 
 export function readArtifact(file = DEFAULT_ARTIFACT): Artifact {
@@ -163,5 +214,5 @@ export function readArtifact(file = DEFAULT_ARTIFACT): Artifact {
       holes = [];
     }
   }
-  return { file, deployedBytecode: a.deployedBytecode, holes };
+  return { file, deployedBytecode: a.deployedBytecode, holes, localBuild: localBuildProblem(file, a) };
 }

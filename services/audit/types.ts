@@ -94,12 +94,19 @@ export const SignedCheckpoint = z.object({
 });
 export type SignedCheckpoint = z.infer<typeof SignedCheckpoint>;
 
+/** What an export's lines are to the audit: a list (an array of parsed lines is one, an ExportTable another). */
+export interface ExportLineList {
+  readonly length: number;
+  at(i: number): ExportLine | undefined;
+}
+
 export interface AgencyExport {
   /** agency code (1 BAMF, 2 ZAB) */
   agency: number;
   /** where it came from (file name or URL), for messages */
   source: string;
-  lines: ExportLine[];
+  /** parsed lines, or (at scale) an ExportTable that holds them as columns (export-table.ts) */
+  lines: ExportLineList;
 }
 
 export interface CheckpointSet {

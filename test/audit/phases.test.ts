@@ -144,7 +144,7 @@ describe("audit: verify and report phases over the captured ledger", () => {
   it("proves an event up to the first valid checkpoint at or after it, and refuses an event not on chain", async () => {
     const f = await fetchedFromVector(v, CODE, onChainLists);
     const verified = verifyAudit(f, inputs);
-    const step = f.engine.replayer.steps.find((s) => s.block <= v.checkpoint.blockNumber)!;
+    const step = [...f.engine.replayer.steps].find((s) => s.block <= v.checkpoint.blockNumber)!;
     const proof = inclusionProofOf(f, verified.checkpoints, verified.checkpointSets, v.deployment, step.eventId);
     expect(proof.uptoBlock).to.equal(v.checkpoint.blockNumber);
     expect(proof.checkpoints).to.have.length(1);

@@ -162,7 +162,7 @@ describe("audit: decoding and hash chains", () => {
     expect("0x" + r.cases.get(caseA)!.head.toString("hex")).to.equal(head);
     expect(head).to.equal("0xbc14aefdbc7ebec464808f0bd494ee06dec417dc1a2b98cf");
     // one link by hand: bytes24(keccak256(abi.encodePacked(prevHead, caseRef, packedStep, commitment)))
-    const first = r.steps[0];
+    const first = r.steps.at(0)!;
     expect(dataSlice(solidityPackedKeccak256(["bytes24", "bytes32", "uint256", "bytes32"], [ZERO_HEAD, caseA, BigInt("0x" + first.packedHex), c(1)]), 0, 24)).to.equal(nextHead(ZERO_HEAD, caseA, BigInt("0x" + first.packedHex), c(1)));
   });
 
@@ -408,19 +408,19 @@ describe("audit: commitments root (checkpoints)", () => {
       const lib = buildEventTree(r.steps, block).root;
       expect(roots.at(block), `block ${block}`).to.equal(lib);
       // As an agency computes it from its mirror's decoded columns (ethers' keccak).
-      const mirror = r.steps.filter((s) => s.block <= block).map((s) => {
+      const mirror = [...r.steps].filter((s) => s.block <= block).map((s) => {
         const u = unpackStep(BigInt("0x" + s.packedHex));
         return commitmentLeafHash({ blockNumber: s.block, logIndex: s.logIndex, caseRef: s.caseRef, packedStep: packStep(u), commitment: s.commitment });
       });
       expect(commitmentsRootOf(mirror), `block ${block} from the decoded columns`).to.equal(lib);
     }
     expect(roots.at(0)).to.equal(EMPTY_COMMITMENTS_ROOT);
-    expect(leafOf(r.steps[0])[3]).to.equal(BigInt("0x" + r.steps[0].packedHex).toString());
+    expect(leafOf(r.steps.at(0)!)[3]).to.equal(BigInt("0x" + r.steps.at(0)!.packedHex).toString());
   });
 
   it("changes with any event's commitment, order-independent input, and rejects malformed fields", () => {
     const r = replayed(steps);
-    const leaves = r.steps.map((s) => commitmentLeafHash({ blockNumber: s.block, logIndex: s.logIndex, caseRef: s.caseRef, packedStep: BigInt("0x" + s.packedHex), commitment: s.commitment }));
+    const leaves = [...r.steps].map((s) => commitmentLeafHash({ blockNumber: s.block, logIndex: s.logIndex, caseRef: s.caseRef, packedStep: BigInt("0x" + s.packedHex), commitment: s.commitment }));
     const all = commitmentsRootOf(leaves);
     expect(commitmentsRootOf([...leaves].reverse())).to.equal(all);
     const changed = replayed(steps.map((s, i) => (i === 5 ? { ...s, commitment: c(99) } : s)));
@@ -440,11 +440,11 @@ describe("audit: inclusion proofs (Merkle)", () => {
     expect(tree.length).to.equal(4);
     expect(tree.root).to.equal(buildEventTree(replayed(steps).steps, 4).root);
     expect(tree.root).to.equal("0x01a505c73e491f12a754ed3d86b70259bfdbd4c589824ca14f3b593a310a1d8a");
-    for (const s of r.steps.slice(0, 4)) {
+    for (const s of [...r.steps].slice(0, 4)) {
       const proof = proveEvent(r.steps, s.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 4, blockHash: "0x" + "ab".repeat(32), checkpoints: [] });
       expect(verifyInclusionProof(proof).valid).to.equal(true);
     }
-    expect(() => proveEvent(r.steps, r.steps[4].eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 4, blockHash: "0x" + "ab".repeat(32), checkpoints: [] })).to.throw(/above block 4/);
+    expect(() => proveEvent(r.steps, r.steps.at(4)!.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 4, blockHash: "0x" + "ab".repeat(32), checkpoints: [] })).to.throw(/above block 4/);
   });
 
   it("rejects a changed leaf, proof or root, and checks the checkpoint signatures in the proof", async () => {
@@ -453,7 +453,7 @@ describe("audit: inclusion proofs (Merkle)", () => {
     const blockHash = "0x" + "ab".repeat(32);
     const root = buildEventTree(r.steps, 5).root;
     const cp = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root });
-    const proof = proveEvent(r.steps, r.steps[2].eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 5, blockHash, checkpoints: [cp] });
+    const proof = proveEvent(r.steps, r.steps.at(2)!.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 5, blockHash, checkpoints: [cp] });
     expect(proof.root).to.equal(root);
     expect(verifyInclusionProof(proof, { signers: [wallet.address] })).to.deep.include({ valid: true, signers: [wallet.address] });
     // A checkpoint over another root does not vouch for this proof, nor one whose root was swapped in.

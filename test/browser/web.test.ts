@@ -87,9 +87,9 @@ describe("web app (browser, whole system)", function () {
 
     const bamf = await open();
     await login(bamf.page, sys.BAMF, ...DEMO.BAMF.clerk);
-    await bamf.page.getByRole("link", { name: "Fälle" }).click();
-    await bamf.page.getByTestId("file-number-search").fill(A);
-    await bamf.page.getByRole("button", { name: "Suchen" }).click();
+    // the search field in the header finds the case by its file number
+    await bamf.page.getByTestId("header-search").fill(A);
+    await bamf.page.getByRole("search").getByRole("button", { name: "Suchen" }).click();
     const row = bamf.page.locator(`[data-testid=case-table] tr[data-case-ref="${refA}"]`);
     await row.waitFor();
     expect(await row.textContent()).to.contain(A);

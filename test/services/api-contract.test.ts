@@ -86,4 +86,30 @@ describe("API contract: the web app's endpoints and the OpenAPI document", funct
     expectExactly(C.LedgerStatus, status, "ledger status");
     expectExactly(C.AuditExport, (await bamf.call("GET", "/api/audit/export", auditor())).json, "audit export");
   });
+
+  it("answers the ways to sign in exactly in the contract's shape", async () => {
+    expectExactly(C.AuthMethods, (await bamf.call("GET", "/api/auth/methods")).json, "auth methods");
+  });
+
+  it("answers the admin area exactly in the contract's shapes", async () => {
+    const admin = { token: bamf.tokens.admin };
+    const created = await bamf.call("POST", "/api/clients", { ...admin, body: { name: "contract-app", role: "auditor" } });
+    expect(created.status).to.equal(201);
+    expectExactly(C.ClientCreated, created.json, "client created");
+    expectExactly(C.ClientTokenIssued, (await bamf.call("POST", `/api/clients/${created.json.id}/rotate`, admin)).json, "client rotated");
+    expectExactly(C.ClientSummary, (await bamf.call("POST", `/api/clients/${created.json.id}/revoke`, admin)).json, "client revoked");
+    expectExactly(C.ClientList, (await bamf.call("GET", "/api/clients", admin)).json, "clients");
+    const user = await bamf.call("POST", "/api/users", { ...admin, body: { username: "contract.user", displayName: "Vertrag", password: "ein-langes-passwort", role: "clerk" } });
+    expectExactly(C.UserCreated, user.json, "user created");
+    expectExactly(C.UserSummary, (await bamf.call("POST", `/api/users/${user.json.id}/role`, { ...admin, body: { role: "auditor" } })).json, "role changed");
+    expectExactly(C.UserSummary, (await bamf.call("POST", `/api/users/${user.json.id}/disable`, admin)).json, "user disabled");
+    expectExactly(C.UserSummary, (await bamf.call("POST", `/api/users/${user.json.id}/enable`, admin)).json, "user enabled");
+    expectExactly(C.UserList, (await bamf.call("GET", "/api/users", admin)).json, "users");
+    expectExactly(C.WebhookInfo, (await bamf.call("GET", "/api/admin/webhook", admin)).json, "webhook");
+    expectExactly(C.WebhookEndpointSet, (await bamf.call("POST", "/api/admin/webhook", { ...admin, body: { url: "https://fach.example/hook" } })).json, "webhook set");
+    expectExactly(C.WebhookSecretIssued, (await bamf.call("POST", "/api/admin/webhook/secret", admin)).json, "webhook secret");
+    const log = (await bamf.call("GET", "/api/admin/log?limit=5", admin)).json;
+    expect(log.actions).to.have.length(5);
+    expectExactly(C.AdminLog, log, "admin log");
+  });
 });

@@ -1,12 +1,15 @@
 // store/bulk-writes.ts writes the hot paths' rows either as prepared statements on the transaction's own
 // SQLite connection (inside serialized()) or through Prisma's raw queries (any other transaction, as on
 // another database). Both must store the same values in the same format, read back what they inserted,
-// skip conflicting rows when asked, and roll back with their transaction; executeEach likewise.
+// skip conflicting rows when asked, and roll back with their transaction; executeEach likewise. The same cases
+// run on a real PostgreSQL server (test/support/postgres.ts), where the portable SQL is all there is.
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrate, openDb, type Db } from "../../services/agency/store/db";
+import { openDb, type Db } from "../../services/agency/store/db";
+import { migrateIfNeeded } from "../../services/agency/store/migrate-if-needed";
+import { freshPostgresUrl, testDatabases, type TestDatabase } from "../support/postgres";
 import { serialized, type Tx } from "../../services/agency/store/serialized";
 import { bulkInsert, executeEach } from "../../services/agency/store/bulk-writes";
 import { Prisma } from "../../services/agency/generated/prisma/client";
@@ -36,15 +39,22 @@ const paths: [string, <T>(db: Db, fn: (tx: Tx) => Promise<T>) => Promise<T>][] =
   ["prepared statements on the SQLite connection (serialized)", (db, fn) => serialized(db, fn)],
   ["Prisma raw queries (any other transaction)", (db, fn) => db.$transaction(fn)],
 ];
+const postgresPaths: typeof paths = [
+  ["portable SQL in one of our transactions (serialized)", (db, fn) => serialized(db, fn)],
+  ["portable SQL in a plain Prisma transaction", (db, fn) => db.$transaction(fn)],
+];
+/** How the database prints the stored timestamp as text: SQLite holds the adapter's ISO text. */
+const TIMESTAMP_TEXT: Record<TestDatabase, string> = { sqlite: "2026-11-27T10:11:12.345+00:00", postgres: "2026-11-27 10:11:12.345" };
 
-describe("bulk writes (store/bulk-writes.ts)", () => {
+for (const database of testDatabases())
+describe(`bulk writes (store/bulk-writes.ts) on ${database}`, () => {
   let dir: string;
   let db: Db;
 
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), "anker-bulk-"));
-    const url = `file:${join(dir, "agency.db")}`;
-    migrate(url);
+    const url = database === "postgres" ? await freshPostgresUrl("bulk") : `file:${join(dir, "agency.db")}`;
+    await migrateIfNeeded(url);
     db = openDb(url);
   });
   after(async () => {
@@ -52,9 +62,10 @@ describe("bulk writes (store/bulk-writes.ts)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const [label, inTx] of paths) {
+  for (const [label, inTx] of database === "postgres" ? postgresPaths : paths) {
     describe(label, () => {
-      const txHash = "0x" + (label.startsWith("prepared") ? "a1" : "a2").repeat(32);
+      const first = label.includes("serialized");
+      const txHash = "0x" + (first ? "a1" : "a2").repeat(32);
       const at = new Date("2026-11-27T10:11:12.345Z");
 
       it("stores every column as Prisma would and returns the inserted rows", async () => {
@@ -67,7 +78,7 @@ describe("bulk writes (store/bulk-writes.ts)", () => {
         );
         // The stored text of the timestamp is the Prisma adapter's own format.
         const text = await db.$queryRawUnsafe<{ t: string }[]>(`SELECT CAST("receivedAt" AS TEXT) AS t FROM "LedgerEvent" WHERE "txHash" = '${txHash}' LIMIT 1`);
-        expect(text[0].t).to.equal("2026-11-27T10:11:12.345+00:00");
+        expect(text[0].t).to.equal(TIMESTAMP_TEXT[database]);
       });
 
       it("skips rows that exist and returns only the new ones", async () => {
@@ -78,7 +89,7 @@ describe("bulk writes (store/bulk-writes.ts)", () => {
       });
 
       it("fails on a conflict without skipConflictsOn, and its transaction leaves nothing behind", async () => {
-        const other = "0x" + "dd".repeat(31) + (label.startsWith("prepared") ? "01" : "02");
+        const other = "0x" + "dd".repeat(31) + (first ? "01" : "02");
         const attempt = inTx(db, async (tx) => {
           await bulkInsert(tx, "LedgerEvent", [...COLUMNS], rows(other, 3, at));
           await bulkInsert(tx, "LedgerEvent", [...COLUMNS], rows(txHash, 1, at)); // exists

@@ -41,7 +41,8 @@ describe("Besu QBFT network kit (npm run network:besu)", () => {
   it("writes a network for four validators named after their operators", () => {
     expect(run.stderr).to.equal("");
     expect(run.status).to.equal(0);
-    expect(readdirSync(out).sort()).to.deep.equal([...NAMES, "genesis.json", "network.json", "static-nodes.json"].sort());
+    expect(readdirSync(out).sort()).to.deep.equal([...NAMES, "agency", "genesis.json", "network.json", "static-nodes.json"].sort());
+    expect(readdirSync(join(out, "agency")).sort()).to.deep.equal(["agency.env.example", "anker-agency@.service"]);
     for (const name of NAMES) {
       expect(readdirSync(join(out, name)).sort()).to.deep.equal([`besu-${name}.service`, "config.toml", "data", "key", "key.pub", "permissions_config.toml"]);
     }

@@ -90,4 +90,42 @@ describe("personal data never reaches the chain (demo seeding) (anvil only: anvi
     }
     expect(hits).to.deep.equal([]);
   });
+
+  it("shows auditors no name, birth date or file number in any list, search, export or timeline", async () => {
+    const get = async (agency: "BAMF" | "ZAB", path: string, token: string) => {
+      const res = await fetch(`${sys[agency].url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, `${agency} ${path}`).to.equal(200);
+      return res.text();
+    };
+    const texts = personalTexts().filter((t) => t.length >= 4);
+    const plan = demoPlan();
+    let lists = 0;
+    for (const agency of ["BAMF", "ZAB"] as const) {
+      const audit = sys[agency].auditToken;
+      const clerk = sys[agency].token;
+      const bodies = [
+        await get(agency, "/api/cases?limit=500", audit),
+        await get(agency, "/api/cases?limit=500&sort=name", audit),
+        await get(agency, "/api/notifications?limit=500", audit),
+        await get(agency, "/api/deadlines?limit=500", audit),
+        await get(agency, "/api/exports/cases.csv", audit),
+        // names and file numbers are not search terms for auditors: nothing is found
+        await get(agency, `/api/cases?q=${encodeURIComponent(plan[3].person.familyName.slice(0, 6))}`, audit),
+        await get(agency, `/api/cases?q=${encodeURIComponent(plan[3].fileNumber.slice(0, 5))}`, audit),
+      ];
+      if (agency === "ZAB") bodies.push(await get(agency, "/api/allocation/proposals?limit=100", audit));
+      const cases = JSON.parse(bodies[0]) as { cases: { caseRef: string }[] };
+      for (const c of cases.cases.slice(0, 10)) bodies.push(await get(agency, `/api/cases/${c.caseRef}/timeline?limit=500`, audit));
+      for (const body of bodies) {
+        for (const text of texts) expect(body.includes(text), `${agency}: ${text} in an auditor's answer`).to.equal(false);
+        lists++;
+      }
+      // the positive control: the clerk's lists do name the people
+      const clerkList = await get(agency, "/api/cases?limit=500", clerk);
+      expect(clerkList).to.contain(plan[3].fileNumber).and.contain(plan[3].person.familyName);
+      const clerkSearch = JSON.parse(await get(agency, `/api/cases?q=${encodeURIComponent(plan[3].fileNumber.slice(0, 7))}`, clerk)) as { cases: { fileNumber?: string }[] };
+      expect(clerkSearch.cases.map((c) => c.fileNumber)).to.include(plan[3].fileNumber);
+    }
+    expect(lists).to.be.greaterThan(30);
+  });
 });

@@ -1,5 +1,5 @@
 // One agency's store and chain adapter against a test chain, as main.ts wires them, for the chain-side
-// tests: real SQLite (migrated), real anvil, nothing mocked.
+// tests: real SQLite (migrated) or, with ANKER_TEST_DB=postgres, real PostgreSQL; real anvil, nothing mocked.
 import { join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -15,6 +15,7 @@ import { AGENCY, CODE_LISTS, codeListHash, stepByKey, type AgencyKey } from "../
 import { eventIdOf } from "../../services/shared/ledger-codec";
 import { REPO_ROOT } from "../../services/shared/paths";
 import type { TestChain } from "./chain";
+import { testDatabaseUrl } from "./postgres";
 
 export const LOCAL_CODE_LIST_HASH = codeListHash(CODE_LISTS);
 
@@ -43,6 +44,9 @@ export function agencyEnv(chain: TestChain, agency: AgencyKey, extra: Record<str
     OUTBOX_POLL_MS: "20",
     LISTENER_POLL_MS: "50",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    // SQLite in the chain's folder, or this agency's database on the test PostgreSQL (ANKER_TEST_DB=postgres);
+    // never a DATABASE_URL the shell happens to have.
+    DATABASE_URL: testDatabaseUrl(`${chain.dataDir}/${agency}`) ?? "",
     ...extra,
   };
 }

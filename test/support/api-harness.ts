@@ -10,7 +10,8 @@ import pino from "pino";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../services/agency/config";
 import { serviceContext, type ChainPort, type ListenerPort, type OutboxPort, type ServiceContext } from "../../services/agency/context";
-import { migrate, openDb, type Db } from "../../services/agency/store/db";
+import { openDb, type Db } from "../../services/agency/store/db";
+import { migrateIfNeeded } from "../../services/agency/store/migrate-if-needed";
 import { tuneSqlite } from "../../services/agency/store/sqlite-tuning";
 import { buildApi } from "../../services/agency/api/server";
 import type { ApiOptions } from "../../services/agency/api/deps";
@@ -18,6 +19,7 @@ import { ensureApiClient, ensureUser } from "../../services/agency/auth/bootstra
 import { ChainAdapter } from "../../services/agency/chain/adapter";
 import { CODE_LISTS, codeListHash, type AgencyKey } from "../../services/shared/codelists";
 import type { TestChain } from "./chain";
+import { freshPostgresUrl, onPostgres } from "./postgres";
 
 export const ROLES = ["clerk", "auditor", "admin"] as const;
 export type TestRole = (typeof ROLES)[number];
@@ -96,8 +98,9 @@ export const TEST_CONSORTIUM_KEY = Buffer.alloc(32, 7);
 
 export async function startApi(o: HarnessOptions): Promise<ApiHarness> {
   const dir = mkdtempSync(join(tmpdir(), `anker-api-${o.agency.toLowerCase()}-`));
-  const databaseUrl = `file:${join(dir, "agency.db")}`;
-  migrate(databaseUrl);
+  // SQLite in the temp folder, or a fresh database on the test PostgreSQL (ANKER_TEST_DB=postgres).
+  const databaseUrl = onPostgres() ? await freshPostgresUrl(`api_${o.agency}`) : `file:${join(dir, "agency.db")}`;
+  await migrateIfNeeded(databaseUrl);
   const db = openDb(databaseUrl);
   await tuneSqlite(db, databaseUrl);
   const config: Config = {
@@ -120,6 +123,8 @@ export async function startApi(o: HarnessOptions): Promise<ApiHarness> {
     sessionHours: 8,
     demoMode: false,
     logLevel: "info",
+    // tests try many wrong passwords from one address; api-auth-throttle.test.ts sets its own limits
+    loginThrottle: { accountFailures: 1000, sourceFailures: 1000, baseMs: 1000, maxMs: 1000 },
     ...o.config,
   };
   const logs: string[] = [];

@@ -60,6 +60,8 @@ export interface TestChainOptions {
   node?: TestNode;
   /** anvil only: a chain that charges nothing (startAnvil's zeroGasPrice: base fee and gas price 0) */
   zeroGasPrice?: boolean;
+  /** anvil only: the genesis block's time in unix seconds (startAnvil's startTimestamp; a restart keeps the state's time) */
+  startTimestamp?: number;
 }
 
 /** How to start, await and stop one kind of node; `start` again only where the node keeps its state. */
@@ -71,14 +73,19 @@ interface NodeControl {
   restartable: boolean;
 }
 
-function nodeControl(node: TestNode, port: number, stateDir: string, zeroGasPrice = false): NodeControl {
+function nodeControl(node: TestNode, port: number, stateDir: string, zeroGasPrice = false, startTimestamp?: number): NodeControl {
   const rpcUrl = `http://127.0.0.1:${port}`;
   if (node === "hardhat") {
     const start = () => startHardhatNode({ port, logFile: join(stateDir, "hardhat-node.log") });
     const control: NodeControl = { child: start(), start, ready: () => waitForHardhatNode(rpcUrl, control.child), stop: stopHardhatNode, restartable: false };
     return control;
   }
-  const start = () => startAnvil({ port, stateDir, zeroGasPrice });
+  let genesisTime = startTimestamp;
+  const start = () => {
+    const child = startAnvil({ port, stateDir, zeroGasPrice, startTimestamp: genesisTime });
+    genesisTime = undefined;
+    return child;
+  };
   return { child: start(), start, ready: () => waitForChain(rpcUrl).then(() => undefined), stop: stopAnvil, restartable: true };
 }
 
@@ -87,7 +94,7 @@ export async function startTestChain(opts: TestChainOptions = {}): Promise<TestC
   const stateDir = join(dataDir, "chain");
   const port = await freePort();
   const node = opts.node ?? "anvil";
-  const control = nodeControl(node, port, stateDir, opts.zeroGasPrice);
+  const control = nodeControl(node, port, stateDir, opts.zeroGasPrice, opts.startTimestamp);
   try {
     return await deployTestLedger(dataDir, port, node, control, opts);
   } catch (err) {

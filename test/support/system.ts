@@ -11,6 +11,7 @@ import { waitReady, stopService, type ServiceProcess } from "../../scripts/lib/s
 import { demoApiClient, demoAuditClient } from "../../services/agency/demo-accounts";
 import { REPO_ROOT } from "../../services/shared/paths";
 import type { AgencyKey } from "../../services/shared/codelists";
+import { testDatabaseUrl } from "./postgres";
 
 export interface AgencyEndpoint {
   agency: AgencyKey;
@@ -54,6 +55,7 @@ function spawnAgency(agency: AgencyKey, port: number, chain: TestChain, extraEnv
     LISTENER_POLL_MS: "100",
     CHECKPOINT_EVERY_BLOCKS: "5",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "warn",
+    DATABASE_URL: testDatabaseUrl(`${chain.dataDir}/${agency}`) ?? "", // ANKER_TEST_DB=postgres: test/support/postgres.ts
     ...extraEnv,
   };
   const child = spawn(process.execPath, [...(process.env.SERVICE_NODE_ARGS ? process.env.SERVICE_NODE_ARGS.split(" ") : []), "--import", "tsx", join(REPO_ROOT, "services", "agency", "main.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
@@ -62,8 +64,13 @@ function spawnAgency(agency: AgencyKey, port: number, chain: TestChain, extraEnv
   return { svc: { agency, url: `http://127.0.0.1:${port}`, child }, logs };
 }
 
-/** `chain`: run on a chain started before (the benchmark measures raw transactions on it first). */
-export async function startSystem(opts: { buildWeb?: boolean; chain?: TestChain; env?: Record<string, string> } = {}): Promise<System> {
+/**
+ * `chain`: run on a chain started before (the benchmark measures raw transactions on it first).
+ * `agencyEnv`: settings of one agency's service that depend on its address (e.g. the OIDC redirect URL).
+ */
+export async function startSystem(
+  opts: { buildWeb?: boolean; chain?: TestChain; env?: Record<string, string>; agencyEnv?: (agency: AgencyKey, url: string) => Record<string, string> } = {},
+): Promise<System> {
   const env = { ...opts.env, ...(opts.buildWeb ? { ANKER_WEB_DIST: buildWebApp() } : {}) };
   const chain = opts.chain ?? (await startTestChain());
   const started: ServiceProcess[] = [];
@@ -71,7 +78,7 @@ export async function startSystem(opts: { buildWeb?: boolean; chain?: TestChain;
     const ports = { BAMF: await freePort(), ZAB: await freePort() };
     const out = {} as Record<AgencyKey, AgencyEndpoint>;
     for (const agency of ["BAMF", "ZAB"] as const) {
-      const { svc, logs } = spawnAgency(agency, ports[agency], chain, env);
+      const { svc, logs } = spawnAgency(agency, ports[agency], chain, { ...env, ...opts.agencyEnv?.(agency, `http://127.0.0.1:${ports[agency]}`) });
       started.push(svc);
       out[agency] = { agency, url: svc.url, token: demoApiClient(agency).token, auditToken: demoAuditClient(agency).token, logs };
     }

@@ -1,20 +1,27 @@
 // The shell: providers, skip link, header (agency, user, language, logout), navigation, the stop banner
 // that no page can hide, main content by route, footer.
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, useRef, useState, type ReactNode } from "react";
 import { I18nProvider, useI18n } from "./i18n";
 import { RouterProvider, useRouter, Link, match } from "./router";
-import { SessionProvider, useSession, can } from "./session";
-import { useLoad } from "./hooks";
-import { loadOpenStops } from "./model";
-import { ErrorMessage, Loading, Message, PageTitle, StopIcon } from "./components";
+import { SessionProvider, useSession, can, safeReturnTo } from "./session";
+import { connectLive } from "./live";
+import { ErrorMessage, Loading, Message, PageTitle, StopBanner } from "./components";
 import { LoginPage } from "./pages/Login";
-import { InboxPage } from "./pages/Inbox";
-import { CasesPage } from "./pages/Cases";
-import { TimelinePage } from "./pages/Timeline";
-import { RecordStepPage } from "./pages/RecordStep";
-import { AllocationPage } from "./pages/Allocation";
-import { DashboardPage } from "./pages/Dashboard";
-import { AuditPage } from "./pages/Audit";
+import { HeaderSearch, NavCount } from "./header-search";
+
+// Each page is its own chunk, loaded when first opened: the login needs none of them, and the charts
+// library only the dashboard.
+const InboxPage = lazy(() => import("./pages/Inbox").then((m) => ({ default: m.InboxPage })));
+const CasesPage = lazy(() => import("./pages/Cases").then((m) => ({ default: m.CasesPage })));
+const TimelinePage = lazy(() => import("./pages/Timeline").then((m) => ({ default: m.TimelinePage })));
+const RecordStepPage = lazy(() => import("./pages/RecordStep").then((m) => ({ default: m.RecordStepPage })));
+const AllocationPage = lazy(() => import("./pages/Allocation").then((m) => ({ default: m.AllocationPage })));
+const DashboardPage = lazy(() => import("./pages/Dashboard").then((m) => ({ default: m.DashboardPage })));
+const AuditPage = lazy(() => import("./pages/Audit").then((m) => ({ default: m.AuditPage })));
+const SearchPage = lazy(() => import("./pages/Search").then((m) => ({ default: m.SearchPage })));
+const DeadlinesPage = lazy(() => import("./pages/Deadlines").then((m) => ({ default: m.DeadlinesPage })));
+const PrintTimelinePage = lazy(() => import("./pages/PrintTimeline").then((m) => ({ default: m.PrintTimelinePage })));
+const AdminPage = lazy(() => import("./pages/Admin").then((m) => ({ default: m.AdminPage })));
 
 export function App() {
   return (
@@ -39,27 +46,43 @@ function LanguageSwitch() {
 }
 
 function homeFor(role: string | undefined): string {
-  return role === "clerk" ? "/inbox" : "/audit";
+  return role === "clerk" ? "/inbox" : role === "admin" ? "/admin" : "/audit";
 }
 
 function Shell() {
   const { t, pick } = useI18n();
-  const { meta, metaError, me, logout } = useSession();
-  const { path, navigate } = useRouter();
+  const { meta, metaError, me, logout, expired } = useSession();
+  const { path, search, navigate } = useRouter();
   const [logoutMsg, setLogoutMsg] = useState(false);
+  const wasLoggedIn = useRef(false);
+  const loggedIn = !!me;
+  // One live connection while logged in (live.ts); pages and the banner subscribe to it.
+  useEffect(() => (loggedIn ? connectLive() : undefined), [loggedIn]);
+  const showBanner = !!me && can(me, meta, "inbox");
+  // The page waits for the banner's first answer, so that the banner never pushes a shown page down.
+  const [bannerReady, setBannerReady] = useState(false);
+  useEffect(() => {
+    if (!showBanner) setBannerReady(false);
+  }, [showBanner]);
 
   useEffect(() => {
-    if (me === null && path !== "/login") navigate("/login", { replace: true });
-    if (me && (path === "/login" || path === "/")) navigate(homeFor(me.role), { replace: true });
-  }, [me, path, navigate]);
+    // After an expired session, or when a link was opened without one, signing in returns to that page;
+    // after a logout it does not (the next person starts at their home page).
+    if (me) wasLoggedIn.current = true;
+    const keepPage = (expired || !wasLoggedIn.current) && path !== "/";
+    if (me === null && path !== "/login") navigate(keepPage ? `/login?${new URLSearchParams({ returnTo: path + window.location.search })}` : "/login", { replace: true });
+    if (me && (path === "/login" || path === "/")) navigate(safeReturnTo(search.get("returnTo")) ?? homeFor(me.role), { replace: true });
+  }, [me, path, search, navigate, expired]);
 
   const agencyName = meta ? pick(meta.agencyName) || t(`agency_${meta.agency}`) : "";
-  const nav: { href: string; label: string; show: boolean }[] = [
-    { href: "/inbox", label: t("nav_inbox"), show: can(me, meta, "inbox") },
+  const nav: { href: string; label: string; show: boolean; count?: ReactNode }[] = [
+    { href: "/inbox", label: t("nav_inbox"), show: can(me, meta, "inbox"), count: <NavCount what="inbox" /> },
     { href: "/cases", label: t("nav_cases"), show: can(me, meta, "cases") },
-    { href: "/allocation", label: t("nav_allocation"), show: can(me, meta, "allocation") },
+    { href: "/deadlines", label: t("nav_deadlines"), show: can(me, meta, "cases") },
+    { href: "/allocation", label: t("nav_allocation"), show: can(me, meta, "allocation"), count: <NavCount what="allocation" /> },
     { href: "/dashboard", label: t("nav_dashboard"), show: can(me, meta, "dashboard") },
     { href: "/audit", label: t("nav_audit"), show: can(me, meta, "audit") },
+    { href: "/admin", label: t("nav_admin"), show: can(me, meta, "admin") },
   ];
 
   return (
@@ -73,6 +96,7 @@ function Shell() {
             <span className="brand-name">{t("appName")}</span>
             {meta ? <span className="brand-agency">{agencyName}</span> : null}
           </div>
+          {me && can(me, meta, "cases") ? <HeaderSearch auditor={!can(me, meta, "personalData")} /> : null}
           <div className="header-tools">
             {me ? (
               <>
@@ -105,6 +129,7 @@ function Shell() {
                     <li key={n.href}>
                       <Link href={n.href} aria-current={active ? "page" : undefined}>
                         {n.label}
+                        {n.count}
                       </Link>
                     </li>
                   );
@@ -112,48 +137,28 @@ function Shell() {
             </ul>
           </nav>
         ) : null}
+        {meta?.demoMode ? <p className="demo-ribbon">{t("demoBadge")}</p> : null}
       </header>
-      {meta?.demoMode ? <p className="demo-ribbon">{t("demoBadge")}</p> : null}
-      {me && can(me, meta, "inbox") ? <StopBanner /> : null}
+      {showBanner ? <StopBanner auditor={me?.role !== "clerk"} onReady={() => setBannerReady(true)} /> : null}
       <main id="main" tabIndex={-1}>
         {metaError ? <ErrorMessage error={metaError} /> : null}
         {logoutMsg && me === null ? <Message kind="info">{t("loggedOut")}</Message> : null}
-        {me === undefined ? <Loading /> : <Routes />}
+        {me === undefined || (!meta && !metaError) || (showBanner && !bannerReady) ? (
+          <Loading />
+        ) : (
+          <Suspense fallback={<Loading />}>
+            <Routes />
+          </Suspense>
+        )}
       </main>
       <footer className="site-footer">
         <p>{t("footer")}</p>
-        {meta ? <p className="small">Code-Liste / code list {meta.codeListVersion}</p> : null}
+        {meta ? (
+          <p className="small">
+            {t("codeList")} {meta.codeListVersion}
+          </p>
+        ) : null}
       </footer>
-    </>
-  );
-}
-
-/** Open repatriation warnings, on every page, until acknowledged in the inbox. */
-function StopBanner() {
-  const { t } = useI18n();
-  const { path } = useRouter();
-  const { data } = useLoad(loadOpenStops, [], 2000);
-  const open = data ?? [];
-  const prev = useRef(0);
-  const [announce, setAnnounce] = useState("");
-  useEffect(() => {
-    if (open.length > prev.current) setAnnounce(t("newStopAnnounce"));
-    prev.current = open.length;
-  }, [open.length, t]);
-  return (
-    <>
-      <div className="sr-only" aria-live="assertive">
-        {announce}
-      </div>
-      {open.length > 0 ? (
-        <section className="stop-banner" aria-labelledby="stop-banner-title" data-testid="stop-banner">
-          <h2 id="stop-banner-title">
-            <StopIcon />
-            {t("stopBanner", { count: open.length })}
-          </h2>
-          {path !== "/inbox" ? <Link href="/inbox">{t("stopBannerLink")}</Link> : null}
-        </section>
-      ) : null}
     </>
   );
 }
@@ -178,13 +183,18 @@ function Routes() {
   if (path === "/" ) return <Loading />;
   if (path === "/inbox") return <Guard allowed={can(me, meta, "inbox")}><InboxPage /></Guard>;
   if (path === "/cases") return <Guard allowed={can(me, meta, "cases")}><CasesPage /></Guard>;
+  if (path === "/search") return <Guard allowed={can(me, meta, "cases")}><SearchPage /></Guard>;
+  if (path === "/deadlines") return <Guard allowed={can(me, meta, "cases")}><DeadlinesPage /></Guard>;
   let m = match("/cases/:ref/record", path);
   if (m) return <Guard allowed={can(me, meta, "record")}><RecordStepPage caseRef={m.ref} /></Guard>;
+  m = match("/cases/:ref/print", path);
+  if (m) return <Guard allowed={can(me, meta, "cases")}><PrintTimelinePage caseRef={m.ref} /></Guard>;
   m = match("/cases/:ref", path);
   if (m) return <Guard allowed={can(me, meta, "cases")}><TimelinePage caseRef={m.ref} /></Guard>;
   if (path === "/allocation") return <Guard allowed={can(me, meta, "allocation")}><AllocationPage /></Guard>;
   if (path === "/dashboard") return <DashboardPage />;
   if (path === "/audit") return <Guard allowed={can(me, meta, "audit")}><AuditPage /></Guard>;
+  if (path === "/admin" || path.startsWith("/admin/")) return <Guard allowed={can(me, meta, "admin")}><AdminPage /></Guard>;
   return (
     <>
       <PageTitle>{t("notFoundTitle")}</PageTitle>

@@ -21,6 +21,8 @@ export class ApiError extends Error {
     /** the service's own explanation ("Deutsch / English"), if it gave one */
     readonly detail: string | undefined,
     readonly fieldErrors: FieldError[] = [],
+    /** 429: the seconds the service asks to wait (Retry-After) */
+    readonly retryAfterSeconds?: number,
   ) {
     super(`HTTP ${status}`);
   }
@@ -67,7 +69,8 @@ async function send(method: "GET" | "POST" | "DELETE", path: string, body: unkno
       ? (p.errors as unknown[]).filter((e): e is FieldError => typeof e === "object" && e !== null && typeof (e as FieldError).field === "string" && typeof (e as FieldError).message === "string")
       : [];
     if (res.status === 401 && !opts.quiet401) for (const fn of unauthorizedListeners) fn();
-    throw new ApiError(res.status, detail, errors.filter((e) => plain(e.message)));
+    const retryAfter = Number(res.headers.get("retry-after"));
+    throw new ApiError(res.status, detail, errors.filter((e) => plain(e.message)), Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
   }
   return json;
 }

@@ -18,7 +18,8 @@ export function ChartCanvas({ config, label, testId }: { config: ChartConfigurat
   useEffect(() => {
     if (!ref.current) return;
     const reduce = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
-    chart.current = new Chart(ref.current, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: reduce ? false : { duration: 300 }, locale, ...config.options } });
+    const narrow = (ref.current.parentElement?.clientWidth ?? 1000) < 480;
+    chart.current = new Chart(ref.current, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: reduce ? false : { duration: 300 }, locale, ...config.options, scales: readableAxes(config, narrow) } });
     return () => {
       chart.current?.destroy();
       chart.current = null;
@@ -31,4 +32,43 @@ export function ChartCanvas({ config, label, testId }: { config: ChartConfigurat
       </canvas>
     </div>
   );
+}
+
+/** Long category labels wrapped into lines of about `width` characters (Chart.js draws an array as lines). */
+function wrapLabel(label: string, width: number): string | string[] {
+  if (label.length <= width) return label;
+  const lines: string[] = [];
+  let line = "";
+  for (const word of label.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * The category axis kept readable: labels upright and wrapped instead of slanted, and on a phone (`narrow`)
+ * only as many as fit (the table beside each chart has every value).
+ */
+function readableAxes(config: ChartConfiguration, narrow: boolean): NonNullable<ChartConfiguration["options"]>["scales"] {
+  const scales = { ...(config.options?.scales ?? {}) } as Record<string, Record<string, unknown>>;
+  const x = scales.x ?? {};
+  if ((config.type !== "bar" && config.type !== "line") || (config.options as { indexAxis?: string } | undefined)?.indexAxis === "y") return scales;
+  if (x.type !== undefined && x.type !== "category") return scales;
+  scales.x = {
+    ...x,
+    ticks: {
+      ...((x.ticks as object | undefined) ?? {}),
+      autoSkip: true,
+      maxRotation: 0,
+      ...(narrow ? { maxTicksLimit: 4 } : {}),
+      callback(this: { getLabelForValue(v: number): string }, value: string | number) {
+        return wrapLabel(this.getLabelForValue(Number(value)), narrow ? 12 : 22);
+      },
+    },
+  };
+  return scales as NonNullable<ChartConfiguration["options"]>["scales"];
 }

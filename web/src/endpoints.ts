@@ -10,19 +10,43 @@ export const ENDPOINTS = {
   whoAmI: { method: "GET", path: "/api/session" },
   login: { method: "POST", path: "/api/session" },
   logout: { method: "DELETE", path: "/api/session" },
+  getAuthMethods: { method: "GET", path: "/api/auth/methods" },
+  /** a link the browser follows (redirect to the identity provider), never fetched */
+  startOidcSignOn: { method: "GET", path: "/api/auth/oidc/login" },
   listCases: { method: "GET", path: "/api/cases" },
   createCase: { method: "POST", path: "/api/cases" },
   getTimeline: { method: "GET", path: "/api/cases/{caseRef}/timeline" },
   getCaseAlerts: { method: "GET", path: "/api/cases/{caseRef}/alerts" },
   recordStep: { method: "POST", path: "/api/cases/{caseRef}/steps" },
   getStepStatus: { method: "GET", path: "/api/steps/{eventId}" },
+  /** text/event-stream, opened by live.ts with EventSource (not with request()) */
+  eventStream: { method: "GET", path: "/api/events/stream" },
   listNotifications: { method: "GET", path: "/api/notifications" },
   acknowledgeNotification: { method: "POST", path: "/api/notifications/{id}/ack" },
+  acknowledgeNotifications: { method: "POST", path: "/api/notifications/ack" },
+  getNotificationCounts: { method: "GET", path: "/api/notifications/counts" },
+  listDeadlines: { method: "GET", path: "/api/deadlines" },
+  /** CSV downloads: plain links (urlOf), not request() */
+  exportCasesCsv: { method: "GET", path: "/api/exports/cases.csv" },
+  exportStatsCsv: { method: "GET", path: "/api/exports/stats.csv" },
   listAllocationProposals: { method: "GET", path: "/api/allocation/proposals" },
   getStats: { method: "GET", path: "/api/stats" },
   getLedgerStatus: { method: "GET", path: "/api/ledger/status" },
   getAuditReport: { method: "GET", path: "/api/audit/report" },
   auditExport: { method: "GET", path: "/api/audit/export" },
+  listUsers: { method: "GET", path: "/api/users" },
+  createUser: { method: "POST", path: "/api/users" },
+  changeUserRole: { method: "POST", path: "/api/users/{id}/role" },
+  disableUser: { method: "POST", path: "/api/users/{id}/disable" },
+  enableUser: { method: "POST", path: "/api/users/{id}/enable" },
+  listApiClients: { method: "GET", path: "/api/clients" },
+  createApiClient: { method: "POST", path: "/api/clients" },
+  rotateApiClientToken: { method: "POST", path: "/api/clients/{id}/rotate" },
+  revokeApiClient: { method: "POST", path: "/api/clients/{id}/revoke" },
+  getWebhook: { method: "GET", path: "/api/admin/webhook" },
+  setWebhookEndpoint: { method: "POST", path: "/api/admin/webhook" },
+  rotateWebhookSecret: { method: "POST", path: "/api/admin/webhook/secret" },
+  listAdminActions: { method: "GET", path: "/api/admin/log" },
 } as const satisfies Record<string, { method: "GET" | "POST" | "DELETE"; path: `/api/${string}` }>;
 
 type In<S extends z.ZodType> = z.input<S>;
@@ -34,19 +58,40 @@ export interface Operations {
   whoAmI: { response: Out<typeof C.SessionInfo> };
   login: { body: In<typeof C.LoginBody>; response: Out<typeof C.SessionInfo> };
   logout: { response: undefined };
+  getAuthMethods: { response: Out<typeof C.AuthMethods> };
+  startOidcSignOn: { query: In<typeof C.OidcLoginQuery>; response: undefined };
   listCases: { query: In<typeof C.ListCasesQuery>; response: Out<typeof C.CaseList> };
   createCase: { body: In<typeof C.CreateCaseBody>; response: Out<typeof C.CaseCreated> };
-  getTimeline: { response: Out<typeof C.Timeline> };
+  getTimeline: { query: In<typeof C.TimelineQuery>; response: Out<typeof C.Timeline> };
   getCaseAlerts: { response: Out<typeof C.CaseAlerts> };
   recordStep: { body: C.RecordStepBody; response: Out<typeof C.StepAccepted> };
   getStepStatus: { response: Out<typeof C.StepStatus> };
+  eventStream: { query: In<typeof C.LiveStreamQuery>; response: string };
   listNotifications: { query: In<typeof C.ListNotificationsQuery>; response: Out<typeof C.NotificationList> };
   acknowledgeNotification: { response: Out<typeof C.Notification> };
+  acknowledgeNotifications: { body: In<typeof C.AcknowledgeManyBody>; response: Out<typeof C.AcknowledgedMany> };
+  getNotificationCounts: { response: Out<typeof C.NotificationCounts> };
+  listDeadlines: { query: In<typeof C.DeadlinesQuery>; response: Out<typeof C.DeadlineList> };
+  exportCasesCsv: { query: In<typeof C.CasesExportQuery>; response: string };
+  exportStatsCsv: { query: In<typeof C.StatsExportQuery>; response: string };
   listAllocationProposals: { query: In<typeof C.AllocationProposalsQuery>; response: Out<typeof C.AllocationProposals> };
   getStats: { query: In<typeof C.StatsQuery>; response: Out<typeof C.Stats> };
   getLedgerStatus: { query: In<typeof C.LedgerStatusQuery>; response: Out<typeof C.LedgerStatus> };
   getAuditReport: { response: Out<typeof C.AuditReport> };
   auditExport: { query: In<typeof C.AuditExportQuery>; response: Out<typeof C.AuditExport> };
+  listUsers: { response: Out<typeof C.UserList> };
+  createUser: { body: In<typeof C.CreateUserBody>; response: Out<typeof C.UserCreated> };
+  changeUserRole: { body: In<typeof C.ChangeRoleBody>; response: Out<typeof C.UserSummary> };
+  disableUser: { response: Out<typeof C.UserSummary> };
+  enableUser: { response: Out<typeof C.UserSummary> };
+  listApiClients: { response: Out<typeof C.ClientList> };
+  createApiClient: { body: In<typeof C.CreateClientBody>; response: Out<typeof C.ClientCreated> };
+  rotateApiClientToken: { response: Out<typeof C.ClientTokenIssued> };
+  revokeApiClient: { response: Out<typeof C.ClientSummary> };
+  getWebhook: { response: Out<typeof C.WebhookInfo> };
+  setWebhookEndpoint: { body: In<typeof C.SetWebhookBody>; response: Out<typeof C.WebhookEndpointSet> };
+  rotateWebhookSecret: { response: Out<typeof C.WebhookSecretIssued> };
+  listAdminActions: { query: In<typeof C.AdminLogQuery>; response: Out<typeof C.AdminLog> };
 }
 
 export type OperationId = keyof typeof ENDPOINTS;

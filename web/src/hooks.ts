@@ -1,6 +1,9 @@
-// Data loading with polling: pages that must update without a reload poll every 2 s (cheap: the service
-// answers from its own database). Polling pauses while the tab is hidden and resumes when it is shown.
+// Data loading that stays current without polling: a page loads once and loads again when the live stream
+// (live.ts) says that something it shows changed. Reloads never overlap: events that arrive while one runs
+// cause exactly one more afterwards.
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { LiveEventData, LiveEventType } from "../../services/shared/contract";
+import { onLive } from "./live";
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -10,7 +13,17 @@ export interface Loaded<T> {
   reload(): Promise<void>;
 }
 
-export function useLoad<T>(load: () => Promise<T>, deps: unknown[], pollMs?: number): Loaded<T> {
+/** What makes a page read again: notifications, ledger events, acknowledgements (and a reconnect). */
+export type LiveTopic = "notification" | "ledger" | "acknowledged" | "step";
+
+/** Every topic: for pages that show a bit of everything (the default when `live` is `true`). */
+const ALL_TOPICS: readonly LiveTopic[] = ["notification", "ledger", "acknowledged"];
+
+/**
+ * Load with `load` when `deps` change, and again on the live events named in `live` (`true`: any change;
+ * a number, as older callers passed a polling interval, counts as `true`: nothing polls any more).
+ */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[], live?: boolean | number | readonly LiveTopic[]): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(true);
@@ -18,8 +31,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], pollMs?: num
   const loadRef = useRef(load);
   loadRef.current = load;
   const generation = useRef(0);
+  const running = useRef<Promise<void> | undefined>(undefined);
+  const again = useRef(false);
 
-  const reload = useCallback(async () => {
+  const loadOnce = useCallback(async () => {
     const gen = generation.current;
     try {
       const d = await loadRef.current();
@@ -35,25 +50,56 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], pollMs?: num
     }
   }, []);
 
+  const reload = useCallback(async () => {
+    if (running.current) {
+      again.current = true;
+      return running.current;
+    }
+    const run = (async () => {
+      do {
+        again.current = false;
+        await loadOnce();
+      } while (again.current);
+    })();
+    running.current = run;
+    try {
+      await run;
+    } finally {
+      running.current = undefined;
+    }
+  }, [loadOnce]);
+
+  const topics: readonly LiveTopic[] = live === undefined || live === false ? [] : live === true || typeof live === "number" ? ALL_TOPICS : live;
+  const topicKey = topics.join(",");
+
   useEffect(() => {
     generation.current++;
     setLoading(true);
     setData(undefined);
     setError(undefined);
     void reload();
-    if (!pollMs) return;
-    let busy = false;
-    const id = window.setInterval(async () => {
-      if (busy || document.visibilityState === "hidden") return;
-      busy = true;
-      try {
-        await reload();
-      } finally {
-        busy = false;
-      }
-    }, pollMs);
-    return () => window.clearInterval(id);
-  }, [...deps, pollMs, reload]);
+  }, [...deps, reload]);
+
+  useEffect(() => {
+    if (!topicKey) return;
+    const wanted = new Set<string>(topicKey.split(","));
+    return onLive((type) => {
+      if (wanted.has(type) || type === "ready" || type === "resync") void reload();
+    });
+  }, [topicKey, reload]);
 
   return { data, error, loading, updatedAt, reload };
+}
+
+/** Be told of one kind of live event while the component is shown. */
+export function useLiveEvent<T extends LiveEventType>(type: T, fn: (data: LiveEventData[T]) => void): void {
+  const ref = useRef(fn);
+  ref.current = fn;
+  useEffect(
+    () =>
+      onLive((t, data) => {
+        if ((t as LiveEventType) === type) ref.current(data as LiveEventData[T]);
+      }),
+    [type],
+  );
 }

@@ -1,8 +1,11 @@
 // Who is logged in, and the agency this service belongs to. The session itself is the HttpOnly cookie the
 // service sets; the page only keeps the CSRF token in memory (a reload asks GET /api/session again).
+// Ways to sign in: the password form, and where configured the agency's identity provider (a link the
+// browser follows; it comes back to returnTo with the session cookie set).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import type { ServiceMeta, SessionInfo } from "../../services/shared/contract";
+import type { AuthMethods, ServiceMeta, SessionInfo } from "../../services/shared/contract";
 import { onUnauthorized, request, setCsrfToken } from "./api";
+import { urlOf } from "./endpoints";
 
 type Meta = ServiceMeta;
 /** Who is logged in, as GET/POST /api/session say. */
@@ -11,6 +14,8 @@ export type Me = SessionInfo;
 interface SessionState {
   meta: Meta | undefined;
   metaError: unknown;
+  /** how people sign in here; undefined until the service said */
+  methods: AuthMethods | undefined;
   me: Me | null | undefined; // undefined: not known yet; null: logged out
   login(username: string, password: string): Promise<Me>;
   logout(): Promise<void>;
@@ -25,9 +30,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [metaError, setMetaError] = useState<unknown>(undefined);
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [expired, setExpired] = useState(false);
+  const [methods, setMethods] = useState<AuthMethods | undefined>(undefined);
 
   useEffect(() => {
     request("getServiceMeta", {}).then(setMeta, setMetaError);
+    // without an answer the password form stays, as before sign-on existed
+    request("getAuthMethods", {}).then(setMethods, () => setMethods({ password: "all", oidc: false }));
     request("whoAmI", {}, { quiet401: true }).then(
       (m) => {
         setCsrfToken(m.csrfToken ?? null);
@@ -66,7 +74,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ meta, metaError, me, login, logout, expired }), [meta, metaError, me, login, logout, expired]);
+  const value = useMemo(() => ({ meta, metaError, methods, me, login, logout, expired }), [meta, metaError, methods, me, login, logout, expired]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 
@@ -76,8 +84,19 @@ export function useSession(): SessionState {
   return s;
 }
 
+/** A path of this app to return to after signing in, or undefined (absolute or protocol-relative addresses never). */
+export function safeReturnTo(value: string | null | undefined): string | undefined {
+  if (!value || value.length > 2000 || !/^\/([^/\\\s][^\s\\]*)?$/.test(value) || value.startsWith("/login")) return undefined;
+  return value;
+}
+
+/** Where the browser starts the sign-on at the agency's identity provider, coming back to `returnTo`. */
+export function signOnUrl(returnTo: string | undefined): string {
+  return urlOf("startOidcSignOn", { query: { returnTo: returnTo ?? "/" } });
+}
+
 /** What a role may open. Person data and recording are for clerks; the audit view for auditors and admins. */
-export function can(me: Me | null | undefined, meta: Meta | undefined, what: "inbox" | "cases" | "record" | "allocation" | "dashboard" | "audit" | "personalData"): boolean {
+export function can(me: Me | null | undefined, meta: Meta | undefined, what: "inbox" | "cases" | "record" | "allocation" | "dashboard" | "audit" | "personalData" | "admin"): boolean {
   if (!me) return false;
   switch (what) {
     case "inbox":
@@ -92,5 +111,7 @@ export function can(me: Me | null | undefined, meta: Meta | undefined, what: "in
       return me.role === "clerk" && meta?.agency === "ZAB";
     case "audit":
       return me.role === "auditor" || me.role === "admin";
+    case "admin":
+      return me.role === "admin";
   }
 }

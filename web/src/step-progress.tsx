@@ -1,9 +1,11 @@
-// Following a recorded step live: queued -> submitted -> confirmed (or failed), polled every second.
+// Following a recorded step live: queued -> submitted -> confirmed (or failed), read again whenever the live
+// stream says the step moved on (no polling).
 import { useEffect, useState } from "react";
 import type { StepStatus } from "../../services/shared/contract";
 import { errorText, request } from "./api";
 import { Hash, Message } from "./components";
 import { useI18n } from "./i18n";
+import { useLiveEvent } from "./hooks";
 
 /** An RFC 4122 v4 UUID, also outside secure contexts (where crypto.randomUUID is missing). */
 export function newEventId(): string {
@@ -18,31 +20,35 @@ export function newEventId(): string {
 export function useStepStatus(eventId: string | undefined): { status: StepStatus | undefined; error: unknown } {
   const [status, setStatus] = useState<StepStatus | undefined>();
   const [error, setError] = useState<unknown>();
+  const [asked, setAsked] = useState(0);
+  const ask = () => setAsked((n) => n + 1);
+  // The stream says when the step moved on (and a reconnect, after which it may have moved unseen).
+  useLiveEvent("step", (s) => {
+    if (s.eventId === eventId) ask();
+  });
+  useLiveEvent("ready", ask);
+  useLiveEvent("resync", ask);
   useEffect(() => {
     setStatus(undefined);
     setError(undefined);
+  }, [eventId]);
+  useEffect(() => {
     if (!eventId) return;
     let stopped = false;
-    let timer: number | undefined;
-    const poll = async () => {
-      try {
-        const s = await request("getStepStatus", { params: { eventId } });
+    request("getStepStatus", { params: { eventId } }).then(
+      (s) => {
         if (stopped) return;
         setStatus(s);
         setError(undefined);
-        if (s.state === "confirmed" || s.state === "failed") return;
-      } catch (err) {
-        if (stopped) return;
-        setError(err);
-      }
-      timer = window.setTimeout(poll, 1000);
-    };
-    void poll();
+      },
+      (err: unknown) => {
+        if (!stopped) setError(err);
+      },
+    );
     return () => {
       stopped = true;
-      if (timer) window.clearTimeout(timer);
     };
-  }, [eventId]);
+  }, [eventId, asked]);
   return { status, error };
 }
 

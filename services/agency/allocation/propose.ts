@@ -41,8 +41,20 @@ function fmtEn(x: number): string {
   return round(x, 2).toLocaleString("en-GB", { maximumFractionDigits: 2 });
 }
 
-/** The district to propose next, given the allocations so far per district code. */
-export function proposeDistrict(districts: readonly DistrictKey[], allocated: ReadonlyMap<number, number>): Proposal {
+/** How far a district stands from its quota, in words: behind (positive lag) or ahead (negative). */
+export function lagInWords(lag: number): { de: string; en: string } {
+  if (Math.abs(lag) < 0.005) return { de: "genau im Soll", en: "exactly at its quota" };
+  return lag > 0
+    ? { de: `${fmtDe(lag)} unter dem Soll`, en: `${fmtEn(lag)} below its quota` }
+    : { de: `${fmtDe(-lag)} über dem Soll`, en: `${fmtEn(-lag)} above its quota` };
+}
+
+/**
+ * The district to propose next, given the allocations so far per district code. `above`: how many of
+ * those are proposals listed before this one (not yet made), so that the explanation can tell them apart
+ * from the allocations the quota table shows.
+ */
+export function proposeDistrict(districts: readonly DistrictKey[], allocated: ReadonlyMap<number, number>, above: ReadonlyMap<number, number> = new Map()): Proposal {
   if (districts.length === 0) throw new Error("the distribution key has no districts");
   const population = districts.reduce((s, d) => s + d.population, 0);
   if (!(population > 0)) throw new Error("the distribution key has no population");
@@ -56,9 +68,23 @@ export function proposeDistrict(districts: readonly DistrictKey[], allocated: Re
   });
   standings.sort((x, y) => y.lag - x.lag || y.population - x.population || x.code - y.code);
   const best = standings[0];
+  const proposedAbove = above.get(best.code) ?? 0;
+  const made = best.allocated - proposedAbove;
+  const totalAbove = [...above.values()].reduce((s, n) => s + n, 0);
+  const words = lagInWords(best.lag);
   const explanation = {
-    de: `${best.name} (${best.code}) liegt am weitesten hinter seinem Soll zurück: Soll ${fmtDe(best.quota)} (Anteil ${fmtDe(best.share * 100)} % von ${total + 1} Zuweisungen), bisher ${best.allocated}, Rückstand ${fmtDe(best.lag)}.`,
-    en: `${best.name} (${best.code}) lags furthest behind its quota: quota ${fmtEn(best.quota)} (share ${fmtEn(best.share * 100)} % of ${total + 1} allocations), allocated so far ${best.allocated}, lag ${fmtEn(best.lag)}.`,
+    de:
+      `${best.name} (${best.code}) liegt am weitesten hinter seinem Soll zurück: Soll ${fmtDe(best.quota)} (Anteil ${fmtDe(best.share * 100)} % von ${total + 1} Zuweisungen` +
+      (totalAbove ? `, davon ${totalAbove} aus den Vorschlägen weiter oben` : "") +
+      `), bisher ${made} zugewiesen` +
+      (proposedAbove ? ` und ${proposedAbove} weiter oben vorgeschlagen` : "") +
+      `, also ${words.de}.`,
+    en:
+      `${best.name} (${best.code}) lags furthest behind its quota: quota ${fmtEn(best.quota)} (share ${fmtEn(best.share * 100)} % of ${total + 1} allocations` +
+      (totalAbove ? `, ${totalAbove} of them from the proposals above` : "") +
+      `), allocated so far ${made}` +
+      (proposedAbove ? ` and ${proposedAbove} proposed above` : "") +
+      `, so ${words.en}.`,
   };
   const rounded = standings.map((s) => ({ ...s, share: round(s.share, 5), quota: round(s.quota), lag: round(s.lag) }));
   return {
@@ -75,11 +101,13 @@ export function proposeDistrict(districts: readonly DistrictKey[], allocated: Re
  */
 export function proposeInOrder(districts: readonly DistrictKey[], allocated: ReadonlyMap<number, number>, count: number): Proposal[] {
   const running = new Map(allocated);
+  const above = new Map<number, number>();
   const out: Proposal[] = [];
   for (let i = 0; i < count; i++) {
-    const p = proposeDistrict(districts, running);
+    const p = proposeDistrict(districts, running, above);
     out.push(p);
     running.set(p.district.code, (running.get(p.district.code) ?? 0) + 1);
+    above.set(p.district.code, (above.get(p.district.code) ?? 0) + 1);
   }
   return out;
 }

@@ -26,7 +26,7 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   [TAG.notifications]: "Weitergeleitete Schritte, Warnungen, Stopps, Fristen / forwarded steps, alerts, stops, deadlines",
   [TAG.allocation]: "Zuweisung an die Kreise (ZAB) / allocation to the districts (ZAB)",
   [TAG.audit]: "Prüfexport, signierte Checkpoints, Prüfbericht / audit export, signed checkpoints, audit report",
-  [TAG.administration]: "Benutzer und API-Clients / users and API clients",
+  [TAG.administration]: "Benutzer und Rollen, API-Clients, Webhook, Verwaltungsprotokoll / users and roles, API clients, webhook, admin trail",
   [TAG.webApp]: "Was die Bedienoberfläche zusätzlich liest: Dienst, Kennzahlen, Stand der Kette / what the user interface reads besides: service, figures, ledger status",
   [TAG.documentation]: "Diese Beschreibung / this description",
 };

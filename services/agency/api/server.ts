@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
+import compress from "@fastify/compress";
 import type { ServiceContext } from "../context";
 import { CodeListGuard } from "./code-list-guard";
 import type { ApiDeps, ApiOptions } from "./deps";
@@ -19,8 +20,12 @@ import { adminRoutes } from "./routes/admin";
 import { alertRoutes } from "./routes/alerts";
 import { allocationRoutes } from "./routes/allocation";
 import { auditRoutes } from "./routes/audit";
+import { authRoutes } from "./routes/auth";
 import { caseRoutes } from "./routes/cases";
+import { deadlineRoutes } from "./routes/deadlines";
 import { docsRoutes } from "./routes/docs";
+import { eventRoutes } from "./routes/events";
+import { exportRoutes } from "./routes/exports";
 import { healthRoutes } from "./routes/health";
 import { ledgerStatusRoutes } from "./routes/ledger-status";
 import { metaRoutes } from "./routes/meta";
@@ -44,12 +49,16 @@ export function apiRoutes(deps: ApiDeps): AnyRouteSpec[] {
   const routes: AnyRouteSpec[] = [
     ...healthRoutes(deps),
     ...sessionRoutes(deps),
+    ...authRoutes(deps),
     ...caseRoutes(deps),
     ...stepRoutes(deps),
     ...timelineRoutes(deps),
     ...alertRoutes(deps),
     ...notificationRoutes(deps),
+    ...eventRoutes(deps),
     ...allocationRoutes(deps),
+    ...deadlineRoutes(deps),
+    ...exportRoutes(deps),
     ...auditRoutes(deps),
     ...adminRoutes(deps),
     ...metaRoutes(deps),
@@ -96,6 +105,10 @@ export async function buildApi(ctx: ServiceContext, opts: ApiOptions = {}): Prom
   app.decorateRequest("credentialsInvalid", false);
 
   await app.register(cookie);
+  // Answers (JSON, the web app's files) go out compressed when the client accepts it (br, then gzip);
+  // request bodies stay as they are (no decompression: a compressed body is refused as before). The
+  // event stream is written on the raw response and never compressed (it must flush each event).
+  await app.register(compress, { global: true, threshold: 1024, encodings: ["br", "gzip"], globalDecompression: false });
   await app.register(rateLimit, { global: false });
 
   app.addHook("onRequest", checkRequestLine);
@@ -123,6 +136,8 @@ export async function buildApi(ctx: ServiceContext, opts: ApiOptions = {}): Prom
   app.setErrorHandler(errorHandler(ctx.config.bodyLimitBytes));
   app.setNotFoundHandler(notFoundHandler);
 
+  // Open event streams never end by themselves: end them, or close() would wait for them.
+  app.addHook("preClose", async () => ctx.live.close());
   const routes = apiRoutes(deps);
   for (const r of routes) registerRoute(app, ctx, r);
   return app;

@@ -12,6 +12,8 @@ export interface UserSpec {
   password: string;
   role: Role;
   displayName: string;
+  /** may log in with the password even when sign-on through the identity provider is configured (default false) */
+  breakGlass?: boolean;
 }
 
 export interface ApiClientSpec {
@@ -36,10 +38,10 @@ export async function ensureUser(db: Db, spec: UserSpec): Promise<{ id: number; 
   return serialized(db, async (tx) => {
     const current = await tx.user.findUnique({ where: { username: spec.username } });
     if (!current) {
-      const u = await tx.user.create({ data: { username: spec.username, displayName: spec.displayName, role: spec.role, passwordHash } });
+      const u = await tx.user.create({ data: { username: spec.username, displayName: spec.displayName, role: spec.role, passwordHash, breakGlass: spec.breakGlass ?? false } });
       return { id: u.id, created: true };
     }
-    await tx.user.update({ where: { id: current.id }, data: { displayName: spec.displayName, role: spec.role, passwordHash } });
+    await tx.user.update({ where: { id: current.id }, data: { displayName: spec.displayName, role: spec.role, passwordHash, disabledAt: null, breakGlass: spec.breakGlass ?? false } });
     // A changed role or password ends the user's sessions.
     if (current.role !== spec.role || current.passwordHash !== passwordHash) await tx.session.deleteMany({ where: { userId: current.id } });
     return { id: current.id, created: false };
@@ -62,7 +64,7 @@ export async function ensureApiClient(db: Db, spec: ApiClientSpec, principals?: 
         const c = await tx.apiClient.create({ data: { name: spec.name, role: spec.role, tokenHash } });
         return { id: c.id, created: true };
       }
-      await tx.apiClient.update({ where: { id: existing.id }, data: { role: spec.role, tokenHash } });
+      await tx.apiClient.update({ where: { id: existing.id }, data: { role: spec.role, tokenHash, revokedAt: null } });
       return { id: existing.id, created: false };
     });
   } finally {

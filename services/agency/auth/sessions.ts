@@ -1,6 +1,7 @@
 // Login sessions of people: a random token in an HttpOnly cookie; the database keeps only its sha-256,
 // the CSRF token that state-changing requests must echo, and the expiry.
 import type { Db } from "../store/db";
+import type { User } from "../generated/prisma/client";
 import { serialized } from "../store/serialized";
 import { newToken, sha256Hex } from "./tokens";
 import { dummyHash, verifyPassword } from "./password";
@@ -16,11 +17,17 @@ export interface NewSession {
   principal: UserPrincipal;
 }
 
-/** Check username and password; on success open a session. Undefined for any wrong credential. */
-export async function login(db: Db, username: string, password: string, sessionHours: number): Promise<NewSession | undefined> {
+/** The user a username and password belong to; undefined for any wrong credential or a disabled account. */
+export async function checkPassword(db: Db, username: string, password: string): Promise<User | undefined> {
   const user = await db.user.findUnique({ where: { username } });
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
-  if (!user || !ok || !isRole(user.role)) return undefined;
+  if (!user || !ok || !isRole(user.role) || user.disabledAt) return undefined;
+  return user;
+}
+
+/** Open a session for `user` (after a password check or an identity provider's sign-on). */
+export async function openSession(db: Db, user: User, sessionHours: number): Promise<NewSession> {
+  if (!isRole(user.role)) throw new Error(`user ${user.id} has no known role`);
   const now = new Date();
   const token = newToken("ses");
   const csrfToken = newToken("csrf");
@@ -36,6 +43,12 @@ export async function login(db: Db, username: string, password: string, sessionH
   };
 }
 
+/** Check username and password; on success open a session. Undefined for any wrong credential. */
+export async function login(db: Db, username: string, password: string, sessionHours: number): Promise<NewSession | undefined> {
+  const user = await checkPassword(db, username, password);
+  return user ? openSession(db, user, sessionHours) : undefined;
+}
+
 /** The session behind a cookie value; undefined when unknown or expired (an expired one is deleted). */
 export async function sessionPrincipal(db: Db, token: string): Promise<UserPrincipal | undefined> {
   const id = sha256Hex(token);
@@ -45,7 +58,7 @@ export async function sessionPrincipal(db: Db, token: string): Promise<UserPrinc
     await serialized(db, (tx) => tx.session.deleteMany({ where: { id } }));
     return undefined;
   }
-  if (!isRole(s.user.role)) return undefined;
+  if (s.user.disabledAt || !isRole(s.user.role)) return undefined;
   return {
     kind: "user",
     userId: s.user.id,

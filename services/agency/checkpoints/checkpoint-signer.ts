@@ -13,7 +13,7 @@ import { metrics } from "../metrics";
 import { serialized } from "../store/serialized";
 import { ServiceLoop } from "../util/service-loop";
 import { errorSummary } from "../chain/rpc-errors";
-import { commitmentsRootAt } from "./commitments-root";
+import { CheckpointTally } from "./commitments-root";
 
 export interface CheckpointOptions {
   everyBlocks: number;
@@ -32,6 +32,8 @@ export async function caseCountAt(db: Db, block: number): Promise<number> {
 }
 
 export class CheckpointSigner extends ServiceLoop {
+  /** root and case count carried from one checkpoint to the next (commitments-root.ts) */
+  private readonly tally = new CheckpointTally();
 
   constructor(
     private readonly db: Db,
@@ -68,8 +70,7 @@ export class CheckpointSigner extends ServiceLoop {
         ledger: this.chain.ledgerAddress,
         blockNumber: block,
         blockHash: b.hash,
-        caseCount: await caseCountAt(this.db, block),
-        commitmentsRoot: await commitmentsRootAt(this.db, block),
+        ...(await this.tally.at(this.db, block)),
       };
       const signature = await this.chain.signTypedData(checkpointDomain(cp.chainId, cp.ledger), CHECKPOINT_TYPES, { ...cp });
       await serialized(this.db, (tx) =>

@@ -6,6 +6,7 @@ import type { LedgerLog } from "../chain/ledger-logs";
 import { notificationFor, type NotificationDraft } from "../notifications/rules";
 import { serialized } from "../store/serialized";
 import { bulkInsert } from "../store/bulk-writes";
+import { closeAllocatedDueNotices } from "../inbox/auto-close";
 import { EVENT_COLUMNS, eventRow, type EventRow } from "./event-row";
 const NOTIFICATION_COLUMNS = ["sourceKey", "kind", "priority", "caseRef", "eventId", "payload", "createdAt", "deliveryState", "nextDeliveryAt"] as const;
 
@@ -61,6 +62,7 @@ export async function storeEvents(
         notifications.map((n) => ({ ...n, createdAt: now, deliveryState: deliverByWebhook ? "pending" : "none", nextDeliveryAt: deliverByWebhook ? now : null })),
       );
     }
+    await closeAllocatedDueNotices(tx, freshRows, now);
 
     await tx.listenerCheckpoint.upsert({ where: { id: 1 }, create: { id: 1, ...position }, update: position });
     return { stored: fresh, notifications };

@@ -21,6 +21,8 @@ export interface WebhookOptions {
   maxDelayMs?: number;
   /** how often to look for due deliveries without a wake() */
   pollMs?: number;
+  /** the endpoint as it is now (the admin area may change it while the service runs); default url and secret */
+  endpoint?: () => Promise<{ url: string; secret: string } | undefined>;
 }
 
 const BATCH = 20;
@@ -69,11 +71,14 @@ export class WebhookDelivery extends ServiceLoop {
       orderBy: [{ priority: "asc" }, { id: "asc" }],
       take: BATCH,
     });
-    await Promise.all(due.map((n) => this.deliver(n)));
+    if (due.length === 0) return 0;
+    const endpoint = this.opts.endpoint ? await this.opts.endpoint() : { url: this.opts.url, secret: this.opts.secret };
+    if (!endpoint) return 0;
+    await Promise.all(due.map((n) => this.deliver(n, endpoint)));
     return due.length;
   }
 
-  private async deliver(n: Notification): Promise<void> {
+  private async deliver(n: Notification, endpoint: { url: string; secret: string }): Promise<void> {
     const timestamp = Math.floor(Date.now() / 1000);
     const attempt = n.deliveryAttempts + 1;
     const body = JSON.stringify({
@@ -91,11 +96,11 @@ export class WebhookDelivery extends ServiceLoop {
     });
     let error: string | undefined;
     try {
-      const res = await fetch(this.opts.url, {
+      const res = await fetch(endpoint.url, {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          [SIGNATURE_HEADER]: signBody(this.opts.secret, body),
+          [SIGNATURE_HEADER]: signBody(endpoint.secret, body),
           [TIMESTAMP_HEADER]: String(timestamp),
         },
         body,

@@ -3,15 +3,18 @@
 // standing. The proposal itself is allocation/propose.ts; every read is logged.
 import type { AllocationProposals } from "../../shared/contract";
 import type { ServiceContext } from "../context";
-import { seesPersonalData, type Principal } from "../auth/roles";
-import { isPlaceholder } from "../store/partner-case";
-import { proposeInOrder } from "../allocation/propose";
+import type { Principal } from "../auth/roles";
+import { lagInWords, proposeDistrict, proposeInOrder, type DistrictStanding } from "../allocation/propose";
+import { casePersons } from "./case-persons";
 import { CODE_LISTS, stepByKey } from "../../shared/codelists";
 import { serialized } from "../store/serialized";
 import { LEDGER_ORDER } from "./ledger-events";
 import { logAccess } from "./access-log";
 
-export async function allocationProposals(ctx: ServiceContext, principal: Principal, limit: number): Promise<AllocationProposals> {
+const withWords = (s: DistrictStanding) => ({ ...s, lagText: lagInWords(s.lag) });
+
+/** One page of the due cases; the proposals of a later page count the ones on the pages before it. */
+export async function allocationProposals(ctx: ServiceContext, principal: Principal, page: { limit: number; offset: number }): Promise<AllocationProposals> {
   const ALLOCATION = stepByKey("MUNICIPAL_ALLOCATION").code;
   return serialized(ctx.db, async (tx) => {
     const due = await tx.ledgerEvent.findMany({ where: { name: "AllocationDue" }, orderBy: LEDGER_ORDER });
@@ -37,40 +40,44 @@ export async function allocationProposals(ctx: ServiceContext, principal: Princi
       if (allocatedAfter || pendingCases.has(d.caseRef!)) open.delete(d.caseRef!);
       else if (!open.has(d.caseRef!)) open.set(d.caseRef!, d);
     }
-    const cases = [...open.values()].slice(0, limit);
+    const allOpen = [...open.values()];
+    const cases = allOpen.slice(page.offset, page.offset + page.limit);
     const districts = CODE_LISTS.distributionKey.districts.map((d) => ({ code: d.code, name: d.de, population: d.population }));
-    const proposals = proposeInOrder(districts, counts, cases.length);
+    const proposals = proposeInOrder(districts, counts, page.offset + cases.length).slice(page.offset);
     await logAccess(
       tx,
       principal,
       cases.map((c) => c.caseRef!),
       "allocation-proposals",
     );
-    // The clerk works by file number and name; auditors see neither (as on the cases list).
-    const held = await tx.case.findMany({
-      where: { caseRef: { in: cases.map((c) => c.caseRef!) } },
-      select: { caseRef: true, fileNumber: true, familyName: true, givenNames: true },
-    });
-    const person = new Map(held.filter((c) => !isPlaceholder(c.fileNumber)).map((c) => [c.caseRef, c]));
-    const withPerson = seesPersonalData(principal);
+    // The clerk works by file number and name; auditors see neither (as on every list).
+    const persons = await casePersons(
+      tx,
+      principal,
+      cases.map((c) => c.caseRef!),
+    );
     return {
       distributionKey: { version: CODE_LISTS.distributionKey.version, source: CODE_LISTS.distributionKey.source },
       allocatedSoFar: [...counts.values()].reduce((s, n) => s + n, 0),
+      total: allOpen.length,
+      limit: page.limit,
+      offset: page.offset,
+      standings: proposeDistrict(districts, counts)
+        .standings.map(withWords)
+        .sort((a, b) => a.code - b.code),
       proposals: cases.map((c, i) => ({
         caseRef: c.caseRef!,
-        ...personOf(person.get(c.caseRef!), withPerson),
+        ...personFields(persons.get(c.caseRef!)),
         dueSince: { ledgerEventId: c.eventId, blockNumber: c.blockNumber, blockTime: new Date(c.blockTime * 1000).toISOString() },
         proposed: { code: proposals[i].district.code, name: proposals[i].district.name },
         explanation: proposals[i].explanation,
-        districts: proposals[i].standings,
+        districts: proposals[i].standings.map(withWords),
       })),
     };
   });
 }
 
-function personOf(c: { fileNumber: string; familyName: string | null; givenNames: string | null } | undefined, withPerson: boolean): { held: boolean; fileNumber?: string; name?: string } {
-  if (!c) return { held: false };
-  if (!withPerson) return { held: true };
-  const name = [c.familyName, c.givenNames].filter(Boolean).join(", ");
-  return { held: true, fileNumber: c.fileNumber, ...(name ? { name } : {}) };
+function personFields(p: { held: boolean; fileNumber?: string; name?: string } | undefined): { held: boolean; fileNumber?: string; name?: string } {
+  if (!p) return { held: false };
+  return { held: p.held, ...(p.fileNumber ? { fileNumber: p.fileNumber } : {}), ...(p.name ? { name: p.name } : {}) };
 }

@@ -1,5 +1,7 @@
 // The case list (GET /api/cases): every case known from the ledger or registered here, most recently active
-// first, or the one case behind a file number; each with its phase and open stops. Every read is logged.
+// first, or the one case behind a file number; each with its phase, open stops and (for clerks) file number
+// and name. Search (`q`), filters (phase, open stop, last step, activity dates) and sorting run on the server,
+// and only the asked-for page is sent. Every case on the page is written to the access log.
 import type { z } from "zod";
 import { Prisma } from "../generated/prisma/client";
 import type { CaseList, CaseSummary, ListCasesQuery } from "../../shared/contract";
@@ -7,30 +9,45 @@ import type { ServiceContext } from "../context";
 import { caseRefOf } from "../../shared/pseudonym";
 import { stopReasonLabels } from "../../shared/vocab";
 import { seesPersonalData, type Principal } from "../auth/roles";
-import { isPlaceholder } from "../store/partner-case";
 import { serialized, type Tx } from "../store/serialized";
 import { ProblemError } from "../problems";
 import { currentPhase, foldStops, LEDGER_ORDER } from "./ledger-events";
+import { casePersons } from "./case-persons";
+import { matchingCaseRefs } from "./case-search";
+import { dayOf } from "./stats";
 import { logAccess } from "./access-log";
 
-async function summaries(db: Tx, refs: string[], withFileNumber: boolean): Promise<CaseSummary[]> {
-  const [events, cases] = await Promise.all([
-    db.ledgerEvent.findMany({ where: { caseRef: { in: refs }, name: { in: ["StepRecorded", "StopChanged", "StopIgnored"] } }, orderBy: LEDGER_ORDER }),
-    db.case.findMany({ where: { caseRef: { in: refs } }, select: { caseRef: true, fileNumber: true } }),
+type Query = z.output<typeof ListCasesQuery>;
+
+/** Above this many references the events are read without an IN list (SQLite's bound-parameter limit). */
+const IN_LIST_MAX = 500;
+
+async function summaries(db: Tx, principal: Principal, refs: string[]): Promise<CaseSummary[]> {
+  const names = ["StepRecorded", "StopChanged", "StopIgnored"];
+  const [events, persons] = await Promise.all([
+    db.ledgerEvent.findMany({
+      where: refs.length > IN_LIST_MAX ? { name: { in: names } } : { caseRef: { in: refs }, name: { in: names } },
+      orderBy: LEDGER_ORDER,
+      select: { caseRef: true, name: true, stepCode: true, blockTime: true, stopReasons: true },
+    }),
+    casePersons(db, principal, refs),
   ]);
   const byRef = new Map<string, typeof events>();
-  for (const e of events) byRef.set(e.caseRef!, [...(byRef.get(e.caseRef!) ?? []), e]);
-  const caseByRef = new Map(cases.map((c) => [c.caseRef, c]));
+  for (const e of events) {
+    const list = byRef.get(e.caseRef!);
+    if (list) list.push(e);
+    else byRef.set(e.caseRef!, [e]);
+  }
   return refs.map((ref) => {
     const ev = byRef.get(ref) ?? [];
-    const c = caseByRef.get(ref);
-    const held = !!c && !isPlaceholder(c.fileNumber);
+    const person = persons.get(ref) ?? { held: false };
     const phase = currentPhase(ev);
     const bits = foldStops(ev);
     return {
       caseRef: ref,
-      held,
-      ...(held && withFileNumber ? { fileNumber: c!.fileNumber } : {}),
+      held: person.held,
+      ...(person.fileNumber ? { fileNumber: person.fileNumber } : {}),
+      ...(person.name ? { name: person.name } : {}),
       phase: phase.phase,
       lastStep: phase.lastStep,
       lastActivity: phase.lastBlockTime === null ? null : new Date(phase.lastBlockTime * 1000).toISOString(),
@@ -40,7 +57,7 @@ async function summaries(db: Tx, refs: string[], withFileNumber: boolean): Promi
 }
 
 /** The case behind a file number (registered here, or a partner's case known from the ledger); clerks only. */
-async function findByFileNumber(ctx: ServiceContext, principal: Principal, fileNumber: string): Promise<CaseList> {
+async function findByFileNumber(ctx: ServiceContext, principal: Principal, fileNumber: string, query: Query): Promise<CaseList> {
   if (!seesPersonalData(principal))
     throw new ProblemError("forbidden", "Suche nach Aktenzeichen nur für die Sachbearbeitung / Search by file number for clerks only");
   const caseRef = caseRefOf(fileNumber, ctx.config.consortiumKey);
@@ -49,28 +66,102 @@ async function findByFileNumber(ctx: ServiceContext, principal: Principal, fileN
     const known = held ?? (await tx.ledgerEvent.findFirst({ where: { caseRef }, select: { caseRef: true } }));
     const refs = known?.caseRef ? [known.caseRef] : [];
     await logAccess(tx, principal, refs, "search");
-    return { total: refs.length, cases: await summaries(tx, refs, true) };
+    return { total: refs.length, limit: query.limit, offset: 0, cases: await summaries(tx, principal, refs) };
   });
 }
 
-/** With `fileNumber` the exact search, without it one page of all cases. */
-export async function listCases(ctx: ServiceContext, principal: Principal, query: z.output<typeof ListCasesQuery>): Promise<CaseList> {
-  if (query.fileNumber !== undefined) return findByFileNumber(ctx, principal, query.fileNumber);
+/** Every case reference, most recently active first (the ledger's newest event, then registration). */
+const BY_ACTIVITY = Prisma.sql`
+      SELECT ref, MAX(k) AS k FROM (
+        SELECT "caseRef" AS ref, "id" AS k FROM "LedgerEvent" WHERE "caseRef" IS NOT NULL
+        UNION ALL
+        SELECT "caseRef" AS ref, 0 AS k FROM "Case"
+      ) refs GROUP BY ref ORDER BY k DESC, ref ASC`;
+
+const filtered = (q: Query) => q.phase !== undefined || q.openStop !== undefined || q.lastStep !== undefined || q.from !== undefined || q.to !== undefined;
+
+function keep(q: Query, c: CaseSummary): boolean {
+  if (q.phase !== undefined && c.phase !== q.phase) return false;
+  if (q.openStop !== undefined && c.openStops.bits !== 0 !== q.openStop) return false;
+  if (q.lastStep !== undefined && c.lastStep?.key !== q.lastStep) return false;
+  if (q.from !== undefined || q.to !== undefined) {
+    if (!c.lastActivity) return false;
+    const day = dayOf(Date.parse(c.lastActivity) / 1000);
+    if (q.from !== undefined && day < q.from) return false;
+    if (q.to !== undefined && day > q.to) return false;
+  }
+  return true;
+}
+
+const collator = new Intl.Collator("de-DE", { sensitivity: "base", numeric: true });
+
+/** Compare by the sort column; cases without the value (not held: no file number, no name) go last. */
+function comparator(q: Query): (a: CaseSummary, b: CaseSummary) => number {
+  const dir = (q.order ?? (q.sort === "lastActivity" ? "desc" : "asc")) === "asc" ? 1 : -1;
+  const text = (get: (c: CaseSummary) => string | undefined) => (a: CaseSummary, b: CaseSummary) => {
+    const x = get(a);
+    const y = get(b);
+    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? 1 : -1;
+    return dir * collator.compare(x, y);
+  };
+  switch (q.sort) {
+    case "fileNumber":
+      return text((c) => c.fileNumber);
+    case "name":
+      return text((c) => c.name);
+    case "phase":
+      return (a, b) => dir * (a.phase - b.phase);
+    case "openStops":
+      return (a, b) => dir * (a.openStops.reasons.length - b.openStops.reasons.length);
+    default:
+      return text((c) => c.lastActivity ?? undefined);
+  }
+}
+
+/** With `fileNumber` the exact search; otherwise one page of the cases that match `q` and the filters. */
+export async function listCases(ctx: ServiceContext, principal: Principal, query: Query): Promise<CaseList> {
+  if (query.fileNumber !== undefined) return findByFileNumber(ctx, principal, query.fileNumber, query);
   return serialized(ctx.db, async (tx) => {
-    const rows = await tx.$queryRaw<{ ref: string }[]>(Prisma.sql`
-          SELECT ref, MAX(k) AS k FROM (
-            SELECT "caseRef" AS ref, "id" AS k FROM "LedgerEvent" WHERE "caseRef" IS NOT NULL
-            UNION ALL
-            SELECT "caseRef" AS ref, 0 AS k FROM "Case"
-          ) refs GROUP BY ref ORDER BY k DESC, ref ASC LIMIT ${query.limit} OFFSET ${query.offset}`);
-    const count = await tx.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`
-          SELECT COUNT(*) AS n FROM (
-            SELECT "caseRef" AS ref FROM "LedgerEvent" WHERE "caseRef" IS NOT NULL
-            UNION
-            SELECT "caseRef" AS ref FROM "Case"
-          ) refs`);
-    const refs = rows.map((r) => r.ref);
-    await logAccess(tx, principal, refs, "list");
-    return { total: Number(count[0]?.n ?? 0), cases: await summaries(tx, refs, seesPersonalData(principal)) };
+    let page: CaseSummary[];
+    let total: number;
+    if (query.q === undefined && !filtered(query) && query.sort === "lastActivity" && query.order !== "asc") {
+      // the common view: paged in SQL, then only that page's events are read
+      const rows = await tx.$queryRaw<{ ref: string }[]>(Prisma.sql`${BY_ACTIVITY} LIMIT ${query.limit} OFFSET ${query.offset}`);
+      const count = await tx.$queryRaw<{ n: number | bigint }[]>(Prisma.sql`
+            SELECT COUNT(*) AS n FROM (
+              SELECT "caseRef" AS ref FROM "LedgerEvent" WHERE "caseRef" IS NOT NULL
+              UNION
+              SELECT "caseRef" AS ref FROM "Case"
+            ) refs`);
+      total = Number(count[0]?.n ?? 0);
+      page = await summaries(
+        tx,
+        principal,
+        rows.map((r) => r.ref),
+      );
+    } else {
+      let refs = (await tx.$queryRaw<{ ref: string }[]>(BY_ACTIVITY)).map((r) => r.ref);
+      if (query.q !== undefined) {
+        const hits = await matchingCaseRefs(tx, ctx, principal, query.q);
+        refs = refs.filter((r) => hits.has(r));
+      }
+      const all = (await summaries(tx, principal, refs)).filter((c) => keep(query, c));
+      if (query.sort !== "lastActivity" || query.order === "asc") all.sort(comparator(query));
+      total = all.length;
+      page = all.slice(query.offset, query.offset + query.limit);
+    }
+    await logAccess(
+      tx,
+      principal,
+      page.map((c) => c.caseRef),
+      query.q !== undefined ? "search" : "list",
+    );
+    return { total, limit: query.limit, offset: query.offset, cases: page };
   });
+}
+
+/** Every case that matches the filters, sorted, without paging: the CSV export. */
+export async function allCases(ctx: ServiceContext, principal: Principal, query: Query): Promise<CaseSummary[]> {
+  const r = await listCases(ctx, principal, { ...query, fileNumber: undefined, offset: 0, limit: 1_000_000 });
+  return r.cases;
 }

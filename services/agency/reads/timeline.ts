@@ -71,6 +71,8 @@ export interface Timeline {
   pending: PendingStep[];
   /** notices whose triggering step is not in the mirror (should not happen) */
   otherNotices: (Notice & { ledgerEventId: string | null })[];
+  /** where this page stands (set by the paged read, reads/case-views.ts) */
+  page?: { limit: number; totalSteps: number; nextCursor: string | null };
 }
 
 function innerData(row: Step): unknown {

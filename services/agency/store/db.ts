@@ -1,12 +1,39 @@
-// The agency's off-chain store: Prisma (JS engine + better-sqlite3 adapter) on .data/<agency>/agency.db.
+// The agency's off-chain store: Prisma (JS engine + driver adapter) on SQLite (.data/<agency>/agency.db,
+// better-sqlite3) or, with a postgresql:// DATABASE_URL, on PostgreSQL (pg). One code path: the PostgreSQL
+// client is generated from the same models (prisma/postgres/schema.prisma, by `npm run db:migration`) and
+// is used through the SQLite client's type; SameModels below makes the compiler check that this is sound.
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "../generated/prisma/client";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { Client } from "pg";
+import { PrismaClient, type Prisma as SqlitePrisma } from "../generated/prisma/client";
+import { PrismaClient as PostgresClient, type Prisma as PostgresPrisma } from "../generated/prisma-postgres/client";
 import { REPO_ROOT } from "../../shared/paths";
 
 export type Db = PrismaClient;
+
+/** A postgresql:// (or postgres://) URL: the store is on PostgreSQL. */
+export function isPostgresUrl(databaseUrl: string): boolean {
+  return /^postgres(ql)?:\/\//.test(databaseUrl);
+}
+
+/**
+ * The PostgreSQL client is used through the SQLite client's type. Sound because both are generated from the
+ * same models: the compiler checks here that they have the same models, each with the same fields of the
+ * same types (both ways) and the same operations. (The delegates' generic signatures themselves do not
+ * compare structurally across two generated clients.)
+ */
+type Scalars<N, M extends string> = N extends { model: Record<M, { payload: { scalars: infer S } }> } ? S : never;
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SameModels = {
+  [M in SqlitePrisma.ModelName]: Mutual<Scalars<SqlitePrisma.TypeMap, M>, Scalars<PostgresPrisma.TypeMap, M>> extends true
+    ? Mutual<keyof PrismaClient[Uncapitalize<M>], keyof PostgresClient[Uncapitalize<M>]>
+    : false;
+}[SqlitePrisma.ModelName | PostgresPrisma.ModelName];
+const sameModels: SameModels = true;
+void sameModels;
 
 /** What we use of better-sqlite3's Database (the package ships no types). */
 export interface SqliteConnection {
@@ -18,14 +45,39 @@ export interface SqliteStatement {
   safeIntegers(on: boolean): SqliteStatement;
 }
 
-/** Apply the committed migrations (`prisma migrate deploy`); creates the database file if needed. */
+/**
+ * SQLite: apply the committed migrations (`prisma migrate deploy`); creates the database file if needed.
+ * PostgreSQL goes through migrateIfNeeded (store/migrate-if-needed.ts), which works for both.
+ */
 export function migrate(databaseUrl: string): void {
+  if (isPostgresUrl(databaseUrl)) throw new Error("migrate() is SQLite only: use migrateIfNeeded() for PostgreSQL");
   mkdirSync(dirname(databaseUrl.replace(/^file:/, "")), { recursive: true });
   execFileSync(process.execPath, [join(REPO_ROOT, "node_modules", "prisma", "build", "index.js"), "migrate", "deploy"], {
     cwd: REPO_ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1" },
     stdio: "pipe",
   });
+}
+
+/**
+ * Create the URL's PostgreSQL database if it does not exist (a developer's or test server; in production the
+ * database is usually there already and the role may not create one, which is fine then).
+ */
+export async function ensurePostgresDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  if (!name) return;
+  url.pathname = "/postgres";
+  const client = new Client({ connectionString: url.toString() });
+  try {
+    await client.connect();
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } catch {
+    // no maintenance database or no right to create one: migrate deploy reports a missing database itself
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** An open SQLite connection with its prepared statements, cached for as long as the connection lives. */
@@ -56,11 +108,25 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
 // Not a cache: which adapter a client was opened with (Prisma does not tell), for as long as the client lives.
 const factories = new WeakMap<Db, SqliteAdapterFactory>();
 
+// Not a cache: which clients are on PostgreSQL, for as long as the client lives.
+const postgresClients = new WeakSet<Db>();
+
 export function openDb(databaseUrl: string): Db {
+  if (isPostgresUrl(databaseUrl)) {
+    // Same models, same generated API (SameModels): only the provider differs.
+    const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }) }) as unknown as Db;
+    postgresClients.add(db);
+    return db;
+  }
   const adapter = new SqliteAdapterFactory({ url: databaseUrl });
   const db = new PrismaClient({ adapter });
   factories.set(db, adapter);
   return db;
+}
+
+/** Whether `db` was opened on PostgreSQL. */
+export function isPostgres(db: Db): boolean {
+  return postgresClients.has(db);
 }
 
 /**

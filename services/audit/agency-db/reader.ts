@@ -13,6 +13,8 @@ export interface AgencyDbSnapshot {
   steps: unknown[];
   /** table SignedCheckpoint: blockNumber, blockHash, caseCount, commitmentsRoot, signer, signature; by block number */
   checkpoints: unknown[];
+  /** table StoreRestore (written by `npm run restore`, absent in a store never restored): restoredAt, keptThroughStepId, lostThroughStepId */
+  restores?: unknown[];
 }
 
 /** An agency database opened read only. */
@@ -24,9 +26,21 @@ export interface AgencyDbReader {
   close(): Promise<void>;
 }
 
+/**
+ * A restore of the database from a backup (scripts/backup/restore-record.ts): the Step ids above
+ * keptThroughStepId up to lostThroughStepId were recorded after the backup and have no off-chain data.
+ */
+export const StoreRestore = z.object({
+  restoredAt: z.string(),
+  keptThroughStepId: z.number().int().nonnegative(),
+  lostThroughStepId: z.number().int().nonnegative(),
+});
+export type StoreRestore = z.infer<typeof StoreRestore>;
+
 export interface AgencyDbContent {
   rows: StepRow[];
   checkpoints: SignedCheckpoint[];
+  restores: StoreRestore[];
 }
 
 function parseRows<T>(rows: unknown[], schema: z.ZodType<T>, what: string, source: string): T[] {
@@ -49,6 +63,7 @@ export async function readAgencyDbContent(reader: AgencyDbReader): Promise<Agenc
     return {
       rows: parseRows(snapshot.steps, StepRow, "Step", reader.source),
       checkpoints: parseRows(snapshot.checkpoints, SignedCheckpoint, "SignedCheckpoint", reader.source),
+      restores: parseRows(snapshot.restores ?? [], StoreRestore, "StoreRestore", reader.source),
     };
   } finally {
     await reader.close();

@@ -7,6 +7,8 @@ import type { AgencyDbReader, AgencyDbSnapshot } from "./reader";
 
 const STEPS = `SELECT id, caseRef, stepCode, detail, businessDate, data, salt, commitment, state FROM "Step" ORDER BY id`;
 const CHECKPOINTS = `SELECT blockNumber, blockHash, caseCount, commitmentsRoot, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
+const HAS_RESTORES = `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'StoreRestore'`;
+const RESTORES = `SELECT restoredAt, keptThroughStepId, lostThroughStepId FROM "StoreRestore" ORDER BY id`;
 
 export class SqliteAgencyDb implements AgencyDbReader {
   private constructor(
@@ -26,7 +28,11 @@ export class SqliteAgencyDb implements AgencyDbReader {
 
   async read(): Promise<AgencyDbSnapshot> {
     // One read transaction: the agency service may be writing while the audit reads.
-    const both = this.db.transaction(() => ({ steps: this.db.prepare(STEPS).all(), checkpoints: this.db.prepare(CHECKPOINTS).all() }));
+    const both = this.db.transaction(() => ({
+      steps: this.db.prepare(STEPS).all(),
+      checkpoints: this.db.prepare(CHECKPOINTS).all(),
+      restores: this.db.prepare(HAS_RESTORES).get() ? this.db.prepare(RESTORES).all() : [],
+    }));
     return both();
   }
 

@@ -9,6 +9,7 @@ import { agencyName } from "../names";
 import { checkResult, sortFindings, summarize, REPORT_FORMAT, type AuditReport } from "../report";
 import { CannotRun } from "../rpc";
 import type { Artifact } from "../source";
+import type { StepRecorded } from "../events";
 import type { AgencyExport, CheckpointSet } from "../types";
 import type { Fetched } from "./fetch";
 import type { Verified } from "./verify";
@@ -123,7 +124,13 @@ export function membersOf(changes: { account: string; agency: number; added: boo
  */
 export function inclusionProofOf(f: Fetched, checkpoints: CheckpointVerdict[], sets: CheckpointSet[], deployment: Deployment, eventId: bigint): InclusionProof {
   const steps = f.engine.replayer.steps;
-  const target = steps.find((s) => s.eventId === eventId);
+  let target: StepRecorded | undefined;
+  for (const s of steps) {
+    if (s.eventId === eventId) {
+      target = s;
+      break;
+    }
+  }
   if (!target) throw new CannotRun(`event ${eventId} is not on chain up to block ${f.head}`);
   const covering = checkpoints.filter((c) => c.valid && c.blockNumber >= target.block).sort((a, b) => a.blockNumber - b.blockNumber);
   const upto = covering[0]?.blockNumber ?? f.head;

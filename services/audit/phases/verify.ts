@@ -16,6 +16,7 @@ import { agencyName } from "../names";
 import { compareHeads } from "../replay";
 import { CannotRun } from "../rpc";
 import type { Artifact } from "../source";
+import type { StoreRestore } from "../agency-db/reader";
 import type { CheckpointSet, StepRow } from "../types";
 import type { Fetched } from "./fetch";
 
@@ -26,7 +27,7 @@ export interface VerifyInputs {
   exportsGiven: boolean;
   /** the checkpoint sets given, without the database's */
   checkpoints: CheckpointSet[];
-  db?: { source: string; agency?: number; rows: StepRow[]; checkpoints?: CheckpointSet };
+  db?: { source: string; agency?: number; rows: StepRow[]; checkpoints?: CheckpointSet; restores?: StoreRestore[] };
   /** this build's code lists: version label and hash */
   codeLists: { version: string; hash: string };
   allocationDays: number;
@@ -71,7 +72,7 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
     if (anchor) sink.add(anchor);
   }
   const hashChains = compareHeads(r, f.heads, sink);
-  const code = compareCode(f.code, inp.artifact.deployedBytecode, { address: d.contracts.ProcedureLedger.address.toLowerCase(), deploymentCodeHash: d.contracts.ProcedureLedger.codeHash, holes: inp.artifact.holes });
+  const code = compareCode(f.code, inp.artifact.deployedBytecode, { address: d.contracts.ProcedureLedger.address.toLowerCase(), deploymentCodeHash: d.contracts.ProcedureLedger.codeHash, holes: inp.artifact.holes, localBuild: inp.artifact.localBuild });
   for (const x of code.findings) sink.add(x);
   const codeList = codeListVerdict(f.codeList, inp.codeLists);
   if (codeList.finding) sink.add(codeList.finding);
@@ -87,7 +88,7 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
   const checkpointSets = [...inp.checkpoints];
   if (inp.db) {
     const agency = dbAgencyOf(f, inp.db);
-    internal = { source: inp.db.source, agency: agencyName(agency), counts: checkAgencyDb(r, agency, inp.db.rows, sink, inp.db.source) };
+    internal = { source: inp.db.source, agency: agencyName(agency), counts: checkAgencyDb(r, agency, inp.db.rows, sink, inp.db.source, inp.db.restores) };
     if (inp.db.checkpoints) checkpointSets.push({ ...inp.db.checkpoints, agency: inp.db.checkpoints.agency ?? agency });
   }
 

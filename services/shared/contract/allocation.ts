@@ -1,6 +1,6 @@
 // GET /api/allocation/proposals (ZAB): due cases with the proposed district and every district's standing.
 import { z } from "zod";
-import { Bilingual, limitQuery } from "./common";
+import { Bilingual, limitQuery, offsetQuery } from "./common";
 
 export const DistrictStanding = z.object({
   code: z.number().int(),
@@ -9,12 +9,19 @@ export const DistrictStanding = z.object({
   share: z.number(),
   quota: z.number(),
   allocated: z.number().int(),
-  lag: z.number(),
+  lag: z.number().describe("Soll − zugewiesen: positiv = unter dem Soll, negativ = darüber / quota − allocated: positive = below, negative = above"),
+  lagText: Bilingual.describe("der Stand in Worten / the standing in words"),
 });
 
 export const AllocationProposals = z.object({
   distributionKey: z.object({ version: z.string(), source: z.string() }),
   allocatedSoFar: z.number().int().describe("Zuweisungen bisher (Kette und eigene noch nicht bestätigte) / allocations so far (on chain and own pending)"),
+  total: z.number().int().describe("fällige Fälle insgesamt (alle Seiten) / due cases on all pages"),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  standings: z
+    .array(DistrictStanding)
+    .describe("Stand je Kreis vor allen Vorschlägen (Soll für die nächste Zuweisung), nach Kreisschlüssel / per district before any proposal, by district code"),
   proposals: z.array(
     z.object({
       caseRef: z.string(),
@@ -33,7 +40,7 @@ export const AllocationProposals = z.object({
   ),
 });
 
-export const AllocationProposalsQuery = z.strictObject({ limit: limitQuery(100, 1000) });
+export const AllocationProposalsQuery = z.strictObject({ limit: limitQuery(10, 1000), offset: offsetQuery });
 
 export type DistrictStanding = z.infer<typeof DistrictStanding>;
 export type AllocationProposals = z.infer<typeof AllocationProposals>;

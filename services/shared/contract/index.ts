@@ -3,6 +3,8 @@
 // types from them with `import type`, so zod reaches the browser only where a page validates something.
 export * from "./common";
 export * from "./accounts";
+export * from "./auth";
+export * from "./admin";
 export * from "./meta";
 export * from "./cases";
 export * from "./steps";
@@ -13,3 +15,6 @@ export * from "./audit";
 export * from "./stats";
 export * from "./ledger-status";
 export * from "./health";
+export * from "./events";
+export * from "./deadlines";
+export * from "./exports";

@@ -1,6 +1,6 @@
 // A case's history (GET /api/cases/{caseRef}/timeline) and its stops and alerts (…/alerts).
 import { z } from "zod";
-import { CodeLabel, Label, OpenStops, StepRef } from "./common";
+import { CodeLabel, Label, OpenStops, StepRef, limitQuery } from "./common";
 
 const StepLabel = z.object({ code: z.number().int(), key: z.string(), phase: z.number().int(), agency: z.string(), de: z.string(), en: z.string() });
 const Detail = z.object({ value: z.string(), key: z.string().optional(), de: z.string().optional(), en: z.string().optional() }).nullable();
@@ -65,6 +65,28 @@ export const Timeline = z.object({
     }),
   ),
   otherNotices: z.array(Notice),
+  page: z.object({
+    limit: z.number().int(),
+    totalSteps: z.number().int().describe("Schritte des Falls im Ledger (alle Seiten) / the case's steps on the ledger (all pages)"),
+    nextCursor: z
+      .string()
+      .nullable()
+      .describe("für die nächste Seite als `cursor` senden; null auf der letzten / send as `cursor` for the next page; null on the last"),
+  }),
+});
+
+/** Block number and log index of the last step of the page before, as `12345-0`. */
+export const TimelineCursor = z
+  .string()
+  .regex(/^\d{1,12}-\d{1,6}$/, { error: "Cursor als Block-Logindex erwartet, z. B. 12345-0 / Cursor expected as block-logIndex, e.g. 12345-0" })
+  .transform((s) => {
+    const [block, logIndex] = s.split("-").map(Number);
+    return { block, logIndex };
+  });
+
+export const TimelineQuery = z.strictObject({
+  cursor: TimelineCursor.optional().describe("nextCursor der vorigen Seite; ohne: die erste Seite / nextCursor of the page before; without: the first page"),
+  limit: limitQuery(50, 500).describe("Schritte je Seite (50, ≤ 500) / steps per page"),
 });
 
 export const CaseAlerts = z.object({
@@ -96,5 +118,6 @@ export const CaseAlerts = z.object({
 });
 
 export type Timeline = z.infer<typeof Timeline>;
+export type TimelineQuery = z.input<typeof TimelineQuery>;
 export type TimelineStep = z.infer<typeof TimelineStep>;
 export type CaseAlerts = z.infer<typeof CaseAlerts>;

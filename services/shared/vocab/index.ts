@@ -8,3 +8,4 @@ export * from "./stop-reasons";
 export * from "./rule-flags";
 export * from "./dates";
 export * from "./rule-events";
+export * from "./countries";

@@ -58,6 +58,21 @@ export async function login(page: Page, ep: AgencyEndpoint, username: string, pa
   await page.getByTestId("who").waitFor();
 }
 
+/**
+ * Sign in through the agency's identity provider, as staff do where it is configured: the login page's
+ * "Mit dem Konto Ihrer Behörde anmelden", the provider's form, back to the app. Waits for the logged-in
+ * header, unless the app sent the browser back to its login page (a refused sign-on).
+ */
+export async function loginViaIdp(page: Page, ep: AgencyEndpoint, username: string, password: string): Promise<void> {
+  if (!new URL(page.url()).href.startsWith(`${ep.url}/login`)) await page.goto(`${ep.url}/login`);
+  await page.getByRole("link", { name: /^(Mit dem Konto Ihrer Behörde anmelden|Sign in with your agency account)$/ }).click();
+  await page.getByLabel(/^(Benutzername|User name)$/).fill(username);
+  await page.getByLabel(/^(Passwort|Password)$/).fill(password);
+  await page.getByRole("button", { name: /^(Anmelden|Sign in)$/ }).click();
+  await page.waitForURL((u) => u.href.startsWith(ep.url) && !u.pathname.startsWith("/api/"));
+  if (!new URL(page.url()).pathname.startsWith("/login")) await page.getByTestId("who").waitFor();
+}
+
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 export interface AxeViolation {
@@ -67,13 +82,14 @@ export interface AxeViolation {
   nodes: { target: string[]; failureSummary?: string }[];
 }
 
-/** axe-core against WCAG 2.0/2.1 A and AA (what BITV 2.0 refers to): the violations found. */
+/** axe-core against WCAG 2.0/2.1 A and AA (what BITV 2.0 refers to) and axe's best practices (landmarks,
+ * headings, regions): the violations found. */
 export async function axe(page: Page): Promise<AxeViolation[]> {
   // evaluated through the DevTools protocol: the page's CSP stays in force for everything else
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
     const w = window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } };
-    const r = await w.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] }, resultTypes: ["violations"] });
+    const r = await w.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }, resultTypes: ["violations"] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
   });
 }

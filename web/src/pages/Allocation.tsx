@@ -1,25 +1,28 @@
 // Allocation (ZAB): due cases with the proposed district and why (quota vs allocated), confirm or override;
-// either records MUNICIPAL_ALLOCATION with the district code, followed live until confirmed.
+// either records MUNICIPAL_ALLOCATION with the district code, followed live until confirmed. Paged by the
+// service (10 due cases a page); the quota table is the standing before any proposal, in words as well.
 import { useState, type FormEvent } from "react";
 import type { AllocationProposals } from "../../../services/shared/contract";
 import { errorText, request } from "../api";
-import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle } from "../components";
+import { ErrorMessage, LastUpdate, Loading, Message, PageTitle } from "../components";
 import { DISTRICTS, districtName } from "../codelists";
 import { useLoad } from "../hooks";
 import { useI18n } from "../i18n";
-import { Link } from "../router";
+import { CaseName, Pager } from "../lists";
 import { StepProgress, newEventId } from "../step-progress";
 
 type Proposal = AllocationProposals["proposals"][number];
+const PAGE = 10;
 
 export function AllocationPage() {
-  const { t, fmtNumber } = useI18n();
-  const data = useLoad(() => request("listAllocationProposals", {}), [], 3000);
-  const [done, setDone] = useState<{ eventId: string; caseRef: string; district: number }[]>([]);
+  const { t, pick, fmtNumber } = useI18n();
+  const [offset, setOffset] = useState(0);
+  const data = useLoad(() => request("listAllocationProposals", { query: { limit: PAGE, offset } }), [offset], ["ledger", "notification"]);
+  const [done, setDone] = useState<{ eventId: string; caseRef: string; district: number; person: { held: boolean; fileNumber?: string; name?: string } }[]>([]);
   const pendingRefs = new Set(done.map((d) => d.caseRef));
   const proposals = (data.data?.proposals ?? []).filter((p) => !pendingRefs.has(p.caseRef));
-  // the standing before any of the listed proposals: the first proposal's view
-  const standings = [...(data.data?.proposals[0]?.districts ?? [])].sort((a, b) => a.code - b.code);
+  // the standing before any proposal (what has been allocated), as the service computes it
+  const standings = data.data?.standings ?? [];
 
   return (
     <>
@@ -34,10 +37,7 @@ export function AllocationPage() {
             {done.map((d) => (
               <li key={d.eventId}>
                 <p>
-                  <Link href={`/cases/${d.caseRef}`}>
-                    <Hash value={d.caseRef} />
-                  </Link>{" "}
-                  → {districtName(d.district)} ({d.district})
+                  <CaseName caseRef={d.caseRef} person={d.person} /> → {districtName(d.district)} ({d.district})
                 </p>
                 <StepProgress eventId={d.eventId} initial="queued" />
               </li>
@@ -48,15 +48,17 @@ export function AllocationPage() {
 
       <section aria-labelledby="due-title">
         <h2 id="due-title">
-          {t("dueCases")} {data.data ? `(${proposals.length})` : ""}
+          {t("dueCases")} {data.data ? `(${fmtNumber(data.data.total)})` : ""}
         </h2>
         {data.loading && !data.data ? <Loading /> : null}
         {data.data && proposals.length === 0 ? <p>{t("noDue")}</p> : null}
         <ul className="plain due-list" data-testid="due-list">
           {proposals.map((p) => (
-            <DueItem key={p.caseRef} p={p} onDone={(eventId, district) => setDone((d) => [{ eventId, caseRef: p.caseRef, district }, ...d])} />
+            <DueItem key={p.caseRef} p={p} onDone={(eventId, district) => setDone((d) => [{ eventId, caseRef: p.caseRef, district, person: { held: p.held, fileNumber: p.fileNumber, name: p.name } }, ...d])} />
           ))}
         </ul>
+        {data.data && data.data.total > PAGE ? <p className="small muted">{t("allocationPageNote")}</p> : null}
+        {data.data ? <Pager total={data.data.total} offset={offset} limit={PAGE} onOffset={setOffset} label={t("dueCases")} /> : null}
         <LastUpdate at={data.updatedAt} />
       </section>
 
@@ -84,7 +86,10 @@ export function AllocationPage() {
                     <td>{fmtNumber(s.share, { style: "percent", maximumFractionDigits: 1 })}</td>
                     <td>{fmtNumber(s.quota, { maximumFractionDigits: 2 })}</td>
                     <td>{fmtNumber(s.allocated)}</td>
-                    <td>{fmtNumber(s.lag, { maximumFractionDigits: 2 })}</td>
+                    <td>
+                      {fmtNumber(s.lag, { maximumFractionDigits: 2 })}
+                      <div className="small muted">{pick(s.lagText)}</div>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -123,20 +128,8 @@ function DueItem({ p, onDone }: { p: Proposal; onDone: (eventId: string, distric
   return (
     <li className="card due" data-case-ref={p.caseRef}>
       <h3>
-        {p.fileNumber ? (
-          <Link href={`/cases/${p.caseRef}`}>
-            {p.fileNumber}
-            {p.name ? ` – ${p.name}` : ""}
-          </Link>
-        ) : (
-          <>{p.held ? t("caseHeldHere") : t("caseAtPartner")}</>
-        )}
+        <CaseName caseRef={p.caseRef} person={p} />
       </h3>
-      {!p.fileNumber && (
-        <p className="small muted">
-          {t("caseRef")}: <Hash value={p.caseRef} />
-        </p>
-      )}
       <p className="small muted">
         {t("dueSince")}: {fmtDateTime(p.dueSince.blockTime)}
       </p>

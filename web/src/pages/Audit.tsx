@@ -8,8 +8,20 @@ import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle } from "../
 import { useLoad } from "../hooks";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
+import { can, useSession } from "../session";
 
 type Report = AuditReport;
+
+/** The audit tool's checks (services/audit/types.ts CheckId), named in i18n as check_<id> and checkDesc_<id>. */
+const CHECK_IDS = ["chain", "code", "events", "hashchains", "rules", "commitments", "internal", "checkpoints", "compliance"] as const;
+type CheckId = (typeof CHECK_IDS)[number];
+const SEVERITIES = ["critical", "error", "warning"] as const;
+type Severity = (typeof SEVERITIES)[number];
+
+/** The tool's finding messages are English unless written "Deutsch / English". */
+function bilingualOrEnglish(m: string): boolean {
+  return m.includes(" / ");
+}
 
 async function loadReport(): Promise<Report | null> {
   try {
@@ -22,8 +34,10 @@ async function loadReport(): Promise<Report | null> {
 
 export function AuditPage() {
   const { t, pick, fmtNumber, fmtDateTime } = useI18n();
-  const status = useLoad(() => request("getLedgerStatus", {}), [], 3000);
-  const report = useLoad(loadReport, [], 10000);
+  const { me, meta } = useSession();
+  const opensCases = can(me, meta, "cases"); // administrators see the audit view but not the cases
+  const status = useLoad(() => request("getLedgerStatus", {}), [], ["ledger"]);
+  const report = useLoad(loadReport, [], ["ledger"]);
   const s = status.data;
   const kindLabel = (k: RuleHistoryEntry["kind"]) => (k === "alert" ? t("kind_ALERT") : k === "stop-resolved" ? `${t("kind_STOP")}: ${t("resolved")}` : k === "stop-ignored" ? t("kind_STOP_IGNORED") : `${t("kind_STOP")}: ${t("raised")}`);
 
@@ -61,7 +75,7 @@ export function AuditPage() {
                   </span>
                   <br />
                   <span className="small">
-                    Hash: <Hash value={s.lastSignedCheckpoint.blockHash} full />
+                    {t("checkpointBlockHash")}: <Hash value={s.lastSignedCheckpoint.blockHash} full />
                   </span>
                 </>
               ) : (
@@ -144,9 +158,13 @@ export function AuditPage() {
                       <td>{r.step ? pick(r.step) : "–"}</td>
                       <td>{[...r.reasons, ...r.missing].map((x) => pick(x)).join(", ") || "–"}</td>
                       <td>
-                        <Link href={`/cases/${r.caseRef}`}>
+                        {opensCases ? (
+                          <Link href={`/cases/${r.caseRef}`}>
+                            <Hash value={r.caseRef} />
+                          </Link>
+                        ) : (
                           <Hash value={r.caseRef} />
-                        </Link>
+                        )}
                       </td>
                       <td>{fmtNumber(r.blockNumber)}</td>
                       <td>{fmtDateTime(r.blockTime)}</td>
@@ -166,8 +184,13 @@ export function AuditPage() {
 
 /** The audit report as the audit tool writes it (services/audit, format anker-audit-report-v1). */
 function ReportView({ report: raw }: { report: Report }) {
-  const { t, pick, fmtDateTime, fmtNumber } = useI18n();
+  const { t, lang, pick, fmtDateTime, fmtNumber } = useI18n();
   const r = raw;
+  // The audit tool writes its check titles and summaries in English: the German page names each check in
+  // German (by its id) and keeps the tool's own line for the English page.
+  const checkName = (id: string, title: string) => (lang === "de" && CHECK_IDS.includes(id as CheckId) ? t(`check_${id as CheckId}`) : pick(title));
+  const checkSummary = (id: string, summary: string | undefined) => (lang === "de" && CHECK_IDS.includes(id as CheckId) ? t(`checkDesc_${id as CheckId}`) : pick(summary ?? ""));
+  const severity = (sv: string) => (SEVERITIES.includes(sv as Severity) ? t(`severity_${sv as Severity}`) : sv);
   const checks = Array.isArray(r.checks) ? r.checks : [];
   const findings = Array.isArray(r.findings) ? r.findings : [];
   const statusBadge = (st: string) =>
@@ -176,7 +199,7 @@ function ReportView({ report: raw }: { report: Report }) {
     ) : st === "fail" ? (
       <span className="badge badge-bad">{t("failed")}</span>
     ) : (
-      <span className="badge badge-info">{st}</span>
+      <span className="badge badge-info">{st === "skipped" ? t("checkSkipped") : st}</span>
     );
   return (
     <div data-testid="audit-report">
@@ -216,9 +239,9 @@ function ReportView({ report: raw }: { report: Report }) {
           <tbody>
             {checks.map((c) => (
               <tr key={c.id}>
-                <th scope="row">{pick(c.title)}</th>
+                <th scope="row">{checkName(c.id, c.title)}</th>
                 <td>{statusBadge(c.status)}</td>
-                <td>{pick(c.summary ?? "")}</td>
+                <td>{checkSummary(c.id, c.summary)}</td>
               </tr>
             ))}
           </tbody>
@@ -243,10 +266,10 @@ function ReportView({ report: raw }: { report: Report }) {
                 {findings.slice(0, 100).map((f, i) => (
                   <tr key={i}>
                     <td>
-                      <span className={`badge ${f.severity === "warning" ? "badge-warn" : "badge-bad"}`}>{f.severity}</span>
+                      <span className={`badge ${f.severity === "warning" ? "badge-warn" : "badge-bad"}`}>{severity(f.severity)}</span>
                     </td>
-                    <td>{f.check}</td>
-                    <td>{pick(f.message)}</td>
+                    <td>{CHECK_IDS.includes(f.check as CheckId) ? t(`check_${f.check as CheckId}`) : f.check}</td>
+                    <td lang={bilingualOrEnglish(f.message) ? undefined : "en"}>{pick(f.message)}</td>
                     <td>{f.caseRef ? <Hash value={f.caseRef} /> : "–"}</td>
                     <td>{f.blockNumber !== undefined ? fmtNumber(f.blockNumber) : "–"}</td>
                   </tr>

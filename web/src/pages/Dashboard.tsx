@@ -3,6 +3,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import type { ChartConfiguration } from "chart.js";
 import { request } from "../api";
+import { urlOf } from "../endpoints";
 import { ErrorMessage, LastUpdate, Loading, Message, PageTitle } from "../components";
 import { ChartCanvas, COLORS } from "../chart";
 import { useLoad } from "../hooks";
@@ -74,8 +75,9 @@ export function DashboardPage() {
       data: {
         labels: rows.map((p) => `${pick(p.from)} → ${pick(p.to)}`),
         datasets: [
-          { label: `${t("median")} (${t(unit)})`, data: rows.map((p) => toUnit(p.medianSeconds)), backgroundColor: COLORS.median },
-          { label: `${t("p90")} (${t(unit)})`, data: rows.map((p) => toUnit(p.p90Seconds)), backgroundColor: COLORS.p90 },
+          // minBarLength: an interval of zero length (two steps in the same block) is drawn, not hidden
+          { label: `${t("median")} (${t(unit)})`, data: rows.map((p) => toUnit(p.medianSeconds)), backgroundColor: COLORS.median, minBarLength: 4 },
+          { label: `${t("p90")} (${t(unit)})`, data: rows.map((p) => toUnit(p.p90Seconds)), backgroundColor: COLORS.p90, minBarLength: 4 },
         ],
       },
       options: { indexAxis: "y", scales: { x: { beginAtZero: true } } },
@@ -115,8 +117,13 @@ export function DashboardPage() {
         </div>
       </form>
       {formError ? <Message kind="error">{formError}</Message> : null}
-      <p role="status" className="small">
-        {t("period")}: {fmtDate(period.from)} – {fmtDate(period.to)}
+      <p role="status" className="small list-head">
+        <span>
+          {t("period")}: {fmtDate(period.from)} – {fmtDate(period.to)}
+        </span>
+        <a href={urlOf("exportStatsCsv", { query: { from: period.from, to: period.to, lang } })} download className="btn btn-secondary btn-small" data-testid="stats-csv">
+          {t("exportCsv")}
+        </a>
       </p>
       <ErrorMessage error={stats.error} />
       {stats.loading && !s ? <Loading /> : null}

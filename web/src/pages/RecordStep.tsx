@@ -1,9 +1,12 @@
 // Record a step: only the steps this agency may record, detail codes from the code lists, the business date
 // where the step has one, an off-chain note; then the step is followed live until it is confirmed on chain.
-import { useMemo, useState, type FormEvent } from "react";
-import type { RecordStepBody } from "../../../services/shared/contract";
+// The case's open stops and alerts stand above the form; a step that an open stop concerns (vocab:
+// STEPS_AGAINST_OPEN_STOP) is sent only after the clerk confirmed, naming the stop, that it is to go ahead.
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
+import type { CaseAlerts, RecordStepBody } from "../../../services/shared/contract";
 import { errorText, request } from "../api";
-import { Field, Hash, Message, PageTitle } from "../components";
+import { Field, Hash, Message, PageTitle, StopIcon } from "../components";
+import { stopsConcerning } from "../../../services/shared/vocab/stop-reasons";
 import { detailCodes, stepByKey, stepsFor } from "../codelists";
 import { useLoad } from "../hooks";
 import { useI18n } from "../i18n";
@@ -28,6 +31,20 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
   const [submitted, setSubmitted] = useState<{ eventId: string; label: string } | undefined>();
   const step = stepByKey(stepKey);
   const tl = useLoad(() => loadTimeline(caseRef), [caseRef]);
+  const al = useLoad(() => request("getCaseAlerts", { params: { caseRef } }), [caseRef], ["notification", "ledger"]);
+  const openReasons = al.data?.openStops.reasons ?? [];
+  const against = step ? stopsConcerning(step.key, openReasons.map((r) => r.key)) : [];
+  const againstLabels = openReasons.filter((r) => against.includes(r.key)).map((r) => pick(r));
+  const [confirmed, setConfirmed] = useState(false);
+  const resultRef = useRef<HTMLHeadingElement>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
+  // After sending, the result takes the focus (screen readers read it; keyboard users continue there).
+  useEffect(() => {
+    if (submitted) resultRef.current?.focus();
+  }, [submitted]);
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
   const ownSteps = (tl.data?.steps ?? []).filter((s) => s.own && s.step.key !== "CORRECTION");
   const codes = step ? detailCodes(step.detail) : [];
   const detailOptional = step?.detail === "cancelReasons" || step?.detail === "erasureReasons";
@@ -39,6 +56,7 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
     setNote("");
     setSubmitted(undefined);
     setError(undefined);
+    setConfirmed(false);
   };
 
   const submit = async (e: FormEvent) => {
@@ -47,6 +65,7 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
     if (!step) errs.step = t("fieldRequired", { field: t("step") });
     if (step?.detail && !detailOptional && !detail) errs.detail = t("fieldRequired", { field: step.detail === "eventId" ? t("correctedEvent") : t("detail") });
     if (step?.businessDate && !/^\d{4}-\d{2}-\d{2}$/.test(businessDate)) errs.businessDate = t("fieldRequired", { field: t("businessDate") });
+    if (against.length && !confirmed) errs.confirmStop = t("confirmAgainstStopMissing", { stops: againstLabels.join(", ") });
     setErrors(errs);
     if (Object.keys(errs).length || !step) {
       setError(Object.values(errs).join(" "));
@@ -80,9 +99,12 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
         {tl.data?.person ? ` – ${t("fileNumber")} ${tl.data.person.fileNumber}` : null}
       </p>
       <p>{t("recordIntro", { agency: t(`agency_${agency}`) })}</p>
+      <CaseWarnings alerts={al.data} loading={al.loading} />
       {submitted ? (
         <section aria-labelledby="sent-title">
-          <h2 id="sent-title">{submitted.label}</h2>
+          <h2 id="sent-title" tabIndex={-1} ref={resultRef}>
+            {t("stepSent", { step: submitted.label })}
+          </h2>
           <StepProgress eventId={submitted.eventId} initial="queued" />
           <div className="actions">
             <Link href={`/cases/${caseRef}`} className="btn btn-primary">
@@ -105,6 +127,7 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
                   setStepKey(e.target.value);
                   setDetail("");
                   setBusinessDate("");
+                  setConfirmed(false);
                 }}
               >
                 <option value="">{t("chooseStep")}</option>
@@ -152,8 +175,20 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
           ) : null}
           {step?.businessDate ? (
             <Field label={t("businessDate")} required error={errors.businessDate}>
-              {(p) => <input {...p} name="businessDate" type="date" min="2000-01-01" max="2999-12-31" value={businessDate} onChange={(e) => setBusinessDate(e.target.value)} />}
+              {(p) => <input {...p} lang={lang} name="businessDate" type="date" min="2000-01-01" max="2999-12-31" value={businessDate} onChange={(e) => setBusinessDate(e.target.value)} />}
             </Field>
+          ) : null}
+          {against.length ? (
+            <div className="stop-confirm" data-testid="stop-confirm">
+              <p className="stop-confirm-text">
+                <StopIcon />
+                {t("againstStopWarning", { step: step ? pick(step) : "", stops: againstLabels.join(", ") })}
+              </p>
+              <div className={`check${errors.confirmStop ? " field-error" : ""}`}>
+                <input id="confirm-stop" name="confirmStop" type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} aria-invalid={errors.confirmStop ? true : undefined} />
+                <label htmlFor="confirm-stop">{t("confirmAgainstStop", { stops: againstLabels.join(", ") })}</label>
+              </div>
+            </div>
           ) : null}
           <Field label={`${t("note")} (${t("optional")})`} hint={t("noteHint")}>
             {(p) => <textarea {...p} name="note" rows={3} maxLength={2000} value={note} onChange={(e) => setNote(e.target.value)} />}
@@ -167,9 +202,58 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
             </Link>
           </div>
           {busy ? <Message kind="info">{t("submitting")}</Message> : null}
-          {error ? <Message kind="error">{error}</Message> : null}
+          {error ? (
+            <div className="msg msg-error" role="alert" tabIndex={-1} ref={errorRef}>
+              {error}
+            </div>
+          ) : null}
         </form>
       )}
     </>
+  );
+}
+
+/** The case's open stops and alerts, shown before anything is recorded. */
+function CaseWarnings({ alerts, loading }: { alerts: CaseAlerts | undefined; loading: boolean }) {
+  const { t, tn, pick } = useI18n();
+  if (!alerts)
+    return (
+      <section className="case-warnings card" aria-labelledby="warnings-title" aria-busy={loading}>
+        <h2 id="warnings-title">{t("caseWarningsTitle")}</h2>
+        <p className="muted">{t("loading")}</p>
+      </section>
+    );
+  const stops = alerts.openStops.reasons;
+  return (
+    <section className={`case-warnings card${stops.length ? " has-stop" : ""}`} aria-labelledby="warnings-title" data-testid="case-warnings">
+      <h2 id="warnings-title">{t("caseWarningsTitle")}</h2>
+      {stops.length ? (
+        <div className="stop-inline">
+          <p>
+            <StopIcon />
+            <strong>{tn("openStopsOnCase", stops.length)}</strong>
+          </p>
+          <ul>
+            {stops.map((r) => (
+              <li key={r.key}>{pick(r)}</li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p>{t("noOpenStopsOnCase")}</p>
+      )}
+      {alerts.alerts.length ? (
+        <>
+          <p>{tn("alertsOnCase", alerts.alerts.length)}</p>
+          <ul>
+            {alerts.alerts.map((a, i) => (
+              <li key={`${a.ledgerEventId ?? i}`}>
+                {pick(stepByKey(a.step.key) ?? a.step.key)}: {t("alertMissing", { missing: a.missing.map((m) => pick(m)).join(", ") })}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
   );
 }

@@ -1,6 +1,8 @@
 // Case timeline: both agencies' steps in ledger order — who recorded what and when, the chain proof of each
 // step (transaction, block, commitment; own steps re-verified: green "verifiziert" / red "Abweichung"),
-// the notices each step raised, open stops and alerts. Refreshes every 2 s.
+// the notices each step raised, open stops and alerts. The service pages long cases: the first 50 steps come
+// at once, "Weitere Schritte laden" fetches the next ones. A print view gives the paper file its copy.
+import { useEffect, useState } from "react";
 import type { Timeline } from "../../../services/shared/contract";
 import { request } from "../api";
 import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle, ProofBadge, StopIcon } from "../components";
@@ -9,16 +11,48 @@ import { useI18n } from "../i18n";
 import { Link } from "../router";
 import { can, useSession } from "../session";
 
-export function loadTimeline(caseRef: string): Promise<Timeline> {
-  return request("getTimeline", { params: { caseRef } });
+export function loadTimeline(caseRef: string, cursor?: string, limit?: number): Promise<Timeline> {
+  return request("getTimeline", { params: { caseRef }, query: { cursor, limit } });
+}
+
+/** Every page of a case's timeline, for the print view. */
+export async function loadWholeTimeline(caseRef: string): Promise<Timeline> {
+  const first = await loadTimeline(caseRef, undefined, 500);
+  const steps = [...first.steps];
+  let cursor = first.page.nextCursor;
+  while (cursor) {
+    const next = await loadTimeline(caseRef, cursor, 500);
+    steps.push(...next.steps);
+    cursor = next.page.nextCursor;
+  }
+  return { ...first, steps, page: { ...first.page, nextCursor: null } };
 }
 
 export function TimelinePage({ caseRef }: { caseRef: string }) {
-  const { t, pick, fmtDateTime, fmtDate, fmtNumber } = useI18n();
+  const { t, pick, fmtDateTime, fmtDate, fmtNumber, country } = useI18n();
   const { me, meta } = useSession();
-  const tl = useLoad(() => loadTimeline(caseRef), [caseRef], 2000);
-  const al = useLoad(() => request("getCaseAlerts", { params: { caseRef } }), [caseRef], 2000);
-  const d = tl.data;
+  const tl = useLoad(() => loadTimeline(caseRef), [caseRef], ["ledger", "step"]);
+  // later pages, fetched on demand; the live reload refreshes the first page only
+  const [more, setMore] = useState<{ steps: Timeline["steps"]; cursor: string | null } | undefined>();
+  const [moreBusy, setMoreBusy] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>();
+  useEffect(() => setMore(undefined), [caseRef]);
+  const nextCursor = more ? more.cursor : tl.data?.page.nextCursor ?? null;
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    setMoreBusy(true);
+    setMoreError(undefined);
+    try {
+      const page = await loadTimeline(caseRef, nextCursor);
+      setMore((m) => ({ steps: [...(m?.steps ?? []), ...page.steps], cursor: page.page.nextCursor }));
+    } catch (err) {
+      setMoreError(err);
+    } finally {
+      setMoreBusy(false);
+    }
+  };
+  const al = useLoad(() => request("getCaseAlerts", { params: { caseRef } }), [caseRef], ["ledger", "notification"]);
+  const d = tl.data && more ? { ...tl.data, steps: [...tl.data.steps, ...more.steps.filter((x) => !tl.data!.steps.some((y) => y.ledgerEventId === x.ledgerEventId))] } : tl.data;
   const stops = al.data?.openStops ?? d?.openStops;
   const agencyName = (a: string) => (a === "BAMF" || a === "ZAB" ? t(`agencyShort_${a}`) : a);
   const stepName = (code: number, key: string) => {
@@ -32,13 +66,16 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
       <p className="break">
         {t("caseRef")}: <Hash value={caseRef} full />
       </p>
-      {can(me, meta, "record") ? (
-        <p>
+      <p className="actions no-print">
+        {can(me, meta, "record") ? (
           <Link href={`/cases/${caseRef}/record`} className="btn btn-primary">
             {t("recordStep")}
           </Link>
-        </p>
-      ) : null}
+        ) : null}
+        <Link href={`/cases/${caseRef}/print`} className="btn btn-secondary" data-testid="print-view-link">
+          {t("printView")}
+        </Link>
+      </p>
       <ErrorMessage error={tl.error} />
       {tl.loading && !d ? <Loading /> : null}
 
@@ -56,7 +93,7 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
             <dt>{t("dateOfBirth")}</dt>
             <dd>{fmtDate(d.person.dateOfBirth)}</dd>
             <dt>{t("nationality")}</dt>
-            <dd>{d.person.nationality ?? "–"}</dd>
+            <dd>{country(d.person.nationality)}</dd>
           </dl>
         </section>
       ) : d && !can(me, meta, "personalData") ? (
@@ -91,7 +128,7 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
       {d ? (
         <section aria-labelledby="steps-title">
           <h2 id="steps-title">
-            {t("steps")} ({d.steps.length})
+            {t("steps")} ({d.page.totalSteps})
           </h2>
           {d.steps.length === 0 && d.pending.length === 0 ? <p>{t("noSteps")}</p> : null}
           <ol className="timeline" data-testid="timeline">
@@ -152,7 +189,7 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
                     <dd>
                       <Hash value={s.commitment} full />
                     </dd>
-                    <dt>Ledger-ID</dt>
+                    <dt>{t("ledgerEventIdLabel")}</dt>
                     <dd>
                       <code>{s.ledgerEventId}</code>
                     </dd>
@@ -173,6 +210,19 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
               </li>
             ))}
           </ol>
+          {d.page.totalSteps > d.steps.length ? (
+            <div className="load-more no-print">
+              <p className="small" role="status">
+                {t("stepsShown", { shown: fmtNumber(d.steps.length), total: fmtNumber(d.page.totalSteps) })}
+              </p>
+              <ErrorMessage error={moreError} />
+              {nextCursor ? (
+                <button type="button" className="btn btn-secondary" onClick={loadMore} disabled={moreBusy} data-testid="load-more-steps">
+                  {moreBusy ? t("loading") : t("loadMoreSteps")}
+                </button>
+              ) : null}
+            </div>
+          ) : null}
           <LastUpdate at={tl.updatedAt} />
         </section>
       ) : null}

@@ -21,7 +21,7 @@ export function allocationRoutes(deps: ApiDeps): AnyRouteSpec[] {
       access: { ...ACCESS.caseReaders, agencies: ["ZAB"] },
       query: AllocationProposalsQuery,
       responses: { 200: { description: "Vorschläge / proposals", schema: AllocationProposals } },
-      handler: async ({ query, principal }) => allocationProposals(ctx, principal, query.limit),
+      handler: async ({ query, principal }) => allocationProposals(ctx, principal, query),
     }),
   ];
 }

@@ -3,7 +3,7 @@
 import { defineRoute, type AnyRouteSpec } from "../route";
 import type { ApiDeps } from "../deps";
 import { TAG, ACCESS, UNKNOWN_CASE } from "../route-parts";
-import { CaseParams, Timeline } from "../../../shared/contract";
+import { CaseParams, Timeline, TimelineQuery } from "../../../shared/contract";
 import { caseTimeline } from "../../reads/case-views";
 
 export function timelineRoutes(deps: ApiDeps): AnyRouteSpec[] {
@@ -16,11 +16,12 @@ export function timelineRoutes(deps: ApiDeps): AnyRouteSpec[] {
       tag: TAG.cases,
       summary: "Verlauf eines Falls / Timeline of a case",
       description:
-        "Alle Schritte beider Behörden aus dem Ledger in Reihenfolge, eigene Schritte mit Fachdaten und Prüfvermerk `verified`, Schritte der Partnerbehörde nur so, wie die Kette sie zeigt, dazu eigene noch nicht bestätigte Schritte. Personendaten nur für die Sachbearbeitung. Jeder Abruf wird protokolliert. / All steps of both agencies in ledger order; person data for clerks only; every read is logged.",
+        "Alle Schritte beider Behörden aus dem Ledger in Reihenfolge, eigene Schritte mit Fachdaten und Prüfvermerk `verified`, Schritte der Partnerbehörde nur so, wie die Kette sie zeigt, dazu eigene noch nicht bestätigte Schritte. Personendaten nur für die Sachbearbeitung. Jeder Abruf wird protokolliert. Seitenweise: `limit` Schritte (Standard 50), die nächste Seite mit `cursor` = `page.nextCursor`; offene Stopps und Berichtigungen gelten für den ganzen Fall. / All steps of both agencies in ledger order, one page of `limit` steps at a time (next page: `cursor` = `page.nextCursor`); person data for clerks only; every read is logged.",
       access: ACCESS.caseReaders,
       params: CaseParams,
+      query: TimelineQuery,
       responses: { 200: { description: "Verlauf / timeline", schema: Timeline }, 404: UNKNOWN_CASE },
-      handler: async ({ params, principal }) => caseTimeline(ctx, principal, params.caseRef),
+      handler: async ({ params, query, principal }) => caseTimeline(ctx, principal, params.caseRef, query),
     }),
   ];
 }

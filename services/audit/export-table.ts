@@ -1,0 +1,165 @@
+// An agency's audit export held as columns of bytes instead of one object per line: a national-scale
+// export has millions of lines, and as parsed objects (four strings each) they took about 0.4 KiB a line.
+// Here a line is its event id (8 bytes), case reference (32), salt and data digest (64, in shared memory
+// that the commitment worker reads without a copy) and one byte of flags: about 105 bytes. Lines are
+// appended as they are read (a file line by line, an HTTP export page by page), so the parsed objects
+// never pile up. A line that the columns cannot give back exactly as it was read (an event id with
+// leading zeros or beyond 64 bits, upper-case hex, a salt that is not 32 bytes of hex) is kept as it is,
+// beside them; there are none in an agency service's export. Pure, no I/O.
+import type { ExportLine, ExportLineList } from "./types";
+
+/** Lines per chunk: the columns grow by chunks, never by copying what is there. */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
+
+// flags: salt and data digest each absent / null / a value, erased absent / false / true; HASHABLE: both
+// are in `pairs` and the line is not marked erased (its commitment is keccak256 of its 64 pair bytes).
+const SALT_NULL = 1;
+const SALT_SET = 2;
+const DIGEST_NULL = 4;
+const DIGEST_SET = 8;
+const ERASED_FALSE = 16;
+const ERASED_TRUE = 32;
+const HASHABLE = 64;
+const KEPT = 128;
+
+const HEX32 = /^0x[0-9a-f]{64}$/;
+const HEX32_ANY = /^0x[0-9a-fA-F]{64}$/;
+const U64 = 1n << 64n;
+
+export class ExportTable implements ExportLineList {
+  length = 0;
+  private readonly idChunks: Buffer[] = [];
+  private readonly caseChunks: Buffer[] = [];
+  /** salt ‖ dataDigest, 64 bytes a line, on SharedArrayBuffers (read by the worker thread in place) */
+  readonly pairChunks: Buffer[] = [];
+  private readonly flagChunks: Uint8Array[] = [];
+  /** lines kept as they were read (not representable in the columns), by line number */
+  private readonly kept = new Map<number, ExportLine>();
+
+  static of(lines: Iterable<ExportLine>): ExportTable {
+    const t = new ExportTable();
+    for (const l of lines) t.push(l);
+    return t;
+  }
+
+  push(line: ExportLine): void {
+    const i = this.length++;
+    const c = i >> CHUNK_BITS;
+    if (c === this.idChunks.length) {
+      this.idChunks.push(Buffer.alloc(CHUNK * 8));
+      this.caseChunks.push(Buffer.alloc(CHUNK * 32));
+      this.pairChunks.push(Buffer.from(new SharedArrayBuffer(CHUNK * 64)));
+      this.flagChunks.push(new Uint8Array(CHUNK));
+    }
+    const o = i & MASK;
+    let flags = 0;
+    let exact = true;
+    const { ledgerEventId: id, caseRef, salt, dataDigest, erased } = line;
+    if (salt === null) flags |= SALT_NULL;
+    else if (salt !== undefined) flags |= SALT_SET;
+    if (dataDigest === null) flags |= DIGEST_NULL;
+    else if (dataDigest !== undefined) flags |= DIGEST_SET;
+    if (erased === false) flags |= ERASED_FALSE;
+    else if (erased === true) flags |= ERASED_TRUE;
+    else if (erased !== undefined) exact = false;
+    // The event id as 8 bytes, where its decimal form is the canonical one of a number below 2^64.
+    let n = -1n;
+    if (typeof id === "string" && /^[1-9][0-9]{0,19}$/.test(id)) n = BigInt(id);
+    if (n >= 0n && n < U64) this.idChunks[c].writeBigUInt64BE(n, o * 8);
+    else exact = false;
+    if (typeof caseRef === "string" && HEX32.test(caseRef)) this.caseChunks[c].write(caseRef.slice(2), o * 32, 32, "hex");
+    else exact = false;
+    // Salt and digest go to the pair bytes where they are 32 bytes of hex in either case (the commitment
+    // is the same), but a line is given back from the columns only where they were lower case.
+    const pairs = this.pairChunks[c];
+    const saltBytes = typeof salt === "string" && HEX32_ANY.test(salt);
+    const digestBytes = typeof dataDigest === "string" && HEX32_ANY.test(dataDigest);
+    if (saltBytes) pairs.write(salt.slice(2), o * 64, 32, "hex");
+    if (digestBytes) pairs.write(dataDigest.slice(2), o * 64 + 32, 32, "hex");
+    if ((salt && !HEX32.test(salt)) || (dataDigest && !HEX32.test(dataDigest))) exact = false;
+    const hashable = salt && dataDigest && !erased && saltBytes && digestBytes ? HASHABLE : 0;
+    if (!exact) {
+      flags = KEPT;
+      this.kept.set(i, line);
+    }
+    this.flagChunks[c][o] = flags | hashable;
+  }
+
+  /** Line i as it was read (made anew from the columns: for messages, not for the hot paths). */
+  at(i: number): ExportLine | undefined {
+    if (i < 0 || i >= this.length) return undefined;
+    const c = i >> CHUNK_BITS;
+    const o = i & MASK;
+    const flags = this.flagChunks[c][o];
+    if (flags & KEPT) return this.kept.get(i);
+    const pairs = this.pairChunks[c];
+    const line: ExportLine = { ledgerEventId: this.idChunks[c].readBigUInt64BE(o * 8).toString(), caseRef: "0x" + this.caseChunks[c].toString("hex", o * 32, o * 32 + 32) };
+    if (flags & SALT_SET) line.salt = "0x" + pairs.toString("hex", o * 64, o * 64 + 32);
+    else if (flags & SALT_NULL) line.salt = null;
+    if (flags & DIGEST_SET) line.dataDigest = "0x" + pairs.toString("hex", o * 64 + 32, o * 64 + 64);
+    else if (flags & DIGEST_NULL) line.dataDigest = null;
+    if (flags & ERASED_TRUE) line.erased = true;
+    else if (flags & ERASED_FALSE) line.erased = false;
+    return line;
+  }
+
+  /** Whether line i is in the columns (else `at(i)` gives it as it was read). */
+  inColumns(i: number): boolean {
+    return (this.flagChunks[i >> CHUNK_BITS][i & MASK] & KEPT) === 0;
+  }
+
+  /** Whether line i's commitment is keccak256 of its 64 pair bytes (not marked erased, salt and digest 32 bytes of hex). */
+  hashable(i: number): boolean {
+    return (this.flagChunks[i >> CHUNK_BITS][i & MASK] & HASHABLE) !== 0;
+  }
+
+  /** The chunk holding line i's event id (8 bytes big-endian at `idAt(i)`), for a line in the columns. */
+  idBytes(i: number): Buffer {
+    return this.idChunks[i >> CHUNK_BITS];
+  }
+
+  idAt(i: number): number {
+    return (i & MASK) * 8;
+  }
+
+  /** Whether line i's case reference (in the columns) equals the 32 bytes at `bytes[at..]`. */
+  caseEquals(i: number, bytes: Uint8Array, at: number): boolean {
+    const c = this.caseChunks[i >> CHUNK_BITS];
+    const base = (i & MASK) * 32;
+    for (let j = 0; j < 32; j++) if (c[base + j] !== bytes[at + j]) return false;
+    return true;
+  }
+
+  /** The hashable lines of chunk c (one byte a line: 1 hashable), for the worker. */
+  hashableIn(c: number): Uint8Array {
+    const flags = this.flagChunks[c];
+    const n = Math.min(CHUNK, this.length - c * CHUNK);
+    const out = new Uint8Array(n);
+    for (let o = 0; o < n; o++) out[o] = flags[o] & HASHABLE ? 1 : 0;
+    return out;
+  }
+
+  /** The pair bytes (salt ‖ dataDigest) of line i. */
+  pairOf(i: number): Buffer {
+    const base = (i & MASK) * 64;
+    return this.pairChunks[i >> CHUNK_BITS].subarray(base, base + 64);
+  }
+}
+
+/** Lines per chunk of an ExportTable (the worker hashes chunk by chunk). */
+export const EXPORT_CHUNK = CHUNK;
+
+/** An export's lines as a table: the table itself, or one made of the parsed lines given (once per list). */
+const tables = new WeakMap<object, ExportTable>();
+export function tableOf(lines: ExportLineList): ExportTable {
+  if (lines instanceof ExportTable) return lines;
+  let t = tables.get(lines);
+  if (!t) {
+    t = new ExportTable();
+    for (let i = 0; i < lines.length; i++) t.push(lines.at(i)!);
+    tables.set(lines, t);
+  }
+  return t;
+}

@@ -1,0 +1,54 @@
+// The search field in the header (file number, name or reference; auditors: reference) that opens the
+// results page, and the open counts next to the navigation entries (GET /api/notifications/counts,
+// reloaded on the live stream's notification and acknowledgement events).
+import { useEffect, useState, type FormEvent } from "react";
+import { request } from "./api";
+import { useLoad } from "./hooks";
+import { useI18n } from "./i18n";
+import { useRouter } from "./router";
+
+export function HeaderSearch({ auditor }: { auditor: boolean }) {
+  const { t } = useI18n();
+  const { path, search, navigate } = useRouter();
+  const current = path === "/search" ? (search.get("q") ?? "") : "";
+  const [q, setQ] = useState(current);
+  useEffect(() => setQ(current), [current]);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const v = q.trim();
+    if (v) navigate(`/search?q=${encodeURIComponent(v)}`);
+  };
+  return (
+    <form role="search" className="header-search" onSubmit={submit} aria-label={t("headerSearchLabel")}>
+      <label htmlFor="header-search" className="sr-only">
+        {t("headerSearchLabel")}
+      </label>
+      <input
+        id="header-search"
+        type="search"
+        value={q}
+        onChange={(e) => setQ(e.target.value)}
+        placeholder={auditor ? t("headerSearchPlaceholderAuditor") : t("headerSearchPlaceholder")}
+        autoComplete="off"
+        data-testid="header-search"
+      />
+      <button type="submit" className="btn btn-secondary">
+        {t("search")}
+      </button>
+    </form>
+  );
+}
+
+/** Open notices (inbox) or due allocations, as a small badge after the navigation entry. */
+export function NavCount({ what }: { what: "inbox" | "allocation" }) {
+  const { tn, fmtNumber } = useI18n();
+  const { data } = useLoad(() => request("getNotificationCounts", {}), [], ["notification", "acknowledged"]);
+  const n = data ? (what === "inbox" ? data.unacknowledged : data.allocationDue) : 0;
+  if (!n) return null;
+  return (
+    <span className="nav-count" data-testid={`nav-count-${what}`}>
+      <span aria-hidden="true">{fmtNumber(n)}</span>
+      <span className="sr-only"> ({tn("navOpenCount", n)})</span>
+    </span>
+  );
+}
