@@ -232,6 +232,8 @@ describe("web app (browser, whole system)", function () {
         findings: [{ check: "stops", kind: "open-stop", severity: "warning", message: "Stop open: follow-up application pending", caseRef: refA, blockNumber: 20 }],
       }),
     );
+    // the report is written outside the ledger: the auditor reloads it with the button
+    await aud.page.getByTestId("reload-report").click();
     await aud.page.getByTestId("audit-report").waitFor({ timeout: 15_000 });
     const report = (await aud.page.getByTestId("audit-report").textContent()) ?? "";
     expect(report).to.contain("mit Befunden");

@@ -112,6 +112,10 @@ export function AuditPage() {
         {report.loading && report.data === undefined ? <Loading /> : null}
         {report.data === null ? <p>{t("noReport")}</p> : null}
         {report.data ? <ReportView report={report.data} /> : null}
+        {/* the audit tool writes its report outside the ledger, so no live event announces a new one */}
+        <button type="button" className="btn btn-secondary" data-testid="reload-report" onClick={() => void report.reload()}>
+          {t("reloadReport")}
+        </button>
       </section>
 
       {s ? (
