@@ -64,7 +64,16 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
     <>
       <PageTitle>{t("timelineTitle")}</PageTitle>
       <p className="break">
-        {t("caseRef")}: <Hash value={caseRef} full />
+        {/* the clerk knows the person by file number and name; the reference is the secondary detail */}
+        {d?.person ? (
+          <>
+            <strong>{d.person.fileNumber}</strong> · {[d.person.familyName, d.person.givenNames].filter(Boolean).join(", ")}
+            <br />
+          </>
+        ) : null}
+        <small>
+          {t("caseRef")}: <Hash value={caseRef} full />
+        </small>
       </p>
       <p className="actions no-print">
         {can(me, meta, "record") ? (
