@@ -7,9 +7,13 @@
 //   read costs, without waiting for the others (the service is one Node process: 16 reads at once queue);
 // - timelineWholeCaseP50Ms / P95Ms: every page with limit=500 (4 requests in a row), 16 x 1 reads, for
 //   comparison with what reading the whole case costs;
-// - firstPageBytes / wholeCaseBytes: the size of the answers (uncompressed JSON).
+// - firstPageBytes / wholeCaseBytes: the size of the answers (uncompressed JSON);
+// - serviceCpuMsPerFirstPage / serviceCpuMsPerSingleRead: CPU time (user + system) of the BAMF service process
+//   per first-page read, 16 at once and one alone (Linux /proc; absent elsewhere). Unlike the latencies it
+//   hardly depends on what else the machine runs: the figure to compare between runs on a busy machine.
 // BENCH_READS_STEPS overrides the 2,000 steps.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { cpus, loadavg, totalmem } from "node:os";
 import { startSystem, type AgencyEndpoint, type System } from "../test/support/system";
@@ -75,6 +79,26 @@ async function longCase(sys: System): Promise<string> {
   return caseRef;
 }
 
+/** CPU milliseconds (user + system) the process has used so far, from /proc; undefined where there is none. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    // fields after the command name (which may hold spaces): state is field 3, utime 14 and stime 15
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+    const ticksPerSecond = 100; // USER_HZ on Linux
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The service's CPU milliseconds per read while `reads` reads ran in `run`. */
+async function cpuPerRead(pid: number | undefined, reads: number, run: () => Promise<void>): Promise<number | undefined> {
+  const before = cpuMsOf(pid);
+  await run();
+  const after = cpuMsOf(pid);
+  return before === undefined || after === undefined ? undefined : Math.round(((after - before) / reads) * 100) / 100;
+}
+
 async function timed(fn: () => Promise<void>): Promise<number> {
   const t0 = process.hrtime.bigint();
   await fn();
@@ -123,11 +147,17 @@ async function main(): Promise<void> {
       wholeCaseBytes = bytes;
       events = steps;
     };
+    const pid = sys.agencies.get("BAMF")?.svc.child.pid;
     for (let i = 0; i < 20; i++) await firstPage(); // warm-up
     const single: number[] = [];
-    for (let i = 0; i < SINGLE_READS; i++) single.push(await timed(firstPage));
+    const singleCpu = await cpuPerRead(pid, SINGLE_READS, async () => {
+      for (let i = 0; i < SINGLE_READS; i++) single.push(await timed(firstPage));
+    });
     single.sort((a, b) => a - b);
-    const first = await concurrently(FIRST_PAGE_READS, firstPage);
+    let first: number[] = [];
+    const firstCpu = await cpuPerRead(pid, CLIENTS * FIRST_PAGE_READS, async () => {
+      first = await concurrently(FIRST_PAGE_READS, firstPage);
+    });
     const whole = await concurrently(WHOLE_READS, wholeCase);
     const figures = {
       caseSteps: STEPS,
@@ -139,6 +169,8 @@ async function main(): Promise<void> {
       firstPageBytes,
       timelineFirstPageSingleP50Ms: Math.round(percentile(single, 50)! * 10) / 10,
       timelineFirstPageSingleP95Ms: Math.round(percentile(single, 95)! * 10) / 10,
+      ...(firstCpu === undefined ? {} : { serviceCpuMsPerFirstPage: firstCpu }),
+      ...(singleCpu === undefined ? {} : { serviceCpuMsPerSingleRead: singleCpu }),
       wholeCaseReads: whole.length,
       timelineWholeCaseP50Ms: Math.round(percentile(whole, 50)!),
       timelineWholeCaseP95Ms: Math.round(percentile(whole, 95)!),

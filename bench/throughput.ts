@@ -194,7 +194,7 @@ async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB", strin
   const rawTxPerSec = await rawTxRate(chain.rpcUrl, chain.wallets.BAMF.privateKey, chain.deployment.contracts.ProcedureLedger.address);
 
   // The service's default checkpoint interval (the tests sign every 5 blocks).
-  const sys = await startSystem({ chain, agencyEnv: (agency): Record<string, string> => (databaseUrls ? { DATABASE_URL: databaseUrls[agency] } : {}), env: { OUTBOX_BATCH_SIZE: "250", RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "warn", CHECKPOINT_EVERY_BLOCKS: "50" } });
+  const sys = await startSystem({ chain, agencyEnv: (agency): Record<string, string> => (databaseUrls ? { DATABASE_URL: (databaseUrls as Record<string, string>)[agency] } : {}), env: { OUTBOX_BATCH_SIZE: "250", RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "warn", CHECKPOINT_EVERY_BLOCKS: "50" } });
   try {
     // Both services first read the raw transactions' blocks: not part of the saturation figure.
     const head = Number(await chain.provider.send("eth_blockNumber", []));

@@ -6,7 +6,8 @@ import {StepCatalogue as S} from "./StepCatalogue.sol";
 /// @title ProcedureRules
 /// @notice The process rules of domain.md as pure functions over a case's state flags: which step
 /// is out of order (alert), which open conditions forbid a scheduled repatriation (stop), and when an
-/// allocation to a district becomes due. The audit replays the same rules off chain.
+/// allocation to a district becomes due, and the district authority's confirmation of arrival. The audit
+/// replays the same rules off chain. Flags use bits 0-23 (the ledger stores 24 bits of them per case).
 library ProcedureRules {
     uint32 internal constant REGISTERED = 1 << 0;
     uint32 internal constant FILED = 1 << 1;
@@ -26,9 +27,13 @@ library ProcedureRules {
     uint32 internal constant ALLOCATED = 1 << 15;
     uint32 internal constant DEPARTED = 1 << 16;
     uint32 internal constant TRANSFERRED = 1 << 17;
-    uint32 internal constant ERASED_BAMF = 1 << 18;
-    uint32 internal constant ERASED_ZAB = 1 << 19;
+    uint32 internal constant ALLOCATION_RECEIVED = 1 << 18;
+    uint32 internal constant ARRIVED = 1 << 19;
     uint32 internal constant STOP_IGNORED = 1 << 20;
+    uint32 internal constant NOT_ARRIVED = 1 << 21;
+
+    /// @dev What the district authority confirmed about the current allocation; a re-allocation starts over.
+    uint32 private constant ARRIVAL_STATE = ALLOCATION_RECEIVED | ARRIVED | NOT_ARRIVED;
 
     /// @dev The decision in force and everything that follows from it.
     uint32 private constant DECISION_STATE = DECIDED | POSITIVE | NEGATIVE | SERVED | FINAL;
@@ -59,7 +64,10 @@ library ProcedureRules {
         (uint256(DEPARTURE_OBLIGATION) << (16 * (S.VOLUNTARY_DEPARTURE - 16))) |
         (uint256(REGISTERED) << (16 * (S.PROSPECTS_ASSESSED - 16))) |
         (uint256(ALLOCATION_DUE) << (16 * (S.MUNICIPAL_ALLOCATION - 16))) |
-        (uint256(ALLOCATED) << (16 * (S.TRANSFERRED_TO_MUNICIPALITY - 16)));
+        (uint256(ALLOCATED) << (16 * (S.TRANSFERRED_TO_MUNICIPALITY - 16))) |
+        (uint256(ALLOCATED) << (16 * (S.ALLOCATION_RECEIVED - 16))) |
+        (uint256(ALLOCATED) << (16 * (S.ARRIVED_REGISTERED - 16))) |
+        (uint256(ALLOCATED) << (16 * (S.NOT_ARRIVED - 16)));
 
     /// @dev Flags on which the open stops depend.
     uint32 internal constant STOP_INPUTS =
@@ -67,7 +75,8 @@ library ProcedureRules {
 
     /// @notice The flags a step expects to be set already; any that are missing raise an alert.
     function prerequisites(uint256 step) internal pure returns (uint32) {
-        uint256 table = step < 16 ? PREREQ_LOW : PREREQ_HIGH;
+        // Codes from 32 on (granted by governance beyond this catalogue) have none.
+        uint256 table = step < 16 ? PREREQ_LOW : step < 32 ? PREREQ_HIGH : 0;
         return uint32((table >> (16 * (step & 15))) & 0xffff);
     }
 
@@ -80,14 +89,16 @@ library ProcedureRules {
         if (flags & FOLLOW_UP_PENDING != 0) reasons |= STOP_FOLLOW_UP_PENDING;
     }
 
-    /// @notice The case's flags after `step` with `detail`, recorded by `agency`.
-    function transition(uint32 flags, uint256 step, uint256 detail, uint256 agency) internal pure returns (uint32) {
+    /// @notice The case's flags after `step` with `detail` (whoever records it).
+    function transition(uint32 flags, uint256 step, uint256 detail) internal pure returns (uint32) {
         if (step <= S.HEARING_HELD) {
             if (step == S.REGISTERED) return flags | REGISTERED;
             if (step == S.APPLICATION_FILED) return flags | FILED;
             if (step == S.HEARING_SCHEDULED) return flags | HEARING_SCHEDULED;
             return flags | HEARING_HELD;
         }
+        // Phase III, the cross-cutting steps and codes beyond the catalogue apart: fewer comparisons each.
+        if (step >= S.PROSPECTS_ASSESSED) return _phaseThree(flags, step, detail);
         if (step == S.DECISION_ISSUED) {
             // Outcomes 1-4 grant protection; 5-8 (rejected, inadmissible, discontinued) leave the
             // person obliged to leave once enforceable.
@@ -115,11 +126,21 @@ library ProcedureRules {
             uint32 ignored = step == S.REPATRIATION_COMPLETED && openStops(flags) != 0 ? STOP_IGNORED : 0;
             return (flags & ~REPATRIATION_SCHEDULED) | DEPARTED | ignored;
         }
-        if (step == S.PROSPECTS_ASSESSED) return detail == 1 ? _allocationDue(flags) : flags;
-        if (step == S.MUNICIPAL_ALLOCATION) return (flags & ~ALLOCATION_DUE) | ALLOCATED;
+        return flags; // not reached: every code from 5 to 16 is handled above
+    }
+
+    /// @dev {transition} for the steps from PROSPECTS_ASSESSED on: phase III (allocation and arrival), the
+    /// cross-cutting CORRECTION and ERASED, and codes beyond the catalogue.
+    function _phaseThree(uint32 flags, uint256 step, uint256 detail) private pure returns (uint32) {
+        if (step == S.ALLOCATION_RECEIVED) return flags | ALLOCATION_RECEIVED;
+        if (step == S.ARRIVED_REGISTERED) return (flags & ~NOT_ARRIVED) | ARRIVED;
+        if (step == S.NOT_ARRIVED) return flags | NOT_ARRIVED;
+        if (step == S.MUNICIPAL_ALLOCATION) return (flags & ~(ALLOCATION_DUE | ARRIVAL_STATE)) | ALLOCATED;
         if (step == S.TRANSFERRED_TO_MUNICIPALITY) return flags | TRANSFERRED;
-        if (step == S.ERASED) return flags | (agency == S.AGENCY_BAMF ? ERASED_BAMF : ERASED_ZAB);
-        return flags; // CORRECTION changes data off chain, not the procedure's state
+        if (step == S.PROSPECTS_ASSESSED) return detail == 1 ? _allocationDue(flags) : flags;
+        // CORRECTION changes data off chain, ERASED is kept per agency by the ledger: neither changes the
+        // procedure's state, nor does a step the catalogue does not name.
+        return flags;
     }
 
     /// @dev `flags` with an allocation due, unless the case is already allocated.

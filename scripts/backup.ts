@@ -14,7 +14,7 @@ import { backupPostgres } from "./backup/postgres";
 async function main(argv: string[]): Promise<number> {
   const o = new Command()
     .name("npm run backup --")
-    .requiredOption("--agency <agency>", "BAMF or ZAB")
+    .requiredOption("--agency <agency>", "the agency key: BAMF, ZAB, ABH-14625, …")
     .requiredOption("--out <file>", "the backup file to write (the manifest goes to FILE.manifest.json)")
     .exitOverride()
     .parse(argv, { from: "user" })

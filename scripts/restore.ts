@@ -41,7 +41,7 @@ const later = (a: [number, number], b: [number, number]) => a[0] > b[0] || (a[0]
 async function main(argv: string[]): Promise<number> {
   const o = new Command()
     .name("npm run restore --")
-    .requiredOption("--agency <agency>", "BAMF or ZAB")
+    .requiredOption("--agency <agency>", "the agency key: BAMF, ZAB, ABH-14625, …")
     .requiredOption("--from <file>", "the backup file (its manifest is FILE.manifest.json)")
     .option("--force", "overwrite a store that is newer than the backup")
     .exitOverride()

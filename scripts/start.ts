@@ -1,6 +1,7 @@
 // `npm start`: the whole local system in one command. Compiles, starts the persistent local chain (or uses
-// one already running), deploys if needed, starts the BAMF and ZAB services, seeds the demo data on the
-// first start only, and prints the URLs and demo logins. The chain and the services run supervised
+// one already running), deploys if needed with BAMF and ZAB as members, has them vote Landkreis Bautzen's
+// immigration authority in (the same code as `npm run agency:onboard`, scripts/onboard/), starts the three
+// agency services, seeds the demo data on the first start only, and prints the URLs and demo logins. The chain and the services run supervised
 // (scripts/lib/supervisor.ts): one that stops on its own is restarted with a growing delay while the others
 // keep running. Ctrl-C stops everything in order (services, then the chain, which writes its state) and
 // waits for each; the next start continues with the same data.
@@ -11,7 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import { startAnvil, chainIdAt } from "./lib/anvil";
+import { startAnvil, chainIdAt, providerFor } from "./lib/anvil";
 import { keepGoodCopies, keepGoodCopy } from "./lib/chain-state-file";
 import { deployLedger } from "./lib/deploy-ledger";
 import { startService, waitReady, SERVICE_MAIN } from "./lib/services";
@@ -19,7 +20,10 @@ import { Supervised, type SupervisorEvents } from "./lib/supervisor";
 import { liveRecords, removeRunRecord, stopLeftover, writeRunRecord } from "./lib/run-files";
 import { startLocalPostgres, type LocalPostgres } from "./lib/local-postgres";
 import { seedDemo } from "./seed/run";
-import { demoTimelineStart } from "./seed/plan";
+import { demoTimelineStart, BAUTZEN } from "./seed/plan";
+import { onboardByVote } from "./onboard/by-vote";
+import { agencyTypeOption } from "./onboard/member-kit";
+import { keystorePassword } from "../services/shared/keystore";
 import { CHAIN_DIR, CHAIN_ID, DATA_DIR, REPO_ROOT } from "../services/shared/paths";
 import { demoApiClient, demoUsers } from "../services/agency/demo-accounts";
 import { devIdpServiceEnv } from "../services/idp/dev-users";
@@ -30,6 +34,7 @@ const StartSettings = z.object({
   ANKER_CHAIN_PORT: port.default(8545),
   ANKER_BAMF_PORT: port.default(3001),
   ANKER_ZAB_PORT: port.default(3002),
+  ANKER_BAUTZEN_PORT: port.default(3003),
   ANKER_IDP_PORT: port.default(3009),
   ANKER_POSTGRES: z.enum(["true", "false", "1", "0"]).default("false").transform((v) => v === "true" || v === "1"),
 });
@@ -80,14 +85,26 @@ const START_MARKER = join("scripts", "start.ts");
 const ANVIL_MARKER = "anvil";
 const IDP_MAIN = join(REPO_ROOT, "services", "idp", "main.ts");
 
+/** One agency of the demo network: its key (config AGENCY), number on chain, port and what it is called. */
+interface DemoAgency {
+  key: string;
+  code: number;
+  port: number;
+  title: string;
+  url: string;
+}
+
+/** Landkreis Bautzen's immigration authority joins by a vote of BAMF and ZAB at the first start. */
+const BAUTZEN_MEMBER = { ...BAUTZEN, type: "district", name: "Landratsamt Bautzen, Ausländerbehörde" } as const;
+
 /** The development identity provider as a child in its own process group; it writes its log file itself. */
-function spawnIdp(port: number, serviceUrls: Record<"BAMF" | "ZAB", string>, logFile: string): ChildProcess {
+function spawnIdp(port: number, agencies: DemoAgency[], logFile: string): ChildProcess {
   mkdirSync(dirname(logFile), { recursive: true });
   const log = openSync(logFile, "a");
   try {
     return spawn(process.execPath, ["--import", "tsx", IDP_MAIN], {
       cwd: REPO_ROOT,
-      env: { ...process.env, IDP_PORT: String(port), IDP_SERVICE_URLS: `BAMF=${serviceUrls.BAMF},ZAB=${serviceUrls.ZAB}` },
+      env: { ...process.env, IDP_PORT: String(port), IDP_SERVICE_URLS: agencies.map((a) => `${a.key}=${a.url}`).join(",") },
       stdio: ["ignore", log, log],
       detached: true,
     });
@@ -258,6 +275,7 @@ async function main(): Promise<void> {
     ANKER_CHAIN_PORT: process.env.ANKER_CHAIN_PORT || undefined,
     ANKER_BAMF_PORT: process.env.ANKER_BAMF_PORT || undefined,
     ANKER_ZAB_PORT: process.env.ANKER_ZAB_PORT || undefined,
+    ANKER_BAUTZEN_PORT: process.env.ANKER_BAUTZEN_PORT || undefined,
     ANKER_IDP_PORT: process.env.ANKER_IDP_PORT || undefined,
     ANKER_POSTGRES: process.env.ANKER_POSTGRES || undefined,
   });
@@ -304,12 +322,40 @@ async function main(): Promise<void> {
     stopKeepingCopies = keepGoodCopies(CHAIN_DIR);
     console.log(`Started the local chain on ${rpcUrl} (state in ${CHAIN_DIR}).`);
   }
-  await phase("deployment", () => deployLedger(rpcUrl));
+  const deployment = await phase("deployment", () => deployLedger(rpcUrl));
 
-  const ports = { BAMF: settings.ANKER_BAMF_PORT, ZAB: settings.ANKER_ZAB_PORT };
-  const urls = { BAMF: `http://127.0.0.1:${ports.BAMF}`, ZAB: `http://127.0.0.1:${ports.ZAB}` };
+  const agencies: DemoAgency[] = [
+    { key: "BAMF", code: 1, port: settings.ANKER_BAMF_PORT, title: "BAMF Dresden" },
+    { key: "ZAB", code: 2, port: settings.ANKER_ZAB_PORT, title: "ZAB Sachsen / ZAB Saxony" },
+    { key: BAUTZEN_MEMBER.key, code: BAUTZEN_MEMBER.agency, port: settings.ANKER_BAUTZEN_PORT, title: BAUTZEN_MEMBER.name },
+  ].map((a) => ({ ...a, url: `http://127.0.0.1:${a.port}` }));
+  const bautzen = agencies[2];
 
-  const databases = { BAMF: "anker_bamf", ZAB: "anker_zab" } as const;
+  // Bautzen joins as a member by vote, as any later agency would (a repeated start finds it a member and
+  // only checks its consortium key).
+  await phase("membership vote", async () => {
+    const { password } = keystorePassword();
+    await onboardByVote({
+      root: DATA_DIR,
+      networkRoot: DATA_DIR,
+      key: bautzen.key,
+      agency: bautzen.code,
+      type: agencyTypeOption(BAUTZEN_MEMBER.type),
+      scope: BAUTZEN_MEMBER.district,
+      name: BAUTZEN_MEMBER.name,
+      port: bautzen.port,
+      password,
+      rpcUrl,
+      deploymentFile: join(DATA_DIR, "deployment.json"),
+      provider: providerFor(rpcUrl),
+      ledgerAddress: deployment.contracts.ProcedureLedger.address,
+      proposer: "BAMF",
+      approvers: ["ZAB"],
+      say: (line) => console.log(line),
+    });
+  });
+
+  const databases = Object.fromEntries(agencies.map((a) => [a.key, `anker_${a.key.toLowerCase().replace(/-/g, "_")}`]));
   if (opts.postgres) {
     const dir = join(DATA_DIR, "postgres");
     console.log(`Starting PostgreSQL (cluster in ${dir}, log: ${join(dir, "server.log")}) ...`);
@@ -326,35 +372,36 @@ async function main(): Promise<void> {
       {
         name: "identity provider",
         logFile,
-        spawn: () => spawnIdp(settings.ANKER_IDP_PORT, urls, logFile),
+        spawn: () => spawnIdp(settings.ANKER_IDP_PORT, agencies, logFile),
         ready: (child) => answers(child, `${issuer}/.well-known/openid-configuration`, "identity provider"),
       },
       events,
     );
     await phase("identity provider", () => idp!.start());
   }
-  for (const agency of ["BAMF", "ZAB"] as const) {
+  for (const { key: agency, code, port: agencyPort, url } of agencies) {
     const logFile = join(DATA_DIR, agency.toLowerCase(), "service.log");
     mkdirSync(dirname(logFile), { recursive: true });
     const name = `${agency} service`;
     markers.set(name, SERVICE_MAIN);
     console.log(`Starting the ${name} (log: ${logFile}) ...`);
     const env = {
+      AGENCY_CODE: String(code),
       DEMO_MODE: "true",
       ANKER_RPC_URL: rpcUrl,
       LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
       LOG_FILE: logFile,
       CHECKPOINT_EVERY_BLOCKS: process.env.CHECKPOINT_EVERY_BLOCKS ?? DEMO_CHECKPOINT_EVERY_BLOCKS,
       ...(postgres ? { DATABASE_URL: postgres.url(databases[agency]) } : {}),
-      ...(opts.idp ? devIdpServiceEnv(agency, issuer, urls[agency]) : {}),
+      ...(opts.idp ? devIdpServiceEnv(agency, issuer, url) : {}),
     };
     services.push(
       new Supervised(
         {
           name,
           logFile,
-          spawn: () => startService(agency, ports[agency], env, (line) => echoServiceLine(agency, logFile, line), { detached: true }).child,
-          ready: (child) => waitReady({ agency, url: urls[agency], child }, 90_000),
+          spawn: () => startService(agency, agencyPort, env, (line) => echoServiceLine(agency, logFile, line), { detached: true }).child,
+          ready: (child) => waitReady({ agency, url, child }, 90_000),
         },
         events,
       ),
@@ -364,24 +411,21 @@ async function main(): Promise<void> {
 
   if (opts.seed && !existsSync(seededMarker(opts.postgres))) {
     console.log('First start: seeding about 40 fictitious procedures (names marked "(fiktiv)") ...');
-    const endpoints = {
-      BAMF: { url: urls.BAMF, token: demoApiClient("BAMF").token },
-      ZAB: { url: urls.ZAB, token: demoApiClient("ZAB").token },
-    };
+    const endpoints = Object.fromEntries(agencies.map((a) => [a.key, { url: a.url, token: demoApiClient(a.key).token }]));
     const { cases, steps } = await phase("demo data", () => seedDemo(endpoints, progressReporter(), { rpcUrl, say: (line) => console.log(line) }));
     writeFileSync(seededMarker(opts.postgres), new Date().toISOString() + "\n");
     console.log(`  ${cases} cases, ${steps} steps recorded.`);
   }
 
   console.log(`\nanker-ledger is ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${phases.join(", ")}).`);
-  for (const agency of ["BAMF", "ZAB"] as const) {
-    console.log(`\n  ${agency}: ${urls[agency]}/   API docs: ${urls[agency]}/api/docs`);
+  for (const { key: agency, code, url, title } of agencies) {
+    console.log(`\n  ${agency} (agency ${code}, ${title}): ${url}/   API docs: ${url}/api/docs`);
     for (const u of demoUsers(agency)) console.log(`    ${u.role.padEnd(8)} ${u.username} / ${u.password}`);
     console.log(`    API token (specialist application): ${demoApiClient(agency).token}`);
   }
   if (opts.idp) console.log(`\n  Sign-on: development identity provider ${issuer} (the same demo logins; in demo mode the passwords work directly too).`);
-  if (postgres) console.log(`  Databases: PostgreSQL ${postgres.url(databases.BAMF)} and ${postgres.url(databases.ZAB)}`);
-  console.log(`\n  Chain: ${rpcUrl} (chain id ${CHAIN_ID}). Checkpoints: both agencies sign every ${process.env.CHECKPOINT_EVERY_BLOCKS ?? DEMO_CHECKPOINT_EVERY_BLOCKS} blocks (npm run audit checks them).`);
+  if (postgres) console.log(`  Databases: PostgreSQL ${agencies.map((a) => postgres!.url(databases[a.key])).join(", ")}`);
+  console.log(`\n  Chain: ${rpcUrl} (chain id ${CHAIN_ID}). Checkpoints: every agency signs every ${process.env.CHECKPOINT_EVERY_BLOCKS ?? DEMO_CHECKPOINT_EVERY_BLOCKS} blocks (npm run audit checks them).`);
   console.log("  A service or the chain that stops on its own is restarted. Ctrl-C stops everything.");
 }
 

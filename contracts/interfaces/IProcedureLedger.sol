@@ -25,7 +25,7 @@ interface IProcedureLedger is IConsortiumGovernance {
     }
 
     /**
-     * @dev Emitted for every recorded step; the partner agency listens to it.
+     * @dev Emitted for every recorded step; the other member agencies listen to it.
      * @param caseRef the case
      * @param packedStep the step as recorded (see {Step})
      * @param commitment the commitment to the off-chain step data
@@ -85,14 +85,14 @@ interface IProcedureLedger is IConsortiumGovernance {
     error MalformedStep(uint256 index);
 
     /**
-     * @dev Raised when a step code is not in the step catalogue.
+     * @dev Raised when no agency type may record the step code (by the rights set with the code lists).
      * @param index the step's position in the batch (0 for {record})
      * @param step the unknown step code
      */
     error UnknownStep(uint256 index, uint8 step);
 
     /**
-     * @dev Raised when the caller's agency may not record this step by the step catalogue.
+     * @dev Raised when the caller's agency type may not record this step, which another type may record.
      * @param index the step's position in the batch (0 for {record})
      * @param step the step code
      * @param agency the caller's agency
@@ -132,6 +132,16 @@ interface IProcedureLedger is IConsortiumGovernance {
     error ForeignEventId(uint256 index, uint64 eventId, uint8 agency);
 
     /**
+     * @dev Raised when the caller's agency type is allocation-scoped (a district authority) and the case's
+     * current allocation (its latest MUNICIPAL_ALLOCATION, see {allocatedTo}) does not name the caller's
+     * district: it has none, or names another district.
+     * @param index the step's position in the batch (0 for {record})
+     * @param caseRef the case
+     * @param district the caller's district (its scope), which the case is not allocated to
+     */
+    error NotAllocatedToDistrict(uint256 index, bytes32 caseRef, uint32 district);
+
+    /**
      * @dev Raised when a step's event id was recorded before: a retry, not a failure.
      * @param index the step's position in the batch (0 for {record})
      * @param eventId the event id recorded before
@@ -160,12 +170,15 @@ interface IProcedureLedger is IConsortiumGovernance {
      *
      * - the caller must be a member account ({NotAMember}).
      * - `s.packedStep` must have no bits set at 168 or above ({MalformedStep}).
-     * - the step code must be in the catalogue ({UnknownStep}) and permitted to the caller's agency
-     *   ({StepNotPermitted}).
+     * - some agency type must have the right to record the step code ({UnknownStep}), and the caller's
+     *   agency type must have it ({StepNotPermitted}).
      * - the detail code and business date must fit the step ({InvalidDetail}, {InvalidBusinessDate}).
      * - `s.caseRef` must not be 0 ({EmptyCaseRef}).
      * - the event id must carry the caller's agency ({ForeignEventId}) and must not be recorded yet
      *   ({AlreadyRecorded}).
+     * - if the caller's agency type is allocation-scoped, the case must be allocated to the caller's
+     *   district ({NotAllocatedToDistrict}), except for a CORRECTION or ERASED, which concern only the
+     *   caller's own records.
      * - a CORRECTION must name a recorded event id of the caller's agency other than its own
      *   ({NotOriginalRecorder}, {UnknownOriginal}).
      *
@@ -230,4 +243,18 @@ interface IProcedureLedger is IConsortiumGovernance {
      * @return the open stop reasons (bit set; 0: none)
      */
     function openStops(bytes32 caseRef) external view returns (uint8);
+
+    /**
+     * @dev The district a case is currently allocated to: the detail of its latest MUNICIPAL_ALLOCATION.
+     * @param caseRef the case
+     * @return the district key (AGS); 0 for a case never allocated
+     */
+    function allocatedTo(bytes32 caseRef) external view returns (uint32);
+
+    /**
+     * @dev Which agencies marked a case as erased (an ERASED step): bit `a` set for agency `a`.
+     * @param caseRef the case
+     * @return the agency bits
+     */
+    function erasedBy(bytes32 caseRef) external view returns (uint256);
 }

@@ -5,12 +5,13 @@
 import { createHash } from "node:crypto";
 import { createReadStream, readFileSync, writeFileSync } from "node:fs";
 import { z } from "zod";
+import { AGENCY_KEY_PATTERN } from "../../services/shared/vocab/types";
 
 export const MANIFEST_FORMAT = "anker-backup/1";
 
 export const Manifest = z.object({
   format: z.literal(MANIFEST_FORMAT),
-  agency: z.enum(["BAMF", "ZAB"]),
+  agency: z.string().regex(AGENCY_KEY_PATTERN),
   engine: z.enum(["sqlite", "postgres"]),
   /** when the consistent snapshot was taken (ISO 8601) */
   takenAt: z.string(),

@@ -8,8 +8,9 @@ import { requireDeployment, type Deployment } from "../../services/shared/deploy
 export type Engine = "sqlite" | "postgres";
 
 export interface AgencyStore {
-  agency: "BAMF" | "ZAB";
-  agencyCode: 1 | 2;
+  /** the agency key (config AGENCY) and its number on chain */
+  agency: string;
+  agencyCode: number;
   engine: Engine;
   /** SQLite: the database file; PostgreSQL: the connection URL */
   location: string;

@@ -22,6 +22,7 @@ export const TOOL_SETTINGS: { name: string; readBy: string; meaning: string }[] 
   { name: "ANKER_CHAIN_PORT", readBy: "`npm start`, `npm run chain`", meaning: "port of the local chain on 127.0.0.1 (default 8545)" },
   { name: "ANKER_BAMF_PORT", readBy: "`npm start`", meaning: "port of the BAMF service (default 3001)" },
   { name: "ANKER_ZAB_PORT", readBy: "`npm start`", meaning: "port of the ZAB service (default 3002)" },
+  { name: "ANKER_BAUTZEN_PORT", readBy: "`npm start`", meaning: "port of Landkreis Bautzen's immigration authority service, agency key `ABH-14625` (default 3003)" },
   { name: "ANKER_IDP_PORT", readBy: "`npm start`", meaning: "port of the development identity provider (default 3009; `npm start -- --no-idp` starts none)" },
   { name: "IDP_PORT", readBy: "`services/idp/main.ts`", meaning: "port of the development identity provider run on its own (default 3009)" },
   { name: "IDP_ISSUER", readBy: "`services/idp/main.ts`", meaning: "its issuer URL (default http://127.0.0.1:<port>)" },

@@ -2,7 +2,8 @@
 // Deploying twice to the same chain is a no-op that says so. Used by `npm run deploy` and `npm start`.
 import { Wallet, keccak256, formatEther, parseEther, type Signer } from "ethers";
 import { ProcedureLedger__factory } from "../../typechain-types";
-import { CODE_LISTS, codeListHash, codeListVersionLabel, AGENCY } from "../../services/shared/codelists";
+import type { IConsortiumGovernance } from "../../typechain-types/contracts/ProcedureLedger";
+import { CODE_LISTS, codeListHash, codeListVersionLabel, typeRightsOf, PILOT_AGENCIES, type CodeLists } from "../../services/shared/codelists";
 import { keystorePassword, loadOrCreateKey, ensureConsortiumKey } from "../../services/shared/keystore";
 import { readDeployment, writeDeployment, Deployment } from "../../services/shared/deployment";
 import { readFileSync } from "node:fs";
@@ -18,26 +19,70 @@ export interface LedgerAccounts {
   BAMF: string;
   ZAB: string;
   auditor: string;
+  /** the demo district authority (Landkreis Bautzen, {@link DEMO_DISTRICT_AGENCY}): a member from deployment when given */
+  "ABH-14625"?: string;
+}
+
+/** A member agency as the deployment sets it up (agency number, type code, scope, name). */
+export interface InitialAgency {
+  key: string;
+  agency: number;
+  agencyType: number;
+  scope: number;
+  name: string;
+}
+
+/** The pilot agencies as the deployment makes them members: BAMF (agency 1, type 1) and ZAB (agency 2, type 2), Saxony. */
+export const PILOT_MEMBER_AGENCIES: InitialAgency[] = PILOT_AGENCIES.map((a) => ({
+  key: a.key,
+  agency: a.code,
+  agencyType: CODE_LISTS.agencyTypes.find((t) => t.key === a.type)!.code,
+  scope: a.scope,
+  name: a.de,
+}));
+
+/** The demo's district immigration authority: agency 3, type 3 (district authority), Landkreis Bautzen (14625). */
+export const DEMO_DISTRICT_AGENCY: InitialAgency = {
+  key: "ABH-14625",
+  agency: 3,
+  agencyType: CODE_LISTS.agencyTypes.find((t) => t.key === "DISTRICT_AUTHORITY")!.code,
+  scope: 14625,
+  name: "Landratsamt Bautzen, Ausländerbehörde",
+};
+
+/** The constructor's member list for `accounts`: the pilots, and the Bautzen district authority when it has an account. */
+export function initialMembers(accounts: LedgerAccounts): IConsortiumGovernance.NewMemberStruct[] {
+  const agencies = [...PILOT_MEMBER_AGENCIES, ...(accounts["ABH-14625"] ? [DEMO_DISTRICT_AGENCY] : [])];
+  return agencies.map((a) => ({
+    account: accounts[a.key as keyof LedgerAccounts]!,
+    agency: a.agency,
+    agencyType: a.agencyType,
+    scope: a.scope,
+    name: a.name,
+  }));
 }
 
 /**
- * Deploy the ledger with BAMF and ZAB as the member agencies and one auditor, and describe it as a
- * deployment record. The one place that deploys: `npm run deploy`, the test chains and the benchmarks.
+ * Deploy the ledger with the step rights of the code lists' agency types, BAMF and ZAB (and, when given,
+ * the Bautzen district authority) as the member agencies and one auditor, and describe it as a deployment
+ * record. The one place that deploys: `npm run deploy`, the test chains and the benchmarks.
  */
 export async function deployLedgerContract(
   deployer: Signer,
   rpcUrl: string,
   accounts: LedgerAccounts,
-  opts: { codeListHash?: string; nonce?: number } = {},
+  opts: { codeListHash?: string; nonce?: number; codeLists?: CodeLists } = {},
 ): Promise<Deployment> {
   const provider = deployer.provider!;
-  const hash = opts.codeListHash ?? codeListHash(CODE_LISTS);
+  // The rights and the version label come from the same lists whose hash goes on chain (by default the current ones).
+  const lists = opts.codeLists ?? CODE_LISTS;
+  const hash = opts.codeListHash ?? codeListHash(lists);
   const ledger = await new ProcedureLedger__factory(deployer).deploy(
-    [accounts.BAMF, accounts.ZAB],
-    [AGENCY.BAMF, AGENCY.ZAB],
+    typeRightsOf(lists),
+    initialMembers(accounts),
     [accounts.auditor],
     hash,
-    codeListVersionLabel(CODE_LISTS),
+    codeListVersionLabel(lists),
     opts.nonce === undefined ? {} : { nonce: opts.nonce },
   );
   const receipt = await ledger.deploymentTransaction()!.wait();
@@ -50,8 +95,9 @@ export async function deployLedgerContract(
     block: receipt.blockNumber,
     blockHash: receipt.blockHash,
     contracts: { ProcedureLedger: { address, codeHash: keccak256(await provider.getCode(address)), txHash: receipt.hash } },
-    codeList: { hash, version: CODE_LISTS.version },
-    accounts,
+    codeList: { hash, version: lists.version },
+    // a copy: the record lists the first members' accounts by agency key
+    accounts: { ...accounts },
   };
 }
 

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { REPO_ROOT } from "../../services/shared/paths";
 
 export interface ServiceProcess {
-  agency: "BAMF" | "ZAB";
+  /** the agency key (config AGENCY): "BAMF", "ZAB", "ABH-14625", … */
+  agency: string;
   url: string;
   child: ChildProcess;
 }
@@ -16,7 +17,7 @@ export const SERVICE_MAIN = join(REPO_ROOT, "services", "agency", "main.ts");
  * command, which relays signals on its own terms) with `env` on top of ours. `detached`: in a process group
  * of its own, so that only its supervisor signals it (npm start).
  */
-export function startService(agency: "BAMF" | "ZAB", port: number, env: Record<string, string>, onLine?: (line: string) => void, opts: { detached?: boolean } = {}): ServiceProcess {
+export function startService(agency: string, port: number, env: Record<string, string>, onLine?: (line: string) => void, opts: { detached?: boolean } = {}): ServiceProcess {
   const child = spawn(process.execPath, ["--import", "tsx", SERVICE_MAIN], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env, AGENCY: agency, PORT: String(port) },

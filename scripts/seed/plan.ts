@@ -1,6 +1,12 @@
 // The demo data: about 40 fictitious procedures spread over all three phases. Every name is invented
-// and marked "(fiktiv)"; file numbers come from a range no real procedure uses (9xxxxxx).
-import type { AgencyKey } from "../../services/shared/codelists";
+// and marked "(fiktiv)"; file numbers come from a range no real procedure uses (9xxxxxx). Some are allocated
+// to Landkreis Bautzen (14625), whose immigration authority (agency key ABH-14625) confirms the allocation and
+// the arrival: one arrived, some due, some overdue (allocated more than the code lists'
+// `parameters.arrivalOverdueDays` days ago on the demo chain clock without an arrival).
+import { CODE_LISTS, type AgencyKey } from "../../services/shared/codelists";
+
+/** The demo's district immigration authority: Landratsamt Bautzen (npm start, port 3003). */
+export const BAUTZEN = { key: "ABH-14625", agency: 3, district: 14625 } as const;
 
 export interface PlannedStep {
   agency: AgencyKey;
@@ -59,6 +65,12 @@ const REPATRIATION = (dateIn: number): PathStep => ({ agency: "ZAB", step: "REPA
 const PROSPECTS = (detail: string): PathStep => ({ agency: "BAMF", step: "PROSPECTS_ASSESSED", detail, after: 4 });
 const ALLOCATION: PathStep = { agency: "ZAB", step: "MUNICIPAL_ALLOCATION", detail: 14612, after: 6 };
 const TRANSFERRED: PathStep = { agency: "ZAB", step: "TRANSFERRED_TO_MUNICIPALITY", after: 5 };
+// Allocated to Bautzen (the district stays 14625 whatever the case's position), and Bautzen's own steps.
+const TO_BAUTZEN: PathStep = { ...ALLOCATION, detail: BAUTZEN.district };
+const RECEIVED: PathStep = { agency: BAUTZEN.key, step: "ALLOCATION_RECEIVED", after: 1 };
+const ARRIVED: PathStep = { agency: BAUTZEN.key, step: "ARRIVED_REGISTERED", after: 4 };
+/** Days after which an allocated person who has not arrived is overdue (the non-arrival rule's N). */
+const OVERDUE_DAYS = CODE_LISTS.parameters.arrivalOverdueDays;
 
 /** The demo procedures, by the state they have reached, and how long ago their last step was. */
 const PATHS: Path[] = [
@@ -87,6 +99,12 @@ const PATHS: Path[] = [
   { steps: [REG, FILED, PROSPECTS("GOOD"), ALLOCATION, TRANSFERRED], idle: 1, idleStep: 6 },
   { steps: [REG, FILED, HEARING_SCHEDULED(18), HEARING_HELD, DECISION("ASYLUM_ENTITLEMENT"), SERVED, { ...ALLOCATION, after: 7 }, TRANSFERRED], idle: 2, idleStep: 5 },
   { steps: [REG, FILED, PROSPECTS("NOT_GOOD")], idle: 6, idleStep: 7 },
+  // Allocated to Landkreis Bautzen: arrived and registered; received and due; due without a receipt yet;
+  // received, never arrived and overdue (the allocation lies more than OVERDUE_DAYS days back).
+  { steps: [REG, FILED, PROSPECTS("GOOD"), TO_BAUTZEN, TRANSFERRED, RECEIVED, ARRIVED], idle: 2, idleStep: 3 },
+  { steps: [REG, FILED, PROSPECTS("GOOD"), TO_BAUTZEN, RECEIVED], idle: 2, idleStep: 2 },
+  { steps: [REG, PROSPECTS("GOOD"), TO_BAUTZEN], idle: 1, idleStep: 1 },
+  { steps: [REG, FILED, PROSPECTS("GOOD"), TO_BAUTZEN, RECEIVED], idle: OVERDUE_DAYS + 6, idleStep: 4 },
 ];
 
 const DAY = 86_400;
@@ -147,7 +165,7 @@ export function demoPlan(count = 40, now = Math.floor(Date.now() / 1000)): Plann
     const round = Math.floor(i / PATHS.length);
     const scale = 0.75 + ((i * 7) % 13) / 20;
     const steps = timeline(path.steps, path.idle + round * path.idleStep, scale, i * 3, now).map((s) =>
-      s.step === "MUNICIPAL_ALLOCATION" ? { ...s, detail: districts[i % districts.length] } : s,
+      s.step === "MUNICIPAL_ALLOCATION" && s.detail !== BAUTZEN.district ? { ...s, detail: districts[i % districts.length] } : s,
     );
     return {
       fileNumber: `${9000001 + i * 37}-${String(400 + (i % 90)).padStart(3, "0")}`,

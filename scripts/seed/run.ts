@@ -1,5 +1,6 @@
-// Seeds the demo data through the agencies' own APIs, as their specialist applications would: both
-// agencies register each case, then the steps go in the order of their days on the demo timeline (plan.ts),
+// Seeds the demo data through the agencies' own APIs, as their specialist applications would: every
+// agency that records a step on a case registers it (BAMF and ZAB all of them, Landkreis Bautzen those
+// allocated to it), then the steps go in the order of their days on the demo timeline (plan.ts),
 // each day's steps waiting until the chain confirmed the day before, so that steps reach the chain in
 // procedure order. On a demo chain that started in the past (npm start on a fresh chain) the chain clock is
 // moved forward to each day first (chain-clock.ts), so the dashboard shows weeks of work, not one burst.
@@ -14,7 +15,8 @@ export interface AgencyEndpoint {
   token: string;
 }
 
-type Endpoints = Record<AgencyKey, AgencyEndpoint>;
+/** The agencies' endpoints by agency key; steps of an agency without one are left out of the plan. */
+type Endpoints = Partial<Record<AgencyKey, AgencyEndpoint>>;
 
 async function call(ep: AgencyEndpoint, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(ep.url + path, {
@@ -84,11 +86,22 @@ export async function seedDemo(
   opts: SeedOptions = {},
 ): Promise<{ cases: number; steps: number }> {
   const say = opts.say ?? (() => {});
-  const plan: PlannedCase[] = demoPlan(opts.count ?? 40, Math.floor(Date.now() / 1000));
+  const full: PlannedCase[] = demoPlan(opts.count ?? 40, Math.floor(Date.now() / 1000));
+  const missing = new Set(full.flatMap((c) => c.steps.map((s) => s.agency)).filter((a) => !endpoints[a]));
+  if (missing.size) say(`  Demo data: no service of ${[...missing].join(", ")} given; their steps are left out.`);
+  // A case's steps stop at the first one whose agency is missing: later steps may need it (the rules).
+  const plan: PlannedCase[] = full.map((c) => {
+    const cut = c.steps.findIndex((s) => missing.has(s.agency));
+    return cut < 0 ? c : { ...c, steps: c.steps.slice(0, cut) };
+  });
   const caseRefs = new Map<string, string>();
   for (const c of plan) {
-    for (const agency of ["ZAB", "BAMF"] as const) {
-      const { json } = await call(endpoints[agency], "POST", "/api/cases", { fileNumber: c.fileNumber, person: c.person });
+    // ZAB and BAMF know every case of the facility; another agency those it records steps for.
+    const agencies = new Set<AgencyKey>(["ZAB", "BAMF", ...c.steps.map((s) => s.agency)]);
+    for (const agency of agencies) {
+      const ep = endpoints[agency];
+      if (!ep) continue;
+      const { json } = await call(ep, "POST", "/api/cases", { fileNumber: c.fileNumber, person: c.person });
       caseRefs.set(c.fileNumber, String(json.caseRef));
     }
   }
@@ -106,8 +119,9 @@ export async function seedDemo(
         if (s.detail !== undefined) body.detail = s.detail;
         if (s.businessDate) body.businessDate = s.businessDate;
         if (s.data) body.data = s.data;
-        await call(endpoints[s.agency], "POST", `/api/cases/${caseRefs.get(c.fileNumber)}/steps`, body);
-        return { ep: endpoints[s.agency], eventId };
+        const ep = endpoints[s.agency]!;
+        await call(ep, "POST", `/api/cases/${caseRefs.get(c.fileNumber)}/steps`, body);
+        return { ep, eventId };
       }),
     );
     for (const p of pending) {

@@ -12,6 +12,8 @@ import { WebhookDelivery } from "./notifications/webhook";
 import { currentWebhook } from "./admin/webhook-setting";
 import { DeadlineScheduler } from "./deadlines/deadline-notices";
 import { CheckpointSigner } from "./checkpoints/checkpoint-signer";
+import { refreshAgencyDirectory } from "./directory/directory";
+import { agencyTypeByCode } from "../shared/vocab/codelists";
 
 export interface ChainSideOptions {
   config: Config;
@@ -22,6 +24,11 @@ export interface ChainSideOptions {
   localCodeListHash: string;
   appealPeriodDays?: number;
   maxInFlight?: number;
+  /**
+   * the object that holds this agency's type and scope for the whole service (main.ts: the config the API
+   * reads too): updated here when the agency's AgencyJoined arrives. Default: `config`.
+   */
+  self?: Pick<Config, "agency" | "agencyCode" | "agencyType" | "agencyScope">;
 }
 
 export interface ChainSide {
@@ -48,16 +55,27 @@ export function startChainSide(o: ChainSideOptions): ChainSide {
     maxInFlight: o.maxInFlight,
     localCodeListHash: o.localCodeListHash,
   });
+  const self = o.self ?? config;
   const listener = new LedgerListener(db, chain, log("listener"), {
-    agency: config.agency,
+    agency: self,
     pollMs: config.listenerPollMs,
     deploymentBlockHash: o.deployment.blockHash,
     webhook: webhook !== undefined,
     onNotifications: () => webhook?.wake(),
     onCodeListChanged: () => void writer.recheckCodeList().catch(() => undefined),
+    onDirectoryChanged: async ({ joined }) => {
+      if (joined) {
+        // Joined by vote while running: from now on the chain's type and scope are ours.
+        self.agencyType = agencyTypeByCode(joined.agencyType)?.key ?? self.agencyType;
+        self.agencyScope = joined.scope;
+        o.log.info({ agencyCode: self.agencyCode, agencyType: self.agencyType, scope: self.agencyScope }, "agency joined the ledger");
+      }
+      // The events are stored already: a failed reload is logged, the next membership event or /api/meta reloads.
+      await refreshAgencyDirectory(db, self).catch((err: unknown) => o.log.error({ err: (err as Error).message }, "directory of agencies not reloaded"));
+    },
   });
   const deadlines = new DeadlineScheduler(db, log("deadlines"), {
-    agency: config.agency,
+    agency: self,
     appealPeriodDays: o.appealPeriodDays ?? 14,
     webhook: webhook !== undefined,
     onRaised: () => webhook?.wake(),

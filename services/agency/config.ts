@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { z } from "zod";
 import { DATA_DIR } from "../shared/paths";
 import { DEFAULT_MAX_BLOCK_RANGE } from "../shared/log-range";
+import { AGENCY_KEY_PATTERN, type AgencyKey, type AgencyTypeKey } from "../shared/vocab/types";
+import { CODE_LISTS, PILOT_AGENCIES } from "../shared/vocab/codelists";
 import { DEFAULT_LOGIN_THROTTLE, parseRoleMap, type LoginThrottleConfig, type OidcConfig } from "./auth/oidc-config";
 
 const bool = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
@@ -12,9 +14,22 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 
 /** Every setting of the agency service; the descriptions are the README's settings table (`npm run docs:settings`). */
 export const Settings = z.object({
-  AGENCY: z.enum(["BAMF", "ZAB"], { message: "AGENCY must be BAMF or ZAB" }).describe("which agency this service runs for"),
+  AGENCY: z
+    .string({ message: "AGENCY is required: the key of the agency this service runs for (BAMF, ZAB, or e.g. ABH-14625)" })
+    .regex(AGENCY_KEY_PATTERN, { message: "AGENCY must be an agency key: a capital letter, then 1 to 23 capitals, digits or hyphens (BAMF, ZAB, ABH-14625)" })
+    .describe("key of the agency this service runs for: `BAMF`, `ZAB`, or for a later member the key every member derives from the chain (`ABH-<district key>` for a district authority, e.g. `ABH-14625`; see services/agency/directory/directory.ts); also the name of its keystore (`keys/<key lowercased>.json`) and state folder"),
+  AGENCY_CODE: int(1, 255)
+    .optional()
+    .describe("the agency's number on the ledger (1..255, the top byte of its event ids); default 1 for BAMF, 2 for ZAB, required otherwise"),
+  AGENCY_TYPE: z
+    .string()
+    .optional()
+    .describe("the agency's type (code list `agencyTypes`: FEDERAL_OFFICE, CENTRAL_AUTHORITY, DISTRICT_AUTHORITY); read from the chain at start, where a set value is checked against it; needed only to start before the agency has joined"),
+  AGENCY_SCOPE: int(1, 99_999)
+    .optional()
+    .describe("the agency's scope: Land key (14 = Saxony) or, for a district authority, the district key (AGS); read from the chain like AGENCY_TYPE"),
   HOST: z.string().default("127.0.0.1").describe("interface the HTTP API listens on"),
-  PORT: int(1, 65535).optional().describe("HTTP port (default 3001 for BAMF, 3002 for ZAB)"),
+  PORT: int(1, 65535).optional().describe("HTTP port (default 3001 for BAMF, 3002 for ZAB, required otherwise)"),
   ANKER_DATA_DIR: z.string().optional().describe("state folder: keys, deployment record, each agency's database and log (default `.data/` in the repository)"),
   DATABASE_URL: z
     .string()
@@ -54,8 +69,18 @@ export const Settings = z.object({
 });
 
 export interface Config {
-  agency: "BAMF" | "ZAB";
-  agencyCode: 1 | 2;
+  agency: AgencyKey;
+  /** the agency's number on the ledger (top byte of its event ids) */
+  agencyCode: number;
+  /**
+   * the agency's type (code list key); from the settings or the pilot default at load, then from the chain
+   * (agencyInfo) at start: main.ts resolves it (directory/identity.ts). "" until known.
+   */
+  agencyType: AgencyTypeKey;
+  /** its scope: Land key, or the district key (AGS) of a district authority; 0 until known */
+  agencyScope: number;
+  /** whether AGENCY_TYPE / AGENCY_SCOPE were set (then checked against the chain) */
+  identityFromSettings: { type: boolean; scope: boolean };
   host: string;
   port: number;
   dataDir: string;
@@ -113,11 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const oidc = oidcConfig(s);
   const dataRoot = s.ANKER_DATA_DIR ?? DATA_DIR;
   const agencyDir = join(dataRoot, s.AGENCY.toLowerCase());
+  const identity = agencyIdentity(s);
   return {
     agency: s.AGENCY,
-    agencyCode: s.AGENCY === "BAMF" ? 1 : 2,
+    ...identity,
     host: s.HOST,
-    port: s.PORT ?? (s.AGENCY === "BAMF" ? 3001 : 3002),
+    port: s.PORT ?? PILOT_PORTS[s.AGENCY] ?? 0,
     dataDir: agencyDir,
     databaseUrl: s.DATABASE_URL && !s.DATABASE_URL.startsWith("file:") ? s.DATABASE_URL : `file:${join(agencyDir, "agency.db")}`,
     rpcUrl: s.ANKER_RPC_URL,
@@ -139,6 +165,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logFile: s.LOG_FILE,
     oidc,
     loginThrottle: { accountFailures: s.LOGIN_THROTTLE_FAILURES, sourceFailures: s.LOGIN_THROTTLE_SOURCE_FAILURES, baseMs: s.LOGIN_THROTTLE_BASE_MS, maxMs: Math.max(s.LOGIN_THROTTLE_MAX_MS, s.LOGIN_THROTTLE_BASE_MS) },
+  };
+}
+
+/** The pilots' defaults: the two services the pilot ran before any agency could join. */
+const PILOT_PORTS: Record<string, number> = { BAMF: 3001, ZAB: 3002 };
+
+/** Number, type and scope of the agency as the settings give them (the chain has the last word at start). */
+function agencyIdentity(s: z.output<typeof Settings>): Pick<Config, "agencyCode" | "agencyType" | "agencyScope" | "identityFromSettings"> {
+  const pilot = PILOT_AGENCIES.find((a) => a.key === s.AGENCY);
+  const code = s.AGENCY_CODE ?? pilot?.code;
+  if (code === undefined) throw new ConfigError(`AGENCY_CODE is required for agency ${s.AGENCY}: its number on the ledger (1..255), as its membership proposal named it`);
+  if (pilot && s.AGENCY_CODE !== undefined && s.AGENCY_CODE !== pilot.code) {
+    throw new ConfigError(`AGENCY_CODE ${s.AGENCY_CODE} does not fit AGENCY ${s.AGENCY}: the pilot agency ${s.AGENCY} is number ${pilot.code}`);
+  }
+  if (s.AGENCY_TYPE !== undefined && !CODE_LISTS.agencyTypes.some((t) => t.key === s.AGENCY_TYPE)) {
+    const known = CODE_LISTS.agencyTypes.map((t) => t.key).join(", ");
+    throw new ConfigError(`AGENCY_TYPE ${s.AGENCY_TYPE} is not an agency type of the code lists ${CODE_LISTS.version}; known: ${known}`);
+  }
+  if (s.PORT === undefined && PILOT_PORTS[s.AGENCY] === undefined) throw new ConfigError(`PORT is required for agency ${s.AGENCY} (only BAMF and ZAB have default ports, 3001 and 3002)`);
+  // The pilots' defaults apply only to the pilots' own numbers.
+  const pilotOfCode = PILOT_AGENCIES.find((a) => a.code === code && a.key === s.AGENCY);
+  return {
+    agencyCode: code,
+    agencyType: s.AGENCY_TYPE ?? pilotOfCode?.type ?? "",
+    agencyScope: s.AGENCY_SCOPE ?? pilotOfCode?.scope ?? 0,
+    identityFromSettings: { type: s.AGENCY_TYPE !== undefined, scope: s.AGENCY_SCOPE !== undefined },
   };
 }
 

@@ -7,6 +7,7 @@ import type { Db } from "./store/db";
 import { StepWriter } from "./steps/step-writer";
 import { ClientPrincipals } from "./auth/api-clients";
 import { LiveHub } from "./live/hub";
+import { MembershipReads } from "./directory/chain-reads";
 
 /** The chain as the API sees it (implemented by chain/adapter.ts). */
 export interface ChainPort {
@@ -46,10 +47,12 @@ export interface ServiceContext {
   principals: ClientPrincipals;
   /** changes pushed to the open event streams (live/hub.ts) */
   live: LiveHub;
+  /** the ledger's membership and allocation views (undefined for a chain port without a provider: tests) */
+  membership?: Pick<MembershipReads, "allocatedTo" | "erasedBy">;
 }
 
 /** The context of one service: the parts given, the in-memory state made fresh for it. */
-export function serviceContext(parts: Omit<ServiceContext, "steps" | "principals" | "live">): ServiceContext {
+export function serviceContext(parts: Omit<ServiceContext, "steps" | "principals" | "live" | "membership"> & { membership?: ServiceContext["membership"] }): ServiceContext {
   const live = new LiveHub(parts.db, parts.listener, parts.log.child({ part: "live" }));
   // A queued step is followed live (queued -> submitted -> confirmed) by the hub as well.
   const outbox: OutboxPort = {
@@ -58,5 +61,12 @@ export function serviceContext(parts: Omit<ServiceContext, "steps" | "principals
       live.stepsQueued();
     },
   };
-  return { ...parts, outbox, steps: new StepWriter(parts.db), principals: new ClientPrincipals(parts.db), live };
+  const membership = parts.membership ?? membershipOf(parts.chain);
+  return { ...parts, outbox, steps: new StepWriter(parts.db), principals: new ClientPrincipals(parts.db), live, membership };
+}
+
+/** The membership views over the chain adapter's provider, where the port is one. */
+function membershipOf(chain: ChainPort): ServiceContext["membership"] {
+  const c = chain as Partial<{ provider: ConstructorParameters<typeof MembershipReads>[0]; ledgerAddress: string }>;
+  return c.provider && c.ledgerAddress ? new MembershipReads(c.provider, c.ledgerAddress) : undefined;
 }

@@ -1,4 +1,4 @@
-// One agency service (BAMF or ZAB): settings, store, key, chain, the chain side (outbox, listener,
+// One agency service (BAMF, ZAB or any member that joined by vote): settings, store, key, chain, the chain side (outbox, listener,
 // notifications, deadlines, checkpoints) and the HTTP API. `AGENCY=BAMF npx tsx services/agency/main.ts`.
 import { dirname, join } from "node:path";
 import type { Logger } from "pino";
@@ -19,6 +19,9 @@ import { registerWebApp } from "./api/web-app";
 import { ensureDemoAccounts } from "./demo-bootstrap";
 import { serviceLogger } from "./logger";
 import { currentWebhook } from "./admin/webhook-setting";
+import { MembershipReads } from "./directory/chain-reads";
+import { resolveIdentity } from "./directory/identity";
+import { refreshAgencyDirectory } from "./directory/directory";
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -58,10 +61,12 @@ export async function runService(opts: RunOptions = {}): Promise<RunningService>
     log.warn("ANKER_KEYSTORE_PASSWORD is not set: opening the agency keystore with the development default password");
     password = DEV_KEYSTORE_PASSWORD;
   }
-  const wallet = await loadKey(config.agency === "BAMF" ? "bamf" : "zab", password, join(dataRoot, "keys"));
+  const wallet = await loadKey(config.agency.toLowerCase(), password, join(dataRoot, "keys"));
   const deployment = requireDeployment(env.ANKER_DEPLOYMENT ?? join(dataRoot, "deployment.json"));
-  if (deployment.accounts[config.agency].toLowerCase() !== wallet.address.toLowerCase()) {
-    throw new Error(`the ${config.agency} keystore holds ${wallet.address}, but the deployment names ${deployment.accounts[config.agency]} for ${config.agency}`);
+  // The deployment names the first members' accounts; an agency that joined later is checked on chain.
+  const deployed = deployment.accounts[config.agency];
+  if (deployed && deployed.toLowerCase() !== wallet.address.toLowerCase()) {
+    throw new Error(`the ${config.agency} keystore holds ${wallet.address}, but the deployment names ${deployed} for ${config.agency}`);
   }
 
   const chain = new ChainAdapter({
@@ -72,6 +77,15 @@ export async function runService(opts: RunOptions = {}): Promise<RunningService>
     wallet,
     maxBlockRange: config.logsMaxBlockRange,
   });
+  // Type and scope from the chain (the settings' are checked); the directory as stored so far.
+  try {
+    await resolveIdentity(config, new MembershipReads(chain.provider, chain.ledgerAddress), wallet.address, log);
+  } catch (err) {
+    // A chain that does not answer yet must not keep a known agency from starting (the writer waits for it).
+    if (err instanceof ConfigError || !config.agencyType || !config.agencyScope) throw err;
+    log.warn({ err: (err as Error).message.split("\n")[0], agencyType: config.agencyType }, "agency type not readable from the chain; using the settings' until it is");
+  }
+  await refreshAgencyDirectory(db, config);
   const localCodeListHash = codeListHash(CODE_LISTS);
   // The writer checks the code lists against the chain before it reconciles or sends anything, and
   // refuses to write (with the reason in the log) when they differ; the rest of the service still runs.
@@ -86,6 +100,7 @@ export async function runService(opts: RunOptions = {}): Promise<RunningService>
     localCodeListHash,
     appealPeriodDays: config.appealPeriodDays,
     maxInFlight: config.outboxMaxInFlight,
+    self: config,
   });
 
   let api: FastifyInstance | undefined;
@@ -96,7 +111,7 @@ export async function runService(opts: RunOptions = {}): Promise<RunningService>
     await api.listen({ host: config.host, port: config.port });
     log.info({ url: `http://${config.host}:${config.port}` }, "API listening");
   }
-  log.info({ account: wallet.address, ledger: chain.ledgerAddress, chainId: chain.chainId }, "agency service started");
+  log.info({ account: wallet.address, agencyCode: config.agencyCode, agencyType: config.agencyType, ledger: chain.ledgerAddress, chainId: chain.chainId }, "agency service started");
 
   let stopping: Promise<void> | undefined;
   return {

@@ -2,8 +2,9 @@
 // signed struct, must come from a registered member key of the serving agency, and the chain must still
 // have the signed block hash at that height; otherwise the history was rewritten or forked after the
 // agency had seen it. Up to the audited head, the signed case count and commitments root must equal what
-// the chain's logs give at that block; otherwise events were withheld, added or changed. Both agencies
-// sign at the same heights: coSigning() tells which blocks carry a valid signature of each. Pure, no I/O.
+// the chain's logs give at that block; otherwise events were withheld, added or changed. The member
+// agencies sign at the same heights: coSigning() tells which blocks carry a valid signature of each agency
+// that was a member there. Pure, no I/O.
 import { recoverCheckpointSigner } from "../shared/checkpoint";
 import { agencyName } from "./names";
 import type { CheckpointSet, FindingSink, SignedCheckpoint } from "./types";
@@ -21,6 +22,8 @@ export interface CheckpointContext {
   commitmentsRootAt(n: number): string;
   /** the agency an account wrote for at a block (0: not a member) */
   memberAgencyAt(account: string, block: number): number;
+  /** the agency an account wrote for at any time, 0 if never: a member's signature stays its statement after it leaves */
+  agencyEverOf?(account: string): number;
 }
 
 export interface CheckpointVerdict {
@@ -56,7 +59,8 @@ export function verifyCheckpoint(
   if (recovered && recovered.toLowerCase() !== cp.signer.toLowerCase()) {
     problems.push({ kind: "checkpoint-signature-invalid", severity: "error", message: `the signature was made by ${recovered}, not by the stated signer ${cp.signer} (or the signed fields were changed)` });
   }
-  const signerAgency = recovered ? ctx.memberAgencyAt(recovered, cp.blockNumber) || ctx.memberAgencyAt(recovered, ctx.headBlock) : 0;
+  // A key that joined later may sign heights it caught up on; one that left keeps its earlier signatures.
+  const signerAgency = recovered ? ctx.memberAgencyAt(recovered, cp.blockNumber) || (ctx.agencyEverOf?.(recovered) ?? ctx.memberAgencyAt(recovered, ctx.headBlock)) : 0;
   if (recovered && signerAgency === 0) {
     problems.push({ kind: "checkpoint-signer-not-member", severity: "error", message: `the signer ${recovered} is not a registered member key of the consortium` });
   } else if (recovered && servedBy !== undefined && signerAgency !== servedBy) {
@@ -123,7 +127,7 @@ export function verifyCheckpoints(sets: CheckpointSet[], ctx: CheckpointContext,
 export interface CoSigning {
   /** checkpoint blocks with at least one valid signature */
   blocks: number;
-  /** of those, the blocks validly signed by every agency named (co-signed) */
+  /** of those, the blocks validly signed by every agency named that was a member there (co-signed) */
   coSigned: number;
   /** of the co-signed blocks, those whose commitments root every signature carried and the audit recomputed */
   rootVerified: number;
@@ -131,8 +135,12 @@ export interface CoSigning {
   partial: { blockNumber: number; agencies: string[] }[];
 }
 
-/** Which checkpoint blocks carry a valid signature of each of `agencies` (by the signer key's agency). */
-export function coSigning(verdicts: CheckpointVerdict[], agencies: string[]): CoSigning {
+/**
+ * Which checkpoint blocks carry a valid signature of each of `agencies` (by the signer key's agency);
+ * `memberAt(agency, block)`: whether that agency was a member at the block (an agency that joined later,
+ * or had left, is not expected to sign it; default: always).
+ */
+export function coSigning(verdicts: CheckpointVerdict[], agencies: string[], memberAt: (agency: string, block: number) => boolean = () => true): CoSigning {
   const byBlock = new Map<number, CheckpointVerdict[]>();
   for (const v of verdicts) {
     if (!v.valid || !v.signerAgency) continue;
@@ -141,7 +149,7 @@ export function coSigning(verdicts: CheckpointVerdict[], agencies: string[]): Co
   const out: CoSigning = { blocks: byBlock.size, coSigned: 0, rootVerified: 0, partial: [] };
   for (const [blockNumber, vs] of [...byBlock].sort((a, b) => a[0] - b[0])) {
     const signedBy = new Set(vs.map((v) => v.signerAgency!));
-    if (agencies.every((a) => signedBy.has(a))) {
+    if (agencies.every((a) => signedBy.has(a) || !memberAt(a, blockNumber))) {
       out.coSigned++;
       if (vs.every((v) => v.rootVerified)) out.rootVerified++;
     } else {
@@ -155,9 +163,15 @@ export function coSigning(verdicts: CheckpointVerdict[], agencies: string[]): Co
  * The checkpoint check's line in the report, e.g. "3 checkpoints (6 signatures from …), each co-signed by
  * BAMF and ZAB, commitments root verified", with counts for report.json.
  */
-export function checkpointSummary(verdicts: CheckpointVerdict[], sources: string[], agencies: string[], headBlock: number): { text: string; counts: Record<string, number> } {
-  const cs = coSigning(verdicts, agencies);
-  const both = agencies.join(" and ");
+export function checkpointSummary(
+  verdicts: CheckpointVerdict[],
+  sources: string[],
+  agencies: string[],
+  headBlock: number,
+  memberAt?: (agency: string, block: number) => boolean,
+): { text: string; counts: Record<string, number> } {
+  const cs = coSigning(verdicts, agencies, memberAt);
+  const both = agencies.length <= 2 ? agencies.join(" and ") : `${agencies.slice(0, -1).join(", ")} and ${agencies[agencies.length - 1]}`;
   const parts = [`${cs.blocks} checkpoint${cs.blocks === 1 ? "" : "s"} (${verdicts.length} signature${verdicts.length === 1 ? "" : "s"} from ${sources.join(", ")})`];
   if (cs.blocks > 0) {
     if (cs.partial.length === 0) parts.push(`${cs.blocks === 1 ? "" : "each "}co-signed by ${both}`);

@@ -12,9 +12,10 @@ import { runAudit } from "./audit";
 import { QBFT_DEFAULT_EPOCH_LENGTH, RecordedConsensus, type ConsensusChoice } from "./consensus/chain-consensus";
 import { renderHtml } from "./html";
 import { verifyInclusionProof } from "./merkle";
-import { agencyCodeOf } from "./names";
+import { LEDGER_INTERFACE } from "./events";
+import { agencyCodeOf, nameAgency } from "./names";
 import { StderrProgress, silentProgress } from "./progress";
-import { exitCodeOf, reportJson } from "./report";
+import { agencyLines, exitCodeOf, reportJson } from "./report";
 import { CannotRun, RpcClient } from "./rpc";
 import {
   DEFAULT_ARTIFACT,
@@ -38,6 +39,7 @@ interface CliOptions {
   db?: string;
   out: string;
   agencies: boolean;
+  agency: string[];
   bamfUrl: string;
   zabUrl: string;
   allocationDays: number;
@@ -84,6 +86,7 @@ export function buildCommand(): Command {
     .option("--db <[AGENCY=]file>", "internal mode: an agency's SQLite database")
     .option("--out <dir>", "where report.json and report.html go", join(DATA_DIR, "audit"))
     .option("--no-agencies", "do not fetch exports and checkpoints from the agency services")
+    .option("--agency <KEY[:NUMBER]=url>", "an agency service to fetch the export and checkpoints from (e.g. ABH-14625:3=http://127.0.0.1:3003); repeatable; replaces the default services", collect, [])
     .option("--bamf-url <url>", "BAMF agency service", process.env.ANKER_BAMF_URL ?? "http://127.0.0.1:3001")
     .option("--zab-url <url>", "ZAB agency service", process.env.ANKER_ZAB_URL ?? "http://127.0.0.1:3002")
     .option("--allocation-days <n>", "an allocation due longer than this is overdue", nonNegInt, 30)
@@ -102,8 +105,11 @@ export function buildCommand(): Command {
       "after",
       `
 With no options it audits the local system of \`npm start\`: the chain and ledger of .data/deployment.json,
-exports and checkpoints fetched as the auditor from BAMF (:3001) and ZAB (:3002). Tokens: ANKER_AUDIT_TOKEN_BAMF,
-ANKER_AUDIT_TOKEN_ZAB (default: the demo tokens). Exit codes: 0 clean, 1 findings, 2 could not run.`,
+exports and checkpoints fetched as the auditor from BAMF (:3001), ZAB (:3002) and, when agency 3 is a member
+on chain, the demo district authority ABH-14625 (:3003, ANKER_ABH_14625_URL). --agency names the services instead,
+any number of them. Tokens: ANKER_AUDIT_TOKEN_<KEY> (e.g. ANKER_AUDIT_TOKEN_ABH_14625; default: the demo tokens).
+AGENCY in --export/--checkpoints/--db: BAMF, ZAB, an agency number, or KEY:NUMBER.
+Exit codes: 0 clean, 1 findings, 2 could not run.`,
     );
 }
 
@@ -163,16 +169,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   let checkpoints: CheckpointSet[] | undefined;
   if (o.export.length > 0) {
     exports = [];
-    for (const s of o.export) exports.push(await readExportFile(s, agencyCodeOf));
+    for (const s of o.export) exports.push(await readExportFile(s, agencyCodeOf, nameAgency));
   }
-  if (o.checkpoints.length > 0) checkpoints = o.checkpoints.map((s) => readCheckpointFile(s, agencyCodeOf));
+  if (o.checkpoints.length > 0) checkpoints = o.checkpoints.map((s) => readCheckpointFile(s, agencyCodeOf, nameAgency));
   if (o.agencies && o.export.length === 0 && o.checkpoints.length === 0) {
-    const endpoints: AgencyEndpoint[] = (["BAMF", "ZAB"] as const).map((name) => ({
-      agency: agencyCodeOf(name)!,
-      name,
-      baseUrl: (name === "BAMF" ? o.bamfUrl : o.zabUrl).replace(/\/$/, ""),
-      token: process.env[`ANKER_AUDIT_TOKEN_${name}`] ?? demoAuditClient(name).token,
-    }));
+    const endpoints = o.agency.length > 0 ? o.agency.map(endpointOf) : await defaultEndpoints(o, rpc, head, deployment.contracts.ProcedureLedger.address);
     progress.phase("agency exports", endpoints.length * 2, "requests");
     exports = [];
     checkpoints = [];
@@ -187,7 +188,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
 
   let db: Parameters<typeof runAudit>[0]["db"];
   if (o.db) {
-    const { agency, file } = splitSpec(o.db, agencyCodeOf);
+    const { agency, file } = splitSpec(o.db, agencyCodeOf, nameAgency);
     const content = await readAgencyDb(file);
     db = { source: file, agency, rows: content.rows, checkpoints: content.checkpoints.length ? { agency, source: `${file} (SignedCheckpoint)`, checkpoints: content.checkpoints } : undefined, restores: content.restores };
   }
@@ -227,11 +228,49 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   );
   if (report.consensus) console.log(`  ${report.consensus.finality.line}${report.consensus.finality.anchor ? ` (validator set from ${report.consensus.finality.anchor.reason.replace(/:.*$/, "")})` : ""}`);
   for (const c of report.checks) console.log(`  ${c.status.padEnd(7)} ${c.title}: ${c.summary}`);
+  console.log(`  Member agencies (who was a member when):`);
+  for (const line of agencyLines(report.agencies)) console.log(`    ${line}`);
   for (const f of report.findings.slice(0, 10)) console.log(`  [${f.severity}] ${f.check}/${f.kind}: ${f.message}`);
   if (report.findings.length > 10) console.log(`  … ${report.findings.length - 10} more in the report`);
   if (proofFile) console.log(`Inclusion proof of event ${proof!.ledgerEventId}: ${proofFile}${proof!.checkpoints.length ? ` (checkpoint at block ${proof!.uptoBlock}, signed by ${proof!.checkpoints.map((c) => c.signer).join(", ")})` : " (no checkpoint covers it yet: up to the audited head)"}`);
   console.log(`Report: ${join(out, "report.html")} and report.json (${report.timing.seconds.toFixed(1)} s, ${report.timing.eventsPerSecond} events/s)`);
   return exitCodeOf(report);
+}
+
+/** An agency service named on the command line: KEY[:NUMBER]=url. */
+function endpointOf(spec: string): AgencyEndpoint {
+  const { agency, key, file: url } = splitSpec(spec, agencyCodeOf, nameAgency);
+  if (agency === undefined || !/^https?:\/\//.test(url)) throw new CannotRun(`--agency ${spec}: expected KEY=URL or KEY:NUMBER=URL (e.g. ABH-14625:3=http://127.0.0.1:3003)`);
+  const name = key ?? `AGENCY_${agency}`;
+  return { agency, name, baseUrl: url.replace(/\/$/, ""), token: auditToken(name) };
+}
+
+function auditToken(key: string): string {
+  return process.env[`ANKER_AUDIT_TOKEN_${key.replace(/-/g, "_")}`] ?? demoAuditClient(key).token;
+}
+
+/** The demo's district authority (npm start): Landkreis Bautzen as agency 3 on port 3003. */
+const DEMO_DISTRICT = { key: "ABH-14625", agency: 3, url: process.env.ANKER_ABH_14625_URL ?? "http://127.0.0.1:3003" };
+
+/**
+ * The services of `npm start`: BAMF and ZAB, and the demo district authority when its agency is a member
+ * at the audited head (agencyInfo(3) on chain; a ledger without that view has no third member).
+ */
+async function defaultEndpoints(o: CliOptions, rpc: RpcClient, head: number, ledger: string): Promise<AgencyEndpoint[]> {
+  const endpoints: AgencyEndpoint[] = (["BAMF", "ZAB"] as const).map((name) => ({ agency: agencyCodeOf(name)!, name, baseUrl: (name === "BAMF" ? o.bamfUrl : o.zabUrl).replace(/\/$/, ""), token: auditToken(name) }));
+  const info = LEDGER_INTERFACE.getFunction("agencyInfo");
+  if (!info) return endpoints;
+  try {
+    const res = await rpc.call<string>("eth_call", [{ to: ledger, data: LEDGER_INTERFACE.encodeFunctionData(info, [DEMO_DISTRICT.agency]) }, "0x" + head.toString(16)]);
+    const accounts = Number(LEDGER_INTERFACE.decodeFunctionResult(info, res)[2]);
+    if (accounts > 0) {
+      nameAgency(DEMO_DISTRICT.agency, DEMO_DISTRICT.key);
+      endpoints.push({ agency: DEMO_DISTRICT.agency, name: DEMO_DISTRICT.key, baseUrl: DEMO_DISTRICT.url.replace(/\/$/, ""), token: auditToken(DEMO_DISTRICT.key) });
+    }
+  } catch {
+    /* no such view or no answer: the two pilots only */
+  }
+  return endpoints;
 }
 
 if (require.main === module) {

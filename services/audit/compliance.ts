@@ -1,6 +1,7 @@
 // Compliance from the replayed history: ignored and open repatriation stops, overdue allocations, hearing
-// dates passed without a hearing, erasures and corrections; plus the figures the report charts (step
-// counts, processing times). Pure, no I/O. Only pseudonymous case references and codes: no personal data.
+// dates passed without a hearing, allocations without arrival (the code lists' arrivalOverdueDays rule),
+// erasures and corrections; plus the figures the report charts (step counts, processing times). Pure, no
+// I/O. Only pseudonymous case references, district keys and codes: no personal data.
 import { CODE_LISTS } from "../shared/codelists";
 import { agencyName, stepName } from "./names";
 import { FLAG, STEP, openStops, stopReasonNames, transition } from "./rules";
@@ -12,6 +13,19 @@ export interface ComplianceOptions {
   asOf: number;
   /** an allocation is overdue when due longer than this */
   allocationDays: number;
+  /** a person allocated longer ago than this without arrival or non-arrival recorded is overdue (code lists' parameters.arrivalOverdueDays) */
+  arrivalOverdueDays: number;
+}
+
+/** The allocations-without-arrival rule: an observation of the process, not a finding about the ledger. */
+export interface Arrivals {
+  overdueDays: number;
+  /** cases whose current allocation has no ARRIVED_REGISTERED or NOT_ARRIVED yet */
+  awaiting: number;
+  /** of those, allocated more than overdueDays ago (block time against the audited head's) */
+  overdue: { caseRef: string; district: number; allocatedAtBlock: number; allocatedAt: string; days: number; eventId: string }[];
+  /** per district of the current allocations; `authority`: the member agency whose scope it is, if any */
+  byDistrict: { district: number; authority?: string; allocated: number; received: number; arrived: number; notArrived: number; awaiting: number; overdue: number }[];
 }
 
 export interface IntervalStats {
@@ -33,6 +47,7 @@ export interface Compliance {
   erasures: { caseRef: string; agency: string; eventId: string; reason: string; block: number; time: string }[];
   corrections: { caseRef: string; agency: string; eventId: string; originalEventId: string; block: number; time: string }[];
   outOfOrderByStep: Record<string, number>;
+  arrivals: Arrivals;
 }
 
 export interface Stats {
@@ -126,7 +141,44 @@ export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: Find
     const k = stepName(Number(e.args.step));
     outOfOrderByStep[k] = (outOfOrderByStep[k] ?? 0) + 1;
   }
-  return { ignoredStops, openStops: openStopList, overdueAllocations, openAllocations, hearingsPassed, erasures, corrections, outOfOrderByStep };
+  return { ignoredStops, openStops: openStopList, overdueAllocations, openAllocations, hearingsPassed, erasures, corrections, outOfOrderByStep, arrivals: arrivalsOf(r, opts) };
+}
+
+/**
+ * Allocations without arrival: every case whose latest MUNICIPAL_ALLOCATION has neither ARRIVED_REGISTERED
+ * nor NOT_ARRIVED after it (a re-allocation starts over, as the contract's flags do), counted per district,
+ * and listed when allocated more than `arrivalOverdueDays` ago by block time.
+ */
+export function arrivalsOf(r: EventReplayer, opts: ComplianceOptions): Arrivals {
+  const limit = opts.arrivalOverdueDays * 86400;
+  const byDistrict = new Map<number, Arrivals["byDistrict"][number]>();
+  const overdue: Arrivals["overdue"] = [];
+  let awaiting = 0;
+  for (const c of r.cases.values()) {
+    if (c.allocationStep < 0 || (c.flags & FLAG.ALLOCATED) === 0) continue;
+    let d = byDistrict.get(c.allocatedTo);
+    if (!d) byDistrict.set(c.allocatedTo, (d = { district: c.allocatedTo, allocated: 0, received: 0, arrived: 0, notArrived: 0, awaiting: 0, overdue: 0 }));
+    d.allocated++;
+    if ((c.flags & FLAG.ALLOCATION_RECEIVED) !== 0) d.received++;
+    if ((c.flags & FLAG.ARRIVED) !== 0) d.arrived++;
+    else if ((c.flags & FLAG.NOT_ARRIVED) !== 0) d.notArrived++;
+    else {
+      d.awaiting++;
+      awaiting++;
+      const since = r.steps.time(c.allocationStep);
+      if (opts.asOf - since > limit) {
+        d.overdue++;
+        const s = r.steps.at(c.allocationStep)!;
+        overdue.push({ caseRef: c.caseRef, district: c.allocatedTo, allocatedAtBlock: s.block, allocatedAt: iso(since), days: Math.floor((opts.asOf - since) / 86400), eventId: s.eventId.toString() });
+      }
+    }
+  }
+  // The member agency responsible for each district: an allocation-scoped agency whose scope it is.
+  for (const a of r.agencies.values()) {
+    const d = byDistrict.get(a.scope);
+    if (d && a.activeAccounts > 0 && r.rights.isAllocationScoped(a.agencyType)) d.authority = agencyName(a.agency);
+  }
+  return { overdueDays: opts.arrivalOverdueDays, awaiting, overdue, byDistrict: [...byDistrict.values()].sort((a, b) => a.district - b.district) };
 }
 
 /** The intervals the report charts: from the first `from` step to the first `to` step after it. */
@@ -178,7 +230,7 @@ export function statistics(r: EventReplayer): Stats {
     for (let i = c.firstStep; i >= 0; i = r.steps.nextInCase(i)) {
       const s = r.steps.at(i)!;
       const t = r.steps.time(i);
-      const next = transition(flags, s.step, s.detailNum, s.agency);
+      const next = transition(flags, s.step, s.detailNum);
       const due = (next & allocationDue) !== 0 && (flags & allocationDue) === 0;
       flags = next;
       for (const { k, from } of ending[s.step]) {

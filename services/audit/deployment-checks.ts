@@ -3,6 +3,8 @@
 // and the record's agency keys against the members the chain registered. Pure, no I/O.
 import { decodeBytes32String } from "ethers";
 import type { Deployment } from "../shared/deployment";
+import type { KnownCodeList } from "./code-list-versions";
+import { agencyCodeOf } from "./names";
 import type { Finding } from "./types";
 
 /** With headers verified from block 0: the deployment block must have the hash the record names. */
@@ -26,15 +28,23 @@ export interface CodeListVerdict {
   onChain: { hash: string; version: string };
   local: { hash: string; version: string };
   matches: boolean;
+  /** when the chain's version is not this build's newest but one it knows (codelists/history/): its version */
+  knownVersion?: string;
   finding?: Finding;
 }
 
-/** The chain's code lists (hash, version label as read; "" unreadable) against this build's. */
-export function codeListVerdict(onChain: { hash: string; version: string }, local: { hash: string; version: string }): CodeListVerdict {
+/**
+ * The chain's code lists (hash, version label as read; "" unreadable) against this build's. An earlier
+ * version this build knows is no finding (the steps are replayed under the rights the chain holds, and
+ * those are compared with that version's); a version it does not know is.
+ */
+export function codeListVerdict(onChain: { hash: string; version: string }, local: { hash: string; version: string }, known?: (hash: string) => KnownCodeList | undefined): CodeListVerdict {
   const version = codeListVersionText(onChain.version);
   const matches = onChain.hash.toLowerCase() === local.hash.toLowerCase();
   const verdict: CodeListVerdict = { onChain: { hash: onChain.hash, version }, local, matches };
-  if (!matches) {
+  const earlier = matches || !onChain.hash ? undefined : known?.(onChain.hash);
+  if (earlier) verdict.knownVersion = earlier.version;
+  else if (!matches) {
     verdict.finding = {
       check: "rules",
       kind: "code-lists-differ",
@@ -45,11 +55,15 @@ export function codeListVerdict(onChain: { hash: string; version: string }, loca
   return verdict;
 }
 
-/** The deployment record's agency keys must be the members the chain registered for those agencies. */
-export function deploymentMemberFindings(deployment: Pick<Deployment, "accounts">, memberAgencyAt: (account: string) => number): Finding[] {
+/**
+ * The deployment record's agency keys must be the members the chain registered for those agencies (every
+ * entry but the auditor's whose name the audit can tie to an agency number).
+ */
+export function deploymentMemberFindings(deployment: { accounts: Record<string, string> | Pick<Deployment, "accounts">["accounts"] }, memberAgencyAt: (account: string) => number): Finding[] {
   const out: Finding[] = [];
-  for (const [name, code] of [["BAMF", 1], ["ZAB", 2]] as const) {
-    const acc = deployment.accounts[name];
+  for (const [name, acc] of Object.entries(deployment.accounts as Record<string, string>)) {
+    const code = name === "auditor" ? undefined : agencyCodeOf(name);
+    if (code === undefined || typeof acc !== "string") continue;
     if (memberAgencyAt(acc) !== code) {
       out.push({ check: "events", kind: "deployment-record-members", severity: "error", agency: name, message: `the deployment record names ${acc} as ${name}'s key, but the ledger's membership events do not register it for ${name}` });
     }

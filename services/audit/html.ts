@@ -131,6 +131,10 @@ ${r.scope.steps} steps in ${r.scope.cases} cases, ${r.scope.events} ledger event
 <h3>Repatriations carried out against an open stop</h3>${table(["case", "event id", "block", "time", "stop reasons"], c.ignoredStops.map((x) => [`<code>${esc(short(x.caseRef, 6))}</code>`, esc(x.eventId), String(x.block), esc(x.time), esc(x.reasons.join(", "))]))}
 <h3>Open repatriation stops</h3>${table(["case", "reasons", "open since block", "since"], c.openStops.map((x) => [`<code>${esc(short(x.caseRef, 6))}</code>`, esc(x.reasons.join(", ")), String(x.sinceBlock ?? ""), esc(x.since ?? "")]))}
 <h3>Overdue allocations</h3><p>${c.openAllocations} allocation${c.openAllocations === 1 ? "" : "s"} due; listed: due longer than the limit.</p>${table(["case", "due since", "days", "event id"], c.overdueAllocations.map((x) => [`<code>${esc(short(x.caseRef, 6))}</code>`, esc(x.dueSince), String(x.days), esc(x.eventId ?? "")]))}
+<h3>Allocations without arrival</h3><p>Rule observation, not a finding: ${c.arrivals.awaiting} person${c.arrivals.awaiting === 1 ? "" : "s"} allocated to a district without arrival or non-arrival recorded; listed: allocated more than ${c.arrivals.overdueDays} days ago (code lists' arrivalOverdueDays).</p>${table(
+    ["district", "district authority (member)", "allocated", "received", "arrived", "did not arrive", "awaiting", "overdue"],
+    c.arrivals.byDistrict.map((d) => [String(d.district), esc(d.authority ?? "none"), String(d.allocated), String(d.received), String(d.arrived), String(d.notArrived), String(d.awaiting), String(d.overdue)]),
+  )}${table(["case", "district", "allocated (block)", "allocated at", "days", "allocation event id"], c.arrivals.overdue.map((x) => [`<code>${esc(short(x.caseRef, 6))}</code>`, String(x.district), String(x.allocatedAtBlock), esc(x.allocatedAt), String(x.days), esc(x.eventId)]))}
 <h3>Hearing dates passed without a hearing</h3>${table(["case", "hearing date"], c.hearingsPassed.map((x) => [`<code>${esc(short(x.caseRef, 6))}</code>`, String(x.hearingDate)]))}
 <h3>Erasures</h3>${table(["case", "agency", "event id", "reason", "block", "time"], c.erasures.map((x) => [`<code>${esc(short(x.caseRef, 6))}</code>`, esc(x.agency), esc(x.eventId), esc(x.reason), String(x.block), esc(x.time)]))}
 <h3>Corrections</h3>${table(["case", "agency", "event id", "corrects", "block", "time"], c.corrections.map((x) => [`<code>${esc(short(x.caseRef, 6))}</code>`, esc(x.agency), esc(x.eventId), esc(x.originalEventId), String(x.block), esc(x.time)]))}
@@ -163,11 +167,33 @@ ${r.internal ? `<h3>Internal: ${esc(r.internal.agency)} database</h3>${table(["r
     ]),
   )}</section>`);
 
+  parts.push(`<section><h2>Member agencies: who was a member when</h2>${table(
+    ["agency", "label", "name", "type", "scope", "joined (block)", "accounts (from–to block)", "steps"],
+    r.agencies.map((a) => [
+      String(a.agency),
+      esc(a.label),
+      esc(a.name),
+      esc(a.typeKey),
+      String(a.scope),
+      String(a.joinedBlock),
+      a.accounts.map((x) => `<code>${esc(x.account)}</code> ${x.fromBlock}–${x.toBlock ?? ""}`).join("<br>") + (a.memberAtHead ? "" : `<br><em>no member at the audited head</em>`),
+      String(a.steps),
+    ]),
+  )}
+<h3>Step rights per agency type on chain</h3>${table(
+    ["type", "key", "allocation-scoped", "may record"],
+    r.typeRights.map((t) => [String(t.agencyType), esc(t.typeKey), t.allocationScoped ? "yes" : "no", esc(t.steps.join(", "))]),
+  )}
+<h3>Code-list versions in force</h3>${table(
+    ["from block", "version", "hash", "known to this build", "rights equal the version's", "steps recorded under it"],
+    r.codeList.history.map((h) => [String(h.block), esc(h.version || "(before any CodeListChanged)"), `<code>${esc(short(h.hash))}</code>`, h.known ? "yes" : "no", h.rightsMatch === undefined ? "–" : h.rightsMatch ? "yes" : `<span class="sev error">no</span>`, String(h.steps)]),
+  )}</section>`);
+
   parts.push(`<section><h2>Audited build and code lists</h2><table class="kv"><tbody>
 <tr><th>ledger code on chain (keccak-256)</th><td><code>${esc(r.contracts.ProcedureLedger.onChainCodeHash)}</code></td></tr>
 <tr><th>compiled artifact (keccak-256)</th><td><code>${esc(r.contracts.ProcedureLedger.artifactCodeHash)}</code> (${esc(r.contracts.ProcedureLedger.artifact)})</td></tr>
 <tr><th>deployment record</th><td><code>${esc(r.contracts.ProcedureLedger.deploymentCodeHash)}</code></td></tr>
-<tr><th>code lists on chain</th><td>${esc(r.codeList.onChain.version)} <code>${esc(r.codeList.onChain.hash)}</code></td></tr>
+<tr><th>code lists on chain</th><td>${esc(r.codeList.onChain.version)} <code>${esc(r.codeList.onChain.hash)}</code>${r.codeList.knownVersion ? ` (version ${esc(r.codeList.knownVersion)}, an earlier one this build knows)` : ""}</td></tr>
 <tr><th>code lists of this build</th><td>${esc(r.codeList.local.version)} <code>${esc(r.codeList.local.hash)}</code></td></tr>
 <tr><th>member keys</th><td>${r.members.map((m) => `${esc(m.agency)} <code>${esc(m.account)}</code>${m.active ? "" : " (removed)"}`).join("<br>")}</td></tr>
 </tbody></table></section>`);

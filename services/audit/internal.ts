@@ -28,9 +28,10 @@ const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 
 /**
  * Which agency a database belongs to: the one whose on-chain events (agency << 56 | row id) carry the
- * rows' case references and step codes most often. undefined when no row can be placed.
+ * rows' case references and step codes most often, among the member agencies the chain registered.
+ * undefined when no row can be placed.
  */
-export function inferDbAgency(replayer: EventReplayer, rows: StepRow[], agencies: number[] = [1, 2]): number | undefined {
+export function inferDbAgency(replayer: EventReplayer, rows: StepRow[], agencies: number[] = [...replayer.agencies.keys()]): number | undefined {
   let best: number | undefined;
   let bestHits = 0;
   for (const agency of agencies) {

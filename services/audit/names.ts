@@ -1,17 +1,34 @@
-// Names from the code lists for messages and the report.
-import { CODE_LISTS } from "../shared/codelists";
+// Names of agencies and steps for messages and the report. Which agencies exist, with their type, scope
+// and name, the audit reads from the chain (AgencyJoined, replay.ts); here only the short label an agency
+// goes by in messages and report keys: the key its service uses where the audit knows it (the pilots' keys
+// "BAMF" and "ZAB", or a key the auditor gave as KEY:NUMBER), else "AGENCY_<number>".
+import { CODE_LIST_VERSIONS, agencyByKey, agencyKeyOrCode } from "../shared/codelists";
 
-const agencies = new Map(CODE_LISTS.agencies.map((a) => [a.code, a.key as string]));
-const steps = new Map(CODE_LISTS.steps.map((s) => [s.code, s.key]));
+const givenKeys = new Map<number, string>();
+
+/** Name agency `code` `key` in this audit's messages (the CLI's KEY:NUMBER). */
+export function nameAgency(code: number, key: string): void {
+  givenKeys.set(code, key);
+}
 
 export function agencyName(code: number): string {
-  return agencies.get(code) ?? `agency ${code}`;
+  return givenKeys.get(code) ?? agencyKeyOrCode(code);
 }
 
+/** The agency number a label stands for: a key known to the audit, a number, or AGENCY_<number>. */
 export function agencyCodeOf(name: string): number | undefined {
-  for (const [code, key] of agencies) if (key === name.toUpperCase()) return code;
+  const upper = name.toUpperCase();
+  for (const [code, key] of givenKeys) if (key === upper) return code;
+  const pilot = agencyByKey(upper)?.code;
+  if (pilot !== undefined) return pilot;
+  const m = /^(?:AGENCY_)?([0-9]{1,3})$/.exec(upper);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 255) return Number(m[1]);
   return undefined;
 }
+
+// Step codes only grow from one code-list version to the next: the newest name of each code.
+const steps = new Map<number, string>();
+for (const v of CODE_LIST_VERSIONS) for (const s of v.lists.steps) steps.set(s.code, s.key);
 
 export function stepName(code: number): string {
   return steps.get(code) ?? `step ${code}`;

@@ -1,8 +1,13 @@
 // Replaying the ledger's events in log order: per-case hash chains, the process rules (rules.ts) against
-// the rule events the contract raised, event-id uniqueness, membership and what the compliance part
-// needs. Pure: the events go in, findings and state come out.
+// the rule events the contract raised, event-id uniqueness, the member agencies and their accounts
+// (AgencyJoined, MemberAdded, MemberRemoved), the step rights per agency type (TypeRightsChanged) against
+// the code-list version they came with, and what the compliance part needs. Every step is checked under
+// the membership, rights and allocation in force at its place in the log. Pure: the events go in, findings
+// and state come out.
 import { keccakBytes } from "./keccak";
-import { applyStep, noticeKey, openStops, rejectionOf, FLAG, STEP, type Notice } from "./rules";
+import { codeListByHash, rightsDifferences, type KnownCodeList } from "./code-list-versions";
+import { agencyName } from "./names";
+import { applyStep, noticeKey, openStops, rejectionOf, FLAG, STEP, TypeRightsTable, type Notice, type Sender } from "./rules";
 import { EventIdIndex } from "./event-id-index";
 import { eventKeyOf, isStepRecorded, type DecodeFailure, type LedgerEvent, type OtherEvent, type StepRecorded } from "./events";
 import { StepLog } from "./step-log";
@@ -27,8 +32,12 @@ export interface CaseState {
   allocationDueEventKey?: string;
   /** block where the currently open stop opened, if one is open */
   stopOpenedBlock?: number;
-  /** per agency code: block of its (last) ERASED marker */
+  /** per agency code: block of its (last) ERASED marker (the contract's erasedBy bitmap) */
   erasedAt?: Map<number, number>;
+  /** the district of the latest MUNICIPAL_ALLOCATION (allocatedTo(caseRef)), 0: none */
+  allocatedTo: number;
+  /** index into EventReplayer.steps of that allocation, -1: none */
+  allocationStep: number;
   /** the three logs-bloom positions of the case reference, once the engine computed them */
   bloomBits?: [number, number, number];
   /** the next case whose reference starts with the same 30 bits (EventReplayer.caseFor) */
@@ -46,6 +55,34 @@ export interface MembershipChange {
   logIndex: number;
 }
 
+/** A member agency as the chain registered it, with its accounts: who was a member when. */
+export interface AgencyRecord {
+  agency: number;
+  /** type, scope and name from AgencyJoined (0, 0, "" when the chain added an account without it) */
+  agencyType: number;
+  scope: number;
+  name: string;
+  /** block of AgencyJoined (of the first MemberAdded where there was none) */
+  joinedBlock: number;
+  accounts: { account: string; fromBlock: number; toBlock?: number }[];
+  /** member accounts at the end of the replay */
+  activeAccounts: number;
+}
+
+/** A code-list version the chain put in force (CodeListChanged), and what the audit found about it. */
+export interface CodeListEpoch {
+  hash: string;
+  /** the on-chain label (bytes32) as read */
+  versionLabel: string;
+  block: number;
+  /** the version as this build knows it (undefined: a hash this build does not know) */
+  known?: KnownCodeList;
+  /** whether the chain's type rights equalled the version's published rights when it came into force */
+  rightsMatch?: boolean;
+  /** steps replayed while it was in force */
+  steps: number;
+}
+
 export interface RuleEventRecord {
   name: string;
   caseRef: string;
@@ -58,6 +95,7 @@ const CASES_PER_SLAB = 4096;
 // Read once: the per-step code uses these often.
 const ALLOCATION_DUE = FLAG.ALLOCATION_DUE;
 const ERASED = STEP.ERASED;
+const MUNICIPAL_ALLOCATION = STEP.MUNICIPAL_ALLOCATION;
 
 const RULE_EVENTS = new Set(["OutOfOrder", "StopChanged", "StopIgnored", "AllocationDue", "StepCorrected"]);
 
@@ -102,6 +140,22 @@ export class EventReplayer {
   /** the first block of each case in order of first appearance (ascending): for caseCountAt */
   private readonly caseFirstBlocks: number[] = [];
   readonly membership: MembershipChange[] = [];
+  /** the member agencies by number, in order of joining */
+  readonly agencies = new Map<number, AgencyRecord>();
+  /** the step rights per agency type in force at the current point of the replay */
+  readonly rights = new TypeRightsTable();
+  readonly rightsChanges: { agencyType: number; steps: bigint; allocationScoped: boolean; block: number }[] = [];
+  /** the code-list versions in force, oldest first (the first from the deployment) */
+  readonly codeListEpochs: CodeListEpoch[] = [];
+  private epoch: CodeListEpoch | undefined;
+  /** rights changed since the last CodeListChanged: compared when the next one (or the end) comes */
+  private rightsChangedSinceCodeList = false;
+  /** per agency number: member accounts, type and scope now (the per-step checks read these) */
+  private readonly memberCount = new Int32Array(256);
+  private readonly typeOf = new Uint8Array(256);
+  private readonly scopeOf = new Uint32Array(256);
+  private readonly activeAgencyOf = new Map<string, number>();
+  private readonly sender: Sender = { agency: 0, agencyType: 0, scope: 0 };
   readonly auditors: { account: string; added: boolean; block: number }[] = [];
   readonly codeListChanges: { previousHash: string; newHash: string; version: string; block: number }[] = [];
   /** rule events as the contract raised them (compliance lists) */
@@ -159,6 +213,9 @@ export class EventReplayer {
   /** Call after the last event. */
   finish(): void {
     this.flushPending();
+    // Rights set outside a code-list change: they must still be the version's in force.
+    if (this.rightsChangedSinceCodeList && this.epoch) this.checkRights(this.epoch, this.lastBlock, "after");
+    this.rightsChangedSinceCodeList = false;
   }
 
   private step(e: StepRecorded, timestamp: number, known: CaseState | undefined): void {
@@ -170,9 +227,20 @@ export class EventReplayer {
     const words = e.words;
     const at = e.at;
 
-    // What the contract would have refused.
-    const rejection = rejectionOf(e.agency, e.step, e.detailNum, e.businessDate, e.caseRef, e.highBitsSet);
-    if (rejection) this.rejected(e, rejection);
+    // What the contract would have refused: a sender that is no member, a step its agency's type may not
+    // record (under the rights in force now), a malformed step, a case not allocated to a district
+    // authority's district.
+    const agency = e.agency;
+    if (this.memberCount[agency] <= 0) this.notAMember(e);
+    else {
+      const sender = this.sender;
+      sender.agency = agency;
+      sender.agencyType = this.typeOf[agency];
+      sender.scope = this.scopeOf[agency];
+      const rejection = rejectionOf(this.rights, sender, e.step, e.detailNum, e.businessDate, e.caseRef, e.highBitsSet, c.allocatedTo);
+      if (rejection) this.rejected(e, rejection);
+    }
+    (this.epoch ??= this.unannouncedEpoch(e.block)).steps++;
     // The sequence number: bytes 25-31 of the packed word.
     const seqHigh = (words[at + 57] << 16) | (words[at + 58] << 8) | words[at + 59];
     const seqLow = ((words[at + 60] << 24) | (words[at + 61] << 16) | (words[at + 62] << 8) | words[at + 63]) >>> 0;
@@ -197,7 +265,7 @@ export class EventReplayer {
     c.count++;
 
     const before = c.flags;
-    const out = applyStep(before, e.step, e.detailNum, e.agency, e, this.isRecorded);
+    const out = applyStep(before, e.step, e.detailNum, e, this.isRecorded);
     if (dup === undefined) this.byEventKey.setAt(words, at + 56, idx);
     if (out.rejection) this.rejected(e, out.rejection);
     const next = out.next;
@@ -219,6 +287,9 @@ export class EventReplayer {
     if (e.step === ERASED) {
       (c.erasedAt ??= new Map()).set(e.agency, e.block);
       this.anyErasure = true;
+    } else if (e.step === MUNICIPAL_ALLOCATION) {
+      c.allocatedTo = e.detailNum;
+      c.allocationStep = idx;
     }
 
     this.pending = out.notices.length > 0 ? { step: e, expected: out.notices } : undefined;
@@ -258,6 +329,8 @@ export class EventReplayer {
       allocationDueEventKey: undefined,
       stopOpenedBlock: undefined,
       erasedAt: undefined,
+      allocatedTo: 0,
+      allocationStep: -1,
       bloomBits: undefined,
       samePrefix: first,
       slab32: this.slab32,
@@ -293,6 +366,23 @@ export class EventReplayer {
   private rejected(e: StepRecorded, why: string): void {
     const eventId = e.eventId.toString();
     this.add({ check: "rules", kind: "step-should-have-been-rejected", severity: "critical", eventId, caseRef: e.caseRef, blockNumber: e.block, message: `event ${eventId}: the audited contract rejects this step (${why}), yet it was recorded` });
+  }
+
+  private notAMember(e: StepRecorded): void {
+    const eventId = e.eventId.toString();
+    const a = this.agencies.get(e.agency);
+    const left = a?.accounts.reduce((m, x) => Math.max(m, x.toBlock ?? -1), -1) ?? -1;
+    const why = !a ? "which never joined the ledger" : left >= 0 ? `whose last member account was removed at block ${left}` : "which had no member account then";
+    this.add({
+      check: "rules",
+      kind: "step-by-non-member",
+      severity: "critical",
+      eventId,
+      caseRef: e.caseRef,
+      blockNumber: e.block,
+      agency: agencyName(e.agency),
+      message: `event ${eventId} (block ${e.block}) was recorded for agency ${e.agency} (${agencyName(e.agency)}), ${why}: the audited contract accepts steps only from member accounts (NotAMember)`,
+    });
   }
 
   private ruleEvent(e: OtherEvent): void {
@@ -354,12 +444,95 @@ export class EventReplayer {
     this.otherEventCounts[e.name] = (this.otherEventCounts[e.name] ?? 0) + 1;
     const a = e.args;
     if (e.name === "MemberAdded" || e.name === "MemberRemoved") {
-      this.membership.push({ account: String(a.account).toLowerCase(), agency: Number(a.agency), added: e.name === "MemberAdded", block: e.block, logIndex: e.logIndex });
+      const change = { account: String(a.account).toLowerCase(), agency: Number(a.agency), added: e.name === "MemberAdded", block: e.block, logIndex: e.logIndex };
+      this.membership.push(change);
+      this.memberChange(change);
+    } else if (e.name === "AgencyJoined") {
+      this.agencyJoined(Number(a.agency), Number(a.agencyType), Number(a.scope), String(a.name), e.block);
+    } else if (e.name === "TypeRightsChanged") {
+      const steps = BigInt(a.steps as bigint);
+      const allocationScoped = a.allocationScoped === true;
+      this.rights.set(Number(a.agencyType), steps, allocationScoped);
+      this.rightsChanges.push({ agencyType: Number(a.agencyType), steps, allocationScoped, block: e.block });
+      this.rightsChangedSinceCodeList = true;
     } else if (e.name === "AuditorAdded" || e.name === "AuditorRemoved") {
       this.auditors.push({ account: String(a.account).toLowerCase(), added: e.name === "AuditorAdded", block: e.block });
     } else if (e.name === "CodeListChanged") {
       this.codeListChanges.push({ previousHash: String(a.previousHash), newHash: String(a.newHash), version: String(a.version), block: e.block });
+      this.codeListChanged(String(a.newHash).toLowerCase(), String(a.version), e.block);
     }
+  }
+
+  private agencyJoined(agency: number, agencyType: number, scope: number, name: string, block: number): void {
+    const known = this.agencies.get(agency);
+    if (known && known.joinedBlock >= 0 && (known.agencyType !== 0 || known.name !== "")) {
+      this.add({ check: "events", kind: "agency-joined-twice", severity: "error", blockNumber: block, agency: agencyName(agency), message: `AgencyJoined for agency ${agency} at block ${block}, which joined at block ${known.joinedBlock} already: the audited contract announces an agency once` });
+    }
+    if (this.rights.get(agencyType) === undefined) {
+      this.add({ check: "rules", kind: "agency-type-without-rights", severity: "error", blockNumber: block, agency: agencyName(agency), message: `agency ${agency} joined at block ${block} with type ${agencyType}, a type without rights on chain: the audited contract refuses it (UnknownAgencyType)` });
+    }
+    this.typeOf[agency] = agencyType;
+    this.scopeOf[agency] = scope;
+    if (known) Object.assign(known, { agencyType, scope, name });
+    else this.agencies.set(agency, { agency, agencyType, scope, name, joinedBlock: block, accounts: [], activeAccounts: 0 });
+  }
+
+  private memberChange(m: MembershipChange): void {
+    const current = this.activeAgencyOf.get(m.account);
+    if (m.added) {
+      let a = this.agencies.get(m.agency);
+      if (!a) {
+        this.add({ check: "events", kind: "member-without-agency", severity: "error", blockNumber: m.block, agency: agencyName(m.agency), message: `MemberAdded(${m.account}, ${m.agency}) at block ${m.block} without AgencyJoined before it: the agency's type and scope are unknown, so none of its steps is permitted` });
+        a = { agency: m.agency, agencyType: 0, scope: 0, name: "", joinedBlock: m.block, accounts: [], activeAccounts: 0 };
+        this.agencies.set(m.agency, a);
+      }
+      if (current !== undefined) return; // a member already (the contract refuses a second add)
+      this.activeAgencyOf.set(m.account, m.agency);
+      a.activeAccounts = ++this.memberCount[m.agency];
+      a.accounts.push({ account: m.account, fromBlock: m.block });
+      return;
+    }
+    if (current !== m.agency) return;
+    this.activeAgencyOf.delete(m.account);
+    const count = --this.memberCount[m.agency];
+    const a = this.agencies.get(m.agency);
+    if (!a) return;
+    a.activeAccounts = count;
+    const open = a.accounts.find((x) => x.account === m.account && x.toBlock === undefined);
+    if (open) open.toBlock = m.block;
+  }
+
+  private unannouncedEpoch(block: number): CodeListEpoch {
+    const epoch: CodeListEpoch = { hash: "", versionLabel: "", block, steps: 0 };
+    this.codeListEpochs.push(epoch);
+    return epoch;
+  }
+
+  private codeListChanged(hash: string, versionLabel: string, block: number): void {
+    const epoch: CodeListEpoch = { hash, versionLabel, block, known: codeListByHash(hash), steps: 0 };
+    this.codeListEpochs.push(epoch);
+    this.epoch = epoch;
+    this.rightsChangedSinceCodeList = false;
+    if (!epoch.known) {
+      this.add({ check: "rules", kind: "code-list-version-unknown", severity: "error", blockNumber: block, message: `the code lists put in force at block ${block} (hash ${hash}) are no version this build knows: the agency types' step rights on chain cannot be compared with a published version (steps were replayed under the chain's rights)` });
+      return;
+    }
+    this.checkRights(epoch, block, "at");
+  }
+
+  /** The chain's rights table must be the published rights of the version in force. */
+  private checkRights(epoch: CodeListEpoch, block: number, when: "at" | "after"): void {
+    if (!epoch.known) return;
+    const diff = rightsDifferences(this.rights, epoch.known.rights);
+    epoch.rightsMatch = (epoch.rightsMatch ?? true) && diff.length === 0;
+    if (diff.length === 0) return;
+    this.add({
+      check: "rules",
+      kind: "type-rights-differ-from-code-list",
+      severity: "error",
+      blockNumber: block,
+      message: `${when === "at" ? `at block ${block}, when code-list version ${epoch.known.version} came into force` : `after block ${epoch.block}, while code-list version ${epoch.known.version} was in force`}, the chain's step rights differ from the version's published ones: ${diff.join("; ")}`,
+    });
   }
 
   /** Number of distinct cases with a StepRecorded up to and including `block`. */
@@ -376,6 +549,16 @@ export class EventReplayer {
     return lo;
   }
 
+  /** Whether `agency` had a member account at `block` (one removed in that block no longer counts). */
+  agencyMemberAt(agency: number, block: number): boolean {
+    return this.agencies.get(agency)?.accounts.some((x) => x.fromBlock <= block && (x.toBlock === undefined || x.toBlock > block)) ?? false;
+  }
+
+  /** The agency's type and scope as the chain registered them (0, 0: never joined). */
+  agencyTypeOf(agency: number): { agencyType: number; scope: number } {
+    return { agencyType: this.typeOf[agency & 0xff], scope: this.scopeOf[agency & 0xff] };
+  }
+
   /** The agency an account wrote for at `block` (0: not a member then), from the membership events. */
   memberAgencyAt(account: string, block: number): number {
     let agency = 0;
@@ -384,6 +567,14 @@ export class EventReplayer {
       if (m.block > block) break;
       if (m.account === acc) agency = m.added ? m.agency : 0;
     }
+    return agency;
+  }
+
+  /** The agency an account last wrote for at any time of the history, 0 if it never was a member. */
+  agencyEverOf(account: string): number {
+    let agency = 0;
+    const acc = account.toLowerCase();
+    for (const m of this.membership) if (m.account === acc && m.added) agency = m.agency;
     return agency;
   }
 

@@ -34,7 +34,19 @@ export interface AuditReport {
   };
   /** the chain's consensus and the finality verdict (absent: the audit was not told and did not detect it) */
   consensus?: ConsensusSummary;
-  codeList: { onChain: { hash: string; version: string }; local: { hash: string; version: string }; matches: boolean };
+  codeList: {
+    onChain: { hash: string; version: string };
+    local: { hash: string; version: string };
+    matches: boolean;
+    /** the chain's version where it is an earlier one this build knows */
+    knownVersion?: string;
+    /** every version the chain put in force, oldest first, with the steps recorded under it */
+    history: { version: string; hash: string; block: number; known: boolean; rightsMatch?: boolean; steps: number }[];
+  };
+  /** the step rights per agency type on chain at the audited head */
+  typeRights: { agencyType: number; typeKey: string; steps: string[]; allocationScoped: boolean }[];
+  /** every member agency the chain registered, with its accounts: who was a member when */
+  agencies: AgencyEntry[];
   members: { account: string; agency: string; sinceBlock: number; active: boolean }[];
   checks: CheckResult[];
   findings: Finding[];
@@ -51,6 +63,32 @@ export interface AuditReport {
   };
   proof?: { ledgerEventId: string; file: string; root: string; uptoBlock: number };
   timing: { seconds: number; eventsPerSecond: number };
+}
+
+export interface AgencyEntry {
+  agency: number;
+  /** the label the report uses for it (its key where the audit knows one, else AGENCY_<number>) */
+  label: string;
+  agencyType: number;
+  typeKey: string;
+  /** Land key, or the district key (AGS) of a district authority */
+  scope: number;
+  name: string;
+  joinedBlock: number;
+  /** whether it had a member account at the audited head */
+  memberAtHead: boolean;
+  steps: number;
+  accounts: { account: string; fromBlock: number; toBlock: number | null }[];
+}
+
+/** The membership history as text lines (CLI summary): one per agency, its accounts with their blocks. */
+export function agencyLines(agencies: AgencyEntry[]): string[] {
+  return agencies.map(
+    (a) =>
+      `agency ${a.agency} ${a.label}: ${a.name || "(no name)"}, ${a.typeKey}, scope ${a.scope}, joined at block ${a.joinedBlock}, ${a.steps} steps; ` +
+      (a.accounts.map((x) => `${x.account} from block ${x.fromBlock}${x.toBlock === null ? "" : ` to block ${x.toBlock}`}`).join(", ") || "no accounts") +
+      (a.memberAtHead ? "" : " (no member at the audited head)"),
+  );
 }
 
 const RANK: Record<Severity, number> = { critical: 0, error: 1, warning: 2 };

@@ -153,8 +153,8 @@ async function readExportTable(file: string): Promise<ExportTable> {
 }
 
 /** `[AGENCY=]file`: the agency named or taken from the lines' event ids. */
-export async function readExportFile(spec: string, agencyOf: (name: string) => number | undefined): Promise<AgencyExport> {
-  const { agency, file } = splitSpec(spec, agencyOf);
+export async function readExportFile(spec: string, agencyOf: (name: string) => number | undefined, onName?: (code: number, key: string) => void): Promise<AgencyExport> {
+  const { agency, file } = splitSpec(spec, agencyOf, onName);
   const lines = await readExportTable(file);
   let code = agency;
   if (code === undefined) {
@@ -164,20 +164,38 @@ export async function readExportFile(spec: string, agencyOf: (name: string) => n
       counts.set(a, (counts.get(a) ?? 0) + 1);
     }
     code = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-    if (code === undefined) throw new CannotRun(`${file} has no lines: name its agency as BAMF=${file} or ZAB=${file}`);
+    if (code === undefined) throw new CannotRun(`${file} has no lines: name its agency as KEY=${file} (BAMF, ZAB, a number, or KEY:NUMBER)`);
   }
   return { agency: code, source: file, lines };
 }
 
-export function readCheckpointFile(spec: string, agencyOf: (name: string) => number | undefined): CheckpointSet {
-  const { agency, file } = splitSpec(spec, agencyOf);
+export function readCheckpointFile(spec: string, agencyOf: (name: string) => number | undefined, onName?: (code: number, key: string) => void): CheckpointSet {
+  const { agency, file } = splitSpec(spec, agencyOf, onName);
   return { agency, source: file, checkpoints: parseLines(parseJsonOrLines(readText(file), file), SignedCheckpoint, file) };
 }
 
-export function splitSpec(spec: string, agencyOf: (name: string) => number | undefined): { agency?: number; file: string } {
-  const m = /^([A-Za-z]+)=(.+)$/.exec(spec);
-  if (m && agencyOf(m[1]) !== undefined) return { agency: agencyOf(m[1]), file: resolve(m[2]) };
-  return { file: resolve(spec) };
+/**
+ * `[AGENCY=]file` or `[AGENCY=]url`: AGENCY is a key the audit knows (BAMF, ZAB), an agency number, or
+ * KEY:NUMBER (an agency that joined later, e.g. ABH-14625:3), which also names that agency in the report
+ * (`onName`). A KEY= the audit cannot tie to a number is refused rather than read as part of a file name.
+ */
+export function splitSpec(spec: string, agencyOf: (name: string) => number | undefined, onName?: (code: number, key: string) => void): { agency?: number; key?: string; file: string } {
+  const m = /^([A-Za-z0-9][A-Za-z0-9_-]{0,23})(?::([0-9]{1,3}))?=(.+)$/.exec(spec);
+  if (!m) return { file: resolve(spec) };
+  const [, key, number, rest] = m;
+  const file = /^https?:\/\//.test(rest) ? rest : resolve(rest);
+  if (number !== undefined) {
+    const code = Number(number);
+    if (code < 1 || code > 255) throw new CannotRun(`${spec}: an agency number is 1..255`);
+    onName?.(code, key.toUpperCase());
+    return { agency: code, key: key.toUpperCase(), file };
+  }
+  const code = agencyOf(key);
+  if (code === undefined) {
+    if (existsSync(resolve(spec))) return { file: resolve(spec) };
+    throw new CannotRun(`${spec}: the audit does not know agency "${key}"; give its number as ${key}:NUMBER=${rest}`);
+  }
+  return { agency: code, key: /^[0-9]+$/.test(key) ? undefined : key.toUpperCase(), file };
 }
 
 // ---- the agency database (internal mode) --------------------------------------------------------------

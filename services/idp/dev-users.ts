@@ -1,4 +1,4 @@
-// Who can sign in at the development identity provider: the demo logins of both agencies (same usernames
+// Who can sign in at the development identity provider: the demo logins of the demo agencies (same usernames
 // and passwords as demo-credentials.ts), each with its role as an agency-qualified value of the `roles`
 // claim ("bamf.clerk"), plus one person per agency whose role no service maps (refused at sign-on).
 import { demoUsers } from "../shared/demo-credentials";
@@ -12,15 +12,16 @@ export interface DevIdpUser {
   roles: string[];
 }
 
-const AGENCIES: AgencyKey[] = ["BAMF", "ZAB"];
+/** The agencies of the demo network (`npm start`): the pilots and the district authority of Bautzen. */
+export const DEMO_AGENCIES: AgencyKey[] = ["BAMF", "ZAB", "ABH-14625"];
 
 /** The claim value for a role of an agency, e.g. "bamf.clerk". */
 export function agencyRole(agency: AgencyKey, role: string): string {
   return `${agency.toLowerCase()}.${role}`;
 }
 
-export function devIdpUsers(): DevIdpUser[] {
-  return AGENCIES.flatMap((agency) => [
+export function devIdpUsers(agencies: readonly AgencyKey[] = DEMO_AGENCIES): DevIdpUser[] {
+  return agencies.flatMap((agency) => [
     ...demoUsers(agency).map((u) => ({ username: u.username, password: u.password, name: u.displayName, roles: [agencyRole(agency, u.role)] })),
     { username: `${agency.toLowerCase()}.ohnerolle`, password: `${agency.toLowerCase()}-demo-norole`, name: `${agency} ohne Rolle (Demo)`, roles: [agencyRole(agency, "gast")] },
   ]);

@@ -20,9 +20,9 @@ export function demoUsers(agency: AgencyKey): DemoUser[] {
   ];
 }
 
-/** The specialist application's API token in demo mode (MARiS for BAMF, the ZAB application for ZAB). */
+/** The specialist application's API token in demo mode (MARiS for BAMF, each other agency's own application). */
 export function demoApiClient(agency: AgencyKey): { name: string; token: string; role: "clerk" } {
-  return { name: agency === "BAMF" ? "maris-demo" : "zab-fachverfahren-demo", token: `demo-${agency.toLowerCase()}-fachverfahren-token`, role: "clerk" };
+  return { name: agency === "BAMF" ? "maris-demo" : `${agency.toLowerCase()}-fachverfahren-demo`, token: `demo-${agency.toLowerCase()}-fachverfahren-token`, role: "clerk" };
 }
 
 /** The auditor's API token in demo mode (the default of `npm run audit`). */

@@ -17,7 +17,9 @@ export const Deployment = z.object({
     ProcedureLedger: z.object({ address, codeHash: hash, txHash: hash }),
   }),
   codeList: z.object({ hash, version: z.string() }),
-  accounts: z.object({ BAMF: address, ZAB: address, auditor: address }),
+  // The first members' accounts by agency key (the pilots, and any further agency the deployment set up);
+  // agencies that join by vote later are not listed: their membership is on chain.
+  accounts: z.object({ BAMF: address, ZAB: address, auditor: address }).catchall(address.optional()),
 });
 export type Deployment = z.infer<typeof Deployment>;
 

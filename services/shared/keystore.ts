@@ -6,7 +6,8 @@ import { Wallet, HDNodeWallet } from "ethers";
 import { KEYS_DIR } from "./paths";
 
 export const DEV_KEYSTORE_PASSWORD = "anker-dev-only";
-export type KeyName = "bamf" | "zab" | "auditor";
+/** "bamf", "zab", "auditor", or another agency's key lowercased (keys/<name>.json). */
+export type KeyName = string;
 
 export interface KeystorePassword {
   password: string;

@@ -110,6 +110,14 @@ describe("audit: verify and report phases over the captured ledger", () => {
       chain: "pass", code: "pass", events: "pass", hashchains: "pass", rules: "pass", commitments: "pass", internal: "skipped", checkpoints: "pass", compliance: "fail",
     });
     expect(report.members.map((m) => m.agency).sort()).to.include.members(["BAMF", "ZAB"]);
+    expect(report.agencies.map((a) => [a.agency, a.label, a.typeKey, a.scope, a.memberAtHead])).to.deep.equal([
+      [1, "BAMF", "FEDERAL_OFFICE", 14, true],
+      [2, "ZAB", "CENTRAL_AUTHORITY", 14, true],
+    ]);
+    expect(report.agencies[0].accounts).to.deep.equal([{ account: v.deployment.accounts.BAMF.toLowerCase(), fromBlock: v.deployment.block, toBlock: null }]);
+    expect(report.codeList.history.map((h) => [h.version, h.known, h.rightsMatch])).to.deep.equal([["2026.2", true, true]]);
+    expect(report.typeRights.map((t) => t.typeKey)).to.deep.equal(["FEDERAL_OFFICE", "CENTRAL_AUTHORITY", "DISTRICT_AUTHORITY"]);
+    expect(report.compliance.arrivals).to.deep.include({ overdueDays: 14 });
   });
 
   it("reports other code, other code lists and a deployment record naming other keys", async () => {

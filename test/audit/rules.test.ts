@@ -3,20 +3,21 @@
 // exactly the case flags, that the port predicts.
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { applyStep, openStops, prerequisites, rejectionOf, transition, noticeKey, FLAG as F, STEP as S, STOP_REASON, type Notice } from "../../services/audit/rules";
+import { applyStep, openStops, prerequisites, rejectionOf, transition, noticeKey, FLAG as F, STEP as S, STOP_REASON, TypeRightsTable, type Notice } from "../../services/audit/rules";
+import { CODE_LIST_VERSIONS, typeRightsOf } from "../../services/shared/codelists";
 import { LEDGER_INTERFACE } from "../../services/audit/events";
 import { startTestChain, type TestChain } from "../support/chain";
 import { LedgerWriter, type PlannedStep } from "./support/writer";
 
 /** Replays steps of one case through the port; returns the notices as strings and the final flags. */
-function play(steps: [number, number?, number?][], agencyOf = (s: number) => (s === S.REGISTERED || (s >= 12 && s <= 16) || s === 18 || s === 19 ? 2 : 1)): { notices: string[]; flags: number } {
+function play(steps: [number, number?, number?][], agencyOf = (s: number) => (s === S.REGISTERED || (s >= 12 && s <= 16) || s === 18 || s === 19 ? 2 : s >= 22 ? 3 : 1)): { notices: string[]; flags: number } {
   let flags = 0;
   const notices: string[] = [];
   const recorded = new Set<bigint>();
   steps.forEach(([step, detail = 0], i) => {
     const agency = steps[i][2] ?? agencyOf(step);
     const id = (BigInt(agency) << 56n) | BigInt(i + 1);
-    const out = applyStep(flags, step, detail, agency, { eventId: id, detail: BigInt(detail) }, (x) => recorded.has(x));
+    const out = applyStep(flags, step, detail, { eventId: id, detail: BigInt(detail) }, (x) => recorded.has(x));
     recorded.add(id);
     flags = out.next;
     notices.push(...out.notices.map((n) => noticeKey(n).replace(/\(\d+,?/, "(")));
@@ -33,6 +34,8 @@ describe("rules port: fixed vectors", () => {
     expect(prerequisites(S.CORRECTION)).to.equal(0);
     expect(prerequisites(S.ERASED)).to.equal(0);
     expect(prerequisites(S.ERASED + 16)).to.equal(prerequisites(S.ERASED)); // the contract's 16-entry tables
+    expect(prerequisites(S.ARRIVED_REGISTERED)).to.equal(F.ALLOCATED);
+    expect(prerequisites(S.ARRIVED_REGISTERED + 16), "codes from 32 on have none").to.equal(0);
   });
 
   it("raises an alert for a step before its prerequisites, and nothing on the target path", () => {
@@ -60,32 +63,75 @@ describe("rules port: fixed vectors", () => {
   it("makes an allocation due once, after a positive decision or good prospects", () => {
     expect(play([[S.REGISTERED], [S.PROSPECTS_ASSESSED, 1], [S.PROSPECTS_ASSESSED, 1], [S.MUNICIPAL_ALLOCATION, 14612], [S.PROSPECTS_ASSESSED, 1]]).notices).to.deep.equal(["AllocationDue()"]);
     expect(play([[S.REGISTERED], [S.PROSPECTS_ASSESSED, 2]]).notices).to.deep.equal([]);
-    expect(transition(0, S.DECISION_ISSUED, 4, 1)).to.equal(F.DECIDED | F.POSITIVE | F.ALLOCATION_DUE);
-    expect(transition(0, S.DECISION_ISSUED, 8, 1)).to.equal(F.DECIDED | F.NEGATIVE); // discontinued counts as no protection
+    expect(transition(0, S.DECISION_ISSUED, 4)).to.equal(F.DECIDED | F.POSITIVE | F.ALLOCATION_DUE);
+    expect(transition(0, S.DECISION_ISSUED, 8)).to.equal(F.DECIDED | F.NEGATIVE); // discontinued counts as no protection
   });
 
   it("checks corrections like the contract: own, recorded, not itself", () => {
     const id = (a: number, n: number) => (BigInt(a) << 56n) | BigInt(n);
     const recorded = new Set([id(1, 1)]);
-    const run = (detail: bigint, self = id(1, 2)) => applyStep(0, S.CORRECTION, Number(detail), 1, { eventId: self, detail }, (x) => recorded.has(x));
+    const run = (detail: bigint, self = id(1, 2)) => applyStep(0, S.CORRECTION, Number(detail), { eventId: self, detail }, (x) => recorded.has(x));
     expect(run(id(1, 1)).notices.map((n: Notice) => n.name)).to.deep.equal(["StepCorrected"]);
     expect(run(id(2, 1)).rejection).to.match(/NotOriginalRecorder/);
     expect(run(id(1, 5)).rejection).to.match(/UnknownOriginal/);
     expect(run(id(1, 2)).rejection).to.match(/UnknownOriginal/);
   });
 
-  it("rejects what the contract rejects", () => {
+  it("rejects what the contract rejects, under the type rights of the code lists", () => {
     const caseRef = "0x" + "11".repeat(32);
-    expect(rejectionOf(1, S.REGISTERED, 0, 0, caseRef)).to.match(/StepNotPermitted/);
-    expect(rejectionOf(1, 0, 0, 0, caseRef)).to.match(/UnknownStep/);
-    expect(rejectionOf(2, 22, 0, 0, caseRef)).to.match(/UnknownStep/);
-    expect(rejectionOf(1, S.DECISION_ISSUED, 9, 0, caseRef)).to.match(/InvalidDetail/);
-    expect(rejectionOf(1, S.APPLICATION_FILED, 0, 20270101, caseRef)).to.match(/InvalidDetail|InvalidBusinessDate/);
-    expect(rejectionOf(1, S.HEARING_SCHEDULED, 0, 20271301, caseRef)).to.match(/InvalidBusinessDate/);
-    expect(rejectionOf(2, S.MUNICIPAL_ALLOCATION, 15000, 0, caseRef)).to.match(/InvalidDetail/);
-    expect(rejectionOf(2, S.MUNICIPAL_ALLOCATION, 14612, 0, "0x" + "0".repeat(64))).to.equal("EmptyCaseRef");
-    expect(rejectionOf(1, S.CORRECTION, 2 ** 60, 0, caseRef)).to.equal(undefined);
-    expect(rejectionOf(1, S.APPLICATION_FILED, 0, 0, caseRef, true)).to.match(/MalformedStep/);
+    const rights = TypeRightsTable.of(typeRightsOf());
+    const bamf = { agency: 1, agencyType: 1, scope: 14 };
+    const zab = { agency: 2, agencyType: 2, scope: 14 };
+    expect(rejectionOf(rights, bamf, S.REGISTERED, 0, 0, caseRef)).to.match(/StepNotPermitted/);
+    expect(rejectionOf(rights, bamf, 0, 0, 0, caseRef)).to.match(/UnknownStep/);
+    expect(rejectionOf(rights, zab, 25, 0, 0, caseRef)).to.match(/UnknownStep/);
+    expect(rejectionOf(rights, zab, S.ARRIVED_REGISTERED, 0, 0, caseRef)).to.match(/StepNotPermitted/);
+    expect(rejectionOf(rights, bamf, S.DECISION_ISSUED, 9, 0, caseRef)).to.match(/InvalidDetail/);
+    expect(rejectionOf(rights, bamf, S.APPLICATION_FILED, 0, 20270101, caseRef)).to.match(/InvalidDetail|InvalidBusinessDate/);
+    expect(rejectionOf(rights, bamf, S.HEARING_SCHEDULED, 0, 20271301, caseRef)).to.match(/InvalidBusinessDate/);
+    expect(rejectionOf(rights, zab, S.MUNICIPAL_ALLOCATION, 17000, 0, caseRef)).to.match(/InvalidDetail/);
+    expect(rejectionOf(rights, zab, S.MUNICIPAL_ALLOCATION, 1000, 0, caseRef)).to.match(/InvalidDetail/);
+    expect(rejectionOf(rights, zab, S.MUNICIPAL_ALLOCATION, 9162, 0, caseRef), "any German district, not only Saxony's").to.equal(undefined);
+    expect(rejectionOf(rights, zab, S.MUNICIPAL_ALLOCATION, 14612, 0, "0x" + "0".repeat(64))).to.equal("EmptyCaseRef");
+    expect(rejectionOf(rights, bamf, S.CORRECTION, 2 ** 60, 0, caseRef)).to.equal(undefined);
+    expect(rejectionOf(rights, bamf, S.APPLICATION_FILED, 0, 0, caseRef, true)).to.match(/MalformedStep/);
+  });
+
+  it("lets a district authority write only for cases allocated to its district", () => {
+    const caseRef = "0x" + "11".repeat(32);
+    const rights = TypeRightsTable.of(typeRightsOf());
+    const bautzen = { agency: 3, agencyType: 3, scope: 14625 };
+    expect(rejectionOf(rights, bautzen, S.ARRIVED_REGISTERED, 0, 0, caseRef, false, 14625)).to.equal(undefined);
+    expect(rejectionOf(rights, bautzen, S.ARRIVED_REGISTERED, 0, 0, caseRef, false, 14612)).to.match(/NotAllocatedToDistrict/);
+    expect(rejectionOf(rights, bautzen, S.ARRIVED_REGISTERED, 0, 0, caseRef, false, 0)).to.match(/NotAllocatedToDistrict/);
+    // its own records stay in its hands after a re-allocation elsewhere, as the contract has it
+    expect(rejectionOf(rights, bautzen, S.ERASED, 1, 0, caseRef, false, 14612), "erasure of its own data").to.equal(undefined);
+    expect(rejectionOf(rights, bautzen, S.CORRECTION, 3 * 2 ** 56 + 1, 0, caseRef, false, 14612), "correction of its own step").to.equal(undefined);
+    expect(rejectionOf(rights, bautzen, S.DECISION_SERVED, 0, 0, caseRef, false, 14625)).to.match(/StepNotPermitted/);
+  });
+
+  it("takes the rights from the code-list version: 2026.1 knows no district authority and no arrival steps", () => {
+    const caseRef = "0x" + "11".repeat(32);
+    const old = TypeRightsTable.of(typeRightsOf(CODE_LIST_VERSIONS[0].lists));
+    expect(old.types()).to.deep.equal([1, 2]);
+    expect(rejectionOf(old, { agency: 3, agencyType: 3, scope: 14625 }, S.ARRIVED_REGISTERED, 0, 0, caseRef, false, 14625)).to.match(/UnknownStep/);
+    expect(rejectionOf(old, { agency: 1, agencyType: 1, scope: 14 }, S.ERASED, 1, 0, caseRef)).to.equal(undefined);
+    const table = new TypeRightsTable();
+    table.set(7, (1n << 100n) | (1n << 2n), true);
+    expect(table.get(7)).to.deep.equal({ steps: (1n << 100n) | (1n << 2n), allocationScoped: true });
+    expect(table.mayRecord(7, 100) && table.mayRecord(7, 2) && !table.mayRecord(7, 3) && !table.mayRecord(1, 2)).to.equal(true);
+  });
+
+  it("tracks the district's part of an allocation: received, arrived, not arrived; a re-allocation starts over", () => {
+    const allocated = [[S.REGISTERED], [S.PROSPECTS_ASSESSED, 1], [S.MUNICIPAL_ALLOCATION, 14625]] as [number, number?][];
+    const arrived = play([...allocated, [S.ALLOCATION_RECEIVED], [S.NOT_ARRIVED], [S.ARRIVED_REGISTERED]]);
+    expect(arrived.notices).to.deep.equal(["AllocationDue()"]);
+    expect(arrived.flags & (F.ALLOCATION_RECEIVED | F.ARRIVED | F.NOT_ARRIVED)).to.equal(F.ALLOCATION_RECEIVED | F.ARRIVED);
+    const again = play([...allocated, [S.ALLOCATION_RECEIVED], [S.ARRIVED_REGISTERED], [S.MUNICIPAL_ALLOCATION, 14612]]);
+    expect(again.flags & (F.ALLOCATION_RECEIVED | F.ARRIVED | F.NOT_ARRIVED | F.ALLOCATED)).to.equal(F.ALLOCATED);
+    // before any allocation: an alert (the prerequisite ALLOCATED is missing)
+    expect(play([[S.REGISTERED], [S.ARRIVED_REGISTERED]]).notices).to.deep.equal([`OutOfOrder(${S.ARRIVED_REGISTERED},${F.ALLOCATED})`]);
+    expect(transition(F.ALLOCATED, S.ERASED, 1), "erasure is per member, outside the flags").to.equal(F.ALLOCATED);
   });
 });
 
@@ -105,13 +151,20 @@ function rng(seed: number): () => number {
 const BAMF_ONLY = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 17];
 const ZAB_ONLY = [1, 12, 13, 14, 15, 16, 18, 19];
 
-/** A random step with a valid detail and date for its agency (the contract accepts every one of them). */
-function randomStep(rand: () => number, caseRef: string, recordedBy: Map<number, bigint[]>): PlannedStep {
+/** The demo district authority's district: agency 3 writes only for cases allocated there. */
+const BAUTZEN = 14625;
+
+/**
+ * A random step with a valid detail and date for its agency (the contract accepts every one of them); the
+ * district authority (agency 3) only on a case currently allocated to its district.
+ */
+function randomStep(rand: () => number, caseRef: string, recordedBy: Map<number, bigint[]>, allocatedTo = 0): PlannedStep {
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const x = rand();
   let agency: number;
   let step: number;
-  if (x < 0.06) [agency, step] = [pick([1, 2]), S.CORRECTION];
+  if (allocatedTo === BAUTZEN && rand() < 0.4) [agency, step] = rand() < 0.1 ? [3, pick([S.CORRECTION, S.ERASED])] : [3, pick([S.ALLOCATION_RECEIVED, S.ARRIVED_REGISTERED, S.NOT_ARRIVED])];
+  else if (x < 0.06) [agency, step] = [pick([1, 2]), S.CORRECTION];
   else if (x < 0.09) [agency, step] = [pick([1, 2]), S.ERASED];
   else if (x < 0.55) [agency, step] = [1, pick(BAMF_ONLY)];
   else [agency, step] = [2, pick(ZAB_ONLY)];
@@ -120,11 +173,11 @@ function randomStep(rand: () => number, caseRef: string, recordedBy: Map<number,
   if (step === S.DECISION_ISSUED) detail = BigInt(1 + Math.floor(rand() * 8));
   else if (([S.APPEAL_FILED, S.APPEAL_DECIDED, S.FOLLOW_UP_DECIDED, S.PROSPECTS_ASSESSED] as number[]).includes(step)) detail = BigInt(1 + Math.floor(rand() * 2));
   else if (step === S.REPATRIATION_CANCELLED || step === S.ERASED) detail = BigInt(Math.floor(rand() * 4));
-  else if (step === S.MUNICIPAL_ALLOCATION) detail = BigInt(pick([14511, 14612, 14713, 14730]));
+  else if (step === S.MUNICIPAL_ALLOCATION) detail = BigInt(pick([14511, 14612, BAUTZEN, BAUTZEN, 9162]));
   else if (step === S.HEARING_SCHEDULED || step === S.REPATRIATION_SCHEDULED) businessDate = 20270101 + Math.floor(rand() * 12) * 100 + Math.floor(rand() * 28);
   if (step === S.CORRECTION) {
     const own = recordedBy.get(agency) ?? [];
-    if (own.length === 0) return randomStep(rand, caseRef, recordedBy);
+    if (own.length === 0) return randomStep(rand, caseRef, recordedBy, allocatedTo);
     detail = pick(own);
   }
   return { agency, caseRef, step, detail, businessDate };
@@ -133,7 +186,7 @@ function randomStep(rand: () => number, caseRef: string, recordedBy: Map<number,
 describe("rules port: equivalence with the contract (throwaway anvil)", function () {
   let chain: TestChain;
   before(async () => {
-    chain = await startTestChain();
+    chain = await startTestChain({ districtAgency: true });
   });
   after(async () => {
     await chain?.dispose();
@@ -142,14 +195,17 @@ describe("rules port: equivalence with the contract (throwaway anvil)", function
   for (const seed of [1, 2, 3]) {
     it(`random step sequences raise the same events and leave the same flags (seed ${seed})`, async () => {
       const rand = rng(seed * 7919);
-      const w = new LedgerWriter(chain.provider, chain.deployment.contracts.ProcedureLedger.address, { 1: chain.wallets.BAMF.connect(chain.provider), 2: chain.wallets.ZAB.connect(chain.provider) });
+      const w = new LedgerWriter(chain.provider, chain.deployment.contracts.ProcedureLedger.address, { 1: chain.wallets.BAMF.connect(chain.provider), 2: chain.wallets.ZAB.connect(chain.provider), 3: chain.wallets["ABH-14625"]!.connect(chain.provider) });
       const cases = Array.from({ length: 30 }, (_, i) => keccak256(toUtf8Bytes(`equivalence-${seed}-${i}`)));
       // Interleave the cases' steps at random; consecutive steps of one agency go in one batch.
       const planned: PlannedStep[] = [];
       const recordedBy = new Map<number, bigint[]>();
       const nextSeq = new Map<number, number>();
+      const allocation = new Map<string, number>();
       for (let k = 0; k < 400; k++) {
-        const p = randomStep(rand, cases[Math.floor(rand() * cases.length)], recordedBy);
+        const caseRef = cases[Math.floor(rand() * cases.length)];
+        const p = randomStep(rand, caseRef, recordedBy, allocation.get(caseRef));
+        if (p.step === S.MUNICIPAL_ALLOCATION) allocation.set(caseRef, Number(p.detail));
         const seq = (nextSeq.get(p.agency) ?? 1) + (seed - 1) * 1000; // distinct ids per seed on the shared chain
         nextSeq.set(p.agency, (nextSeq.get(p.agency) ?? 1) + 1);
         p.sequence = seq;
@@ -183,7 +239,7 @@ describe("rules port: equivalence with the contract (throwaway anvil)", function
         const id = (BigInt(p.agency) << 56n) | BigInt(p.sequence!);
         const step = p.step as number;
         const detail = BigInt(p.detail ?? 0);
-        const out = applyStep(flags.get(p.caseRef) ?? 0, step, Number(detail), p.agency, { eventId: id, detail }, (x) => recorded.has(x));
+        const out = applyStep(flags.get(p.caseRef) ?? 0, step, Number(detail), { eventId: id, detail }, (x) => recorded.has(x));
         recorded.add(id);
         flags.set(p.caseRef, out.next);
         expect(out.rejection, `the port rejects a step the contract accepted (seed ${seed})`).to.equal(undefined);
@@ -194,6 +250,7 @@ describe("rules port: equivalence with the contract (throwaway anvil)", function
       }
       expect(actual, `rule events (seed ${seed})`).to.deep.equal(expected);
       expect(actual.length).to.be.greaterThan(20);
+      expect(planned.filter((p) => p.agency === 3).length, "steps of the district authority").to.be.greaterThan(5);
       for (const caseRef of cases) {
         const [onChain] = await w.ledger.caseState(caseRef);
         expect(Number(onChain), `flags of ${caseRef} (seed ${seed})`).to.equal(flags.get(caseRef) ?? 0);

@@ -94,7 +94,15 @@ describe("audit CLI against a throwaway ledger", function () {
     expect(rep.checkpoints.filter((c) => c.valid)).to.have.length(3);
     expect(rep.contracts.ProcedureLedger.codeEqualsArtifact).to.equal(true);
     expect(rep.codeList.matches).to.equal(true);
-    expect(rep.codeList.onChain.version).to.equal("2026.1");
+    expect(rep.codeList.onChain.version).to.equal("2026.2");
+    expect(rep.codeList.history.map((h) => [h.version, h.rightsMatch])).to.deep.equal([["2026.2", true]]);
+    // who was a member when: every agency with its accounts, in the report, the HTML and the CLI's summary
+    expect(rep.agencies.map((a) => [a.agency, a.label, a.typeKey, a.accounts.length, a.memberAtHead])).to.deep.equal([
+      [1, "BAMF", "FEDERAL_OFFICE", 1, true],
+      [2, "ZAB", "CENTRAL_AUTHORITY", 1, true],
+    ]);
+    expect(r.html).to.contain("Member agencies: who was a member when").and.contain(rep.agencies[0].name);
+    expect(r.stdout).to.contain("Member agencies (who was a member when)").and.contain(`agency 2 ZAB: ${rep.agencies[1].name}`);
     // people's report: summary first, charts inline, no personal data from the agency database
     expect(r.html!.indexOf("No findings")).to.be.lessThan(r.html!.indexOf("<h2>Findings"));
     expect(r.html).to.contain("<svg");

@@ -154,7 +154,7 @@ describe("web app live: pushed stops, stop warnings, phones, accessibility", fun
   });
 
   it("fits a 390-px phone on every page (no sideways scrolling, header at most a quarter), without axe violations", async () => {
-    const pages: { name: string; agency: AgencyKey; who: "clerk" | "auditor" | null; path: string; ready: string }[] = [
+    const pages: { name: string; agency: "BAMF" | "ZAB"; who: "clerk" | "auditor" | null; path: string; ready: string }[] = [
       { name: "login", agency: "BAMF", who: null, path: "/login", ready: "form" },
       { name: "inbox", agency: "BAMF", who: "clerk", path: "/inbox", ready: "[data-testid=stop-banner]" },
       { name: "cases", agency: "BAMF", who: "clerk", path: "/cases", ready: "table" },

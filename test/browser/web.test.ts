@@ -118,7 +118,11 @@ describe("web app (browser, whole system)", function () {
 
     // acknowledging gives visible feedback
     await stop.getByRole("button", { name: /Quittieren/ }).click();
-    await zab.page.getByRole("status").filter({ hasText: /quittiert/ }).first().waitFor();
+    await zab.page
+      .getByRole("status")
+      .filter({ hasText: /quittiert/ })
+      .first()
+      .waitFor();
     await stop.waitFor({ state: "detached" });
 
     // the BAMF timeline shows the open stop as well
@@ -174,7 +178,10 @@ describe("web app (browser, whole system)", function () {
     expect(await aud.page.getByRole("link", { name: /Schritt erfassen/ }).count()).to.equal(0);
 
     await aud.page.goto(`${sys.BAMF.url}/cases/${refA}/record`);
-    await aud.page.getByRole("alert").filter({ hasText: /nicht zur Verfügung/ }).waitFor();
+    await aud.page
+      .getByRole("alert")
+      .filter({ hasText: /nicht zur Verfügung/ })
+      .waitFor();
     expect(await aud.page.getByTestId("record-form").count()).to.equal(0);
 
     // the API, with the auditor's own session (cookie + CSRF token) from inside the page
@@ -309,6 +316,134 @@ describe("web app (browser, whole system)", function () {
     expect(await p.page.getAttribute("html", "lang")).to.equal("de");
   });
 
+  it("takes and shows dates in the app's language, not the browser's (an English browser, the German UI)", async () => {
+    const p = await open("en-US");
+    await login(p.page, sys.BAMF, ...DEMO.BAMF.clerk);
+    // a date of birth with the day unknown reads as month and year, not "1990-07-00"
+    await p.page.goto(`${sys.BAMF.url}/cases/${refA}`);
+    const person = p.page.getByTestId("person");
+    await person.waitFor();
+    expect(await person.textContent()).to.contain("Juli 1990");
+    expect(await person.textContent()).not.to.contain("1990-07-00");
+
+    await p.page.goto(`${sys.BAMF.url}/dashboard`);
+    await p.page.getByTestId("chart-phase").waitFor();
+    const from = p.page.getByLabel("Von", { exact: true });
+    const to = p.page.getByLabel("Bis", { exact: true });
+    expect(await from.getAttribute("type")).to.equal("text");
+    // the format hint is the field's description
+    expect(
+      await from.evaluate((el) =>
+        (el.getAttribute("aria-describedby") ?? "")
+          .split(" ")
+          .map((id) => document.getElementById(id)?.textContent)
+          .join(" "),
+      ),
+    ).to.contain("Tag.Monat.Jahr");
+    expect(await from.inputValue()).to.match(/^\d{2}\.\d{2}\.\d{4}$/);
+    await from.fill("1.11.2026");
+    await to.fill("2026-11-30"); // ISO is understood as well, and written back the German way
+    await to.blur();
+    expect(await from.inputValue()).to.equal("01.11.2026");
+    expect(await to.inputValue()).to.equal("30.11.2026");
+    await p.page.getByRole("button", { name: "Anwenden" }).click();
+    await p.page.getByText("Zeitraum: 01.11.2026 – 30.11.2026").waitFor();
+    // no such day: an error naming the field, the field marked invalid
+    await to.fill("31.02.2027");
+    await p.page.getByRole("button", { name: "Anwenden" }).click();
+    await p.page.getByRole("alert").filter({ hasText: "„Bis“ ist kein gültiges Datum" }).waitFor();
+    expect(await to.getAttribute("aria-invalid")).to.equal("true");
+    expect(await axe(p.page), "axe").to.deep.equal([]);
+    await screenshot(p.page, "dashboard-date-error");
+    // in English: day, month name, year
+    await to.fill("30.11.2026");
+    await p.page.getByTestId("lang-switch").click();
+    await p.page.getByRole("heading", { level: 1, name: "Dashboard" }).waitFor();
+    expect(await p.page.getByLabel("From", { exact: true }).inputValue()).to.equal("1 Nov 2026");
+    expect(await p.page.getByLabel("To", { exact: true }).inputValue()).to.equal("30 Nov 2026");
+    await p.page.getByTestId("lang-switch").click();
+
+    // a new person's date of birth: the year alone is enough, an impossible month is refused
+    await p.page.goto(`${sys.BAMF.url}/cases`);
+    await p.page.getByTestId("new-case").locator("summary").click();
+    const dob = p.page.getByLabel(/^Geburtsdatum/);
+    await dob.fill("13.1990");
+    await p.page.getByRole("button", { name: "Fall anlegen", exact: true }).click();
+    await p.page.getByText("„Geburtsdatum“ ist kein gültiges Datum", { exact: false }).first().waitFor();
+    await dob.fill("Juli 1990");
+    await dob.blur();
+    expect(await dob.inputValue()).to.equal("07.1990");
+    await dob.fill("1990");
+    await dob.blur();
+    expect(await dob.inputValue()).to.equal("1990");
+    await screenshot(p.page, "new-case-date-of-birth");
+  });
+
+  it("asks for no session on the login page and closes the live stream on logout", async () => {
+    const p = await open();
+    // count the event streams the page opens and whether they are closed (the page's CSP stays in force)
+    await p.page.addInitScript(() => {
+      const Native = window.EventSource;
+      const all: EventSource[] = [];
+      (window as unknown as { streams: EventSource[] }).streams = all;
+      window.EventSource = class extends Native {
+        constructor(url: string | URL, init?: EventSourceInit) {
+          super(url, init);
+          all.push(this);
+        }
+      };
+    });
+    const probes: string[] = [];
+    p.page.on("request", (r) => {
+      if (new URL(r.url()).pathname === "/api/session" && r.method() === "GET") probes.push(r.url());
+    });
+    const consoleErrors: string[] = [];
+    p.page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    await p.page.goto(`${sys.BAMF.url}/login`);
+    await p.page.getByRole("heading", { level: 1, name: "Anmeldung" }).waitFor();
+    await p.page.waitForLoadState("networkidle");
+    expect(probes, "no session probe without a session").to.deep.equal([]);
+    expect(consoleErrors).to.deep.equal([]);
+
+    await login(p.page, sys.BAMF, ...DEMO.BAMF.clerk);
+    const states = () => p.page.evaluate(() => (window as unknown as { streams: EventSource[] }).streams.map((e) => e.readyState));
+    await p.page.waitForFunction(() => (window as unknown as { streams: EventSource[] }).streams.some((e) => e.readyState === 1));
+    // a reload asks the service again (the session is still there)
+    await p.page.reload();
+    await p.page.getByTestId("who").waitFor();
+    expect(probes.length).to.equal(1);
+    await p.page.waitForFunction(() => (window as unknown as { streams: EventSource[] }).streams.some((e) => e.readyState === 1));
+    await p.page.getByRole("button", { name: "Abmelden" }).click();
+    await p.page.getByRole("heading", { level: 1, name: "Anmeldung" }).waitFor();
+    expect(await states()).to.satisfy((s: number[]) => s.length > 0 && s.every((x) => x === 2), "every stream closed");
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it("ends a person's event stream on the service when their session ends", async () => {
+    const [username, password] = DEMO.BAMF.clerk;
+    const signIn = await fetch(`${sys.BAMF.url}/api/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+    expect(signIn.status).to.equal(200);
+    const cookie = (signIn.headers.get("set-cookie") ?? "").split(";")[0];
+    const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+    const stream = await fetch(`${sys.BAMF.url}/api/events/stream`, { headers: { cookie, accept: "text/event-stream" } });
+    expect(stream.status).to.equal(200);
+    const reader = stream.body!.getReader();
+    await reader.read(); // "retry:" and "ready"
+    const logout = await fetch(`${sys.BAMF.url}/api/session`, { method: "DELETE", headers: { cookie, "x-csrf-token": csrfToken } });
+    expect(logout.status).to.equal(204);
+    // the service checks with its heartbeat (15 s) and ends the stream; a reconnect is refused
+    const ended = await (async () => {
+      for (;;) {
+        const r = await reader.read().catch(() => ({ done: true }));
+        if (r.done) return true;
+      }
+    })();
+    expect(ended).to.equal(true);
+    expect((await fetch(`${sys.BAMF.url}/api/events/stream`, { headers: { cookie } })).status).to.equal(401);
+  });
+
   it("works from the keyboard with a visible focus", async () => {
     const p = await open();
     await p.page.goto(`${sys.ZAB.url}/login`);
@@ -349,7 +484,7 @@ describe("web app (browser, whole system)", function () {
       { name: "inbox", agency: "ZAB", who: "clerk", path: "/inbox", ready: "[data-testid=inbox-stops]" },
       { name: "cases", agency: "BAMF", who: "clerk", path: "/cases", ready: "[data-testid=case-table]" },
       { name: "timeline", agency: "BAMF", who: "clerk", path: `/cases/${refA}`, ready: "[data-testid=timeline] li" },
-      { name: "record-step", agency: "ZAB", who: "clerk", path: `/cases/${refA}/record?step=REPATRIATION_SCHEDULED`, ready: "[data-testid=record-form] input[type=date]" },
+      { name: "record-step", agency: "ZAB", who: "clerk", path: `/cases/${refA}/record?step=REPATRIATION_SCHEDULED`, ready: "[data-testid=record-form] input[name=businessDate]" },
       { name: "allocation", agency: "ZAB", who: "clerk", path: "/allocation", ready: "li.due" },
       { name: "dashboard", agency: "BAMF", who: "clerk", path: "/dashboard", ready: "[data-testid=chart-days]" },
       { name: "audit", agency: "BAMF", who: "auditor", path: "/audit", ready: "[data-testid=ledger-status]" },

@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { CODE_LISTS, codeListHash, codeListVersionLabel } from "../../services/shared/codelists";
 import { AGENCY, caseRefOf, eventIdOfStep, setUp } from "./helpers";
+import { BAUTZEN, DEMO_DISTRICT_AGENCY, SAXONY, TYPE, rightsOf } from "./fixtures";
 
 describe("checks before events", function () {
   it("a batch's logs come step by step: each StepRecorded, then that step's rule events", async function () {
@@ -32,17 +33,35 @@ describe("checks before events", function () {
       .withArgs(0, eventIdOfStep(registered));
   });
 
-  it("the deployment emits members, then auditors, then the code list", async function () {
-    const [, a, b, c] = await ethers.getSigners();
+  it("the deployment emits the type rights, then each agency's joining with its members, then auditors, then the code list", async function () {
+    const [, a, b, c, d, e] = await ethers.getSigners();
     const Ledger = await ethers.getContractFactory("ProcedureLedger");
     const hash = codeListHash(CODE_LISTS);
     const version = codeListVersionLabel(CODE_LISTS);
-    const ok = await Ledger.deploy([a.address, b.address], [AGENCY.BAMF, AGENCY.ZAB], [c.address], hash, version);
+    const rights = rightsOf();
+    const ok = await Ledger.deploy(
+      rights,
+      [
+        { account: a.address, agency: AGENCY.BAMF, agencyType: TYPE.FEDERAL_OFFICE, scope: SAXONY, name: "BAMF" },
+        { account: b.address, agency: AGENCY.ZAB, agencyType: TYPE.CENTRAL_AUTHORITY, scope: SAXONY, name: "ZAB" },
+        { account: d.address, agency: 3, agencyType: TYPE.DISTRICT_AUTHORITY, scope: BAUTZEN, name: DEMO_DISTRICT_AGENCY.name },
+        { account: e.address, agency: AGENCY.ZAB, agencyType: TYPE.CENTRAL_AUTHORITY, scope: SAXONY, name: "ZAB again" },
+      ],
+      [c.address],
+      hash,
+      version,
+    );
     const receipt = await ok.deploymentTransaction()!.wait();
     const logs = receipt!.logs.map((l) => ok.interface.parseLog(l)!);
     expect(logs.map((l) => [l.name, ...l.args])).to.deep.equal([
+      ...rights.map((r) => ["TypeRightsChanged", BigInt(r.agencyType), r.steps, r.allocationScoped]),
+      ["AgencyJoined", BigInt(AGENCY.BAMF), BigInt(TYPE.FEDERAL_OFFICE), BigInt(SAXONY), "BAMF"],
       ["MemberAdded", a.address, BigInt(AGENCY.BAMF)],
+      ["AgencyJoined", BigInt(AGENCY.ZAB), BigInt(TYPE.CENTRAL_AUTHORITY), BigInt(SAXONY), "ZAB"],
       ["MemberAdded", b.address, BigInt(AGENCY.ZAB)],
+      ["AgencyJoined", 3n, BigInt(TYPE.DISTRICT_AUTHORITY), BigInt(BAUTZEN), DEMO_DISTRICT_AGENCY.name],
+      ["MemberAdded", d.address, 3n],
+      ["MemberAdded", e.address, BigInt(AGENCY.ZAB)],
       ["AuditorAdded", c.address],
       ["CodeListChanged", ethers.ZeroHash, hash, version],
     ]);

@@ -101,28 +101,36 @@ describe("corrections", function () {
 });
 
 describe("erasure marker", function () {
-  it("ERASED by BAMF sets ERASED_BAMF, by ZAB sets ERASED_ZAB, and leaves the procedure state alone", async function () {
+  it("ERASED sets the recording agency's bit in erasedBy() and leaves the procedure state alone", async function () {
     const { ledger, clerk } = await setUp();
     const caseRef = caseRefOf("erased");
     await clerk.play(caseRef, "REGISTERED", "APPLICATION_FILED");
     const base = FLAG.REGISTERED | FLAG.FILED;
+    expect(await ledger.erasedBy(caseRef)).to.equal(0n);
 
     const byBamf = await clerk.record(caseRef, "ERASED", 2n, undefined, "BAMF");
     await expect(byBamf.tx).to.emit(ledger, "StepRecorded").withArgs(caseRef, byBamf.step.packedStep, byBamf.step.commitment);
     await expect(byBamf.tx).not.to.emit(ledger, "OutOfOrder");
-    expect(await clerk.flags(caseRef)).to.equal(base | FLAG.ERASED_BAMF);
+    expect(await clerk.flags(caseRef)).to.equal(base);
+    expect(await ledger.erasedBy(caseRef)).to.equal(1n << BigInt(AGENCY.BAMF));
 
     const byZab = await clerk.record(caseRef, "ERASED", 1n, undefined, "ZAB");
     await expect(byZab.tx).to.emit(ledger, "StepRecorded");
-    expect(await clerk.flags(caseRef)).to.equal(base | FLAG.ERASED_BAMF | FLAG.ERASED_ZAB);
+    expect(await clerk.flags(caseRef)).to.equal(base);
+    expect(await ledger.erasedBy(caseRef)).to.equal((1n << BigInt(AGENCY.BAMF)) | (1n << BigInt(AGENCY.ZAB)));
     expect((await ledger.caseHead(caseRef))[1]).to.equal(4n);
+    // a second marker of the same agency changes nothing more
+    await clerk.record(caseRef, "ERASED", 0n, undefined, "ZAB");
+    expect(await ledger.erasedBy(caseRef)).to.equal((1n << BigInt(AGENCY.BAMF)) | (1n << BigInt(AGENCY.ZAB)));
   });
 
-  it("ERASED by ZAB alone sets only ERASED_ZAB", async function () {
-    const { clerk } = await setUp();
+  it("ERASED by ZAB alone sets only ZAB's bit, on that case only", async function () {
+    const { ledger, clerk } = await setUp();
     const caseRef = caseRefOf("erased-zab");
     await clerk.record(caseRef, "REGISTERED");
     await clerk.record(caseRef, "ERASED", 0n, undefined, "ZAB");
-    expect(await clerk.flags(caseRef)).to.equal(FLAG.REGISTERED | FLAG.ERASED_ZAB);
+    expect(await clerk.flags(caseRef)).to.equal(FLAG.REGISTERED);
+    expect(await ledger.erasedBy(caseRef)).to.equal(1n << BigInt(AGENCY.ZAB));
+    expect(await ledger.erasedBy(caseRefOf("other"))).to.equal(0n);
   });
 });

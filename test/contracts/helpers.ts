@@ -1,15 +1,16 @@
 // Helpers shared by the contract tests: a clerk that records steps with fresh event ids per agency,
-// the rule flags and stop reasons of ProcedureRules.sol, and code look-ups in the code lists.
+// the rule flags and stop reasons of ProcedureRules.sol, code look-ups in the code lists, and the
+// governance votes (proposals and approvals by a majority).
 import { ethers } from "hardhat";
 import type { ContractTransactionResponse, ContractTransactionReceipt, LogDescription } from "ethers";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { deployLedgerForTest, stepFor, AGENCY } from "./fixtures";
-import { CODE_LISTS, stepByKey, type AgencyKey, type CodeLists } from "../../services/shared/codelists";
+import { deployLedgerForTest, deployNetworkForTest, stepFor, AGENCY, type TestAgency } from "./fixtures";
+import { CODE_LISTS, stepByKey, type CodeLists } from "../../services/shared/codelists";
 import { eventIdOf, packStep } from "../../services/shared/ledger-codec";
 import type { IProcedureLedger, ProcedureLedger } from "../../typechain-types";
 import { FLAG } from "../../services/shared/rule-flags";
 
-export { AGENCY };
+export { AGENCY, type TestAgency };
 export type Fixture = Awaited<ReturnType<typeof deployLedgerForTest>>;
 export type Step = IProcedureLedger.StepStruct;
 
@@ -46,6 +47,7 @@ export const NO_NEW_PROCEDURE = codeOf("followUpResults", "NO_NEW_PROCEDURE");
 export const GOOD = codeOf("prospects", "GOOD");
 export const NOT_GOOD = codeOf("prospects", "NOT_GOOD");
 export const DRESDEN = BigInt(CODE_LISTS.distributionKey.districts.find((d) => d.de.startsWith("Dresden"))!.code);
+export const BAUTZEN_DISTRICT = BigInt(CODE_LISTS.distributionKey.districts.find((d) => d.de.includes("Bautzen"))!.code);
 
 /** A valid detail for every step that needs one (CORRECTION excepted: it names an event id). */
 export const DEFAULT_DETAIL: Record<string, bigint> = {
@@ -63,11 +65,14 @@ export const code = (key: string): number => stepByKey(key).code;
 
 export const caseRefOf = (label: string): string => ethers.keccak256(ethers.toUtf8Bytes(`case:${label}`));
 
-/** The agency that records `key` by the code lists (not for CORRECTION and ERASED, which both may record). */
-export function recorderOf(key: string): AgencyKey {
-  const a = stepByKey(key).agency;
-  if (a === "BOTH") throw new Error(`${key} is recorded by both agencies: name the agency`);
-  return a;
+/** The test network's agency of each agency type. */
+const AGENCY_OF_TYPE: Record<string, TestAgency> = { FEDERAL_OFFICE: "BAMF", CENTRAL_AUTHORITY: "ZAB", DISTRICT_AUTHORITY: "ABH-14625" };
+
+/** The agency that records `key` by the code lists (not for CORRECTION and ERASED, which every type may record). */
+export function recorderOf(key: string): TestAgency {
+  const types = stepByKey(key).types;
+  if (types.length !== 1) throw new Error(`${key} is recorded by ${types.join(", ")}: name the agency`);
+  return AGENCY_OF_TYPE[types[0]];
 }
 
 /** A step with a raw step code (also unknown ones), for the validation tests. */
@@ -90,7 +95,7 @@ export interface Sent {
 
 /** Records steps as the agencies' services would, with a fresh event id per agency and step. */
 export class Clerk {
-  private readonly seq: Record<AgencyKey, bigint> = { BAMF: 0n, ZAB: 0n };
+  private readonly seq: Record<TestAgency, bigint> = { BAMF: 0n, ZAB: 0n, "ABH-14625": 0n };
 
   constructor(readonly f: Fixture) {}
 
@@ -98,17 +103,18 @@ export class Clerk {
     return this.f.ledger;
   }
 
-  signer(who: AgencyKey) {
-    return who === "BAMF" ? this.f.bamf : this.f.zab;
+  /** The signer of the agency (ABH-14625: the `district` signer, a member only in the demo network). */
+  signer(who: TestAgency) {
+    return who === "BAMF" ? this.f.bamf : who === "ZAB" ? this.f.zab : this.f.district;
   }
 
   /** A new step for `who` without sending it. */
-  make(caseRef: string, key: string, detail?: bigint | number, businessDate?: number, who: AgencyKey = recorderOf(key)): Step {
+  make(caseRef: string, key: string, detail?: bigint | number, businessDate?: number, who: TestAgency = recorderOf(key)): Step {
     const d = detail === undefined ? (DEFAULT_DETAIL[key] ?? 0n) : BigInt(detail);
     return stepFor(AGENCY[who], ++this.seq[who], caseRef, key, d, businessDate);
   }
 
-  async record(caseRef: string, key: string, detail?: bigint | number, businessDate?: number, who?: AgencyKey): Promise<Sent> {
+  async record(caseRef: string, key: string, detail?: bigint | number, businessDate?: number, who?: TestAgency): Promise<Sent> {
     const agency = who ?? recorderOf(key);
     const step = this.make(caseRef, key, detail, businessDate, agency);
     const tx = await this.ledger.connect(this.signer(agency)).record(step);
@@ -131,9 +137,36 @@ export class Clerk {
   }
 }
 
+/** The pilot network (BAMF, ZAB) with a clerk. */
 export async function setUp(): Promise<Fixture & { clerk: Clerk }> {
   const f = await loadFixture(deployLedgerForTest);
   return { ...f, clerk: new Clerk(f) };
+}
+
+/** The demo network (BAMF, ZAB, the Bautzen district authority as agency 3) with a clerk. */
+export async function setUpNetwork(): Promise<Fixture & { clerk: Clerk }> {
+  const f = await loadFixture(deployNetworkForTest);
+  return { ...f, clerk: new Clerk(f) };
+}
+
+type Signer = Fixture["bamf"];
+
+/**
+ * Carries a proposal by majority: `proposer` proposes (the returned promise of its transaction is `propose`),
+ * then each of `approvers` approves in turn. Returns the proposal id and the last approval's transaction.
+ */
+export async function passVote(
+  ledger: ProcedureLedger,
+  propose: (as: ProcedureLedger) => Promise<ContractTransactionResponse>,
+  proposer: Signer,
+  approvers: Signer[],
+): Promise<{ id: bigint; last: ContractTransactionResponse }> {
+  const id = await ledger.proposalCount();
+  let last = await propose(ledger.connect(proposer));
+  for (const a of approvers) last = await ledger.connect(a).approve(id);
+  const p = await ledger.proposal(id);
+  if (!p.executed) throw new Error(`proposal ${id} was not carried out`);
+  return { id, last };
 }
 
 /** The ledger's events of one name in a receipt, decoded. */

@@ -1,39 +1,55 @@
-// Who may record what: every agency x step combination of the step catalogue, non-members, unknown codes.
+// Who may record what: every agency type x step combination of the code lists' rights (set on chain at
+// deployment), non-members, unknown codes.
 import { expect } from "chai";
-import { CODE_LISTS, mayRecord as catalogueAllows, type AgencyKey } from "../../services/shared/codelists";
-import { AGENCY, caseRefOf, eventIdOfStep, rawStep, setUp } from "./helpers";
+import { CODE_LISTS, mayRecord as catalogueAllows } from "../../services/shared/codelists";
+import { AGENCY, BAUTZEN_DISTRICT, caseRefOf, eventIdOfStep, rawStep, setUpNetwork, type TestAgency } from "./helpers";
+import { rightsOf } from "./fixtures";
 
-const AGENCIES: AgencyKey[] = ["BAMF", "ZAB"];
+const AGENCIES: TestAgency[] = ["BAMF", "ZAB", "ABH-14625"];
+const TYPE_OF: Record<TestAgency, string> = { BAMF: "FEDERAL_OFFICE", ZAB: "CENTRAL_AUTHORITY", "ABH-14625": "DISTRICT_AUTHORITY" };
+const UNKNOWN_STEPS = [0, 25, 31, 32, 127, 128, 255];
 
-describe("permissions: role x step", function () {
-  it("the code lists define steps 1..21 and the catalogue of domain.md", function () {
-    expect(CODE_LISTS.steps.map((s) => s.code)).to.deep.equal(Array.from({ length: 21 }, (_, i) => i + 1));
-    const bamf = CODE_LISTS.steps.filter((s) => catalogueAllows("BAMF", s)).map((s) => s.key);
-    const zab = CODE_LISTS.steps.filter((s) => catalogueAllows("ZAB", s)).map((s) => s.key);
-    expect(bamf).to.deep.equal([
+describe("permissions: type x step", function () {
+  it("the code lists define steps 1..24 and the catalogue of domain.md, by agency type", function () {
+    expect(CODE_LISTS.steps.map((s) => s.code)).to.deep.equal(Array.from({ length: 24 }, (_, i) => i + 1));
+    const keysOf = (type: string) => CODE_LISTS.steps.filter((s) => catalogueAllows(type, s)).map((s) => s.key);
+    expect(keysOf("FEDERAL_OFFICE")).to.deep.equal([
       "APPLICATION_FILED", "HEARING_SCHEDULED", "HEARING_HELD", "DECISION_ISSUED", "DECISION_SERVED",
       "APPEAL_FILED", "APPEAL_DECIDED", "DECISION_FINAL", "FOLLOW_UP_APPLICATION_FILED", "FOLLOW_UP_DECIDED",
       "PROSPECTS_ASSESSED", "CORRECTION", "ERASED",
     ]);
-    expect(zab).to.deep.equal([
+    expect(keysOf("CENTRAL_AUTHORITY")).to.deep.equal([
       "REGISTERED", "DEPARTURE_OBLIGATION", "REPATRIATION_SCHEDULED", "REPATRIATION_CANCELLED",
       "REPATRIATION_COMPLETED", "VOLUNTARY_DEPARTURE", "MUNICIPAL_ALLOCATION", "TRANSFERRED_TO_MUNICIPALITY",
       "CORRECTION", "ERASED",
     ]);
+    expect(keysOf("DISTRICT_AUTHORITY")).to.deep.equal(["CORRECTION", "ERASED", "ALLOCATION_RECEIVED", "ARRIVED_REGISTERED", "NOT_ARRIVED"]);
+  });
+
+  it("the chain holds the code lists' rights per type; only the district authority is allocation-scoped", async function () {
+    const { ledger } = await setUpNetwork();
+    for (const r of rightsOf()) {
+      const [steps, scoped] = await ledger.typeRights(r.agencyType);
+      expect(steps).to.equal(r.steps);
+      expect(scoped).to.equal(r.agencyType === 3);
+    }
+    expect(await ledger.knownSteps()).to.equal(((1n << 25n) - 1n) & ~1n);
   });
 
   for (const who of AGENCIES) {
     for (const def of CODE_LISTS.steps) {
-      const allowed = catalogueAllows(who, def);
+      const allowed = catalogueAllows(TYPE_OF[who], def);
       it(`${who} ${allowed ? "may" : "may not"} record ${def.key} (${def.code})`, async function () {
-        const { ledger, clerk } = await setUp();
+        const { ledger, clerk } = await setUpNetwork();
         const caseRef = caseRefOf(`${who}-${def.key}`);
         expect(await ledger.mayRecord(AGENCY[who], def.code)).to.equal(allowed);
+        // The district authority writes only for cases allocated to its district.
+        if (who === "ABH-14625") await clerk.record(caseRef, "MUNICIPAL_ALLOCATION", BAUTZEN_DISTRICT);
 
         let detail: bigint | undefined;
         if (def.key === "CORRECTION") {
           // A correction names one of the agency's own recorded events.
-          const own = await clerk.record(caseRef, who === "BAMF" ? "APPLICATION_FILED" : "REGISTERED");
+          const own = await clerk.record(caseRef, { BAMF: "APPLICATION_FILED", ZAB: "REGISTERED", "ABH-14625": "ALLOCATION_RECEIVED" }[who]);
           detail = own.eventId;
         }
         const step = clerk.make(caseRef, def.key, detail, undefined, who);
@@ -52,8 +68,8 @@ describe("permissions: role x step", function () {
     }
   }
 
-  it("a step of the other agency inside a batch is rejected with its index", async function () {
-    const { ledger, zab, clerk } = await setUp();
+  it("a step of another type inside a batch is rejected with its index", async function () {
+    const { ledger, zab, clerk } = await setUpNetwork();
     const caseRef = caseRefOf("batch-perm");
     const steps = [
       clerk.make(caseRef, "REGISTERED"),
@@ -63,11 +79,15 @@ describe("permissions: role x step", function () {
     await expect(ledger.connect(zab).recordBatch(steps))
       .to.be.revertedWithCustomError(ledger, "StepNotPermitted")
       .withArgs(2, 4, AGENCY.ZAB);
+    const arrival = [clerk.make(caseRef, "REGISTERED"), clerk.make(caseRef, "ARRIVED_REGISTERED", 0n, 0, "ZAB")];
+    await expect(ledger.connect(zab).recordBatch(arrival))
+      .to.be.revertedWithCustomError(ledger, "StepNotPermitted")
+      .withArgs(1, 23, AGENCY.ZAB);
   });
 
   for (const role of ["outsider", "auditor", "deployer"] as const) {
     it(`the ${role} may record no step at all (NotAMember)`, async function () {
-      const f = await setUp();
+      const f = await setUpNetwork();
       const signer = f[role];
       const caseRef = caseRefOf(`${role}`);
       for (const agency of AGENCIES) {
@@ -88,31 +108,32 @@ describe("permissions: role x step", function () {
     });
   }
 
-  it("mayRecord() is false for unknown agencies and unknown steps", async function () {
-    const { ledger } = await setUp();
-    for (const step of [0, 22, 23, 31, 32, 255]) {
-      expect(await ledger.mayRecord(AGENCY.BAMF, step)).to.equal(false);
-      expect(await ledger.mayRecord(AGENCY.ZAB, step)).to.equal(false);
+  it("mayRecord() is false for agencies that never joined and for unknown steps", async function () {
+    const { ledger } = await setUpNetwork();
+    for (const step of UNKNOWN_STEPS) {
+      for (const who of AGENCIES) expect(await ledger.mayRecord(AGENCY[who], step)).to.equal(false);
     }
-    for (const agency of [0, 3, 255]) {
-      for (let step = 1; step <= 21; step++) expect(await ledger.mayRecord(agency, step)).to.equal(false);
+    for (const agency of [0, 4, 255]) {
+      for (let step = 1; step <= 24; step++) expect(await ledger.mayRecord(agency, step)).to.equal(false);
     }
   });
 
   for (const who of AGENCIES) {
-    it(`unknown step codes 0 and 22+ from ${who} are rejected (UnknownStep)`, async function () {
-      const { ledger, clerk } = await setUp();
+    it(`step codes no type may record (0, 25+) from ${who} are rejected (UnknownStep)`, async function () {
+      const { ledger, clerk } = await setUpNetwork();
       const caseRef = caseRefOf(`unknown-${who}`);
+      if (who === "ABH-14625") await clerk.record(caseRef, "MUNICIPAL_ALLOCATION", BAUTZEN_DISTRICT);
       let seq = 1000;
-      for (const step of [0, 22, 23, 31, 32, 128, 255]) {
+      for (const step of UNKNOWN_STEPS) {
         await expect(ledger.connect(clerk.signer(who)).record(rawStep(AGENCY[who], seq++, caseRef, step)))
           .to.be.revertedWithCustomError(ledger, "UnknownStep")
           .withArgs(0, step);
       }
-      const batch = [clerk.make(caseRef, who === "BAMF" ? "APPLICATION_FILED" : "REGISTERED"), rawStep(AGENCY[who], seq++, caseRef, 22)];
+      const first = { BAMF: "APPLICATION_FILED", ZAB: "REGISTERED", "ABH-14625": "ALLOCATION_RECEIVED" }[who];
+      const batch = [clerk.make(caseRef, first), rawStep(AGENCY[who], seq++, caseRef, 25)];
       await expect(ledger.connect(clerk.signer(who)).recordBatch(batch))
         .to.be.revertedWithCustomError(ledger, "UnknownStep")
-        .withArgs(1, 22);
+        .withArgs(1, 25);
     });
   }
 });

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { packStep } from "../../services/shared/ledger-codec";
-import { AGENCY, caseRefOf, code, eventIdOfStep, rawStep, setUp, type Step } from "./helpers";
+import { AGENCY, BAUTZEN_DISTRICT, caseRefOf, code, eventIdOfStep, rawStep, setUp, setUpNetwork, type Step, type TestAgency } from "./helpers";
 
 describe("validation", function () {
   it("an empty batch is rejected (EmptyBatch)", async function () {
@@ -34,7 +34,7 @@ describe("validation", function () {
   });
 
   // [step, who, detail, accepted]
-  const details: [string, "BAMF" | "ZAB", bigint, boolean][] = [
+  const details: [string, TestAgency, bigint, boolean][] = [
     ["DECISION_ISSUED", "BAMF", 0n, false],
     ["DECISION_ISSUED", "BAMF", 1n, true],
     ["DECISION_ISSUED", "BAMF", 8n, true],
@@ -55,11 +55,14 @@ describe("validation", function () {
     ["ERASED", "BAMF", 0n, true],
     ["ERASED", "ZAB", 255n, true],
     ["ERASED", "ZAB", 256n, false],
-    ["MUNICIPAL_ALLOCATION", "ZAB", 14000n, false],
+    // any German district key (AGS of a Kreis): Land 01-16, then three digits
+    ["MUNICIPAL_ALLOCATION", "ZAB", 1000n, false],
+    ["MUNICIPAL_ALLOCATION", "ZAB", 1001n, true],
+    ["MUNICIPAL_ALLOCATION", "ZAB", 9162n, true],
     ["MUNICIPAL_ALLOCATION", "ZAB", 14001n, true],
-    ["MUNICIPAL_ALLOCATION", "ZAB", 14730n, true],
-    ["MUNICIPAL_ALLOCATION", "ZAB", 14999n, true],
-    ["MUNICIPAL_ALLOCATION", "ZAB", 15000n, false],
+    ["MUNICIPAL_ALLOCATION", "ZAB", 14625n, true],
+    ["MUNICIPAL_ALLOCATION", "ZAB", 16999n, true],
+    ["MUNICIPAL_ALLOCATION", "ZAB", 17000n, false],
     ["MUNICIPAL_ALLOCATION", "ZAB", 0n, false],
     ["MUNICIPAL_ALLOCATION", "ZAB", 9162000n, false],
     ["CORRECTION", "BAMF", 0n, false],
@@ -75,12 +78,16 @@ describe("validation", function () {
     ["REPATRIATION_COMPLETED", "ZAB", 1n, false],
     ["VOLUNTARY_DEPARTURE", "ZAB", 1n, false],
     ["TRANSFERRED_TO_MUNICIPALITY", "ZAB", 1n, false],
+    ["ALLOCATION_RECEIVED", "ABH-14625", 1n, false],
+    ["ARRIVED_REGISTERED", "ABH-14625", 1n, false],
+    ["NOT_ARRIVED", "ABH-14625", 14625n, false],
     ["REGISTERED", "ZAB", (1n << 64n) - 1n, false],
   ];
   for (const [key, who, detail, accepted] of details) {
     it(`${key} with detail ${detail} is ${accepted ? "accepted" : "rejected (InvalidDetail)"}`, async function () {
-      const { ledger, clerk } = await setUp();
+      const { ledger, clerk } = await setUpNetwork();
       const caseRef = caseRefOf(`detail-${key}-${detail}`);
+      if (who === "ABH-14625") await clerk.record(caseRef, "MUNICIPAL_ALLOCATION", BAUTZEN_DISTRICT);
       const step = clerk.make(caseRef, key, detail, undefined, who);
       const tx = ledger.connect(clerk.signer(who)).record(step);
       if (accepted) {
@@ -93,7 +100,7 @@ describe("validation", function () {
   }
 
   // [step, who, date, accepted]
-  const dates: [string, "BAMF" | "ZAB", number, boolean][] = [
+  const dates: [string, TestAgency, number, boolean][] = [
     ["HEARING_SCHEDULED", "BAMF", 0, false],
     ["HEARING_SCHEDULED", "BAMF", 20270115, true],
     ["HEARING_SCHEDULED", "BAMF", 20000101, true],
@@ -112,11 +119,13 @@ describe("validation", function () {
     ["APPLICATION_FILED", "BAMF", 20270115, false],
     ["HEARING_HELD", "BAMF", 20270115, false],
     ["REPATRIATION_COMPLETED", "ZAB", 20270115, false],
+    ["ARRIVED_REGISTERED", "ABH-14625", 20270115, false],
   ];
   for (const [key, who, date, accepted] of dates) {
     it(`${key} with business date ${date} is ${accepted ? "accepted" : "rejected (InvalidBusinessDate)"}`, async function () {
-      const { ledger, clerk } = await setUp();
+      const { ledger, clerk } = await setUpNetwork();
       const caseRef = caseRefOf(`date-${key}-${date}`);
+      if (who === "ABH-14625") await clerk.record(caseRef, "MUNICIPAL_ALLOCATION", BAUTZEN_DISTRICT);
       const step = clerk.make(caseRef, key, undefined, date, who);
       const tx = ledger.connect(clerk.signer(who)).record(step);
       if (accepted) {
@@ -157,7 +166,7 @@ describe("validation", function () {
     await expect(ledger.connect(zab).record(bamfId))
       .to.be.revertedWithCustomError(ledger, "ForeignEventId")
       .withArgs(0, eventIdOfStep(bamfId), AGENCY.ZAB);
-    // no agency bits at all, and an unknown agency 3
+    // no agency bits at all, and another agency 3
     const noAgency: Step = { caseRef, packedStep: packStep({ eventId: 5n, step: code("REGISTERED"), detail: 0n, businessDate: 0 }), commitment: ethers.ZeroHash };
     await expect(ledger.connect(zab).record(noAgency)).to.be.revertedWithCustomError(ledger, "ForeignEventId").withArgs(0, 5n, AGENCY.ZAB);
     const agency3 = rawStep(3, 1, caseRef, code("REGISTERED"));

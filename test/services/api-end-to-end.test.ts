@@ -28,7 +28,7 @@ describe("API end to end: both agencies on a real chain", function () {
   let chain: TestChain;
   const svc = {} as Record<AgencyKey, RunningService>;
   const url = {} as Record<AgencyKey, string>;
-  const token = { BAMF: "e2e-bamf-clerk-token-123456", ZAB: "e2e-zab-clerk-token-1234567" };
+  const token: Record<string, string> = { BAMF: "e2e-bamf-clerk-token-123456", ZAB: "e2e-zab-clerk-token-1234567" };
   const auditToken = { BAMF: "e2e-bamf-audit-token-123456", ZAB: "e2e-zab-audit-token-1234567" };
 
   async function call(agency: AgencyKey, method: string, path: string, body?: unknown, t = token[agency]) {

@@ -109,7 +109,7 @@ describe("API: live event stream (server-sent events)", function () {
   let chain: TestChain;
   const svc = {} as Record<AgencyKey, RunningService>;
   const url = {} as Record<AgencyKey, string>;
-  const token = { BAMF: "sse-bamf-clerk-token-1234567", ZAB: "sse-zab-clerk-token-12345678" };
+  const token: Record<string, string> = { BAMF: "sse-bamf-clerk-token-1234567", ZAB: "sse-zab-clerk-token-12345678" };
   const auditToken = { BAMF: "sse-bamf-audit-token-123456", ZAB: "sse-zab-audit-token-1234567" };
   const streams: Stream[] = [];
   const person = { familyName: "Haddad (fiktiv)", givenNames: "Lina", dateOfBirth: "1991-03-14", nationality: "SYR" };

@@ -64,7 +64,7 @@ describe("API hardening: every bad input gets a clear 4xx problem+json", functio
   let chain: TestChain;
   let bamf: ApiHarness;
   let zab: ApiHarness;
-  const refs: Record<"BAMF" | "ZAB", string> = { BAMF: "", ZAB: "" };
+  const refs: Record<string, string> = { BAMF: "", ZAB: "" };
 
   before(async () => {
     chain = await startTestChain();

@@ -12,7 +12,7 @@ import { storeEvents } from "../../services/agency/listener/store-events";
 import type { LedgerLog } from "../../services/agency/chain/ledger-logs";
 import { caseRefOf } from "../../services/shared/pseudonym";
 import { eventIdOf } from "../../services/shared/ledger-codec";
-import { AGENCY, stepByKey, type AgencyKey } from "../../services/shared/codelists";
+import { agencyByKey, stepByKey, type AgencyKey } from "../../services/shared/codelists";
 
 const CASES = 30;
 const fileNumberOf = (i: number) => `${7000100 + i}-423`;
@@ -39,12 +39,12 @@ describe("API: lists, search, paging, bulk work and exports", function () {
     return blockNumber;
   };
   const step = (caseRef: string, agency: AgencyKey, key: string, extra: Partial<LedgerLog> = {}) => {
-    const eventId = eventIdOf(AGENCY[agency], seq++);
+    const eventId = eventIdOf(agencyByKey(agency)!.code, seq++);
     return {
       name: "StepRecorded",
       caseRef,
       eventId,
-      agency: AGENCY[agency],
+      agency: agencyByKey(agency)!.code,
       stepCode: stepByKey(key).code,
       detail: 0n,
       businessDate: 0,
@@ -264,7 +264,7 @@ describe("API: lists, search, paging, bulk work and exports", function () {
 
       const all = await zab.call("GET", "/api/exports/cases.csv?lang=en", clerk());
       expect(all.text.trimEnd().split("\r\n")).to.have.length(1 + CASES + 2);
-      expect(all.text).to.contain("no (registered by the partner agency)");
+      expect(all.text).to.contain("no (registered by another member agency)");
       const audit = await zab.call("GET", "/api/exports/cases.csv", auditor());
       expect(audit.status).to.equal(200);
       expect(audit.text).to.not.contain("7000").and.not.contain("fiktiv").and.not.contain("Aktenzeichen");

@@ -164,10 +164,11 @@ describe("API: recording steps", function () {
       const r = await post(bamf, caseRef, { step: "REGISTERED", detail: "x", businessDate: "nope", extra: true });
       expect(r.status).to.equal(400);
       expect(r.json.type).to.equal("/api/docs#problem-step-not-permitted");
-      expect(r.json.title).to.equal("Schritt der anderen Behörde / Step of the other agency");
+      expect(r.json.title).to.equal("Schritt einer anderen Behördenart / Step of another agency type");
       expect(r.json.errors).to.have.length(1);
       expect(r.json.errors[0].field).to.equal("step");
-      expect(r.json.detail).to.contain("ZAB");
+      // names the types: the step's (the ZAB's, a central authority) and this service's (a federal office)
+      expect(r.json.detail).to.contain("CENTRAL_AUTHORITY").and.contain("FEDERAL_OFFICE");
       expect(await bamf.counts()).to.deep.equal(before);
     });
 

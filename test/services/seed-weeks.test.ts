@@ -2,7 +2,7 @@
 // spread over weeks of block time, in procedure order, up to now and not after it; the dashboard's processing
 // times are days; deadlines are due and overdue; blocks after the seed carry the wall-clock time again.
 import { expect } from "chai";
-import { startSystem, type System } from "../support/system";
+import { startSystem, joinBautzenByVote, type System } from "../support/system";
 import { startTestChain } from "../support/chain";
 import { seedDemo, eventIdFor } from "../../scripts/seed/run";
 import { demoPlan, demoTimelineStart, type PlannedCase } from "../../scripts/seed/plan";
@@ -10,7 +10,8 @@ import type { AgencyKey } from "../../services/shared/codelists";
 
 const DAY = 86_400;
 /** one of each demo path: enough for every phase, quick to seed */
-const CASES = 20;
+/** the first 24 of the demo plan: every path once, the four allocated to Landkreis Bautzen among them */
+const CASES = 24;
 
 interface StepStatus {
   state: string;
@@ -33,8 +34,9 @@ describe("demo seed over realistic weeks (anvil started in the past)", function 
   let seededAt = 0;
   let lines: string[] = [];
 
-  const get = async <T>(agency: AgencyKey, path: string, token = sys[agency].token): Promise<T> => {
-    const res = await fetch(`${sys[agency].url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const ep = (agency: AgencyKey) => sys.agencies.get(agency)!;
+  const get = async <T>(agency: AgencyKey, path: string, token = ep(agency).token): Promise<T> => {
+    const res = await fetch(`${ep(agency).url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status, `${agency} ${path}`).to.equal(200);
     return (await res.json()) as T;
   };
@@ -44,9 +46,10 @@ describe("demo seed over realistic weeks (anvil started in the past)", function 
     const now = Math.floor(Date.now() / 1000);
     const chain = await startTestChain({ startTimestamp: demoTimelineStart(now, CASES) - DAY });
     sys = await startSystem({ chain });
-    const ep = (a: AgencyKey) => ({ url: sys[a].url, token: sys[a].token });
+    await joinBautzenByVote(sys);
     lines = [];
-    await seedDemo({ BAMF: ep("BAMF"), ZAB: ep("ZAB") }, () => {}, { rpcUrl: sys.chain.rpcUrl, count: CASES, say: (l) => lines.push(l) });
+    const endpoints = Object.fromEntries([...sys.agencies].map(([k, a]) => [k, { url: a.url, token: a.token }]));
+    await seedDemo(endpoints, () => {}, { rpcUrl: sys.chain.rpcUrl, count: CASES, say: (l) => lines.push(l) });
     seededAt = Math.floor(Date.now() / 1000);
     plan = demoPlan(CASES, now);
     for (const c of plan) {
@@ -144,6 +147,25 @@ describe("demo seed over realistic weeks (anvil started in the past)", function 
     expect(bamf.deadlines.some((d) => d.kind === "HEARING_DATE" && !d.overdue), JSON.stringify(bamf.deadlines)).to.equal(true);
     expect(bamf.deadlines.some((d) => d.kind === "APPEAL_PERIOD"), JSON.stringify(bamf.deadlines)).to.equal(true);
     expect(zab.deadlines.some((d) => d.kind === "REPATRIATION_DATE" && !d.overdue && d.daysLeft <= 14), JSON.stringify(zab.deadlines)).to.equal(true);
+  });
+
+  it("has people allocated to Landkreis Bautzen who arrived, are due and are overdue, recorded by ABH-14625", async () => {
+    const bautzen = plan.filter((c) => c.steps.some((s) => s.agency === "ABH-14625"));
+    expect(bautzen.map((c) => c.steps.filter((s) => s.agency === "ABH-14625").map((s) => s.step).join(","))).to.include.members([
+      "ALLOCATION_RECEIVED,ARRIVED_REGISTERED",
+      "ALLOCATION_RECEIVED",
+    ]);
+    // The arrival deadlines at Bautzen: allocated without arrival, due and overdue (arrivalOverdueDays).
+    let arrivals: Deadlines["deadlines"] = [];
+    const until = Date.now() + 30_000;
+    do {
+      arrivals = (await get<Deadlines>("ABH-14625", "/api/deadlines?limit=100")).deadlines.filter((d) => d.kind === "ARRIVAL");
+      if (arrivals.some((d) => d.overdue) && arrivals.some((d) => !d.overdue)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    } while (Date.now() < until);
+    expect(arrivals.some((d) => d.overdue), JSON.stringify(arrivals)).to.equal(true);
+    expect(arrivals.some((d) => !d.overdue), JSON.stringify(arrivals)).to.equal(true);
+    expect(lines.join("\n")).to.not.match(/left out/);
   });
 
   it("signs checkpoints over the seeded blocks", async () => {

@@ -27,7 +27,7 @@ describe("service start", function () {
     child.stderr.on("data", (d) => (stderr += d));
     const code = await new Promise<number | null>((r) => child.once("exit", r));
     expect(code).to.equal(2);
-    expect(stderr).to.include("AGENCY must be BAMF or ZAB");
+    expect(stderr).to.include("AGENCY_CODE is required for agency NOPE");
   });
 
   describe("with code lists that differ from the chain's", () => {

@@ -36,7 +36,7 @@ describe("npm start: supervision (real processes)", function () {
   let dataDir: string;
   let ports: StartPorts;
   let run: StartRun;
-  const url = (agency: "BAMF" | "ZAB") => `http://127.0.0.1:${ports[agency]}`;
+  const url = (agency: "BAMF" | "ZAB" | "bautzen") => `http://127.0.0.1:${ports[agency]}`;
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "anker-start-"));
@@ -50,7 +50,15 @@ describe("npm start: supervision (real processes)", function () {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("restarts a killed agency service with a growing delay; the other service and the chain keep running", async () => {
+  it("runs three agency services: Landkreis Bautzen (ABH-14625) joined by a vote of BAMF and ZAB", async () => {
+    expect(run.output()).to.match(/BAMF proposed ABH-14625 \(agency 3, DISTRICT_AUTHORITY, scope 14625\) as a member: proposal \d+/);
+    expect(run.output()).to.match(/ZAB approved proposal \d+: carried out, ABH-14625 is a member/);
+    expect(run.output()).to.match(/ABH-14625 opened it \(fingerprint [0-9a-f]{32}, same key as on file\)/);
+    for (const agency of ["BAMF", "ZAB", "bautzen"] as const) await untilStatus(`${url(agency)}/readyz`, 200);
+    expect(Object.keys(recordedPids(dataDir))).to.include.members(["BAMF service", "ZAB service", "ABH-14625 service"]);
+  });
+
+  it("restarts a killed agency service with a growing delay; the other services and the chain keep running", async () => {
     const before = recordedPids(dataDir);
     // The ZAB service is asked throughout; every answer must be 200.
     const zabAnswers: (number | string)[] = [];
@@ -83,6 +91,7 @@ describe("npm start: supervision (real processes)", function () {
     const after = recordedPids(dataDir);
     expect(after["BAMF service"]).to.equal(secondPid);
     expect(after["ZAB service"], "the ZAB service was not restarted").to.equal(before["ZAB service"]);
+    expect(after["ABH-14625 service"], "the ABH-14625 service was not restarted").to.equal(before["ABH-14625 service"]);
     expect(after.Chain, "the chain was not restarted").to.equal(before.Chain);
     expect(isAlive(before["ZAB service"])).to.equal(true);
     expect(zabAnswers.length).to.be.greaterThan(0);
@@ -110,8 +119,8 @@ describe("npm start: supervision (real processes)", function () {
     expect(after.Chain).to.not.equal(before.Chain);
     expect(after["BAMF service"]).to.equal(before["BAMF service"]);
     expect(after["ZAB service"]).to.equal(before["ZAB service"]);
-    await untilStatus(`${url("BAMF")}/readyz`, 200);
-    await untilStatus(`${url("ZAB")}/readyz`, 200);
+    expect(after["ABH-14625 service"]).to.equal(before["ABH-14625 service"]);
+    for (const agency of ["BAMF", "ZAB", "bautzen"] as const) await untilStatus(`${url(agency)}/readyz`, 200);
   });
 
   it("restarts a killed identity provider; it serves its discovery document again", async () => {
@@ -131,17 +140,17 @@ describe("npm start: supervision (real processes)", function () {
     process.kill(left.start, "SIGKILL");
     await run.exited;
     // Its children run on in their own process groups.
-    for (const name of ["Chain", "BAMF service", "ZAB service", "identity provider"]) expect(isAlive(left[name]), name).to.equal(true);
+    for (const name of ["Chain", "BAMF service", "ZAB service", "ABH-14625 service", "identity provider"]) expect(isAlive(left[name]), name).to.equal(true);
     run = runStart(dataDir, ports);
-    for (const name of ["Chain", "BAMF service", "ZAB service", "identity provider"]) {
+    for (const name of ["Chain", "BAMF service", "ZAB service", "ABH-14625 service", "identity provider"]) {
       await run.waitFor(new RegExp(`An earlier npm start did not stop cleanly: stopping what it left running, the ${name} \\(pid ${left[name]}\\)`));
     }
     await run.waitFor(/anker-ledger is ready in/);
-    for (const name of ["Chain", "BAMF service", "ZAB service", "identity provider"]) expect(isAlive(left[name]), name).to.equal(false);
+    for (const name of ["Chain", "BAMF service", "ZAB service", "ABH-14625 service", "identity provider"]) expect(isAlive(left[name]), name).to.equal(false);
     await untilStatus(`${url("BAMF")}/readyz`, 200);
   });
 
-  it("Ctrl-C then stops everything cleanly: both services write their shutdown line, nothing is left running", async () => {
+  it("Ctrl-C then stops everything cleanly: every service writes its shutdown line, nothing is left running", async () => {
     run.interrupt();
     const { code } = await run.exited;
     expect(run.output()).to.include("Stopping the services and the chain ...");
@@ -149,6 +158,7 @@ describe("npm start: supervision (real processes)", function () {
     expect(code).to.equal(0);
     expect(lastLogMessage(join(dataDir, "bamf", "service.log"))).to.equal("agency service stopped");
     expect(lastLogMessage(join(dataDir, "zab", "service.log"))).to.equal("agency service stopped");
+    expect(lastLogMessage(join(dataDir, "abh-14625", "service.log"))).to.equal("agency service stopped");
     expect(processesOf(dataDir)).to.deep.equal([]);
     expect(recordedPids(dataDir), "pid files removed").to.deep.equal({});
   });

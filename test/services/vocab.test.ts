@@ -52,16 +52,17 @@ describe("vocabulary (services/shared/vocab)", () => {
       expect(stepByCode(filed.code)).to.equal(filed);
       expect(findStepByKey("NO_SUCH_STEP")).to.equal(undefined);
       expect(() => stepByKey("NO_SUCH_STEP")).to.throw("unknown step NO_SUCH_STEP");
-      expect(stepsFor("ZAB").every((s) => s.agency === "ZAB" || s.agency === "BOTH")).to.equal(true);
-      expect(stepsFor("ZAB").map((s) => s.key)).to.include("MUNICIPAL_ALLOCATION").and.not.include("APPLICATION_FILED");
+      expect(stepsFor("CENTRAL_AUTHORITY").every((s) => s.types.includes("CENTRAL_AUTHORITY"))).to.equal(true);
+      expect(stepsFor("CENTRAL_AUTHORITY").map((s) => s.key)).to.include("MUNICIPAL_ALLOCATION").and.not.include("APPLICATION_FILED");
+      expect(stepsFor("DISTRICT_AUTHORITY").map((s) => s.key)).to.have.members(["ALLOCATION_RECEIVED", "ARRIVED_REGISTERED", "NOT_ARRIVED", "CORRECTION", "ERASED"]);
       expect(agencyKeyOrCode(1)).to.equal("BAMF");
       expect(agencyKeyOrCode(9)).to.equal("AGENCY_9");
     });
 
     it("labels a step, also one the lists do not know", () => {
       const s = stepByKey("HEARING_HELD");
-      expect(stepLabel(s.code)).to.deep.equal({ code: s.code, key: s.key, phase: s.phase, agency: s.agency, de: s.de, en: s.en });
-      expect(stepLabel(250)).to.deep.equal({ code: 250, key: "UNKNOWN_250", phase: 0, agency: "?", de: "Unbekannter Schritt 250", en: "Unknown step 250" });
+      expect(stepLabel(s.code)).to.deep.equal({ code: s.code, key: s.key, phase: s.phase, types: s.types, de: s.de, en: s.en });
+      expect(stepLabel(250)).to.deep.equal({ code: 250, key: "UNKNOWN_250", phase: 0, types: [], de: "Unbekannter Schritt 250", en: "Unknown step 250" });
     });
   });
 

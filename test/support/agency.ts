@@ -10,8 +10,10 @@ import { migrateIfNeeded } from "../../services/agency/store/migrate-if-needed";
 import { tuneSqlite } from "../../services/agency/store/sqlite-tuning";
 import { ChainAdapter } from "../../services/agency/chain/adapter";
 import { StepWriter } from "../../services/agency/steps/step-writer";
+import { MembershipReads } from "../../services/agency/directory/chain-reads";
+import { resolveIdentity } from "../../services/agency/directory/identity";
 import { caseRefOf } from "../../services/shared/pseudonym";
-import { AGENCY, CODE_LISTS, codeListHash, stepByKey, type AgencyKey } from "../../services/shared/codelists";
+import { CODE_LISTS, codeListHash, stepByKey, type AgencyKey } from "../../services/shared/codelists";
 import { eventIdOf } from "../../services/shared/ledger-codec";
 import { REPO_ROOT } from "../../services/shared/paths";
 import type { TestChain } from "./chain";
@@ -32,11 +34,21 @@ export interface TestAgency {
   close(): Promise<void>;
 }
 
+/**
+ * The test chain's agencies beyond the pilots (test/support/chain.ts `districtAgency`): number and port, as
+ * their onboarding would set them (AGENCY_CODE, PORT).
+ */
+export const TEST_MEMBERS: Record<string, { code: number; type: string; scope: number; port: number }> = {
+  "ABH-14625": { code: 3, type: "DISTRICT_AUTHORITY", scope: 14625, port: 3003 },
+};
+
 /** The environment a service process of `agency` gets for this test chain. */
 export function agencyEnv(chain: TestChain, agency: AgencyKey, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const member = TEST_MEMBERS[agency];
   return {
     ...process.env,
     AGENCY: agency,
+    ...(member ? { AGENCY_CODE: String(member.code), PORT: String(member.port) } : {}),
     ANKER_DATA_DIR: chain.dataDir,
     ANKER_DEPLOYMENT: chain.deploymentFile,
     ANKER_CONSORTIUM_KEY: chain.consortiumKeyHex,
@@ -66,23 +78,33 @@ export async function openTestAgency(chain: TestChain, agency: AgencyKey, extra:
     chainId: chain.deployment.chainId,
     ledgerAddress: chain.deployment.contracts.ProcedureLedger.address,
     deploymentBlock: chain.deployment.block,
-    wallet: chain.wallets[agency],
+    wallet: walletOf(chain, agency),
     maxBlockRange: config.logsMaxBlockRange,
   });
+  const log = testLogger(agency);
+  // Type and scope from the chain, as main.ts does.
+  await resolveIdentity(config, new MembershipReads(adapter.provider, adapter.ledgerAddress), adapter.address, log);
   return {
     agency,
-    code: AGENCY[agency],
+    code: config.agencyCode,
     config,
     env,
     db,
     chain: adapter,
-    log: testLogger(agency),
+    log,
     steps: new StepWriter(db),
     async close() {
       adapter.destroy();
       await db.$disconnect();
     },
   };
+}
+
+/** The test chain's wallet of `agency` (the pilots always; ABH-14625 with `districtAgency`). */
+export function walletOf(chain: TestChain, agency: AgencyKey): TestChain["wallets"]["BAMF"] {
+  const w = chain.wallets[agency as keyof TestChain["wallets"]];
+  if (!w) throw new Error(`the test chain has no wallet for ${agency} (start it with districtAgency for ABH-14625)`);
+  return w;
 }
 
 /** A case of this agency (fictitious file number). */

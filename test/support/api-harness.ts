@@ -17,7 +17,7 @@ import { buildApi } from "../../services/agency/api/server";
 import type { ApiOptions } from "../../services/agency/api/deps";
 import { ensureApiClient, ensureUser } from "../../services/agency/auth/bootstrap";
 import { ChainAdapter } from "../../services/agency/chain/adapter";
-import { CODE_LISTS, codeListHash, type AgencyKey } from "../../services/shared/codelists";
+import { CODE_LISTS, PILOT_AGENCIES, codeListHash, type AgencyKey } from "../../services/shared/codelists";
 import type { TestChain } from "./chain";
 import { freshPostgresUrl, onPostgres } from "./postgres";
 
@@ -89,7 +89,7 @@ export function chainPortFor(chain: TestChain, agency: AgencyKey): ChainAdapter 
     chainId: chain.deployment.chainId,
     ledgerAddress: chain.deployment.contracts.ProcedureLedger.address,
     deploymentBlock: chain.deployment.block,
-    wallet: chain.wallets[agency],
+    wallet: chain.wallets[agency as keyof TestChain["wallets"]]!,
     requestTimeoutMs: 2000,
   });
 }
@@ -103,9 +103,13 @@ export async function startApi(o: HarnessOptions): Promise<ApiHarness> {
   await migrateIfNeeded(databaseUrl);
   const db = openDb(databaseUrl);
   await tuneSqlite(db, databaseUrl);
+  const pilot = PILOT_AGENCIES.find((p) => p.key === o.agency);
   const config: Config = {
     agency: o.agency,
-    agencyCode: o.agency === "BAMF" ? 1 : 2,
+    agencyCode: pilot?.code ?? 3,
+    agencyType: pilot?.type ?? "DISTRICT_AUTHORITY",
+    agencyScope: pilot?.scope ?? 14625,
+    identityFromSettings: { type: false, scope: false },
     host: "127.0.0.1",
     port: 0,
     dataDir: dir,

@@ -13,6 +13,7 @@ import { startAnvil, stopAnvil, waitForChain, providerFor } from "../../scripts/
 import { startHardhatNode, stopHardhatNode, waitForHardhatNode } from "../../scripts/lib/hardhat-node";
 import { deployLedgerContract } from "../../scripts/lib/deploy-ledger";
 import { writeDeployment, type Deployment } from "../../services/shared/deployment";
+import type { CodeLists } from "../../services/shared/codelists";
 import { DEV_KEYSTORE_PASSWORD } from "../../services/shared/keystore";
 
 // The first well-known development account (anvil and Hardhat derive it from the same mnemonic): funds
@@ -30,7 +31,8 @@ export interface TestChain {
   dataDir: string;
   deploymentFile: string;
   deployment: Deployment;
-  wallets: { BAMF: Wallet; ZAB: Wallet; auditor: Wallet };
+  /** "ABH-14625" (agency 3, district authority Bautzen 14625) only with the option `districtAgency` */
+  wallets: { BAMF: Wallet; ZAB: Wallet; auditor: Wallet; "ABH-14625"?: Wallet };
   consortiumKeyHex: string;
   provider: JsonRpcProvider;
   /** SIGTERM: anvil writes its state and stops */
@@ -54,8 +56,12 @@ export function freePort(): Promise<number> {
 }
 
 export interface TestChainOptions {
-  /** the code-list hash to record on chain (default: the local code lists) */
+  /** the code-list hash to record on chain (default: the hash of `codeLists`) */
   codeListHash?: string;
+  /** the code lists whose step rights and version the ledger starts with (default: the current ones) */
+  codeLists?: CodeLists;
+  /** deploy the demo district authority (ABH-14625: agency 3, type 3, Landkreis Bautzen 14625) as a third member */
+  districtAgency?: boolean;
   /** which EVM implementation runs the chain (default: anvil) */
   node?: TestNode;
   /** anvil only: a chain that charges nothing (startAnvil's zeroGasPrice: base fee and gas price 0) */
@@ -112,9 +118,11 @@ async function deployTestLedger(dataDir: string, port: number, node: TestNode, c
   await control.ready();
   const provider = providerFor(rpcUrl);
 
-  const wallets = { BAMF: Wallet.createRandom() as unknown as Wallet, ZAB: Wallet.createRandom() as unknown as Wallet, auditor: Wallet.createRandom() as unknown as Wallet };
+  const wallets: TestChain["wallets"] = { BAMF: Wallet.createRandom() as unknown as Wallet, ZAB: Wallet.createRandom() as unknown as Wallet, auditor: Wallet.createRandom() as unknown as Wallet };
+  if (opts.districtAgency) wallets["ABH-14625"] = Wallet.createRandom() as unknown as Wallet;
   // Cheap scrypt parameters: the tests only need a keystore the service can open, not a strong one.
   for (const [name, w] of Object.entries(wallets)) {
+    if (!w) continue;
     const json = encryptKeystoreJsonSync({ address: w.address, privateKey: w.privateKey }, DEV_KEYSTORE_PASSWORD, { scrypt: { N: 1 << 10 } });
     writeFileSync(join(keysDir, `${name.toLowerCase()}.json`), json, { mode: 0o600 });
   }
@@ -123,14 +131,15 @@ async function deployTestLedger(dataDir: string, port: number, node: TestNode, c
 
   const deployer = new Wallet(DEV_DEPLOYER_KEY, provider);
   let nonce = await provider.getTransactionCount(deployer.address, "pending");
-  for (const w of [wallets.BAMF, wallets.ZAB]) {
+  for (const w of [wallets.BAMF, wallets.ZAB, wallets["ABH-14625"]]) {
+    if (!w) continue;
     await (await deployer.sendTransaction({ to: w.address, value: parseEther("1000"), nonce: nonce++ })).wait();
   }
   const deployment = await deployLedgerContract(
     deployer,
     rpcUrl,
-    { BAMF: wallets.BAMF.address, ZAB: wallets.ZAB.address, auditor: wallets.auditor.address },
-    { codeListHash: opts.codeListHash, nonce: nonce++ },
+    { BAMF: wallets.BAMF.address, ZAB: wallets.ZAB.address, auditor: wallets.auditor.address, ...(wallets["ABH-14625"] ? { "ABH-14625": wallets["ABH-14625"].address } : {}) },
+    { codeListHash: opts.codeListHash, codeLists: opts.codeLists, nonce: nonce++ },
   );
   const deploymentFile = join(dataDir, "deployment.json");
   writeDeployment(deployment, deploymentFile);

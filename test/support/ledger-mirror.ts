@@ -3,7 +3,7 @@
 // the chain side. The end-to-end test checks the same reads against the real listener.
 import { randomBytes } from "node:crypto";
 import type { Db } from "../../services/agency/store/db";
-import { AGENCY, stepByKey, type AgencyKey } from "../../services/shared/codelists";
+import { agencyByKey, stepByKey, type AgencyKey } from "../../services/shared/codelists";
 import { eventIdOf } from "../../services/shared/ledger-codec";
 import { ruleColumns } from "../../services/agency/listener/event-row";
 
@@ -25,7 +25,7 @@ export class LedgerMirror {
 
   /** One transaction in a new block: the StepRecorded event and its notices. Returns the ledger event id. */
   async record(s: MirroredStep): Promise<string> {
-    const eventId = eventIdOf(AGENCY[s.agency], s.seq);
+    const eventId = eventIdOf(agencyByKey(s.agency)!.code, s.seq);
     const def = stepByKey(s.step);
     const detail = BigInt(s.detail ?? 0);
     const businessDate = s.businessDate ?? 0;
@@ -38,7 +38,7 @@ export class LedgerMirror {
       blockHash: "0x" + randomBytes(32).toString("hex"),
       caseRef: s.caseRef,
       eventId: eventId.toString(),
-      agency: AGENCY[s.agency],
+      agency: agencyByKey(s.agency)!.code,
       blockTime: 1_790_000_000 + blockNumber,
     };
     await this.db.ledgerEvent.create({

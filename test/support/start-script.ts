@@ -11,11 +11,13 @@ export interface StartPorts {
   chain: number;
   BAMF: number;
   ZAB: number;
+  /** Landkreis Bautzen's service (ABH-14625) */
+  bautzen: number;
   idp: number;
 }
 
 export async function freeStartPorts(): Promise<StartPorts> {
-  return { chain: await freePort(), BAMF: await freePort(), ZAB: await freePort(), idp: await freePort() };
+  return { chain: await freePort(), BAMF: await freePort(), ZAB: await freePort(), bautzen: await freePort(), idp: await freePort() };
 }
 
 export interface StartRun {
@@ -41,6 +43,7 @@ export function runStart(dataDir: string, ports: StartPorts, args: string[] = ["
       ANKER_CHAIN_PORT: String(ports.chain),
       ANKER_BAMF_PORT: String(ports.BAMF),
       ANKER_ZAB_PORT: String(ports.ZAB),
+      ANKER_BAUTZEN_PORT: String(ports.bautzen),
       ANKER_IDP_PORT: String(ports.idp),
       LOG_LEVEL: "info",
       ...extraEnv,

@@ -11,6 +11,14 @@ Chart.defaults.font.size = 14;
 
 export const COLORS = { BAMF: "#1f4e8c", ZAB: "#a34700", median: "#1f4e8c", p90: "#6b2a8a", phase: ["#6c757d", "#1f4e8c", "#a34700", "#1b6e2a"] };
 
+/** Further member agencies: dark colours that keep 3:1 against white and differ from the two above. */
+const MORE = ["#1b6e2a", "#6b2a8a", "#8a1c1c", "#00626b", "#5c4b00", "#3d3d3d"];
+
+/** An agency's colour in the charts: BAMF and ZAB keep theirs, the others take the next from MORE. */
+export function agencyColor(agency: string, index: number): string {
+  return agency === "BAMF" ? COLORS.BAMF : agency === "ZAB" ? COLORS.ZAB : MORE[index % MORE.length];
+}
+
 export function ChartCanvas({ config, label, testId }: { config: ChartConfiguration; label: string; testId?: string }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const chart = useRef<Chart | null>(null);
@@ -19,7 +27,10 @@ export function ChartCanvas({ config, label, testId }: { config: ChartConfigurat
     if (!ref.current) return;
     const reduce = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
     const narrow = (ref.current.parentElement?.clientWidth ?? 1000) < 480;
-    chart.current = new Chart(ref.current, { ...config, options: { responsive: true, maintainAspectRatio: false, animation: reduce ? false : { duration: 300 }, locale, ...config.options, scales: readableAxes(config, narrow) } });
+    chart.current = new Chart(ref.current, {
+      ...config,
+      options: { responsive: true, maintainAspectRatio: false, animation: reduce ? false : { duration: 300 }, locale, ...config.options, scales: readableAxes(config, narrow) },
+    });
     return () => {
       chart.current?.destroy();
       chart.current = null;
@@ -35,7 +46,8 @@ export function ChartCanvas({ config, label, testId }: { config: ChartConfigurat
 }
 
 /** Long category labels wrapped into lines of about `width` characters (Chart.js draws an array as lines). */
-function wrapLabel(label: string, width: number): string | string[] {
+function wrapLabel(label: string | string[], width: number): string | string[] {
+  if (Array.isArray(label)) return label.flatMap((part) => wrapLabel(part, width));
   if (label.length <= width) return label;
   const lines: string[] = [];
   let line = "";
@@ -58,15 +70,18 @@ function readableAxes(config: ChartConfiguration, narrow: boolean): NonNullable<
   const x = scales.x ?? {};
   if ((config.type !== "bar" && config.type !== "line") || (config.options as { indexAxis?: string } | undefined)?.indexAxis === "y") return scales;
   if (x.type !== undefined && x.type !== "category") return scales;
+  // A few categories (the phases) are all labelled: Chart.js's autoSkip measures a wrapped label by its
+  // widest line and dropped the middle one ("II"); many (the days) are thinned out instead.
+  const few = (config.data.labels?.length ?? 0) <= 4;
   scales.x = {
     ...x,
     ticks: {
       ...((x.ticks as object | undefined) ?? {}),
-      autoSkip: true,
+      autoSkip: !few,
       maxRotation: 0,
-      ...(narrow ? { maxTicksLimit: 4 } : {}),
-      callback(this: { getLabelForValue(v: number): string }, value: string | number) {
-        return wrapLabel(this.getLabelForValue(Number(value)), narrow ? 12 : 22);
+      ...(narrow && !few ? { maxTicksLimit: 4 } : {}),
+      callback(this: { getLabelForValue(v: number): string | string[] }, value: string | number) {
+        return wrapLabel(this.getLabelForValue(Number(value)), few ? (narrow ? 10 : 16) : narrow ? 12 : 22);
       },
     },
   };

@@ -177,9 +177,10 @@ const BANNER_CASES = 3;
  * Open repatriation stops, on every page until acknowledged in the inbox, naming the cases (links). New
  * stops pushed by the live stream are announced once each in an assertive live region; what is already
  * open when the page loads is shown, not announced. `onReady` is called after the first load, so the
- * shell can show the page below without it jumping down when the banner appears.
+ * shell can show the page below without it jumping down when the banner appears; `hidden`: not shown yet
+ * (the shell shows it together with the header, which comes first).
  */
-export function StopBanner({ auditor, onReady }: { auditor: boolean; onReady?: () => void }) {
+export function StopBanner({ auditor, hidden, onReady }: { auditor: boolean; hidden?: boolean; onReady?: () => void }) {
   const { t, tn } = useI18n();
   const { data } = useLoad(loadOpenStops, [], ["notification", "acknowledged"]);
   const open = data ?? [];
@@ -215,7 +216,7 @@ export function StopBanner({ auditor, onReady }: { auditor: boolean; onReady?: (
       <div className="sr-only" aria-live="assertive" data-testid="stop-announcer">
         {announce}
       </div>
-      {open.length > 0 ? (
+      {open.length > 0 && !hidden ? (
         <section className="stop-banner" aria-labelledby="stop-banner-title" data-testid="stop-banner">
           <h2 id="stop-banner-title">
             <StopIcon />

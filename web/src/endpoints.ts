@@ -47,6 +47,9 @@ export const ENDPOINTS = {
   setWebhookEndpoint: { method: "POST", path: "/api/admin/webhook" },
   rotateWebhookSecret: { method: "POST", path: "/api/admin/webhook/secret" },
   listAdminActions: { method: "GET", path: "/api/admin/log" },
+  getMembership: { method: "GET", path: "/api/admin/membership" },
+  proposeMembership: { method: "POST", path: "/api/admin/membership/proposals" },
+  approveProposal: { method: "POST", path: "/api/admin/membership/proposals/{id}/approve" },
 } as const satisfies Record<string, { method: "GET" | "POST" | "DELETE"; path: `/api/${string}` }>;
 
 type In<S extends z.ZodType> = z.input<S>;
@@ -92,6 +95,9 @@ export interface Operations {
   setWebhookEndpoint: { body: In<typeof C.SetWebhookBody>; response: Out<typeof C.WebhookEndpointSet> };
   rotateWebhookSecret: { response: Out<typeof C.WebhookSecretIssued> };
   listAdminActions: { query: In<typeof C.AdminLogQuery>; response: Out<typeof C.AdminLog> };
+  getMembership: { response: Out<typeof C.MembershipOverview> };
+  proposeMembership: { body: In<typeof C.ProposeMembershipBody>; response: Out<typeof C.GovernanceTxResult> };
+  approveProposal: { response: Out<typeof C.GovernanceTxResult> };
 }
 
 export type OperationId = keyof typeof ENDPOINTS;

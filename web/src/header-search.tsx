@@ -1,9 +1,6 @@
 // The search field in the header (file number, name or reference; auditors: reference) that opens the
-// results page, and the open counts next to the navigation entries (GET /api/notifications/counts,
-// reloaded on the live stream's notification and acknowledgement events).
+// results page, and the open counts next to the navigation entries (read by the shell, App.tsx).
 import { useEffect, useState, type FormEvent } from "react";
-import { request } from "./api";
-import { useLoad } from "./hooks";
 import { useI18n } from "./i18n";
 import { useRouter } from "./router";
 
@@ -39,11 +36,10 @@ export function HeaderSearch({ auditor }: { auditor: boolean }) {
   );
 }
 
-/** Open notices (inbox) or due allocations, as a small badge after the navigation entry. */
-export function NavCount({ what }: { what: "inbox" | "allocation" }) {
+/** Open notices (inbox) or due allocations, as a small badge after the navigation entry (the shell reads
+ * GET /api/notifications/counts once for both, before it shows). */
+export function NavCount({ what, n }: { what: "inbox" | "allocation"; n: number | undefined }) {
   const { tn, fmtNumber } = useI18n();
-  const { data } = useLoad(() => request("getNotificationCounts", {}), [], ["notification", "acknowledged"]);
-  const n = data ? (what === "inbox" ? data.unacknowledged : data.allocationDue) : 0;
   if (!n) return null;
   return (
     <span className="nav-count" data-testid={`nav-count-${what}`}>

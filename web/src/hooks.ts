@@ -103,3 +103,13 @@ export function useLiveEvent<T extends LiveEventType>(type: T, fn: (data: LiveEv
     [type],
   );
 }
+
+/**
+ * True from the moment each of `loads` has answered once (data or error). A page shows its parts together
+ * from then on, so that no part it already shows is pushed down by a later answer (layout shift).
+ */
+export function useShownOnce(...loads: Loaded<unknown>[]): boolean {
+  const shown = useRef(false);
+  if (!shown.current && loads.every((l) => l.data !== undefined || l.error !== undefined)) shown.current = true;
+  return shown.current;
+}

@@ -137,7 +137,10 @@ const de = {
   stepSent: "Gesendet: {step}",
   checkpointBlockHash: "Blockprüfsumme",
   nationalityHint: "Ländercode aus drei Buchstaben (ISO 3166-1 alpha-3), z. B. SYR für Syrien",
-  dateOfBirthHint: "Format JJJJ-MM-TT, z. B. 1990-07-14; unbekannter Tag oder Monat: 00",
+  dateOfBirthHint: "Tag.Monat.Jahr, z. B. 14.07.1990; Tag unbekannt: 07.1990; nur das Jahr bekannt: 1990",
+  dateHint: "Tag.Monat.Jahr, z. B. 14.07.2026",
+  dateInvalid: "„{field}“ ist kein gültiges Datum. Bitte als Tag.Monat.Jahr eingeben, z. B. 14.07.2026.",
+  dateOfBirthInvalid: "„{field}“ ist kein gültiges Datum. Bitte als Tag.Monat.Jahr eingeben, z. B. 14.07.1990, 07.1990 oder 1990.",
   ledgerEventIdLabel: "Ereignisnummer im Register",
   appName: "AnKER-Statusregister",
   skipToContent: "Zum Inhalt springen",
@@ -646,7 +649,10 @@ const en: Record<MsgKey, string> = {
   stepSent: "Sent: {step}",
   checkpointBlockHash: "Block hash",
   nationalityHint: "Three-letter country code (ISO 3166-1 alpha-3), e.g. SYR for Syria",
-  dateOfBirthHint: "Format YYYY-MM-DD, e.g. 1990-07-14; unknown day or month: 00",
+  dateOfBirthHint: "Day, month, year, e.g. 14 Jul 1990; day unknown: Jul 1990; only the year known: 1990",
+  dateHint: "Day, month, year, e.g. 14 Jul 2026 (or 2026-07-14)",
+  dateInvalid: "“{field}” is not a valid date. Please enter day, month and year, e.g. 14 Jul 2026 or 2026-07-14.",
+  dateOfBirthInvalid: "“{field}” is not a valid date. Please enter e.g. 14 Jul 1990, Jul 1990 or 1990.",
   ledgerEventIdLabel: "Ledger event id",
   appName: "AnKER status ledger",
   skipToContent: "Skip to content",
@@ -1040,6 +1046,8 @@ export interface I18n {
   tn(key: PluralKey, count: number, params?: Record<string, string | number>): string;
   /** a country's name from its ISO 3166 alpha-3 or alpha-2 code, in the current language (Intl.DisplayNames) */
   country(code: string | null | undefined): string;
+  /** an agency's name (`short`: its abbreviation) from its key; an agency the app has no words for by its key */
+  agency(key: string, short?: boolean): string;
 }
 
 /** Message keys that come in plural forms (`<key>_one`, `<key>_other`). */
@@ -1065,6 +1073,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const dtf = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "medium" });
     const df = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
     const dfUtc = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+    const dfMonth = new Intl.DateTimeFormat(locale, { month: "long", year: "numeric", timeZone: "UTC" });
     const plurals = new Intl.PluralRules(locale);
     const countries = new Intl.DisplayNames([locale], { type: "region", fallback: "code" });
     const toDate = (v: string | number | Date): Date => (v instanceof Date ? v : typeof v === "number" ? new Date(v < 1e12 ? v * 1000 : v) : new Date(v));
@@ -1092,7 +1101,9 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         if (v === null || v === undefined || v === "") return "–";
         // A plain calendar date (YYYY-MM-DD) is shown as that day, whatever the time zone.
         if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}$/.test(v)) {
-          if (v.endsWith("-00")) return v; // unknown day or month (dates of birth)
+          // unknown day or month (dates of birth): "Juli 1990" / "July 1990", or the year alone
+          if (v.endsWith("-00-00")) return v.slice(0, 4);
+          if (v.endsWith("-00")) return dfMonth.format(new Date(`${v.slice(0, 8)}01T00:00:00Z`));
           return dfUtc.format(new Date(`${v}T00:00:00Z`));
         }
         const d = toDate(v);
@@ -1105,6 +1116,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       tn(key, count, params) {
         const form = plurals.select(count) === "one" ? "one" : "other";
         return t(`${key}_${form}` as MsgKey, { ...params, count: new Intl.NumberFormat(locale).format(count) });
+      },
+      agency(key, short) {
+        const k = `${short ? "agencyShort" : "agency"}_${key}`;
+        return k in MESSAGES[lang] ? t(k as MsgKey) : key;
       },
       country(code) {
         if (!code) return "–";

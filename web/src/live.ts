@@ -5,6 +5,7 @@
 // event types they show (hooks.ts: useLoad's `live`, useLiveEvent); nothing in the app polls.
 import type { LiveEventData, LiveEventType } from "../../services/shared/contract";
 import { ENDPOINTS } from "./endpoints";
+import { request } from "./api";
 
 export type { LiveEventType };
 type Listener = <T extends LiveEventType>(type: T, data: LiveEventData[T]) => void;
@@ -53,6 +54,9 @@ function open(): void {
     if (es.readyState !== EventSource.CLOSED || source !== es) return;
     source = undefined;
     failures++;
+    // Refused: perhaps the session ended (logout in another tab, expiry; the service ends such a stream).
+    // Asking who is logged in lets a 401 take the app to its login page, which closes the stream for good.
+    if (failures === 1) void request("whoAmI", {}).catch(() => undefined);
     const wait = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
     reopenTimer = window.setTimeout(() => {
       reopenTimer = undefined;
@@ -61,20 +65,30 @@ function open(): void {
   };
 }
 
+function shut(): void {
+  source?.close();
+  source = undefined;
+  if (reopenTimer !== undefined) window.clearTimeout(reopenTimer);
+  reopenTimer = undefined;
+  lastEventId = undefined;
+  readyCount = 0;
+  failures = 0;
+}
+
 /** Keep the connection open while the returned function is not called (the logged-in shell holds it). */
 export function connectLive(): () => void {
   users++;
   if (users === 1 && !source) open();
   return () => {
-    users--;
-    if (users > 0) return;
-    source?.close();
-    source = undefined;
-    if (reopenTimer !== undefined) window.clearTimeout(reopenTimer);
-    reopenTimer = undefined;
-    lastEventId = undefined;
-    readyCount = 0;
+    users = Math.max(0, users - 1); // closeLive may have set it to 0 already
+    if (users === 0) shut();
   };
+}
+
+/** Logging out: the stream closes before the session ends, whoever still holds it (nothing reopens it). */
+export function closeLive(): void {
+  users = 0;
+  shut();
 }
 
 /** Be told of every live event; returns the unsubscribe. */

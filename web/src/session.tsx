@@ -6,6 +6,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import type { AuthMethods, ServiceMeta, SessionInfo } from "../../services/shared/contract";
 import { onUnauthorized, request, setCsrfToken } from "./api";
 import { urlOf } from "./endpoints";
+import { closeLive } from "./live";
 
 type Meta = ServiceMeta;
 /** Who is logged in, as GET/POST /api/session say. */
@@ -25,6 +26,24 @@ interface SessionState {
 
 const SessionContext = createContext<SessionState | null>(null);
 
+/** The three questions every page load starts with, asked at once (main.tsx) rather than after a render. */
+function startRequests() {
+  return {
+    meta: request("getServiceMeta", {}),
+    methods: request("getAuthMethods", {}),
+    me: sessionHint(undefined) ? request("whoAmI", {}, { quiet401: true }) : undefined,
+  };
+}
+let startup: ReturnType<typeof startRequests> | undefined;
+
+/** Ask the service what the first render needs, before React renders it (called once by main.tsx). */
+export function startSession(): boolean {
+  startup = startRequests();
+  // a rejection is handled when the provider mounts; until then it is not "unhandled"
+  for (const p of [startup.meta, startup.methods, startup.me]) p?.catch(() => undefined);
+  return !!startup.me;
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [meta, setMeta] = useState<Meta | undefined>(undefined);
   const [metaError, setMetaError] = useState<unknown>(undefined);
@@ -33,21 +52,32 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [methods, setMethods] = useState<AuthMethods | undefined>(undefined);
 
   useEffect(() => {
-    request("getServiceMeta", {}).then(setMeta, setMetaError);
+    const first = startup ?? startRequests();
+    startup = undefined;
+    first.meta.then(setMeta, setMetaError);
     // without an answer the password form stays, as before sign-on existed
-    request("getAuthMethods", {}).then(setMethods, () => setMethods({ password: "all", oidc: false }));
-    request("whoAmI", {}, { quiet401: true }).then(
+    first.methods.then(setMethods, () => setMethods({ password: "all", oidc: false }));
+    // Without a hint of a session nobody is logged in: no probe, so the login page causes no 401.
+    if (!first.me) {
+      setMe(null);
+      return;
+    }
+    first.me.then(
       (m) => {
         setCsrfToken(m.csrfToken ?? null);
         setMe(m);
       },
-      () => setMe(null),
+      () => {
+        sessionHint(false);
+        setMe(null);
+      },
     );
   }, []);
 
   useEffect(
     () =>
       onUnauthorized(() => {
+        sessionHint(false);
         setCsrfToken(null);
         setMe((prev) => {
           if (prev) setExpired(true);
@@ -60,15 +90,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const login = useCallback(async (username: string, password: string) => {
     const m = await request("login", { body: { username, password } }, { quiet401: true });
     setCsrfToken(m.csrfToken ?? null);
+    sessionHint(true);
     setExpired(false);
     setMe(m);
     return m;
   }, []);
 
   const logout = useCallback(async () => {
+    closeLive();
     try {
       await request("logout", {}, { quiet401: true });
     } finally {
+      sessionHint(false);
       setCsrfToken(null);
       setMe(null);
     }
@@ -76,6 +109,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo(() => ({ meta, metaError, methods, me, login, logout, expired }), [meta, metaError, methods, me, login, logout, expired]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+// The session cookie is HttpOnly: the page cannot see it. It keeps a hint instead (this browser's storage,
+// shared by its tabs) that a session was opened here, and asks the service who is logged in only then.
+const HINT_KEY = "anker.session";
+
+/** Read the hint (`set` undefined), or set or clear it; storage that is blocked counts as "maybe". */
+function sessionHint(set: boolean | undefined): boolean {
+  try {
+    if (set === true) localStorage.setItem(HINT_KEY, "1");
+    else if (set === false) localStorage.removeItem(HINT_KEY);
+    return localStorage.getItem(HINT_KEY) === "1";
+  } catch {
+    return true;
+  }
+}
+
+/** Sign-on through the identity provider starts: the browser comes back with a session to ask for. */
+export function expectSession(): void {
+  sessionHint(true);
 }
 
 export function useSession(): SessionState {

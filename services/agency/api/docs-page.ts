@@ -14,7 +14,7 @@ function schemaBlock(schema: unknown): string {
 function operationHtml(path: string, method: string, op: Json): string {
   const params = (op.parameters ?? []) as Json[];
   const roles = op["x-roles"] as string[] | undefined;
-  const agencies = op["x-agencies"] as string[] | undefined;
+  const agencies = op["x-agency-types"] as string[] | undefined;
   const responses = (op.responses ?? {}) as Record<string, Json>;
   const body = (op.requestBody as Json | undefined)?.content as Record<string, Json> | undefined;
   return `

@@ -78,7 +78,7 @@ export function buildOpenApi(routes: readonly AnyRouteSpec[], agency: string): J
       ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body, "input") } } } } : {}),
       responses,
       security: isPublic ? [] : [{ bearerAuth: [] }, { sessionCookie: [] }],
-      ...("roles" in r.access ? { "x-roles": r.access.roles, ...(r.access.agencies ? { "x-agencies": r.access.agencies } : {}) } : {}),
+      ...("roles" in r.access ? { "x-roles": r.access.roles, ...(r.access.agencyTypes ? { "x-agency-types": r.access.agencyTypes } : {}) } : {}),
     };
     paths[path] = { ...(paths[path] ?? {}), [r.method.toLowerCase()]: op };
   }

@@ -24,7 +24,7 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   [TAG.cases]: "Fälle anlegen, finden, Verlauf, Stopps und Warnungen / register and find cases, timeline, stops and alerts",
   [TAG.steps]: "Verfahrensschritte erfassen und verfolgen / record steps and follow them to the chain",
   [TAG.notifications]: "Weitergeleitete Schritte, Warnungen, Stopps, Fristen / forwarded steps, alerts, stops, deadlines",
-  [TAG.allocation]: "Zuweisung an die Kreise (ZAB) / allocation to the districts (ZAB)",
+  [TAG.allocation]: "Zuweisung an die Kreise (zentrale Ausländerbehörde), Zuweisungen an den eigenen Kreis (untere Ausländerbehörde) / allocation to the districts (central authority), allocations to its district (district authority)",
   [TAG.audit]: "Prüfexport, signierte Checkpoints, Prüfbericht / audit export, signed checkpoints, audit report",
   [TAG.administration]: "Benutzer und Rollen, API-Clients, Webhook, Verwaltungsprotokoll / users and roles, API clients, webhook, admin trail",
   [TAG.webApp]: "Was die Bedienoberfläche zusätzlich liest: Dienst, Kennzahlen, Stand der Kette / what the user interface reads besides: service, figures, ledger status",
@@ -47,6 +47,10 @@ export const UNKNOWN_CASE: ResponseSpec = { description: "Fall unbekannt / unkno
 
 /** The refusals of recording a step, single or in bulk. */
 export const RECORDING_REFUSALS: Record<number, ResponseSpec> = {
+  403: {
+    description:
+      "Keine Berechtigung, CSRF-Token fehlt, oder der Fall ist nicht dem Kreis dieser unteren Ausländerbehörde zugewiesen (not-allocated-to-district) / forbidden, CSRF token missing, or the case is not allocated to this district authority's district",
+  },
   404: UNKNOWN_CASE,
   409: { description: "eventId mit anderem Inhalt verwendet / eventId reused with a different body" },
   503: { description: "Code-Listen weichen von der Kette ab / code lists differ from the chain" },

@@ -2,7 +2,7 @@
 import type { FastifyRequest, onRequestHookHandler } from "fastify";
 import type { ServiceContext } from "../context";
 import type { Principal, Role } from "../auth/roles";
-import type { AgencyKey } from "../../shared/vocab";
+import type { AgencyTypeKey } from "../../shared/vocab";
 import { bearerToken } from "../auth/api-clients";
 import { sessionCookieName, sessionPrincipal } from "../auth/sessions";
 import { safeEqual } from "../auth/tokens";
@@ -52,8 +52,8 @@ export function rateLimitKey(req: FastifyRequest): string {
 const ROLE_DE: Record<string, string> = { clerk: "Sachbearbeitung", auditor: "Prüfung", admin: "Administration" };
 
 /** Route-level onRequest: 401 without valid credentials, 403 for a wrong role or agency or a missing CSRF token. */
-/** Who may call a route: anyone, or principals with one of the roles (of the named agencies only). */
-export type Access = { public: true } | { roles: readonly Role[]; agencies?: readonly AgencyKey[] };
+/** Who may call a route: anyone, or principals with one of the roles (in services of the named agency types only). */
+export type Access = { public: true } | { roles: readonly Role[]; agencyTypes?: readonly AgencyTypeKey[] };
 
 export function authorize(ctx: ServiceContext, access: Access): onRequestHookHandler {
   return async (req) => {
@@ -74,10 +74,11 @@ export function authorize(ctx: ServiceContext, access: Access): onRequestHookHan
       const allowed = access.roles.map((r) => `${ROLE_DE[r]} (${r})`).join(", ");
       throw new ProblemError("forbidden", `Nur für: ${allowed}; Ihre Rolle: ${p.role} / Only for: ${access.roles.join(", ")}; your role: ${p.role}`);
     }
-    if (access.agencies && !access.agencies.includes(ctx.config.agency)) {
+    if (access.agencyTypes && !access.agencyTypes.includes(ctx.config.agencyType)) {
+      const types = access.agencyTypes.join(", ");
       throw new ProblemError(
         "forbidden",
-        `Nur im Dienst der Behörde ${access.agencies.join(", ")} verfügbar, dies ist ${ctx.config.agency} / Only available in the service of ${access.agencies.join(", ")}, this is ${ctx.config.agency}`,
+        `Nur im Dienst einer Behörde der Art ${types} verfügbar; ${ctx.config.agency} ist ${ctx.config.agencyType || "noch ohne Art"} / Only available in the service of an agency of type ${types}; ${ctx.config.agency} is ${ctx.config.agencyType || "not typed yet"}`,
       );
     }
     if (p.kind === "user" && !SAFE_METHODS.has(req.method)) {

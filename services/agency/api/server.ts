@@ -29,6 +29,7 @@ import { exportRoutes } from "./routes/exports";
 import { healthRoutes } from "./routes/health";
 import { ledgerStatusRoutes } from "./routes/ledger-status";
 import { metaRoutes } from "./routes/meta";
+import { membershipRoutes } from "./routes/membership";
 import { notificationRoutes } from "./routes/notifications";
 import { sessionRoutes } from "./routes/session";
 import { statsRoutes } from "./routes/stats";
@@ -61,6 +62,7 @@ export function apiRoutes(deps: ApiDeps): AnyRouteSpec[] {
     ...exportRoutes(deps),
     ...auditRoutes(deps),
     ...adminRoutes(deps),
+    ...membershipRoutes(deps),
     ...metaRoutes(deps),
     ...statsRoutes(deps),
     ...ledgerStatusRoutes(deps),

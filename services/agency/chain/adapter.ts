@@ -3,9 +3,7 @@
 import {
   JsonRpcProvider,
   Network,
-  Transaction,
   getAddress,
-  keccak256,
   toQuantity,
   type HDNodeWallet,
   type TypedDataDomain,
@@ -14,10 +12,11 @@ import {
 } from "ethers";
 import { ProcedureLedger__factory, type ProcedureLedger } from "../../../typechain-types";
 import type { ChainPort } from "../context";
-import { decodeLedgerLog, LEDGER_INTERFACE, STEP_RECORDED_TOPIC, type LedgerLog, type RpcLog } from "./ledger-logs";
+import { decodeLedgerLog, STEP_RECORDED_TOPIC, type LedgerLog, type RpcLog } from "./ledger-logs";
 import { isLogRangeTooLarge, isUnreachable, revertOf, type LedgerRevert } from "./rpc-errors";
 import { chooseFees, type FeeChoice } from "./fees";
 import { FetchJsonRpcProvider } from "./json-rpc-transport";
+import { encodeRecordBatch, signBatchTx } from "./batch-tx";
 import { BlockRangeLimit, blockRangePages, DEFAULT_MAX_BLOCK_RANGE, type RangePage } from "../../shared/log-range";
 
 export interface ChainAdapterOptions {
@@ -157,7 +156,7 @@ export class ChainAdapter implements ChainPort {
   private lastBatch?: { steps: ChainStep[]; data: string };
 
   private batchData(steps: ChainStep[]): string {
-    if (this.lastBatch?.steps !== steps) this.lastBatch = { steps, data: LEDGER_INTERFACE.encodeFunctionData("recordBatch", [steps]) };
+    if (this.lastBatch?.steps !== steps) this.lastBatch = { steps, data: encodeRecordBatch(steps) };
     return this.lastBatch.data;
   }
 
@@ -212,11 +211,8 @@ export class ChainAdapter implements ChainPort {
   /** Sign recordBatch(steps) with the agency key: the hash is known before anything is sent. */
   async signBatch(steps: ChainStep[], nonce: number, gasLimit: bigint): Promise<SignedBatch> {
     const fees = await this.currentFees();
-    const tx = Transaction.from({ ...fees, chainId: this.chainId, to: this.ledgerAddress, data: this.batchData(steps), nonce, gasLimit });
-    tx.signature = this.wallet.signingKey.sign(tx.unsignedHash);
-    // Serialized once: ethers serializes the whole calldata again for each of .serialized and .hash.
-    const raw = tx.serialized;
-    return { raw, hash: keccak256(raw), nonce, gasLimit };
+    const { raw, hash } = signBatchTx({ fees, chainId: this.chainId, to: this.ledgerAddress, data: this.batchData(steps), nonce, gasLimit }, this.wallet.signingKey);
+    return { raw, hash, nonce, gasLimit };
   }
 
   /** eth_sendRawTransaction; resolves with the hash the node reports. */
@@ -288,6 +284,11 @@ export class ChainAdapter implements ChainPort {
       if (hit) return hit;
     }
     return undefined;
+  }
+
+  /** The agency's key on this adapter's provider, for the admin area's governance votes (admin/membership.ts). */
+  governanceSigner(): Wallet | HDNodeWallet {
+    return this.wallet.connect(this.provider);
   }
 
   // --- signing checkpoints -------------------------------------------------------------------------

@@ -4,19 +4,24 @@
 //  - APPEAL_PERIOD_OVER: the appeal period after DECISION_SERVED (service date = its block date, Berlin
 //    time) is over and neither APPEAL_FILED nor DECISION_FINAL followed. For both agencies: the BAMF
 //    records finality, the ZAB may then act on a departure obligation.
+//  - ARRIVAL_OVERDUE: a person was allocated to a district more than arrivalOverdueDays (code lists) ago and
+//    neither ARRIVED_REGISTERED nor NOT_ARRIVED followed. For the district authority named (district-
+//    scoped types) and the central authorities, which allocated.
 // Each notice is raised once: sourceKey deadline:<kind>:<ledger event id of the step that set the deadline>.
 import type { Logger } from "pino";
 import type { Db } from "../store/db";
-import { stepByKey, type AgencyKey } from "../../shared/codelists";
+import { CODE_LISTS, agencyTypeByKey, stepByKey } from "../../shared/codelists";
+import { followerOf, type Follower } from "../listener/followers";
 import { PRIORITY, type NotificationDraft } from "../notifications/rules";
 import { metrics } from "../metrics";
 import { serialized } from "../store/serialized";
 import { ServiceLoop } from "../util/service-loop";
 
-export type DeadlineKind = "HEARING_OVERDUE" | "APPEAL_PERIOD_OVER";
+export type DeadlineKind = "HEARING_OVERDUE" | "APPEAL_PERIOD_OVER" | "ARRIVAL_OVERDUE";
 
 export interface DeadlineOptions {
-  agency: AgencyKey;
+  /** this agency (type and scope decide which deadlines are its), or a pilot's key */
+  agency: Follower | string;
   appealPeriodDays: number;
   webhook: boolean;
 }
@@ -27,6 +32,9 @@ const CODE = {
   DECISION_SERVED: stepByKey("DECISION_SERVED").code,
   APPEAL_FILED: stepByKey("APPEAL_FILED").code,
   DECISION_FINAL: stepByKey("DECISION_FINAL").code,
+  MUNICIPAL_ALLOCATION: stepByKey("MUNICIPAL_ALLOCATION").code,
+  ARRIVED_REGISTERED: stepByKey("ARRIVED_REGISTERED").code,
+  NOT_ARRIVED: stepByKey("NOT_ARRIVED").code,
 };
 
 const berlinDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" });
@@ -45,6 +53,7 @@ interface Ev {
   caseRef: string | null;
   eventId: string | null;
   stepCode: number | null;
+  detail: string | null;
   businessDate: number | null;
   blockTime: number;
 }
@@ -54,16 +63,20 @@ export async function dueDeadlines(db: Db, opts: DeadlineOptions, now: Date): Pr
   const events: Ev[] = await db.ledgerEvent.findMany({
     where: { name: "StepRecorded", stepCode: { in: Object.values(CODE) } },
     orderBy: [{ blockNumber: "asc" }, { logIndex: "asc" }],
-    select: { caseRef: true, eventId: true, stepCode: true, businessDate: true, blockTime: true },
+    select: { caseRef: true, eventId: true, stepCode: true, detail: true, businessDate: true, blockTime: true },
   });
+  const me = followerOf(opts.agency);
   // Per case, the step that opened each deadline and has not been closed since.
   const hearing = new Map<string, Ev>();
   const served = new Map<string, Ev>();
+  const allocated = new Map<string, Ev>();
   for (const e of events) {
     const c = e.caseRef!;
     if (e.stepCode === CODE.HEARING_SCHEDULED) hearing.set(c, e);
     else if (e.stepCode === CODE.HEARING_HELD) hearing.delete(c);
     else if (e.stepCode === CODE.DECISION_SERVED) served.set(c, e);
+    else if (e.stepCode === CODE.MUNICIPAL_ALLOCATION) allocated.set(c, e);
+    else if (e.stepCode === CODE.ARRIVED_REGISTERED || e.stepCode === CODE.NOT_ARRIVED) allocated.delete(c);
     else served.delete(c); // APPEAL_FILED or DECISION_FINAL
   }
   const today = berlinYmd(now);
@@ -76,10 +89,23 @@ export async function dueDeadlines(db: Db, opts: DeadlineOptions, now: Date): Pr
     eventId: e.eventId,
     payload: JSON.stringify({ deadline: kind, caseRef: e.caseRef, ledgerEventId: e.eventId, ...detail }),
   });
-  if (opts.agency === "BAMF") {
+  if (me.agencyType === "FEDERAL_OFFICE") {
     for (const e of hearing.values()) {
       if (e.businessDate && e.businessDate < today) drafts.push(draft("HEARING_OVERDUE", e, { step: "HEARING_SCHEDULED", hearingDate: e.businessDate }));
     }
+  }
+  const scoped = agencyTypeByKey(me.agencyType)?.allocationScoped ?? false;
+  if (scoped || me.agencyType === "CENTRAL_AUTHORITY") {
+    const days = CODE_LISTS.parameters.arrivalOverdueDays;
+    for (const e of allocated.values()) {
+      if (scoped && e.detail !== String(me.agencyScope)) continue;
+      const lastDay = addDays(berlinYmd(new Date(e.blockTime * 1000)), days);
+      if (lastDay < today) drafts.push(draft("ARRIVAL_OVERDUE", e, { step: "MUNICIPAL_ALLOCATION", district: Number(e.detail), overdueDays: days, lastDay }));
+    }
+  }
+  if (scoped) {
+    // A district authority has no appeal periods of its own to watch.
+    served.clear();
   }
   for (const e of served.values()) {
     const lastDay = addDays(berlinYmd(new Date(e.blockTime * 1000)), opts.appealPeriodDays);

@@ -11,15 +11,16 @@ import type { ListenerPort } from "../context";
 import type { ChainAdapter } from "../chain/adapter";
 import type { LedgerLog } from "../chain/ledger-logs";
 import { errorSummary, isUnreachable } from "../chain/rpc-errors";
-import type { AgencyKey } from "../../shared/codelists";
 import { stepByCode } from "../../shared/codelists";
 import { metrics } from "../metrics";
 import { backoffMs } from "../util/waker";
 import { ServiceLoop } from "../util/service-loop";
-import { loadPosition, storeEvents, type ListenerPosition } from "./store-events";
+import { loadPosition, storeEvents, type ListenerPosition, type StoreResult } from "./store-events";
+import type { Follower } from "./followers";
 
 export interface ListenerOptions {
-  agency: AgencyKey;
+  /** this agency (the config object: type and scope change when its AgencyJoined arrives), or a pilot's key */
+  agency: Follower | string;
   pollMs: number;
   /** the block hash of the deployment block: the first checkpoint */
   deploymentBlockHash: string;
@@ -31,6 +32,8 @@ export interface ListenerOptions {
   onNotifications?: () => void;
   /** called after a CodeListChanged event was stored */
   onCodeListChanged?: () => void;
+  /** called after membership events were stored (directory/directory.ts reloads the directory) */
+  onDirectoryChanged?: (d: StoreResult["directory"]) => Promise<void> | void;
 }
 
 export class LedgerListener extends ServiceLoop implements ListenerPort {
@@ -146,6 +149,7 @@ export class LedgerListener extends ServiceLoop implements ListenerPort {
       this.position = end;
       stored += result.stored.length;
       this.afterStore(result.stored, result.notifications.map((n) => n.kind));
+      if (result.directory.directoryChanged || result.directory.joined) await this.opts.onDirectoryChanged?.(result.directory);
       if (last) break;
     }
     return stored;

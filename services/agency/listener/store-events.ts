@@ -1,13 +1,13 @@
 // One DB transaction per page of ledger events: the events (deduplicated by tx hash + log index), the
 // notifications they raise for this agency, and the listener checkpoint. Either all of it or none.
 import type { Db } from "../store/db";
-import type { AgencyKey } from "../../shared/codelists";
 import type { LedgerLog } from "../chain/ledger-logs";
 import { notificationFor, type NotificationDraft } from "../notifications/rules";
 import { serialized } from "../store/serialized";
 import { bulkInsert } from "../store/bulk-writes";
 import { closeAllocatedDueNotices } from "../inbox/auto-close";
 import { EVENT_COLUMNS, eventRow, type EventRow } from "./event-row";
+import { applyFollowersAndDirectory, followerOf, type Follower, type PageOutcome } from "./followers";
 const NOTIFICATION_COLUMNS = ["sourceKey", "kind", "priority", "caseRef", "eventId", "payload", "createdAt", "deliveryState", "nextDeliveryAt"] as const;
 
 export interface ListenerPosition {
@@ -20,6 +20,8 @@ export interface ListenerPosition {
 export interface StoreResult {
   stored: LedgerLog[];
   notifications: NotificationDraft[];
+  /** membership events were stored, or this agency joined (followers.ts) */
+  directory: Pick<PageOutcome, "directoryChanged" | "joined">;
 }
 
 export async function loadPosition(db: Db): Promise<ListenerPosition | undefined> {
@@ -32,9 +34,10 @@ export async function storeEvents(
   logs: LedgerLog[],
   blockTimes: Map<number, number>,
   position: ListenerPosition,
-  me: AgencyKey,
+  agency: Follower | string,
   deliverByWebhook: boolean,
 ): Promise<StoreResult> {
+  const me = followerOf(agency);
   return serialized(db, async (tx) => {
     // Dedupe by tx hash + log index in the insert itself: only the rows really inserted come back.
     const now = new Date();
@@ -53,7 +56,8 @@ export async function storeEvents(
       const found = await tx.ledgerEvent.findMany({ where: { name: "StepRecorded", eventId: { in: unknownIds } }, select: { eventId: true, stepCode: true } });
       for (const r of found) if (r.eventId && r.stepCode !== null) steps.set(r.eventId, r.stepCode);
     }
-    const notifications = freshRows.map((r) => notificationFor(r, me, (id) => steps.get(id))).filter((n): n is NotificationDraft => n !== undefined);
+    const page = await applyFollowersAndDirectory(tx, fresh, freshRows, me);
+    const notifications = freshRows.map((r) => notificationFor(r, me, page.follows, (id) => steps.get(id))).filter((n): n is NotificationDraft => n !== undefined);
     if (notifications.length) {
       await bulkInsert(
         tx,
@@ -65,6 +69,6 @@ export async function storeEvents(
     await closeAllocatedDueNotices(tx, freshRows, now);
 
     await tx.listenerCheckpoint.upsert({ where: { id: 1 }, create: { id: 1, ...position }, update: position });
-    return { stored: fresh, notifications };
+    return { stored: fresh, notifications, directory: { directoryChanged: page.directoryChanged, joined: page.joined } };
   });
 }

@@ -1,9 +1,14 @@
 // Which ledger event becomes which notification for this agency (domain.md: forward, alert, stop,
-// allocation). Forwards are the partner's steps only; alerts and stops concern the case whoever recorded
-// the step, so both agencies get them; allocation due goes to the ZAB, the district allocated to the BAMF.
+// allocation), among any number of members. Only the followers of a case are told (listener/followers.ts:
+// an agency follows a case once it recorded a step on it, the case is registered with it, or an allocation
+// names its district; a central immigration authority follows every case). Forwards are the other members'
+// steps; alerts and stops concern the case whoever recorded the step (stops at priority 0 everywhere);
+// allocation due goes to the central authorities; the district allocated is the federal office's own kind
+// and the named district authority's, which follows the case from then on.
 // The payload holds only what the chain holds: case reference, codes, ids. No personal data.
-import { agencyKey, detailKey, interpretLedgerEvent, stepByCode, stopReasonKeys, type AgencyKey } from "../../shared/vocab";
+import { agencyKeyOrCode, detailKey, interpretLedgerEvent, stepByCode, stopReasonKeys } from "../../shared/vocab";
 import type { EventRow } from "../listener/event-row";
+import { allocationNamesMe, type Follower } from "../listener/followers";
 
 export type NotificationKind =
   | "STOP"
@@ -41,12 +46,20 @@ export function sourceKeyOf(event: Pick<EventRow, "txHash" | "logIndex">): strin
 }
 
 /**
- * The notification the stored `event` raises for `me`, or undefined. `stepOf` gives the step code behind a
- * rule event's event id (the StepRecorded that raised it), where known.
+ * The notification the stored `event` raises for `me`, or undefined. `follows` says whether `me` follows the
+ * event's case; `stepOf` gives the step code behind a rule event's event id (the StepRecorded that raised
+ * it), where known.
  */
-export function notificationFor(event: EventRow, me: AgencyKey, stepOf: (eventId: string) => number | undefined): NotificationDraft | undefined {
+export function notificationFor(
+  event: EventRow,
+  me: Follower,
+  follows: (caseRef: string) => boolean,
+  stepOf: (eventId: string) => number | undefined,
+): NotificationDraft | undefined {
   if (!event.caseRef) return undefined;
-  const recorder = event.agency !== null ? agencyKey(event.agency) : undefined;
+  if (event.name === "StepRecorded" && event.agency === me.agencyCode) return undefined; // our own step: the outbox confirms it
+  if (!follows(event.caseRef)) return undefined;
+  const recorder = event.agency !== null ? agencyKeyOrCode(event.agency) : undefined;
   const stepCode = event.stepCode ?? (event.eventId !== null ? stepOf(event.eventId) : undefined);
   const step = stepCode !== undefined ? stepByCode(stepCode)?.key : undefined;
   const base = {
@@ -58,7 +71,6 @@ export function notificationFor(event: EventRow, me: AgencyKey, stepOf: (eventId
     txHash: event.txHash,
     blockNumber: event.blockNumber,
   };
-  if (event.name === "StepRecorded" && recorder === me) return undefined; // our own step: the outbox confirms it
   let kind: NotificationKind;
   let extra: Record<string, unknown> = {};
   const meaning = interpretLedgerEvent(event);
@@ -66,8 +78,9 @@ export function notificationFor(event: EventRow, me: AgencyKey, stepOf: (eventId
     case "step": {
       const detail = event.detail ?? "0";
       extra = { detail, detailKey: detailKey(stepByCode(meaning.step.code), detail), businessDate: event.businessDate || undefined };
-      // The BAMF needs the district to serve later notices there: its own kind, above a plain forward.
-      kind = step === "MUNICIPAL_ALLOCATION" && me === "BAMF" ? "MUNICIPAL_ALLOCATION" : "FORWARD";
+      // The federal office needs the district to serve later notices there, the district named takes the
+      // person over: their own kind, above a plain forward.
+      kind = step === "MUNICIPAL_ALLOCATION" && (me.agencyType === "FEDERAL_OFFICE" || allocationNamesMe(me, event.detail)) ? "MUNICIPAL_ALLOCATION" : "FORWARD";
       break;
     }
     case "alert":
@@ -85,7 +98,7 @@ export function notificationFor(event: EventRow, me: AgencyKey, stepOf: (eventId
       extra = { reasons: stopReasonKeys(meaning.reasonBits) };
       break;
     case "allocation-due":
-      if (me !== "ZAB") return undefined;
+      if (me.agencyType !== "CENTRAL_AUTHORITY") return undefined;
       kind = "ALLOCATION_DUE";
       break;
     default:

@@ -1,6 +1,6 @@
 // The outbox's state transitions on the Step table. Every transition is one short interactive DB
 // transaction (see store/serialized.ts) with no chain request inside it.
-import type { Db } from "../store/db";
+import { isPostgres, type Db } from "../store/db";
 import { Prisma, type Step } from "../generated/prisma/client";
 import { eventIdOf, packStep } from "../../shared/ledger-codec";
 import type { ChainStep } from "../chain/adapter";
@@ -19,9 +19,18 @@ export function toChainStep(agencyCode: number, row: OutboxRow): ChainStep {
   };
 }
 
-/** The oldest queued steps, in id (= event sequence) order. */
+/**
+ * The oldest queued steps, in id (= event sequence) order. On PostgreSQL one plain statement (one consistent
+ * snapshot of committed rows) instead of a queued transaction with the writer lock: the writer is the only
+ * one that moves queued steps, and markSubmitted checks each step is still queued. Since the store's write
+ * transactions commit one at a time, the queued rows a snapshot sees are always a prefix in id order. On
+ * SQLite a statement outside an interactive transaction could see another one's uncommitted rows
+ * (store/serialized.ts), so it stays in one there.
+ */
 export function takeQueued(db: Db, limit: number): Promise<OutboxRow[]> {
-  return serialized(db, (tx) => tx.step.findMany({ where: { state: "queued" }, orderBy: { id: "asc" }, take: limit, select: ROW_FIELDS }));
+  const query = { where: { state: "queued" }, orderBy: { id: "asc" }, take: limit, select: ROW_FIELDS } as const;
+  if (isPostgres(db)) return db.step.findMany(query);
+  return serialized(db, (tx) => tx.step.findMany(query));
 }
 
 export function submittedRows(db: Db): Promise<OutboxRow[]> {
@@ -32,8 +41,11 @@ export function countQueued(db: Db): Promise<number> {
   return db.step.count({ where: { state: "queued" } });
 }
 
+/** The writer's next nonce (raw and portable: Prisma's upsert compiles anew on every call, once a batch here). */
 async function setNonce(tx: Tx, address: string, nextNonce: number): Promise<void> {
-  await tx.writerNonce.upsert({ where: { address }, create: { address, nextNonce }, update: { nextNonce } });
+  await executeEach(tx, [
+    Prisma.sql`INSERT INTO "WriterNonce" ("address", "nextNonce") VALUES (${address}, CAST(${nextNonce} AS INTEGER)) ON CONFLICT ("address") DO UPDATE SET "nextNonce" = excluded."nextNonce"`,
+  ]);
 }
 
 /**
@@ -44,10 +56,16 @@ async function setNonce(tx: Tx, address: string, nextNonce: number): Promise<voi
 export function markSubmitted(db: Db, ids: number[], txHash: string, address: string, nextNonce: number): Promise<number> {
   const at = new Date();
   return serialized(db, async (tx) => {
-    const count = await executeEach(
-      tx,
-      ids.map((id) => Prisma.sql`UPDATE "Step" SET "state" = 'submitted', "txHash" = ${txHash}, "submittedAt" = ${at}, "attempts" = "attempts" + 1 WHERE "id" = ${id} AND "state" = 'queued'`),
-    );
+    // PostgreSQL: one statement a chunk of ids (each statement is a round trip inside the store's
+    // one-at-a-time write queue). SQLite: one cached prepared statement a step, in process (cheaper there
+    // than compiling a statement for each batch length).
+    const statements = isPostgres(db)
+      ? chunks(ids).map(
+          (part) =>
+            Prisma.sql`UPDATE "Step" SET "state" = 'submitted', "txHash" = ${txHash}, "submittedAt" = ${at}, "attempts" = "attempts" + 1 WHERE "id" IN (${Prisma.join(part)}) AND "state" = 'queued'`,
+        )
+      : ids.map((id) => Prisma.sql`UPDATE "Step" SET "state" = 'submitted', "txHash" = ${txHash}, "submittedAt" = ${at}, "attempts" = "attempts" + 1 WHERE "id" = ${id} AND "state" = 'queued'`);
+    const count = await executeEach(tx, statements);
     await setNonce(tx, address, nextNonce);
     return count;
   });
@@ -68,19 +86,57 @@ export interface Confirmation {
   logIndex: number;
 }
 
-/** Confirm steps: each with its transaction, block and log index (one short statement a step). */
+/** Ids per statement: well within SQLite's and PostgreSQL's parameter limits. */
+const CHUNK = 500;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Confirm steps: each with its transaction, block and log index. On PostgreSQL one statement per
+ * transaction (and chunk of steps), the log index chosen per step by a CASE (a batch's steps share their
+ * transaction and block); on SQLite one cached prepared statement a step (see markSubmitted).
+ */
 export async function confirmSteps(db: Db, confirmations: Confirmation[]): Promise<void> {
   if (confirmations.length === 0) return;
   const now = new Date();
-  await serialized(db, (tx) =>
-    executeEach(
-      tx,
-      confirmations.map(
-        (c) =>
-          Prisma.sql`UPDATE "Step" SET "state" = 'confirmed', "txHash" = ${c.txHash}, "blockNumber" = ${c.blockNumber}, "logIndex" = ${c.logIndex}, "confirmedAt" = ${now}, "failureReason" = NULL WHERE "id" = ${c.id} AND "state" <> 'confirmed'`,
+  if (!isPostgres(db)) {
+    await serialized(db, (tx) =>
+      executeEach(
+        tx,
+        confirmations.map(
+          (c) =>
+            Prisma.sql`UPDATE "Step" SET "state" = 'confirmed', "txHash" = ${c.txHash}, "blockNumber" = ${c.blockNumber}, "logIndex" = ${c.logIndex}, "confirmedAt" = ${now}, "failureReason" = NULL WHERE "id" = ${c.id} AND "state" <> 'confirmed'`,
+        ),
       ),
-    ),
-  );
+    );
+    return;
+  }
+  const byTx = new Map<string, Confirmation[]>();
+  for (const c of confirmations) {
+    const key = `${c.txHash}:${c.blockNumber}`;
+    const group = byTx.get(key);
+    if (group) group.push(c);
+    else byTx.set(key, [c]);
+  }
+  const statements: Prisma.Sql[] = [];
+  for (const group of byTx.values()) {
+    const { txHash, blockNumber } = group[0];
+    for (const part of chunks(group)) {
+      // CAST: PostgreSQL types a bare parameter in a CASE branch as text.
+      const logIndex = Prisma.join(
+        part.map((c) => Prisma.sql`WHEN ${c.id} THEN CAST(${c.logIndex} AS INTEGER)`),
+        " ",
+      );
+      statements.push(
+        Prisma.sql`UPDATE "Step" SET "state" = 'confirmed', "txHash" = ${txHash}, "blockNumber" = CAST(${blockNumber} AS INTEGER), "logIndex" = CASE "id" ${logIndex} END, "confirmedAt" = ${now}, "failureReason" = NULL WHERE "id" IN (${Prisma.join(part.map((c) => c.id))}) AND "state" <> 'confirmed'`,
+      );
+    }
+  }
+  await serialized(db, (tx) => executeEach(tx, statements));
 }
 
 /** Back to the queue (the transaction reverted, was dropped, or never reached the chain). */

@@ -7,7 +7,7 @@ import { Prisma } from "../generated/prisma/client";
 import type { CaseList, CaseSummary, ListCasesQuery } from "../../shared/contract";
 import type { ServiceContext } from "../context";
 import { caseRefOf } from "../../shared/pseudonym";
-import { stopReasonLabels } from "../../shared/vocab";
+import { agencyKeyOrCode, stepByKey, stopReasonLabels } from "../../shared/vocab";
 import { seesPersonalData, type Principal } from "../auth/roles";
 import { serialized, type Tx } from "../store/serialized";
 import { ProblemError } from "../problems";
@@ -22,13 +22,15 @@ type Query = z.output<typeof ListCasesQuery>;
 /** Above this many references the events are read without an IN list (SQLite's bound-parameter limit). */
 const IN_LIST_MAX = 500;
 
+const ERASED = stepByKey("ERASED").code;
+
 async function summaries(db: Tx, principal: Principal, refs: string[]): Promise<CaseSummary[]> {
   const names = ["StepRecorded", "StopChanged", "StopIgnored"];
   const [events, persons] = await Promise.all([
     db.ledgerEvent.findMany({
       where: refs.length > IN_LIST_MAX ? { name: { in: names } } : { caseRef: { in: refs }, name: { in: names } },
       orderBy: LEDGER_ORDER,
-      select: { caseRef: true, name: true, stepCode: true, blockTime: true, stopReasons: true },
+      select: { caseRef: true, name: true, stepCode: true, blockTime: true, stopReasons: true, agency: true },
     }),
     casePersons(db, principal, refs),
   ]);
@@ -43,6 +45,8 @@ async function summaries(db: Tx, principal: Principal, refs: string[]): Promise<
     const person = persons.get(ref) ?? { held: false };
     const phase = currentPhase(ev);
     const bits = foldStops(ev);
+    // Erasure is per member (the chain's erasedBy bitmap): each agency that recorded ERASED for the case.
+    const erasedBy = [...new Set(ev.filter((e) => e.name === "StepRecorded" && e.stepCode === ERASED && e.agency !== null).map((e) => e.agency!))].sort((a, b) => a - b);
     return {
       caseRef: ref,
       held: person.held,
@@ -52,6 +56,7 @@ async function summaries(db: Tx, principal: Principal, refs: string[]): Promise<
       lastStep: phase.lastStep,
       lastActivity: phase.lastBlockTime === null ? null : new Date(phase.lastBlockTime * 1000).toISOString(),
       openStops: { bits, reasons: stopReasonLabels(bits) },
+      erasedBy: erasedBy.map(agencyKeyOrCode),
     };
   });
 }

@@ -19,8 +19,8 @@ const WORDS = {
   de: {
     cases: ["Aktenzeichen", "Name", "Fallreferenz", "bei dieser Behörde erfasst", "Phase", "Letzter Schritt", "Letzte Aktivität (UTC)", "Offene Stopps"],
     yes: "ja",
-    no: "nein (beim Partner erfasst)",
-    stats: ["Kennzahl", "Tag, Phase oder Schritte", "BAMF", "ZAB", "Anzahl", "Median (Stunden)", "90. Perzentil (Stunden)"],
+    no: "nein (bei einer anderen Mitgliedsbehörde erfasst)",
+    stats: ["Kennzahl", "Tag, Phase oder Schritte", "Anzahl", "Median (Stunden)", "90. Perzentil (Stunden)"],
     perPhase: "Fälle je Phase",
     perDay: "Schritte je Tag",
     times: "Bearbeitungszeit",
@@ -29,8 +29,8 @@ const WORDS = {
   en: {
     cases: ["File number", "Name", "Case reference", "Registered with this agency", "Phase", "Latest step", "Latest activity (UTC)", "Open stops"],
     yes: "yes",
-    no: "no (registered by the partner agency)",
-    stats: ["Figure", "Day, phase or steps", "BAMF", "ZAB", "Count", "Median (hours)", "90th percentile (hours)"],
+    no: "no (registered by another member agency)",
+    stats: ["Figure", "Day, phase or steps", "Count", "Median (hours)", "90th percentile (hours)"],
     perPhase: "Cases per phase",
     perDay: "Steps per day",
     times: "Processing time",
@@ -59,11 +59,14 @@ export async function casesCsv(ctx: ServiceContext, principal: Principal, query:
 
 const hours = (s: number | null) => (s === null ? null : Math.round((s / 3600) * 100) / 100);
 
+/** The figures as CSV: one column per member agency (steps per day) between the label and the count. */
 export function statsCsv(stats: Stats, lang: Lang): string {
   const w = WORDS[lang];
-  const rows: Cell[][] = [[w.period, `${stats.from} – ${stats.to} (${stats.timeZone})`, null, null, null, null, null]];
-  for (const p of stats.casesPerPhase) rows.push([w.perPhase, PHASE[p.phase] ?? String(p.phase), null, null, p.count, null, null]);
-  for (const d of stats.stepsPerDay) rows.push([w.perDay, d.day, d.BAMF, d.ZAB, d.total, null, null]);
-  for (const t of stats.processingTimes) rows.push([w.times, `${t.from[lang]} → ${t.to[lang]}`, null, null, t.count, hours(t.medianSeconds), hours(t.p90Seconds)]);
-  return toCsv(w.stats, rows);
+  const none = stats.agencies.map((): Cell => null);
+  const header = [w.stats[0], w.stats[1], ...stats.agencies, ...w.stats.slice(2)];
+  const rows: Cell[][] = [[w.period, `${stats.from} – ${stats.to} (${stats.timeZone})`, ...none, null, null, null]];
+  for (const p of stats.casesPerPhase) rows.push([w.perPhase, PHASE[p.phase] ?? String(p.phase), ...none, p.count, null, null]);
+  for (const d of stats.stepsPerDay) rows.push([w.perDay, d.day, ...stats.agencies.map((a) => d.perAgency[a] ?? 0), d.total, null, null]);
+  for (const t of stats.processingTimes) rows.push([w.times, `${t.from[lang]} → ${t.to[lang]}`, ...none, t.count, hours(t.medianSeconds), hours(t.p90Seconds)]);
+  return toCsv(header, rows);
 }

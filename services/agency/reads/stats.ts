@@ -4,7 +4,7 @@ import type { Stats } from "../../shared/contract";
 import type { LedgerEvent } from "../generated/prisma/client";
 import type { Db } from "../store/db";
 import { stepLabel } from "../../shared/vocab";
-import { stepByKey } from "../../shared/codelists";
+import { agencyDirectory, agencyKeyOrCode, stepByKey } from "../../shared/codelists";
 import { ProblemError } from "../problems";
 
 /** Both agencies work in Dresden: a block belongs to the calendar day there. */
@@ -56,7 +56,8 @@ export function statsPeriod(query: { from?: string; to?: string }, now: number):
 /** Dashboard counts of the StepRecorded rows in [from, to] (days in Europe/Berlin). */
 export function computeStats(rows: StepRow[], from: string, to: string): Stats {
   const byCase = new Map<string, StepRow[]>();
-  const perDay = new Map<string, { BAMF: number; ZAB: number }>();
+  const perDay = new Map<string, Map<number, number>>();
+  const seen = new Set<number>(agencyDirectory().map((a) => a.code));
   for (const r of rows) {
     if (!r.caseRef || r.stepCode === null) continue;
     const day = dayOf(r.blockTime);
@@ -65,18 +66,24 @@ export function computeStats(rows: StepRow[], from: string, to: string): Stats {
     list.push(r);
     byCase.set(r.caseRef, list);
     if (day >= from) {
-      const d = perDay.get(day) ?? { BAMF: 0, ZAB: 0 };
-      if (r.agency === 1) d.BAMF++;
-      else if (r.agency === 2) d.ZAB++;
+      const d = perDay.get(day) ?? new Map<number, number>();
+      if (r.agency !== null) {
+        d.set(r.agency, (d.get(r.agency) ?? 0) + 1);
+        seen.add(r.agency);
+      }
       perDay.set(day, d);
     }
   }
-  // every day of the period, also those without steps (at most the 2 years the query allows)
+  // One count per member agency (the directory's, and any that recorded in the period), in number order;
+  // every day of the period, also those without steps (at most the 2 years the query allows).
+  const members = [...seen].sort((a, b) => a - b);
+  const agencies = members.map((c) => agencyKeyOrCode(c));
   const stepsPerDay: Stats["stepsPerDay"] = [];
   for (let d = new Date(`${from}T12:00:00Z`); d.toISOString().slice(0, 10) <= to; d = new Date(d.getTime() + 86400_000)) {
     const day = d.toISOString().slice(0, 10);
-    const c = perDay.get(day) ?? { BAMF: 0, ZAB: 0 };
-    stepsPerDay.push({ day, BAMF: c.BAMF, ZAB: c.ZAB, total: c.BAMF + c.ZAB });
+    const c = perDay.get(day);
+    const perAgency = Object.fromEntries(members.map((code, i) => [agencies[i], c?.get(code) ?? 0]));
+    stepsPerDay.push({ day, perAgency, total: members.reduce((sum, code) => sum + (c?.get(code) ?? 0), 0) });
   }
 
   const phases = new Map<number, number>([
@@ -115,6 +122,7 @@ export function computeStats(rows: StepRow[], from: string, to: string): Stats {
     from,
     to,
     timeZone: TIME_ZONE,
+    agencies,
     casesPerPhase: [...phases.entries()].sort((a, b) => a[0] - b[0]).map(([phase, count]) => ({ phase, count })),
     stepsPerDay,
     processingTimes: KEY_INTERVALS.map(([a, b]) => {

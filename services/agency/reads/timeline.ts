@@ -2,12 +2,13 @@
 // notices it raised; this agency's own steps merged with their off-chain record and a `verified` flag
 // (the commitment recomputed from the stored salt and data equals the one on chain); partner steps only
 // as the chain shows them; and this agency's steps that have not reached the chain yet.
-import type { Case, LedgerEvent, Step } from "../generated/prisma/client";
 import { agencyKeyOrCode, detailView, interpretLedgerEvent, isoDate, stepByCode, stepLabel, stopReasonLabels, type DetailView, type LedgerEventMeaning, type StepLabel } from "../../shared/vocab";
 import { commitmentOf, dataDigest } from "../../shared/commitment";
 import { eventIdOf, sequenceOfEventId } from "../../shared/ledger-codec";
 import { isPlaceholder } from "../store/partner-case";
 import { foldStops } from "./ledger-events";
+import type { CommitmentCheck } from "./commitment-check";
+import type { CaseFields, OwnStep, TimelineEvent } from "./timeline-page";
 
 export interface Notice {
   name: string;
@@ -75,7 +76,7 @@ export interface Timeline {
   page?: { limit: number; totalSteps: number; nextCursor: string | null };
 }
 
-function innerData(row: Step): unknown {
+function innerData(row: Pick<OwnStep, "data">): unknown {
   if (row.data === null) return null;
   try {
     return (JSON.parse(row.data) as { data?: unknown }).data ?? null;
@@ -103,15 +104,21 @@ function noticeOf(m: LedgerEventMeaning): Notice {
   }
 }
 
+/** The check of shared/commitment.ts (reads/commitment-check.ts computes the same, faster). */
+const checkCommitment: CommitmentCheck = (salt, canonical, commitment) => commitmentOf(salt, dataDigest(canonical)).toLowerCase() === commitment.toLowerCase();
+
+/** `events` in ledger order; Prisma's LedgerEvent, Step and Case rows fit the types. */
 export function buildTimeline(input: {
   caseRef: string;
   agencyCode: number;
-  events: LedgerEvent[];
-  ownSteps: Step[];
-  caseRow: Case | null;
+  events: TimelineEvent[];
+  ownSteps: OwnStep[];
+  caseRow: CaseFields | null;
   personalData: boolean;
+  /** how a record is checked against its commitment; by default with shared/commitment.ts */
+  verify?: CommitmentCheck;
 }): Timeline {
-  const { caseRef, agencyCode, events, ownSteps, caseRow, personalData } = input;
+  const { caseRef, agencyCode, events, ownSteps, caseRow, personalData, verify = checkCommitment } = input;
   const stepById = new Map(ownSteps.map((s) => [s.id, s]));
   const matched = new Set<number>();
   const entries: TimelineEntry[] = [];
@@ -160,7 +167,7 @@ export function buildTimeline(input: {
           entry.verified = null;
         } else {
           entry.record = "present";
-          entry.verified = commitmentOf(row.salt, dataDigest(row.data)).toLowerCase() === (e.commitment ?? "").toLowerCase();
+          entry.verified = verify(row.salt, row.data, e.commitment ?? "");
         }
         if (personalData) entry.data = innerData(row);
       } else {

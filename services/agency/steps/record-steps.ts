@@ -12,6 +12,7 @@ import { ProblemError, invalidInput, notFound } from "../problems";
 import { isUniqueViolation } from "../store/unique-violation";
 import type { BulkStep, ResolvedStep } from "./step-input";
 import { committedData, type InsertedStep, type NewStep } from "./step-writer";
+import { assertAllocatedHere } from "./allocation-scope";
 
 /** Answers whether the code lists allow writing (api/code-list-guard.ts). */
 export interface WriteGate {
@@ -84,6 +85,8 @@ async function resolveCaseAndCheck(ctx: ServiceContext, gate: WriteGate, caseRef
     }
   }
   await checkCorrection(ctx, caseRef, s);
+  // A correction or erasure concerns only this agency's own records: the contract allows it after a re-allocation.
+  if (s.step.key !== "CORRECTION" && s.step.key !== "ERASED") await assertAllocatedHere(ctx, caseRef);
   await gate.assertWritable();
   return caseId;
 }

@@ -1,8 +1,9 @@
-// The body of "record a step", checked against the code lists: the step must be one this agency records,
+// The body of "record a step", checked against the code lists: the step must be one this agency's type
+// records (stepsFor(type), the rights the chain holds for the type under the code-list version in force),
 // the detail must be a code of the step's list (or absent where it has none), the business date present
 // exactly for dated steps. The result is what goes on chain (step code, detail as uint64, yyyymmdd).
 import { z } from "zod";
-import { CODE_LISTS, mayRecord, type AgencyKey, type StepDef } from "../../shared/codelists";
+import { CODE_LISTS, agencyTypeByKey, mayRecord, stepsFor, type AgencyTypeKey, type StepDef } from "../../shared/codelists";
 import { codeList } from "../../shared/vocab";
 import { BusinessDate, CaseRef, Uuid } from "../../shared/contract/common";
 import { ProblemError } from "../problems";
@@ -68,54 +69,67 @@ function yyyymmdd(iso: string): number {
   return Number(iso.replaceAll("-", ""));
 }
 
-/** The steps `agency` records, by key. */
-export function recordableSteps(agency: AgencyKey): StepDef[] {
-  return CODE_LISTS.steps.filter((s) => mayRecord(agency, s));
+/**
+ * The steps an agency of `type` records, by key: the code lists' rights of the type (typeRightsOf is what
+ * deployment and a code-list vote set on chain; the service writes only while its lists are the chain's).
+ */
+export function recordableSteps(type: AgencyTypeKey): StepDef[] {
+  return stepsFor(type);
 }
 
-/** The other agency's step (by its key in a raw body), or undefined. */
-function otherAgencysStep(agency: AgencyKey, raw: unknown): StepDef | undefined {
+/** The type's name for messages: "DISTRICT_AUTHORITY (Untere Ausländerbehörde …)". */
+function typeText(type: AgencyTypeKey): { de: string; en: string } {
+  const t = agencyTypeByKey(type);
+  return t ? { de: `${type} (${t.de})`, en: `${type} (${t.en})` } : { de: type, en: type };
+}
+
+/** Another type's step (by its key in a raw body), or undefined. */
+function otherTypesStep(type: AgencyTypeKey, raw: unknown): StepDef | undefined {
   if (typeof raw !== "object" || raw === null || typeof (raw as { step?: unknown }).step !== "string") return undefined;
   const key = (raw as { step: string }).step;
   const step = CODE_LISTS.steps.find((s) => s.key === key);
-  return step && !mayRecord(agency, step) ? step : undefined;
+  return step && !mayRecord(type, step) ? step : undefined;
 }
 
-function notPermitted(agency: AgencyKey, step: StepDef, field: string): ProblemError {
+function notPermitted(type: AgencyTypeKey, step: StepDef, field: string): ProblemError {
+  const mine = typeText(type);
+  const by = step.types.join(", ") || "-";
   return new ProblemError(
     "step-not-permitted",
-    `${step.key} („${step.de}“) wird von ${step.agency} erfasst; dieser Dienst schreibt nur Schritte von ${agency} / ${step.key} ("${step.en}") is recorded by ${step.agency}; this service writes only ${agency}'s steps`,
-    [{ field, message: `Schritt der Behörde ${step.agency}, nicht ${agency} / Step of ${step.agency}, not ${agency}` }],
+    `${step.key} („${step.de}“) erfassen Behörden der Art ${by}; dieser Dienst ist eine Behörde der Art ${mine.de} und schreibt nur deren Schritte / ${step.key} ("${step.en}") is recorded by agencies of type ${by}; this service is of type ${mine.en} and writes only that type's steps`,
+    [{ field, message: `Schritt der Behördenart ${by}, nicht ${type} / Step of agency type ${by}, not ${type}` }],
   );
 }
 
-/** Reject a step of the other agency before anything else is looked at. */
-export function agencyBoundary(agency: AgencyKey): (raw: unknown) => void {
+/** Reject a step of another agency type before anything else is looked at (the type is read per request: it is known once the agency joined). */
+export function agencyBoundary(self: { agencyType: AgencyTypeKey }): (raw: unknown) => void {
   return (raw) => {
-    const step = otherAgencysStep(agency, raw);
-    if (step) throw notPermitted(agency, step, "step");
+    const step = otherTypesStep(self.agencyType, raw);
+    if (step) throw notPermitted(self.agencyType, step, "step");
   };
 }
 
 /** The same for each step of a bulk body ({ steps: [...] }); names the first offending one. */
-export function bulkAgencyBoundary(agency: AgencyKey): (raw: unknown) => void {
+export function bulkAgencyBoundary(self: { agencyType: AgencyTypeKey }): (raw: unknown) => void {
   return (raw) => {
     const items = typeof raw === "object" && raw !== null ? (raw as { steps?: unknown }).steps : undefined;
     if (!Array.isArray(items)) return;
     items.forEach((item, i) => {
-      const step = otherAgencysStep(agency, item);
-      if (step) throw notPermitted(agency, step, `steps[${i}].step`);
+      const step = otherTypesStep(self.agencyType, item);
+      if (step) throw notPermitted(self.agencyType, step, `steps[${i}].step`);
     });
   };
 }
 
 /** The fields of one step as the API takes it. */
-function stepFields(agency: AgencyKey) {
-  const keys = recordableSteps(agency).map((s) => s.key) as [string, ...string[]];
+function stepFields(type: AgencyTypeKey) {
+  const own = recordableSteps(type).map((s) => s.key);
+  // A type without steps (unknown to these lists) still gets a schema: every step is then refused above.
+  const keys = (own.length ? own : CODE_LISTS.steps.map((s) => s.key)) as [string, ...string[]];
   return {
     eventId: Uuid.optional().describe("Idempotenzschlüssel (UUID); ohne Angabe vergeben / idempotency key (UUID); generated if absent"),
     step: z.enum(keys, {
-      error: `Unbekannter Schrittcode; ${agency} erfasst: ${keys.join(", ")} / Unknown step code; ${agency} records: ${keys.join(", ")}`,
+      error: `Unbekannter Schrittcode; Behörden der Art ${type} erfassen: ${keys.join(", ")} / Unknown step code; agencies of type ${type} record: ${keys.join(", ")}`,
     }),
     detail: z
       .union([z.string().max(40), z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)])
@@ -145,8 +159,8 @@ function stepFields(agency: AgencyKey) {
 type StepFieldValues = { eventId?: string; step: string; detail?: string | number; businessDate?: string; data?: Record<string, unknown> };
 
 /** Detail and business date against the step's definition. */
-function checkAgainstStep(agency: AgencyKey) {
-  const steps = recordableSteps(agency);
+function checkAgainstStep() {
+  const steps = CODE_LISTS.steps;
   return (b: StepFieldValues, ctx: z.RefinementCtx) => {
     // Runs even when a field failed already (zod continues after refinements): guard every use.
     const step = steps.find((s) => s.key === b.step);
@@ -167,8 +181,8 @@ function checkAgainstStep(agency: AgencyKey) {
 }
 
 /** What goes on chain and into the store, from the checked fields. */
-function resolveStep(agency: AgencyKey) {
-  const steps = recordableSteps(agency);
+function resolveStep() {
+  const steps = CODE_LISTS.steps;
   return (b: StepFieldValues): ResolvedStep => {
     const step = steps.find((s) => s.key === b.step)!;
     const d = resolveDetail(step, b.detail);
@@ -182,9 +196,9 @@ function resolveStep(agency: AgencyKey) {
   };
 }
 
-/** The request body of POST /api/cases/{caseRef}/steps for `agency`. */
-export function recordStepBody(agency: AgencyKey) {
-  return z.strictObject(stepFields(agency)).superRefine(checkAgainstStep(agency)).transform(resolveStep(agency));
+/** The request body of POST /api/cases/{caseRef}/steps for an agency of `type`. */
+export function recordStepBody(type: AgencyTypeKey) {
+  return z.strictObject(stepFields(type)).superRefine(checkAgainstStep()).transform(resolveStep());
 }
 
 /** Steps one bulk request may carry at most (well within the default body limit of 64 KiB). */
@@ -196,12 +210,12 @@ export interface BulkStep {
   step: ResolvedStep;
 }
 
-/** The request body of POST /api/steps (bulk) for `agency`. */
-export function recordStepsBody(agency: AgencyKey) {
-  const resolve = resolveStep(agency);
+/** The request body of POST /api/steps (bulk) for an agency of `type`. */
+export function recordStepsBody(type: AgencyTypeKey) {
+  const resolve = resolveStep();
   const item = z
-    .strictObject({ caseRef: CaseRef.describe("Fallreferenz / case reference"), ...stepFields(agency) })
-    .superRefine(checkAgainstStep(agency))
+    .strictObject({ caseRef: CaseRef.describe("Fallreferenz / case reference"), ...stepFields(type) })
+    .superRefine(checkAgainstStep())
     .transform((b): BulkStep => ({ caseRef: b.caseRef, step: resolve(b) }));
   return z.strictObject({
     steps: z

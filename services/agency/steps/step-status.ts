@@ -3,6 +3,8 @@
 import type { ServiceContext } from "../context";
 import { eventIdOf } from "../../shared/ledger-codec";
 import { stepLabel } from "../../shared/vocab";
+import { notAllocatedProblem } from "./allocation-scope";
+import { PROBLEMS, problemTypeUri, type ProblemBody } from "../../shared/contract/problem";
 
 export interface StepStatus {
   eventId: string;
@@ -16,6 +18,16 @@ export interface StepStatus {
   createdAt: string;
   submittedAt: string | null;
   confirmedAt: string | null;
+  /** a failure the API has a problem type for, in the same words as the refusal before sending */
+  problem?: ProblemBody;
+}
+
+/** The chain's NotAllocatedToDistrict as the problem the service answers before sending (allocation-scope.ts). */
+function problemFor(ctx: ServiceContext, reason: string | null): { problem: ProblemBody } | undefined {
+  if (!reason?.startsWith("NotAllocatedToDistrict(")) return undefined;
+  const district = /district=(\d+)/.exec(reason); // the sender's district, as the contract names it
+  const p = notAllocatedProblem(district ? Number(district[1]) : ctx.config.agencyScope, undefined);
+  return { problem: { type: problemTypeUri(p.kind), title: PROBLEMS[p.kind].title, status: p.status, detail: p.detail, ...(p.errors ? { errors: p.errors } : {}), ...p.extensions } };
 }
 
 /** The status of the step with this event id (any case), or undefined when there is none. */
@@ -35,5 +47,6 @@ export async function stepStatus(ctx: ServiceContext, eventId: string): Promise<
     createdAt: s.createdAt.toISOString(),
     submittedAt: s.submittedAt?.toISOString() ?? null,
     confirmedAt: s.confirmedAt?.toISOString() ?? null,
+    ...(problemFor(ctx, s.failureReason) ?? {}),
   };
 }

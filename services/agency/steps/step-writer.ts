@@ -160,6 +160,13 @@ export class StepWriter {
     try {
       written = await serialized(this.db, async (tx) => {
         const createdAt = new Date();
+        if (!group.some((p) => p.erase)) {
+          // One insert for the whole group, split again in order: on PostgreSQL each statement is a round
+          // trip inside the store's one-at-a-time write queue (one a request cost more than the rest together).
+          const all = await this.insert(tx, { steps: group.flatMap((p) => p.steps), rows: group.flatMap((p) => p.rows), erase: false, resolve: () => undefined, reject: () => undefined }, createdAt);
+          let at = 0;
+          return group.map((p) => all.slice(at, (at += p.rows.length)));
+        }
         const out: InsertedStep[][] = [];
         for (const p of group) out.push(await this.insert(tx, p, createdAt));
         return out;

@@ -97,10 +97,22 @@ export class SqliteStatements {
 /** The adapter factory, keeping hold of the connection it opens (see sqliteOf). */
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   statements?: SqliteStatements;
+  /** Run once when Prisma closes the connection it opened ($disconnect): see onSqliteClose. */
+  readonly closing = new Set<() => void>();
+
+  constructor(readonly file: string) {
+    super({ url: `file:${file}` });
+  }
 
   override async connect(): ReturnType<PrismaBetterSQLite3["connect"]> {
     const adapter = await super.connect();
     this.statements = new SqliteStatements((adapter as unknown as { client: SqliteConnection }).client);
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = () => {
+      for (const close of [...this.closing]) close();
+      this.closing.clear();
+      return dispose();
+    };
     return adapter;
   }
 }
@@ -118,7 +130,8 @@ export function openDb(databaseUrl: string): Db {
     postgresClients.add(db);
     return db;
   }
-  const adapter = new SqliteAdapterFactory({ url: databaseUrl });
+  // as the adapter itself reads the URL: the path after "file:", relative to the working directory
+  const adapter = new SqliteAdapterFactory(databaseUrl.replace(/^file:/, ""));
   const db = new PrismaClient({ adapter });
   factories.set(db, adapter);
   return db;
@@ -136,4 +149,13 @@ export function isPostgres(db: Db): boolean {
  */
 export function sqliteOf(db: Db): SqliteStatements | undefined {
   return factories.get(db)?.statements;
+}
+
+/**
+ * The SQLite database file under `db` (undefined on PostgreSQL), for a second connection that only reads
+ * (store/snapshot-reads.ts), and a way to close that connection when Prisma closes its own ($disconnect).
+ */
+export function sqliteFileOf(db: Db): { file: string; onClose(close: () => void): void } | undefined {
+  const factory = factories.get(db);
+  return factory && { file: factory.file, onClose: (close) => factory.closing.add(close) };
 }

@@ -4,9 +4,11 @@
 import type { Deployment } from "../../shared/deployment";
 import { checkpointSummary, type CheckpointVerdict } from "../checkpoints";
 import { proveEvent, type InclusionProof } from "../merkle";
-import { CODE_LISTS } from "../../shared/codelists";
-import { agencyName } from "../names";
-import { checkResult, sortFindings, summarize, REPORT_FORMAT, type AuditReport } from "../report";
+import { agencyTypeByCode, type CodeLists } from "../../shared/codelists";
+import { NEWEST_CODE_LIST } from "../code-list-versions";
+import { agencyCodeOf, agencyName, stepName } from "../names";
+import type { EventReplayer } from "../replay";
+import { checkResult, sortFindings, summarize, REPORT_FORMAT, type AgencyEntry, type AuditReport } from "../report";
 import { CannotRun } from "../rpc";
 import type { Artifact } from "../source";
 import type { StepRecorded } from "../events";
@@ -33,7 +35,16 @@ export function buildReport(f: Fetched, v: Verified, inp: ReportInputs): AuditRe
   const sink = engine.sink;
   const ledger = d.contracts.ProcedureLedger.address.toLowerCase();
   const sets = v.checkpointSets;
-  const cps = sets.length ? checkpointSummary(v.checkpoints, sets.map((s) => s.source), CODE_LISTS.agencies.map((a) => a.key), head) : undefined;
+  // Co-signing: every agency whose checkpoints were given must have signed each height it was a member at.
+  const signing = [...new Set(sets.flatMap((s) => (s.agency === undefined ? [] : [agencyName(s.agency)])))];
+  const signers = signing.length ? signing : [...new Set(v.checkpoints.flatMap((c) => (c.valid && c.signerAgency ? [c.signerAgency] : [])))].sort();
+  const memberAt = (label: string, block: number) => {
+    const code = agencyCodeOf(label);
+    return code === undefined || r.agencyMemberAt(code, block);
+  };
+  const cps = sets.length ? checkpointSummary(v.checkpoints, sets.map((s) => s.source), signers, head, memberAt) : undefined;
+  const lists = [...r.codeListEpochs].reverse().find((e) => e.known)?.known?.lists ?? NEWEST_CODE_LIST.lists;
+  const agencies = agencyEntries(r, v.stats.stepsByAgency, lists);
   const consensus = f.consensus?.summary();
   // The finality line goes into the chain check itself: on a development chain it says why there is none.
   const finality = consensus ? `; ${consensus.kind === "qbft" ? "hashed as Besu QBFT; " : ""}${consensus.finality.line}` : "";
@@ -42,8 +53,13 @@ export function buildReport(f: Fetched, v: Verified, inp: ReportInputs): AuditRe
     checkResult(sink, "code", "Deployed code equals the audited build", `code at ${ledger} against ${inp.artifact.file.replace(/^.*artifacts\//, "artifacts/")}`),
     checkResult(sink, "events", "Events decoded, tied to their blocks, ids unique", `${engine.logsChecked} ledger events (${r.steps.length} steps), block hash and logs bloom of each`),
     checkResult(sink, "hashchains", "Per-case hash chains equal the on-chain heads", `${v.hashChains.compared} cases, caseHead() at block ${head}`),
-    checkResult(sink, "rules", "Process rules replayed", `every step through the ported ProcedureRules; ${Object.values(r.ruleEventCounts).reduce((a, b) => a + b, 0)} rule events compared`),
-    checkResult(sink, "commitments", "Commitments match the agencies' exports", inp.exports ? `${inp.exports.map((x) => `${agencyName(x.agency)}: ${x.lines.length} lines`).join(", ")}` : "no export given", {
+    checkResult(
+      sink,
+      "rules",
+      "Process rules replayed",
+      `every step through the ported ProcedureRules under the membership and step rights in force at its block (${agencies.length} agencies, ${r.codeListEpochs.filter((e) => e.hash).length} code-list version${r.codeListEpochs.filter((e) => e.hash).length === 1 ? "" : "s"}); ${Object.values(r.ruleEventCounts).reduce((a, b) => a + b, 0)} rule events compared`,
+    ),
+    checkResult(sink, "commitments", "Commitments match the agencies' exports", inp.exports ? `${inp.exports.map((x) => `${agencyName(x.agency)}: ${x.lines.length} lines`).join(", ")}${withoutExport(agencies, inp.exports)}` : "no export given", {
       skipped: !inp.exports,
       counts: v.commitments ? Object.fromEntries(Object.entries(v.commitments).flatMap(([a, c]) => Object.entries(c).map(([k, n]) => [`${a}.${k}`, n]))) : undefined,
     }),
@@ -52,7 +68,12 @@ export function buildReport(f: Fetched, v: Verified, inp: ReportInputs): AuditRe
       counts: v.internal ? { ...v.internal.counts } : undefined,
     }),
     checkResult(sink, "checkpoints", "Signed checkpoints still hold", cps ? cps.text : "no checkpoints given", { skipped: sets.length === 0, counts: cps?.counts }),
-    checkResult(sink, "compliance", "Compliance: stops and allocations", `${v.compliance.ignoredStops.length} ignored stops, ${v.compliance.openStops.length} open stops, ${v.compliance.overdueAllocations.length} overdue allocations (limit ${inp.allocationDays} days)`),
+    checkResult(
+      sink,
+      "compliance",
+      "Compliance: stops, allocations and arrivals",
+      `${v.compliance.ignoredStops.length} ignored stops, ${v.compliance.openStops.length} open stops, ${v.compliance.overdueAllocations.length} overdue allocations (limit ${inp.allocationDays} days); ${v.compliance.arrivals.overdue.length} allocations without arrival for more than ${v.compliance.arrivals.overdueDays} days, ${v.compliance.arrivals.awaiting} awaiting arrival (a rule observation, not a finding)`,
+    ),
   ];
   const summary = summarize(sink);
   return {
@@ -86,7 +107,18 @@ export function buildReport(f: Fetched, v: Verified, inp: ReportInputs): AuditRe
       },
     },
     ...(consensus ? { consensus } : {}),
-    codeList: { onChain: v.codeList.onChain, local: v.codeList.local, matches: v.codeList.matches },
+    codeList: {
+      onChain: v.codeList.onChain,
+      local: v.codeList.local,
+      matches: v.codeList.matches,
+      ...(v.codeList.knownVersion ? { knownVersion: v.codeList.knownVersion } : {}),
+      history: r.codeListEpochs.map((e) => ({ version: e.known?.version ?? e.versionLabel, hash: e.hash, block: e.block, known: e.known !== undefined, rightsMatch: e.rightsMatch, steps: e.steps })),
+    },
+    typeRights: r.rights.types().map((t) => {
+      const x = r.rights.get(t)!;
+      return { agencyType: t, typeKey: typeKeyOf(t, lists), steps: stepsOfMask(x.steps), allocationScoped: x.allocationScoped };
+    }),
+    agencies,
     members: membersOf(r.membership),
     checks,
     findings: sortFindings(sink.findings),
@@ -103,6 +135,42 @@ export function buildReport(f: Fetched, v: Verified, inp: ReportInputs): AuditRe
     },
     timing: { seconds: inp.seconds, eventsPerSecond: inp.seconds > 0 ? Math.round(engine.logsChecked / inp.seconds) : 0 },
   };
+}
+
+/** The agencies with steps on chain whose export was not given: their commitments were not checked. */
+function withoutExport(agencies: AgencyEntry[], exports: AgencyExport[]): string {
+  const given = new Set(exports.map((x) => x.agency));
+  const missing = agencies.filter((a) => a.steps > 0 && !given.has(a.agency));
+  return missing.length ? `; not checked (no export given): ${missing.map((a) => `${a.label} (${a.steps} steps)`).join(", ")}` : "";
+}
+
+function typeKeyOf(agencyType: number, lists: CodeLists): string {
+  return agencyTypeByCode(agencyType, lists)?.key ?? `TYPE_${agencyType}`;
+}
+
+/** The step names of a rights mask. */
+function stepsOfMask(mask: bigint): string[] {
+  const out: string[] = [];
+  for (let s = 0; s < 128; s++) if ((mask >> BigInt(s)) & 1n) out.push(stepName(s));
+  return out;
+}
+
+/** Every member agency the chain registered, with its accounts and blocks: who was a member when. */
+export function agencyEntries(r: EventReplayer, stepsByLabel: Record<string, number> = {}, lists: CodeLists = NEWEST_CODE_LIST.lists): AgencyEntry[] {
+  return [...r.agencies.values()]
+    .sort((a, b) => a.agency - b.agency)
+    .map((a) => ({
+      agency: a.agency,
+      label: agencyName(a.agency),
+      agencyType: a.agencyType,
+      typeKey: typeKeyOf(a.agencyType, lists),
+      scope: a.scope,
+      name: a.name,
+      joinedBlock: a.joinedBlock,
+      memberAtHead: a.activeAccounts > 0,
+      steps: stepsByLabel[agencyName(a.agency)] ?? 0,
+      accounts: a.accounts.map((x) => ({ account: x.account, fromBlock: x.fromBlock, toBlock: x.toBlock ?? null })),
+    }));
 }
 
 /** The members registered by MemberAdded/MemberRemoved, each with the block it was first added at. */

@@ -12,6 +12,7 @@ import { blockHashOf } from "../consensus/qbft-hashing";
 import { headerHash } from "../headers";
 import { keccakBytes } from "../keccak";
 import { checkAgencyDb, inferDbAgency, type InternalCounts } from "../internal";
+import { NEWEST_CODE_LIST, codeListByHash } from "../code-list-versions";
 import { agencyName } from "../names";
 import { compareHeads } from "../replay";
 import { CannotRun } from "../rpc";
@@ -55,8 +56,8 @@ export interface Verified {
 export function dbAgencyOf(f: Fetched, db: NonNullable<VerifyInputs["db"]>): number {
   const agency = db.agency ?? inferDbAgency(f.engine.replayer, db.rows);
   if (agency !== undefined) return agency;
-  if (db.rows.length > 0) throw new CannotRun(`${db.source}: no Step row matches an on-chain event of either agency; name the agency as BAMF=${db.source} or ZAB=${db.source}`);
-  throw new CannotRun(`${db.source} holds no Step rows; name its agency as BAMF=${db.source} or ZAB=${db.source}`);
+  if (db.rows.length > 0) throw new CannotRun(`${db.source}: no Step row matches an on-chain event of any agency; name the agency as KEY=${db.source} (BAMF, ZAB, or its number, e.g. 3=${db.source})`);
+  throw new CannotRun(`${db.source} holds no Step rows; name its agency as KEY=${db.source} (BAMF, ZAB, or its number, e.g. 3=${db.source})`);
 }
 
 export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
@@ -74,7 +75,7 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
   const hashChains = compareHeads(r, f.heads, sink);
   const code = compareCode(f.code, inp.artifact.deployedBytecode, { address: d.contracts.ProcedureLedger.address.toLowerCase(), deploymentCodeHash: d.contracts.ProcedureLedger.codeHash, holes: inp.artifact.holes, localBuild: inp.artifact.localBuild });
   for (const x of code.findings) sink.add(x);
-  const codeList = codeListVerdict(f.codeList, inp.codeLists);
+  const codeList = codeListVerdict(f.codeList, inp.codeLists, codeListByHash);
   if (codeList.finding) sink.add(codeList.finding);
   for (const x of deploymentMemberFindings(d, (account) => r.memberAgencyAt(account, head))) sink.add(x);
 
@@ -110,11 +111,14 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
       caseCountAt: (n) => r.caseCountAt(n),
       commitmentsRootAt: (n) => roots.at(n),
       memberAgencyAt: (a, b) => r.memberAgencyAt(a, b),
+      agencyEverOf: (a) => r.agencyEverOf(a),
     },
     sink,
   );
 
   const headTime = engine.headers.timestampAt(head) ?? inp.now;
-  const compliance = complianceOf(r, { asOf: headTime, allocationDays: inp.allocationDays }, sink);
+  // The non-arrival rule's N: a parameter of the code-list version in force at the audited head.
+  const inForce = [...r.codeListEpochs].reverse().find((e) => e.hash !== "")?.known ?? NEWEST_CODE_LIST;
+  const compliance = complianceOf(r, { asOf: headTime, allocationDays: inp.allocationDays, arrivalOverdueDays: inForce.lists.parameters.arrivalOverdueDays }, sink);
   return { hashChains, code, codeList, commitments, internal, checkpointSets, checkpoints, headTime, compliance, stats: statistics(r) };
 }

@@ -1,6 +1,8 @@
-// GET /api/allocation/proposals (ZAB): due cases with the proposed district and every district's standing.
+// GET /api/allocation/proposals (central authority): due cases with the proposed district and every
+// district's standing; GET /api/allocation/received (district authority): the cases allocated to it.
 import { z } from "zod";
 import { Bilingual, limitQuery, offsetQuery } from "./common";
+import { CasePerson } from "./cases";
 
 export const DistrictStanding = z.object({
   code: z.number().int(),
@@ -44,3 +46,37 @@ export const AllocationProposalsQuery = z.strictObject({ limit: limitQuery(10, 1
 
 export type DistrictStanding = z.infer<typeof DistrictStanding>;
 export type AllocationProposals = z.infer<typeof AllocationProposals>;
+
+/** GET /api/allocation/received (district authorities): the cases allocated to this district and where each stands. */
+export const ReceivedAllocationsQuery = z.strictObject({
+  status: z.enum(["due", "overdue", "received", "arrived", "not-arrived"]).optional().describe("nur Fälle mit diesem Stand / only cases in this state"),
+  limit: limitQuery(25, 1000),
+  offset: offsetQuery,
+});
+
+export const ReceivedAllocation = z.object({
+  caseRef: z.string(),
+  case: CasePerson,
+  district: z.object({ code: z.number().int(), name: z.string() }),
+  allocatedAt: z.object({ ledgerEventId: z.string().nullable(), blockNumber: z.number().int(), blockTime: z.string() }),
+  arrivalDueBy: z.string().describe("letzter Tag bis zur Ankunft (Zuweisungstag + arrivalOverdueDays, Europe/Berlin) / last day to arrive"),
+  status: z
+    .enum(["due", "overdue", "received", "arrived", "not-arrived"])
+    .describe(
+      "due: Ankunft ausstehend; overdue: Frist vorbei ohne Ankunft; received: Zuweisung bestätigt, Ankunft ausstehend; arrived / not-arrived: erfasst / due: arrival pending; overdue: past the day without arrival; received: allocation confirmed, arrival pending; arrived / not-arrived: recorded",
+    ),
+  overdue: z.boolean(),
+});
+
+export const ReceivedAllocations = z.object({
+  district: z.object({ code: z.number().int(), name: z.string() }),
+  arrivalOverdueDays: z.number().int(),
+  today: z.string(),
+  total: z.number().int(),
+  overdue: z.number().int().describe("überfällige Ankünfte insgesamt / overdue arrivals on all pages"),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  allocations: z.array(ReceivedAllocation),
+});
+
+export type ReceivedAllocations = z.infer<typeof ReceivedAllocations>;

@@ -18,7 +18,7 @@ export const CaseCreated = z.object({ caseRef: CaseRef });
 
 /**
  * How a list names a case: file number and name where this agency holds the person (clerks only), else
- * only whether it is held here ("beim Partner erfasst" when not). One server function fills it for every
+ * only whether it is held here ("bei einer anderen Mitgliedsbehörde erfasst" when not). One server function fills it for every
  * list (services/agency/reads/case-persons.ts).
  */
 export const CasePerson = z.object({
@@ -37,6 +37,9 @@ export const CaseSummary = z.object({
   lastStep: StepRef.nullable(),
   lastActivity: z.string().nullable().describe("Blockzeit des letzten Schritts (ISO 8601) / block time of the latest step"),
   openStops: OpenStops,
+  erasedBy: z
+    .array(z.string())
+    .describe("Mitgliedsbehörden, die ERASED erfasst haben (Löschung je Behörde, wie erasedBy auf der Kette) / member agencies that recorded ERASED (erasure per member, as the chain's erasedBy)"),
 });
 
 export const CaseList = z.object({

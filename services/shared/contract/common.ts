@@ -2,6 +2,7 @@
 // The same schemas validate requests, generate the OpenAPI document (/api/openapi.json) and, through
 // `import type` of their z.infer types, type the web app: browser-safe, so nothing here imports node:*.
 import { z } from "zod";
+import { AGENCY_KEY_PATTERN } from "../vocab/types";
 
 /**
  * The file number (Aktenzeichen) in the BAMF's format: seven digits, a hyphen and the three-digit code of
@@ -102,7 +103,8 @@ export const Label = z.object({ key: z.string(), de: z.string(), en: z.string() 
 export const StepRef = z.object({ code: z.number().int(), key: z.string() });
 /** The open repatriation stops of a case: the reason bits and their labels. */
 export const OpenStops = z.object({ bits: z.number().int(), reasons: z.array(CodeLabel) });
-export const AgencyKey = z.enum(["BAMF", "ZAB"]);
+/** An agency of the network by its key ("BAMF", "ZAB", "ABH-14625", …): members come from the chain. */
+export const AgencyKey = z.string().regex(AGENCY_KEY_PATTERN);
 /** German and English text of the same sentence. */
 export const Bilingual = z.object({ de: z.string(), en: z.string() });
 

@@ -1,10 +1,11 @@
-// GET /api/deadlines: the open deadlines of this agency's cases — hearing dates (BAMF), appeal periods
-// (both), planned repatriation dates (ZAB) — soonest first, overdue ones marked.
+// GET /api/deadlines: the open deadlines of this agency's cases — hearing dates (federal office), appeal
+// periods (federal office, central authority), planned repatriation dates (central authority), arrivals of
+// allocated persons (district authority) — soonest first, overdue ones marked.
 import { z } from "zod";
 import { QueryBool, limitQuery, offsetQuery } from "./common";
 import { CasePerson } from "./cases";
 
-export const DEADLINE_KINDS = ["HEARING_DATE", "APPEAL_PERIOD", "REPATRIATION_DATE"] as const;
+export const DEADLINE_KINDS = ["HEARING_DATE", "APPEAL_PERIOD", "REPATRIATION_DATE", "ARRIVAL"] as const;
 
 export const DeadlinesQuery = z.strictObject({
   kind: z.enum(DEADLINE_KINDS).optional(),
@@ -17,7 +18,7 @@ export const Deadline = z.object({
   caseRef: z.string(),
   case: CasePerson,
   kind: z.enum(DEADLINE_KINDS),
-  date: z.string().describe("der Tag der Frist (JJJJ-MM-TT, Europe/Berlin): Anhörungstag, letzter Tag der Klagefrist, geplanter Rückführungstag / the deadline's day"),
+  date: z.string().describe("der Tag der Frist (JJJJ-MM-TT, Europe/Berlin): Anhörungstag, letzter Tag der Klagefrist, geplanter Rückführungstag, letzter Tag bis zur Ankunft nach Zuweisung / the deadline's day (ARRIVAL: allocation day plus arrivalOverdueDays; overdue = arrival overdue)"),
   overdue: z.boolean().describe("der Tag ist vorbei und der Schritt danach fehlt / the day has passed and the step after it is missing"),
   daysLeft: z.number().int().describe("Tage bis zur Frist; negativ: Tage darüber / days until the deadline; negative: days past"),
   ledgerEventId: z.string().nullable().describe("der Schritt, der die Frist setzte / the step that set the deadline"),

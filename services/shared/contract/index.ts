@@ -5,6 +5,7 @@ export * from "./common";
 export * from "./accounts";
 export * from "./auth";
 export * from "./admin";
+export * from "./membership";
 export * from "./meta";
 export * from "./cases";
 export * from "./steps";

@@ -74,7 +74,7 @@ export const AcknowledgedMany = z.object({
 export const NotificationCounts = z.object({
   unacknowledged: z.number().int().describe("offene Benachrichtigungen / open notifications"),
   openStops: z.number().int().describe("offene Stopp-Warnungen / open stop warnings"),
-  allocationDue: z.number().int().describe("offene Zuweisungen (ZAB) / open allocations due"),
+  allocationDue: z.number().int().describe("offene fällige Zuweisungen (zentrale Ausländerbehörde) / open allocations due (central authority)"),
   deadlines: z.number().int().describe("offene Fristhinweise / open deadline notices"),
   byKind: z.record(z.string(), z.number().int()),
 });

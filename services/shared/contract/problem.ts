@@ -8,7 +8,8 @@ export interface FieldError {
 /** The problem types this API answers with; `type` resolves to their description on /api/docs. */
 export const PROBLEMS = {
   "invalid-input": { status: 400, title: "Ungültige Eingabe / Invalid input" },
-  "step-not-permitted": { status: 400, title: "Schritt der anderen Behörde / Step of the other agency" },
+  "step-not-permitted": { status: 400, title: "Schritt einer anderen Behördenart / Step of another agency type" },
+  "not-allocated-to-district": { status: 403, title: "Fall nicht diesem Kreis zugewiesen / Case not allocated to this district" },
   unauthenticated: { status: 401, title: "Anmeldung erforderlich / Authentication required" },
   forbidden: { status: 403, title: "Keine Berechtigung / Forbidden" },
   csrf: { status: 403, title: "CSRF-Token fehlt oder ist falsch / CSRF token missing or wrong" },

@@ -11,7 +11,14 @@ export const Stats = z.object({
   casesPerPhase: z
     .array(z.object({ phase: z.number().int(), count: z.number().int() }))
     .describe("Fälle mit mindestens einem Schritt im Zeitraum, nach ihrer Phase am Ende des Zeitraums / cases with a step in the period, by their phase at its end"),
-  stepsPerDay: z.array(z.object({ day: z.string(), BAMF: z.number().int(), ZAB: z.number().int(), total: z.number().int() })),
+  agencies: z.array(z.string()).describe("die Mitgliedsbehörden, deren Schritte gezählt werden, in Nummernfolge / the member agencies whose steps are counted, by number"),
+  stepsPerDay: z.array(
+    z.object({
+      day: z.string(),
+      perAgency: z.record(z.string(), z.number().int()).describe("Schritte je Mitgliedsbehörde (Schlüssel wie in agencies) / steps per member agency (keys as in agencies)"),
+      total: z.number().int(),
+    }),
+  ),
   processingTimes: z.array(
     z.object({
       key: z.string(),

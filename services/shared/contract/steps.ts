@@ -25,6 +25,10 @@ export const StepStatus = z.object({
   createdAt: z.string(),
   submittedAt: z.string().nullable(),
   confirmedAt: z.string().nullable(),
+  problem: z
+    .looseObject({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string() })
+    .optional()
+    .describe("bei state failed: die Ablehnung der Kette als Problem, wie der Dienst sie vor dem Senden meldet (z. B. not-allocated-to-district) / when failed: the chain's refusal as the problem the service answers before sending"),
 });
 
 export const StepParams = z.strictObject({ eventId: Uuid });

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { CodeLabel, Label, OpenStops, StepRef, limitQuery } from "./common";
 
-const StepLabel = z.object({ code: z.number().int(), key: z.string(), phase: z.number().int(), agency: z.string(), de: z.string(), en: z.string() });
+const StepLabel = z.object({ code: z.number().int(), key: z.string(), phase: z.number().int(), types: z.array(z.string()), de: z.string(), en: z.string() });
 const Detail = z.object({ value: z.string(), key: z.string().optional(), de: z.string().optional(), en: z.string().optional() }).nullable();
 /** A rule event a step raised, with its German and English sentence; further fields depend on the event. */
 const Notice = z.looseObject({ name: z.string(), de: z.string(), en: z.string() });

@@ -7,7 +7,8 @@ export interface StepLabel {
   code: number;
   key: string;
   phase: number;
-  agency: string;
+  /** the agency types that may record the step */
+  types: string[];
   de: string;
   en: string;
 }
@@ -15,8 +16,8 @@ export interface StepLabel {
 /** The step's catalogue entry, or a placeholder naming the code (answers never fail on an unknown step). */
 export function stepLabel(code: number): StepLabel {
   const s = stepByCode(code);
-  if (!s) return { code, key: `UNKNOWN_${code}`, phase: 0, agency: "?", de: `Unbekannter Schritt ${code}`, en: `Unknown step ${code}` };
-  return { code: s.code, key: s.key, phase: s.phase, agency: s.agency, de: s.de, en: s.en };
+  if (!s) return { code, key: `UNKNOWN_${code}`, phase: 0, types: [], de: `Unbekannter Schritt ${code}`, en: `Unknown step ${code}` };
+  return { code: s.code, key: s.key, phase: s.phase, types: s.types, de: s.de, en: s.en };
 }
 
 export interface DetailView {

@@ -21,9 +21,10 @@ export const FLAG = {
   ALLOCATED: 1 << 15,
   DEPARTED: 1 << 16,
   TRANSFERRED: 1 << 17,
-  ERASED_BAMF: 1 << 18,
-  ERASED_ZAB: 1 << 19,
+  ALLOCATION_RECEIVED: 1 << 18,
+  ARRIVED: 1 << 19,
   STOP_IGNORED: 1 << 20,
+  NOT_ARRIVED: 1 << 21,
 } as const;
 
 export type FlagKey = keyof typeof FLAG;

@@ -65,6 +65,6 @@ export function auditVector(v: LedgerVector, opts: { asOf?: number; checkpoints?
     engine.sink,
   );
   const asOf = opts.asOf ?? engine.headers.timestampAt(v.head)!;
-  const comp = compliance(r, { asOf, allocationDays: 30 }, engine.sink);
+  const comp = compliance(r, { asOf, allocationDays: 30, arrivalOverdueDays: 14 }, engine.sink);
   return { engine, commitments, checkpoints, compliance: comp, kinds: engine.sink.findings.map((f) => f.kind) };
 }

@@ -8,6 +8,8 @@ import { ErrorMessage, Field, LastUpdate, Loading, Message, PageTitle, StopBadge
 import { stepOf } from "../model";
 import { CODE_LISTS } from "../codelists";
 import { urlOf } from "../endpoints";
+import { DateInput } from "../date-input";
+import { isIsoDate, isPartialIsoDate } from "../dates";
 import { useLoad } from "../hooks";
 import { useI18n, type MsgKey } from "../i18n";
 import { CaseName, Pager, SortHeader } from "../lists";
@@ -55,13 +57,21 @@ export function CasesPage() {
     const qs = params.toString();
     navigate(qs ? `${path}?${qs}` : path);
   };
+  const [dateErrors, setDateErrors] = useState<{ from?: string; to?: string }>({});
   const apply = (e: FormEvent) => {
     e.preventDefault();
+    const errs = {
+      from: draft.from && !isIsoDate(draft.from) ? t("dateInvalid", { field: t("filterFrom") }) : undefined,
+      to: draft.to && !isIsoDate(draft.to) ? t("dateInvalid", { field: t("filterTo") }) : undefined,
+    };
+    setDateErrors(errs);
+    if (errs.from || errs.to) return;
     go({ ...draft, offset: "" });
   };
   const reset = () => {
     const empty = Object.fromEntries(FILTER_KEYS.map((k) => [k, ""])) as Filters;
     setDraft(empty);
+    setDateErrors({});
     go({ ...empty, offset: "" });
   };
   const onSort = (column: SortKey, o: "asc" | "desc") => go({ sort: column, order: o, offset: "" });
@@ -118,14 +128,12 @@ export function CasesPage() {
               ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="cf-from">{t("filterFrom")}</label>
-          <input id="cf-from" type="date" lang={lang} value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
-        </div>
-        <div className="field">
-          <label htmlFor="cf-to">{t("filterTo")}</label>
-          <input id="cf-to" type="date" lang={lang} value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
-        </div>
+        <Field label={t("filterFrom")} hint={t("dateHint")} error={dateErrors.from}>
+          {(p) => <DateInput {...p} name="from" value={draft.from} onChange={(v) => setDraft({ ...draft, from: v })} />}
+        </Field>
+        <Field label={t("filterTo")} hint={t("dateHint")} error={dateErrors.to}>
+          {(p) => <DateInput {...p} name="to" value={draft.to} onChange={(v) => setDraft({ ...draft, to: v })} />}
+        </Field>
         <div className="actions">
           <button type="submit" className="btn btn-primary">
             {t("applyFilters")}
@@ -175,12 +183,7 @@ export function CaseTable({
   fmtDateTime: (v: string | null) => string;
 }) {
   const { t, pick } = useI18n();
-  const head = (column: SortKey, label: string) =>
-    onSort && sort && order ? (
-      <SortHeader column={column} label={label} sort={sort} order={order} onSort={onSort} />
-    ) : (
-      <th scope="col">{label}</th>
-    );
+  const head = (column: SortKey, label: string) => (onSort && sort && order ? <SortHeader column={column} label={label} sort={sort} order={order} onSort={onSort} /> : <th scope="col">{label}</th>);
   return (
     <div className="table-wrap">
       <table className="data" data-testid="case-table">
@@ -247,7 +250,8 @@ function NewCase({ onCreated }: { onCreated: (caseRef: string) => void }) {
     const errs: Record<string, string> = {};
     if (!FILE_NUMBER.test(f.fileNumber.trim())) errs.fileNumber = `${t("err_400")} ${t("fileNumberHint")}`;
     if (!f.familyName.trim()) errs.familyName = t("fieldRequired", { field: t("familyName") });
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(f.dateOfBirth.trim())) errs.dateOfBirth = t("fieldRequired", { field: t("dateOfBirth") });
+    if (!f.dateOfBirth) errs.dateOfBirth = t("fieldRequired", { field: t("dateOfBirth") });
+    else if (!isPartialIsoDate(f.dateOfBirth)) errs.dateOfBirth = t("dateOfBirthInvalid", { field: t("dateOfBirth") });
     if (!/^[A-Za-z]{3}$/.test(f.nationality.trim())) errs.nationality = t("fieldRequired", { field: t("nationality") });
     setErrors(errs);
     if (Object.keys(errs).length) {
@@ -260,7 +264,7 @@ function NewCase({ onCreated }: { onCreated: (caseRef: string) => void }) {
       const r = await request("createCase", {
         body: {
           fileNumber: f.fileNumber.trim(),
-          person: { familyName: f.familyName.trim(), givenNames: f.givenNames.trim(), dateOfBirth: f.dateOfBirth.trim(), nationality: f.nationality.trim().toUpperCase() },
+          person: { familyName: f.familyName.trim(), givenNames: f.givenNames.trim(), dateOfBirth: f.dateOfBirth, nationality: f.nationality.trim().toUpperCase() },
         },
       });
       setMsg({ kind: "success", text: t("caseCreated", { fileNumber: f.fileNumber.trim() }) });
@@ -284,7 +288,7 @@ function NewCase({ onCreated }: { onCreated: (caseRef: string) => void }) {
         </Field>
         <Field label={t("givenNames")}>{(p) => <input {...p} name="givenNames" type="text" autoComplete="off" value={f.givenNames} onChange={set("givenNames")} />}</Field>
         <Field label={t("dateOfBirth")} hint={t("dateOfBirthHint")} required error={errors.dateOfBirth}>
-          {(p) => <input {...p} name="dateOfBirth" type="text" autoComplete="off" placeholder="1990-07-00" value={f.dateOfBirth} onChange={set("dateOfBirth")} />}
+          {(p) => <DateInput {...p} name="dateOfBirth" partial value={f.dateOfBirth} onChange={(v) => setF({ ...f, dateOfBirth: v })} />}
         </Field>
         <Field label={t("nationality")} hint={t("nationalityHint")} required error={errors.nationality}>
           {(p) => <input {...p} name="nationality" type="text" autoComplete="off" maxLength={3} value={f.nationality} onChange={set("nationality")} />}

@@ -4,8 +4,10 @@ import { useMemo, useState, type FormEvent } from "react";
 import type { ChartConfiguration } from "chart.js";
 import { request } from "../api";
 import { urlOf } from "../endpoints";
-import { ErrorMessage, LastUpdate, Loading, Message, PageTitle } from "../components";
-import { ChartCanvas, COLORS } from "../chart";
+import { DateInput } from "../date-input";
+import { isIsoDate } from "../dates";
+import { ErrorMessage, Field, LastUpdate, Loading, Message, PageTitle } from "../components";
+import { agencyColor, ChartCanvas, COLORS } from "../chart";
 import { useLoad } from "../hooks";
 import { useI18n, type MsgKey } from "../i18n";
 
@@ -13,16 +15,19 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const daysAgo = (n: number) => isoDay(new Date(Date.now() - n * 86400_000));
 
 export function DashboardPage() {
-  const { t, pick, fmtNumber, fmtDate, lang } = useI18n();
+  const { t, pick, fmtNumber, fmtDate, lang, agency } = useI18n();
   const [period, setPeriod] = useState({ from: daysAgo(29), to: isoDay(new Date()) });
   const [draft, setDraft] = useState(period);
-  const [formError, setFormError] = useState<string | undefined>();
+  const [formError, setFormError] = useState<{ from?: string; to?: string } | undefined>();
   const stats = useLoad(() => request("getStats", { query: { from: period.from, to: period.to } }), [period.from, period.to], 10000);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
-    if (!draft.from || !draft.to || draft.from > draft.to) {
-      setFormError(t("invalidPeriod"));
+    const bad = (v: string, field: string) => (!v ? t("fieldRequired", { field }) : !isIsoDate(v) ? t("dateInvalid", { field }) : undefined);
+    const errs = { from: bad(draft.from, t("from")), to: bad(draft.to, t("to")) };
+    if (!errs.from && !errs.to && draft.from > draft.to) errs.to = t("invalidPeriod");
+    if (errs.from || errs.to) {
+      setFormError(errs);
       return;
     }
     setFormError(undefined);
@@ -59,14 +64,12 @@ export function DashboardPage() {
       type: "bar",
       data: {
         labels: s.stepsPerDay.map((d) => fmtDate(d.day)),
-        datasets: [
-          { label: t("agencyShort_BAMF"), data: s.stepsPerDay.map((d) => d.BAMF), backgroundColor: COLORS.BAMF },
-          { label: t("agencyShort_ZAB"), data: s.stepsPerDay.map((d) => d.ZAB), backgroundColor: COLORS.ZAB },
-        ],
+        // one stacked bar part per member agency, in the service's order
+        datasets: s.agencies.map((a, i) => ({ label: agency(a, true), data: s.stepsPerDay.map((d) => d.perAgency[a] ?? 0), backgroundColor: agencyColor(a, i) })),
       },
       options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
     };
-  }, [s, t, fmtDate]);
+  }, [s, agency, fmtDate]);
   const timeConfig = useMemo<ChartConfiguration | null>(() => {
     if (!s) return null;
     const rows = s.processingTimes.filter((p) => p.count > 0);
@@ -93,14 +96,12 @@ export function DashboardPage() {
       <PageTitle>{t("dashboardTitle")}</PageTitle>
       <p>{t("dashboardIntro")}</p>
       <form onSubmit={apply} className="card inline-form" aria-label={t("period")} noValidate>
-        <div className="field">
-          <label htmlFor="p-from">{t("from")}</label>
-          <input id="p-from" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} aria-invalid={formError ? true : undefined} />
-        </div>
-        <div className="field">
-          <label htmlFor="p-to">{t("to")}</label>
-          <input id="p-to" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} aria-invalid={formError ? true : undefined} />
-        </div>
+        <Field label={t("from")} hint={t("dateHint")} error={formError?.from}>
+          {(p) => <DateInput {...p} name="from" value={draft.from} onChange={(v) => setDraft({ ...draft, from: v })} />}
+        </Field>
+        <Field label={t("to")} hint={t("dateHint")} error={formError?.to}>
+          {(p) => <DateInput {...p} name="to" value={draft.to} onChange={(v) => setDraft({ ...draft, to: v })} />}
+        </Field>
         <div className="actions">
           <button type="submit" className="btn btn-primary">
             {t("apply")}
@@ -116,7 +117,7 @@ export function DashboardPage() {
           </button>
         </div>
       </form>
-      {formError ? <Message kind="error">{formError}</Message> : null}
+      {formError ? <Message kind="error">{[formError.from, formError.to].filter(Boolean).join(" ")}</Message> : null}
       <p role="status" className="small list-head">
         <span>
           {t("period")}: {fmtDate(period.from)} – {fmtDate(period.to)}
@@ -165,8 +166,11 @@ export function DashboardPage() {
                 <thead>
                   <tr>
                     <th scope="col">{t("day")}</th>
-                    <th scope="col">{t("agencyShort_BAMF")}</th>
-                    <th scope="col">{t("agencyShort_ZAB")}</th>
+                    {s.agencies.map((a) => (
+                      <th scope="col" key={a}>
+                        {agency(a, true)}
+                      </th>
+                    ))}
                     <th scope="col">{t("count")}</th>
                   </tr>
                 </thead>
@@ -176,8 +180,9 @@ export function DashboardPage() {
                     .map((d) => (
                       <tr key={d.day}>
                         <th scope="row">{fmtDate(d.day)}</th>
-                        <td>{fmtNumber(d.BAMF)}</td>
-                        <td>{fmtNumber(d.ZAB)}</td>
+                        {s.agencies.map((a) => (
+                          <td key={a}>{fmtNumber(d.perAgency[a] ?? 0)}</td>
+                        ))}
                         <td>{fmtNumber(d.total)}</td>
                       </tr>
                     ))}

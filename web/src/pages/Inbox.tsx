@@ -6,7 +6,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { errorText, request } from "../api";
 import { ErrorMessage, LastUpdate, Loading, Message, PageTitle, StopIcon } from "../components";
 import { detailText, ruleFlags, stopReasonByKey, yyyymmddToIso } from "../codelists";
-import { useLoad } from "../hooks";
+import { useLoad, useShownOnce } from "../hooks";
 import { useI18n, type MsgKey } from "../i18n";
 import type { NotificationPayload } from "../../../services/shared/contract";
 import { isStop, loadOpenStops, stepOf, type Notice } from "../model";
@@ -18,7 +18,7 @@ const isKind = (k: string): k is Notice["kind"] => (KINDS as string[]).includes(
 const PAGE = 25;
 
 export function InboxPage() {
-  const { t, tn, lang, pick, fmtDateTime, fmtDate } = useI18n();
+  const { t, tn, lang, pick, fmtDateTime, fmtDate, agency } = useI18n();
   const { me, meta } = useSession();
   const mayAck = me?.role === "clerk";
   const [kind, setKind] = useState("all");
@@ -42,6 +42,8 @@ export function InboxPage() {
     [kind, state, q, offset],
     ["notification", "acknowledged"],
   );
+  // the stops and the list appear together: the list is not pushed down when the stops arrive
+  const ready = useShownOnce(stops, notices);
   const [feedback, setFeedback] = useState<{ kind: "success" | "error"; text: string } | undefined>();
   const [busy, setBusy] = useState<number | "many" | undefined>();
   const [selected, setSelected] = useState<Set<number>>(new Set());
@@ -109,7 +111,14 @@ export function InboxPage() {
     if (p.businessDate) parts.push(`${t("businessDate")}: ${fmtDate(yyyymmddToIso(p.businessDate))}`);
     const reasons = p.reasons ?? [];
     if (reasons.length) parts.push(`${t("reasons")}: ${reasons.map((k) => pick(stopReasonByKey(k) ?? k)).join(", ")}`);
-    if (p.missingFlags) parts.push(t("alertOutOfOrder", { missing: ruleFlags(p.missingFlags).map((f) => pick(f)).join(", ") }));
+    if (p.missingFlags)
+      parts.push(
+        t("alertOutOfOrder", {
+          missing: ruleFlags(p.missingFlags)
+            .map((f) => pick(f))
+            .join(", "),
+        }),
+      );
     return parts.join(" – ");
   };
 
@@ -142,128 +151,139 @@ export function InboxPage() {
   return (
     <>
       <PageTitle>{t("inboxTitle")}</PageTitle>
-      <p>{t("inboxIntro", { agency: meta ? t(`agency_${meta.agency}`) : "" })}</p>
+      <p>{t("inboxIntro", { agency: meta ? agency(meta.agency) : "" })}</p>
       {feedback ? <Message kind={feedback.kind}>{feedback.text}</Message> : null}
       <ErrorMessage error={stops.error ?? notices.error} />
-
-      <section aria-labelledby="stops-title" className={`stops ${openStops.length ? "stops-open" : ""}`} data-testid="inbox-stops">
-        <h2 id="stops-title">
-          {openStops.length ? <StopIcon /> : null}
-          {t("stopWarnings")} ({openStops.length})
-        </h2>
-        {stops.loading && !stops.data ? <Loading /> : null}
-        {stops.data && openStops.length === 0 ? <p>{t("noStops")}</p> : null}
-        <ul className="notice-list">
-          {openStops.map((n) => (
-            <li key={n.id} className="notice notice-stop" data-testid="stop-notice" data-case-ref={n.caseRef}>
-              <div className="notice-main">
-                <CaseName caseRef={n.caseRef} person={n.case} />
-                <strong>{kindLabel(n.kind)}</strong>
-                <span>{describe(n)}</span>
-                <span className="small muted">
-                  {t("received")}: <NoticeTime value={n.createdAt} />
-                </span>
-              </div>
-              {ackState(n)}
-            </li>
-          ))}
-        </ul>
-      </section>
-
-      <section aria-labelledby="others-title">
-        <h2 id="others-title">{t("otherNotices")}</h2>
-        <form className="filters" onSubmit={applyCase} aria-label={t("otherNotices")}>
-          <div className="field">
-            <label htmlFor="f-kind">{t("filterKind")}</label>
-            <select id="f-kind" value={kind} onChange={(e) => refilter(() => setKind(e.target.value))}>
-              <option value="all">{t("all")}</option>
-              {KINDS.filter((k) => !isStop({ kind: k } as Notice) || state !== "open").map((k) => (
-                <option key={k} value={k}>
-                  {kindLabel(k)}
-                </option>
+      {ready ? null : <Loading />}
+      {ready ? (
+        <>
+          <section aria-labelledby="stops-title" className={`stops ${openStops.length ? "stops-open" : ""}`} data-testid="inbox-stops">
+            <h2 id="stops-title">
+              {openStops.length ? <StopIcon /> : null}
+              {t("stopWarnings")} ({openStops.length})
+            </h2>
+            {stops.loading && !stops.data ? <Loading /> : null}
+            {stops.data && openStops.length === 0 ? <p>{t("noStops")}</p> : null}
+            <ul className="notice-list">
+              {openStops.map((n) => (
+                <li key={n.id} className="notice notice-stop" data-testid="stop-notice" data-case-ref={n.caseRef}>
+                  <div className="notice-main">
+                    <CaseName caseRef={n.caseRef} person={n.case} />
+                    <strong>{kindLabel(n.kind)}</strong>
+                    <span>{describe(n)}</span>
+                    <span className="small muted">
+                      {t("received")}: <NoticeTime value={n.createdAt} />
+                    </span>
+                  </div>
+                  {ackState(n)}
+                </li>
               ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-state">{t("filterState")}</label>
-            <select id="f-state" value={state} onChange={(e) => refilter(() => setState(e.target.value))}>
-              <option value="open">{t("open")}</option>
-              <option value="acknowledged">{t("acknowledged")}</option>
-              <option value="all">{t("all")}</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="f-case">{mayAck ? t("filterCaseAny") : t("filterCase")}</label>
-            <input id="f-case" type="search" value={caseInput} onChange={(e) => setCaseInput(e.target.value)} onBlur={() => caseInput.trim() !== q && refilter(() => setQ(caseInput.trim()))} data-testid="inbox-case-filter" />
-          </div>
-          <div className="actions">
-            <button type="submit" className="btn btn-secondary">
-              {t("applyFilters")}
-            </button>
-          </div>
-        </form>
-        <p className="small" role="status">
-          {notices.data ? tn("noticesTotal", notices.data.total) : ""}
-        </p>
-        {notices.data && rows.length === 0 ? <p>{t("noNotices")}</p> : null}
-        {mayAck && openOnPage.length ? (
-          <div className="bulk-bar">
-            <label className="check">
-              <input type="checkbox" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(openOnPage))} data-testid="select-all" />
-              {t("selectAllOnPage")}
-            </label>
-            <button type="button" className="btn btn-primary" disabled={!selected.size || busy !== undefined} onClick={ackSelected} data-testid="ack-selected">
-              {busy === "many" ? t("acknowledging") : selected.size ? tn("ackSelected", selected.size) : t("ackSelectedNone")}
-            </button>
-          </div>
-        ) : null}
-        {rows.length ? (
-          <div className="table-wrap">
-            <table className="data" data-testid="notice-table">
-              <caption className="sr-only">{t("otherNotices")}</caption>
-              <thead>
-                <tr>
-                  {mayAck ? (
-                    <th scope="col">
-                      <span className="sr-only">{t("selectAllOnPage")}</span>
-                    </th>
-                  ) : null}
-                  <th scope="col">{t("fileNumber")}</th>
-                  <th scope="col">{t("notice")}</th>
-                  <th scope="col">{t("received")}</th>
-                  <th scope="col">{t("filterState")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((n) => (
-                  <tr key={n.id} data-kind={n.kind} data-case-ref={n.caseRef}>
-                    {mayAck ? (
-                      <td>
-                        {n.acknowledgedAt ? null : (
-                          <input type="checkbox" aria-label={t("selectNotice", { id: n.id })} checked={selected.has(n.id)} onChange={() => toggle(n.id)} data-testid={`select-${n.id}`} />
-                        )}
-                      </td>
-                    ) : null}
-                    <td>
-                      <CaseName caseRef={n.caseRef} person={n.case} />
-                    </td>
-                    <td>
-                      <span className={`kind kind-${n.kind.toLowerCase()}`}>{kindLabel(n.kind)}</span>
-                      <div className="small">{describe(n)}</div>
-                    </td>
-                    <td>
-                      <NoticeTime value={n.createdAt} />
-                    </td>
-                    <td>{ackState(n)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
-        {notices.data ? <Pager total={notices.data.total} offset={offset} limit={PAGE} onOffset={setOffset} label={t("otherNotices")} /> : null}
-        <LastUpdate at={notices.updatedAt} />
-      </section>
+            </ul>
+          </section>
+
+          <section aria-labelledby="others-title">
+            <h2 id="others-title">{t("otherNotices")}</h2>
+            <form className="filters" onSubmit={applyCase} aria-label={t("otherNotices")}>
+              <div className="field">
+                <label htmlFor="f-kind">{t("filterKind")}</label>
+                <select id="f-kind" value={kind} onChange={(e) => refilter(() => setKind(e.target.value))}>
+                  <option value="all">{t("all")}</option>
+                  {KINDS.filter((k) => !isStop({ kind: k } as Notice) || state !== "open").map((k) => (
+                    <option key={k} value={k}>
+                      {kindLabel(k)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="f-state">{t("filterState")}</label>
+                <select id="f-state" value={state} onChange={(e) => refilter(() => setState(e.target.value))}>
+                  <option value="open">{t("open")}</option>
+                  <option value="acknowledged">{t("acknowledged")}</option>
+                  <option value="all">{t("all")}</option>
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="f-case">{mayAck ? t("filterCaseAny") : t("filterCase")}</label>
+                <input
+                  id="f-case"
+                  type="search"
+                  value={caseInput}
+                  onChange={(e) => setCaseInput(e.target.value)}
+                  onBlur={() => caseInput.trim() !== q && refilter(() => setQ(caseInput.trim()))}
+                  data-testid="inbox-case-filter"
+                />
+              </div>
+              <div className="actions">
+                <button type="submit" className="btn btn-secondary">
+                  {t("applyFilters")}
+                </button>
+              </div>
+            </form>
+            <p className="small" role="status">
+              {notices.data ? tn("noticesTotal", notices.data.total) : ""}
+            </p>
+            {notices.data && rows.length === 0 ? <p>{t("noNotices")}</p> : null}
+            {mayAck && openOnPage.length ? (
+              <div className="bulk-bar">
+                <label className="check">
+                  <input type="checkbox" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(openOnPage))} data-testid="select-all" />
+                  {t("selectAllOnPage")}
+                </label>
+                <button type="button" className="btn btn-primary" disabled={!selected.size || busy !== undefined} onClick={ackSelected} data-testid="ack-selected">
+                  {busy === "many" ? t("acknowledging") : selected.size ? tn("ackSelected", selected.size) : t("ackSelectedNone")}
+                </button>
+              </div>
+            ) : null}
+            {rows.length ? (
+              <div className="table-wrap">
+                <table className="data" data-testid="notice-table">
+                  <caption className="sr-only">{t("otherNotices")}</caption>
+                  <thead>
+                    <tr>
+                      {mayAck ? (
+                        <th scope="col">
+                          <span className="sr-only">{t("selectAllOnPage")}</span>
+                        </th>
+                      ) : null}
+                      <th scope="col">{t("fileNumber")}</th>
+                      <th scope="col">{t("notice")}</th>
+                      <th scope="col">{t("received")}</th>
+                      <th scope="col">{t("filterState")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.map((n) => (
+                      <tr key={n.id} data-kind={n.kind} data-case-ref={n.caseRef}>
+                        {mayAck ? (
+                          <td>
+                            {n.acknowledgedAt ? null : (
+                              <input type="checkbox" aria-label={t("selectNotice", { id: n.id })} checked={selected.has(n.id)} onChange={() => toggle(n.id)} data-testid={`select-${n.id}`} />
+                            )}
+                          </td>
+                        ) : null}
+                        <td>
+                          <CaseName caseRef={n.caseRef} person={n.case} />
+                        </td>
+                        <td>
+                          <span className={`kind kind-${n.kind.toLowerCase()}`}>{kindLabel(n.kind)}</span>
+                          <div className="small">{describe(n)}</div>
+                        </td>
+                        <td>
+                          <NoticeTime value={n.createdAt} />
+                        </td>
+                        <td>{ackState(n)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            ) : null}
+            {notices.data ? <Pager total={notices.data.total} offset={offset} limit={PAGE} onOffset={setOffset} label={t("otherNotices")} /> : null}
+            <LastUpdate at={notices.updatedAt} />
+          </section>
+        </>
+      ) : null}
     </>
   );
 }

@@ -7,7 +7,7 @@ import { ApiError, errorText } from "../api";
 import { Field, Message, PageTitle } from "../components";
 import { useI18n, type MsgKey } from "../i18n";
 import { useRouter } from "../router";
-import { safeReturnTo, signOnUrl, useSession } from "../session";
+import { expectSession, safeReturnTo, signOnUrl, useSession } from "../session";
 
 const SIGN_ON_ERRORS = ["no-role", "several-roles", "account-conflict", "disabled", "failed", "expired", "unavailable"] as const;
 
@@ -86,7 +86,7 @@ export function LoginPage() {
           <p>{t("signOnIntro")}</p>
           <div className="actions">
             {/* a link, not a fetch: the browser itself goes to the identity provider and comes back */}
-            <a className="btn btn-primary" href={signOnUrl(returnTo)} data-testid="sign-on">
+            <a className="btn btn-primary" href={signOnUrl(returnTo)} onClick={expectSession} data-testid="sign-on">
               {t("signOnAgency")}
             </a>
           </div>

@@ -9,6 +9,8 @@ import { Field, Hash, Message, PageTitle, StopIcon } from "../components";
 import { stopsConcerning } from "../../../services/shared/vocab/stop-reasons";
 import { detailCodes, stepByKey, stepsFor } from "../codelists";
 import { useLoad } from "../hooks";
+import { DateInput } from "../date-input";
+import { isIsoDate } from "../dates";
 import { useI18n } from "../i18n";
 import { Link, useRouter } from "../router";
 import { useSession } from "../session";
@@ -16,12 +18,14 @@ import { StepProgress, newEventId } from "../step-progress";
 import { loadTimeline } from "./Timeline";
 
 export function RecordStepPage({ caseRef }: { caseRef: string }) {
-  const { t, lang, pick, fmtDateTime } = useI18n();
+  const { t, lang, pick, fmtDateTime, agency: agencyName } = useI18n();
   const { meta } = useSession();
   const { search } = useRouter();
   const agency = meta?.agency ?? "BAMF";
-  const steps = useMemo(() => stepsFor(agency), [agency]);
-  const [stepKey, setStepKey] = useState(() => (search.get("step") && stepsFor(agency).some((s) => s.key === search.get("step")) ? search.get("step")! : ""));
+  // What this agency may record follows from its type (rights on chain, from the code lists), not its key.
+  const agencyType = meta?.agencyType ?? "";
+  const steps = useMemo(() => stepsFor(agencyType), [agencyType]);
+  const [stepKey, setStepKey] = useState(() => (search.get("step") && stepsFor(agencyType).some((s) => s.key === search.get("step")) ? search.get("step")! : ""));
   const [detail, setDetail] = useState(search.get("detail") ?? "");
   const [businessDate, setBusinessDate] = useState("");
   const [note, setNote] = useState("");
@@ -33,7 +37,12 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
   const tl = useLoad(() => loadTimeline(caseRef), [caseRef]);
   const al = useLoad(() => request("getCaseAlerts", { params: { caseRef } }), [caseRef], ["notification", "ledger"]);
   const openReasons = al.data?.openStops.reasons ?? [];
-  const against = step ? stopsConcerning(step.key, openReasons.map((r) => r.key)) : [];
+  const against = step
+    ? stopsConcerning(
+        step.key,
+        openReasons.map((r) => r.key),
+      )
+    : [];
   const againstLabels = openReasons.filter((r) => against.includes(r.key)).map((r) => pick(r));
   const [confirmed, setConfirmed] = useState(false);
   const resultRef = useRef<HTMLHeadingElement>(null);
@@ -64,7 +73,8 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
     const errs: Record<string, string> = {};
     if (!step) errs.step = t("fieldRequired", { field: t("step") });
     if (step?.detail && !detailOptional && !detail) errs.detail = t("fieldRequired", { field: step.detail === "eventId" ? t("correctedEvent") : t("detail") });
-    if (step?.businessDate && !/^\d{4}-\d{2}-\d{2}$/.test(businessDate)) errs.businessDate = t("fieldRequired", { field: t("businessDate") });
+    if (step?.businessDate && !businessDate) errs.businessDate = t("fieldRequired", { field: t("businessDate") });
+    else if (step?.businessDate && (!isIsoDate(businessDate) || businessDate < "2000-01-01")) errs.businessDate = t("dateInvalid", { field: t("businessDate") });
     if (against.length && !confirmed) errs.confirmStop = t("confirmAgainstStopMissing", { stops: againstLabels.join(", ") });
     setErrors(errs);
     if (Object.keys(errs).length || !step) {
@@ -98,7 +108,7 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
         </Link>
         {tl.data?.person ? ` – ${t("fileNumber")} ${tl.data.person.fileNumber}` : null}
       </p>
-      <p>{t("recordIntro", { agency: t(`agency_${agency}`) })}</p>
+      <p>{t("recordIntro", { agency: agencyName(agency) })}</p>
       <CaseWarnings alerts={al.data} loading={al.loading} />
       {submitted ? (
         <section aria-labelledby="sent-title">
@@ -174,8 +184,8 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
             </Field>
           ) : null}
           {step?.businessDate ? (
-            <Field label={t("businessDate")} required error={errors.businessDate}>
-              {(p) => <input {...p} lang={lang} name="businessDate" type="date" min="2000-01-01" max="2999-12-31" value={businessDate} onChange={(e) => setBusinessDate(e.target.value)} />}
+            <Field label={t("businessDate")} hint={t("dateHint")} required error={errors.businessDate}>
+              {(p) => <DateInput {...p} name="businessDate" value={businessDate} onChange={setBusinessDate} />}
             </Field>
           ) : null}
           {against.length ? (

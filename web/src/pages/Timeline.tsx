@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import type { Timeline } from "../../../services/shared/contract";
 import { request } from "../api";
 import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle, ProofBadge, StopIcon } from "../components";
-import { useLoad } from "../hooks";
+import { useLoad, useShownOnce } from "../hooks";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
 import { can, useSession } from "../session";
@@ -52,6 +52,7 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
     }
   };
   const al = useLoad(() => request("getCaseAlerts", { params: { caseRef } }), [caseRef], ["ledger", "notification"]);
+  const ready = useShownOnce(tl, al);
   const d = tl.data && more ? { ...tl.data, steps: [...tl.data.steps, ...more.steps.filter((x) => !tl.data!.steps.some((y) => y.ledgerEventId === x.ledgerEventId))] } : tl.data;
   const stops = al.data?.openStops ?? d?.openStops;
   const agencyName = (a: string) => (a === "BAMF" || a === "ZAB" ? t(`agencyShort_${a}`) : a);
@@ -60,6 +61,15 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
     return s ? pick(s) : key;
   };
 
+  // Person, stops and steps appear together: the buttons and warnings are not pushed down by a later
+  // answer (a click meant for one would land on another).
+  if (!ready)
+    return (
+      <>
+        <PageTitle>{t("timelineTitle")}</PageTitle>
+        <Loading />
+      </>
+    );
   return (
     <>
       <PageTitle>{t("timelineTitle")}</PageTitle>

@@ -37,7 +37,7 @@ export function caseRoutes(deps: ApiDeps): AnyRouteSpec[] {
       tag: TAG.cases,
       summary: "Fälle suchen und auflisten / Find and list cases",
       description:
-        "Mit `fileNumber`: exakte Suche (auch Fälle der Partnerbehörde, die nur aus dem Ledger bekannt sind). Ohne: alle Fälle aus Ledger und eigener Datenbank, zuletzt aktive zuerst, mit Phase und offenen Stopps. / With `fileNumber`: exact search; without: all cases, most recently active first.",
+        "Mit `fileNumber`: exakte Suche (auch Fälle anderer Mitgliedsbehörden, die nur aus dem Ledger bekannt sind). Ohne: alle Fälle aus Ledger und eigener Datenbank, zuletzt aktive zuerst, mit Phase und offenen Stopps. / With `fileNumber`: exact search; without: all cases, most recently active first.",
       access: ACCESS.caseReaders,
       query: ListCasesQuery,
       responses: { 200: { description: "Fälle / cases", schema: CaseList } },

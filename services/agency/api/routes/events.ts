@@ -8,6 +8,7 @@ import { serveStream } from "../../live/stream";
 
 const HEARTBEAT_MS = 15_000;
 const RETRY_MS = 1_000;
+const SESSION_CHECK_MS = HEARTBEAT_MS;
 
 export function eventRoutes(deps: ApiDeps): AnyRouteSpec[] {
   const { ctx } = deps;
@@ -30,9 +31,24 @@ export function eventRoutes(deps: ApiDeps): AnyRouteSpec[] {
       responses: {
         200: { description: "Ereignisstrom / event stream (text/event-stream)", contentType: "text/event-stream" },
       },
-      handler: async ({ query, req, reply }) => {
+      handler: async ({ query, req, reply, principal }) => {
         const header = req.headers["last-event-id"];
         reply.hijack();
+        // A person's stream ends with their session (logout, expiry): checked as often as the heartbeat;
+        // the browser's reconnect is then refused (401) and the app goes to its login page.
+        if (principal.kind === "user") {
+          const { sessionId, expiresAt } = principal;
+          const check = setInterval(() => {
+            void ctx.db.session
+              .findUnique({ where: { id: sessionId }, select: { id: true } })
+              .then((s) => {
+                if (!s || expiresAt.getTime() <= Date.now()) reply.raw.destroy(); // destroy, not end: a write after end would throw
+              })
+              .catch(() => undefined);
+          }, SESSION_CHECK_MS);
+          check.unref();
+          reply.raw.on("close", () => clearInterval(check));
+        }
         await serveStream(ctx.live, reply.raw, {
           lastEventId: (Array.isArray(header) ? header[0] : header) ?? query.lastEventId,
           heartbeatMs: HEARTBEAT_MS,

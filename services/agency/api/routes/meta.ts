@@ -13,12 +13,12 @@ export function metaRoutes(deps: ApiDeps): AnyRouteSpec[] {
       url: "/api/meta",
       operationId: "getServiceMeta",
       tag: TAG.webApp,
-      summary: "Behörde, Code-Liste, Demo-Modus / Agency, code list, demo mode",
+      summary: "Behörde, Mitgliedsbehörden, Code-Liste, Demo-Modus / Agency, member agencies, code list, demo mode",
       description:
         "Öffentlich: was der Anmeldebildschirm zeigt. Demo-Zugänge nur, wenn der Dienst mit DEMO_MODE=true läuft. / Public: what the login screen shows; demo logins only in demo mode.",
       access: ACCESS.public,
       responses: { 200: { description: "Dienst / service", schema: ServiceMeta } },
-      handler: async () => serviceMeta(ctx.config),
+      handler: async () => serviceMeta(ctx.config, ctx.db),
     }),
   ];
 }

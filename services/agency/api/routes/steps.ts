@@ -21,13 +21,13 @@ export function stepRoutes(deps: ApiDeps): AnyRouteSpec[] {
       tag: TAG.steps,
       summary: "Schritt erfassen / Record a step",
       description:
-        `Erfasst einen Schritt von ${ctx.config.agency} (Schritte der anderen Behörde werden zuerst abgewiesen). Der Schritt wird in einer Transaktion mit seiner Verpflichtung (commitment) in die Warteschlange gestellt und danach auf die Kette geschrieben. ` +
-        "Für einen Fall der Partnerbehörde, der hier nicht angelegt ist, genügt die Fallreferenz, wenn der Fall aus dem Ledger bekannt ist. Wiederholung mit derselben eventId liefert dieselbe Antwort; andere Daten unter derselben eventId: 409. / " +
-        "Records a step of this agency (queued in one transaction, then written to the chain). Idempotent on eventId.",
+        `Erfasst einen Schritt von ${ctx.config.agency} (Schritte anderer Behördenarten werden zuerst abgewiesen; eine untere Ausländerbehörde schreibt nur für Fälle, deren letzte Zuweisung ihren Kreis nennt). Der Schritt wird in einer Transaktion mit seiner Verpflichtung (commitment) in die Warteschlange gestellt und danach auf die Kette geschrieben. ` +
+        "Für einen Fall einer anderen Mitgliedsbehörde, der hier nicht angelegt ist, genügt die Fallreferenz, wenn der Fall aus dem Ledger bekannt ist. Wiederholung mit derselben eventId liefert dieselbe Antwort; andere Daten unter derselben eventId: 409. / " +
+        "Records a step of this agency (queued in one transaction, then written to the chain); steps of other agency types are refused, and a district authority writes only for cases allocated to its district. Idempotent on eventId.",
       access: ACCESS.clerks,
       params: z.strictObject({ caseRef: CaseRef }),
-      body: recordStepBody(ctx.config.agency),
-      precheck: agencyBoundary(ctx.config.agency),
+      body: recordStepBody(ctx.config.agencyType),
+      precheck: agencyBoundary(ctx.config),
       responses: {
         202: { description: "in der Warteschlange / queued", schema: StepAccepted },
         ...RECORDING_REFUSALS,
@@ -47,8 +47,8 @@ export function stepRoutes(deps: ApiDeps): AnyRouteSpec[] {
         `Bis zu ${MAX_BULK_STEPS} Schritte von ${ctx.config.agency}, auch verschiedener Fälle, in einer Anfrage: jeder wird wie ein einzelner geprüft; wird einer abgewiesen, wird keiner geschrieben (das Feld nennt ihn: steps[i].…). Wiederholte eventIds erhalten ihre erste Antwort. ERASED nur einzeln. Antwort in der Reihenfolge der Anfrage. / ` +
         `Up to ${MAX_BULK_STEPS} steps of ${ctx.config.agency}, of any cases, in one request: each is checked like a single one; if one is refused, none is written (the field names it: steps[i].…). Repeated eventIds get their first answer. ERASED only one at a time. Answers in request order.`,
       access: ACCESS.clerks,
-      body: recordStepsBody(ctx.config.agency),
-      precheck: bulkAgencyBoundary(ctx.config.agency),
+      body: recordStepsBody(ctx.config.agencyType),
+      precheck: bulkAgencyBoundary(ctx.config),
       responses: {
         202: { description: "in der Warteschlange / queued", schema: StepsAccepted },
         ...RECORDING_REFUSALS,

@@ -16,7 +16,7 @@ export function timelineRoutes(deps: ApiDeps): AnyRouteSpec[] {
       tag: TAG.cases,
       summary: "Verlauf eines Falls / Timeline of a case",
       description:
-        "Alle Schritte beider Behörden aus dem Ledger in Reihenfolge, eigene Schritte mit Fachdaten und Prüfvermerk `verified`, Schritte der Partnerbehörde nur so, wie die Kette sie zeigt, dazu eigene noch nicht bestätigte Schritte. Personendaten nur für die Sachbearbeitung. Jeder Abruf wird protokolliert. Seitenweise: `limit` Schritte (Standard 50), die nächste Seite mit `cursor` = `page.nextCursor`; offene Stopps und Berichtigungen gelten für den ganzen Fall. / All steps of both agencies in ledger order, one page of `limit` steps at a time (next page: `cursor` = `page.nextCursor`); person data for clerks only; every read is logged.",
+        "Alle Schritte aller Mitgliedsbehörden aus dem Ledger in Reihenfolge, eigene Schritte mit Fachdaten und Prüfvermerk `verified`, Schritte der anderen Mitgliedsbehörden nur so, wie die Kette sie zeigt, dazu eigene noch nicht bestätigte Schritte. Personendaten nur für die Sachbearbeitung. Jeder Abruf wird protokolliert. Seitenweise: `limit` Schritte (Standard 50), die nächste Seite mit `cursor` = `page.nextCursor`; offene Stopps und Berichtigungen gelten für den ganzen Fall. / All steps of every member agency in ledger order, one page of `limit` steps at a time (next page: `cursor` = `page.nextCursor`); person data for clerks only; every read is logged.",
       access: ACCESS.caseReaders,
       params: CaseParams,
       query: TimelineQuery,
