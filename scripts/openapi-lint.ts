@@ -23,9 +23,9 @@ const noChain: ChainPort = {
 };
 
 /** The OpenAPI document of `agency`'s service, as GET /api/openapi.json serves it. */
-async function documentOf(agency: "BAMF" | "ZAB"): Promise<Record<string, unknown>> {
+async function documentOf(agency: string, settings: Record<string, string> = {}): Promise<Record<string, unknown>> {
   mkdirSync(OUT_DIR, { recursive: true });
-  const config = loadConfig({ AGENCY: agency, ANKER_DATA_DIR: OUT_DIR, ANKER_CONSORTIUM_KEY: "00".repeat(32), LOG_LEVEL: "silent" });
+  const config = loadConfig({ AGENCY: agency, ANKER_DATA_DIR: OUT_DIR, ANKER_CONSORTIUM_KEY: "00".repeat(32), LOG_LEVEL: "silent", ...settings });
   // never opened: Prisma connects on the first query, and declaring routes makes none
   const db = openDb(`file:${join(OUT_DIR, "unused.db")}`);
   try {
@@ -46,9 +46,15 @@ async function documentOf(agency: "BAMF" | "ZAB"): Promise<Record<string, unknow
 
 async function main(): Promise<void> {
   const files: string[] = [];
-  for (const agency of ["BAMF", "ZAB"] as const) {
+  // one agency of each type: the routes a service offers depend on its type
+  const agencies: [string, Record<string, string>][] = [
+    ["BAMF", {}],
+    ["ZAB", {}],
+    ["ABH-14625", { AGENCY_CODE: "3", PORT: "3003", AGENCY_TYPE: "DISTRICT_AUTHORITY", AGENCY_SCOPE: "14625" }],
+  ];
+  for (const [agency, settings] of agencies) {
     const file = join(OUT_DIR, `openapi-${agency}.json`);
-    writeFileSync(file, JSON.stringify(await documentOf(agency), null, 2) + "\n");
+    writeFileSync(file, JSON.stringify(await documentOf(agency, settings), null, 2) + "\n");
     files.push(file);
   }
   const redocly = join(REPO_ROOT, "node_modules", "@redocly", "cli", "bin", "cli.js");

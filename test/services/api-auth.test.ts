@@ -167,7 +167,7 @@ describe("API: authentication and authorisation", function () {
     it("explains the agency restriction of allocation proposals", async () => {
       const r = await bamf.call("GET", "/api/allocation/proposals", { token: bamf.tokens.clerk });
       expect(r.status).to.equal(403);
-      expect(r.json.detail).to.contain("ZAB");
+      expect(r.json.detail).to.contain("Zentrale Ausländerbehörde (CENTRAL_AUTHORITY)").and.contain("BAMF-Außenstelle");
     });
 
     it("lets only clerks search by file number (auditors see no personal data)", async () => {

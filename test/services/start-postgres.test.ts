@@ -26,11 +26,11 @@ describe("npm start -- --postgres (real processes)", function () {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("runs both services on their own PostgreSQL databases and stops the server with Ctrl-C", async () => {
+  it("runs every agency service on its own PostgreSQL database and stops the server with Ctrl-C", async () => {
     run = runStart(dataDir, await freeStartPorts(), ["--no-compile", "--no-seed", "--no-idp", "--postgres"]);
     await run.waitFor(/anker-ledger is ready in/);
-    const m = await run.waitFor(/Databases: PostgreSQL (postgresql:\/\/\S+\/anker_bamf) and (postgresql:\/\/\S+\/anker_zab)/);
-    for (const url of [m[1], m[2]]) {
+    const m = await run.waitFor(/Databases: PostgreSQL (postgresql:\/\/\S+\/anker_bamf), (postgresql:\/\/\S+\/anker_zab), (postgresql:\/\/\S+\/anker_abh_14625)/);
+    for (const url of [m[1], m[2], m[3]]) {
       const client = new Client({ connectionString: url });
       await client.connect();
       try {

@@ -33,7 +33,7 @@ describe("npm start: Ctrl-C under load (real processes)", function () {
     for (let cycle = 1; cycle <= CYCLES; cycle++) {
       const run = runStart(dataDir, ports);
       await run.waitFor(/anker-ledger is ready in/);
-      expect(Object.keys(recordedPids(dataDir)).sort()).to.deep.equal(["BAMF service", "Chain", "ZAB service", "identity provider", "start"]);
+      expect(Object.keys(recordedPids(dataDir)).sort()).to.deep.equal(["ABH-14625 service", "BAMF service", "Chain", "ZAB service", "identity provider", "start"]);
       run.interrupt();
       const { code, signal } = await run.exited;
       const out = run.output();

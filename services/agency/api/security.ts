@@ -2,7 +2,7 @@
 import type { FastifyRequest, onRequestHookHandler } from "fastify";
 import type { ServiceContext } from "../context";
 import type { Principal, Role } from "../auth/roles";
-import type { AgencyTypeKey } from "../../shared/vocab";
+import { agencyTypeByKey, type AgencyTypeKey } from "../../shared/vocab";
 import { bearerToken } from "../auth/api-clients";
 import { sessionCookieName, sessionPrincipal } from "../auth/sessions";
 import { safeEqual } from "../auth/tokens";
@@ -75,10 +75,14 @@ export function authorize(ctx: ServiceContext, access: Access): onRequestHookHan
       throw new ProblemError("forbidden", `Nur für: ${allowed}; Ihre Rolle: ${p.role} / Only for: ${access.roles.join(", ")}; your role: ${p.role}`);
     }
     if (access.agencyTypes && !access.agencyTypes.includes(ctx.config.agencyType)) {
-      const types = access.agencyTypes.join(", ");
+      // The types by their names (code lists), the key in brackets for the specialist application's developers.
+      const named = (key: string, lang: "de" | "en") => `${agencyTypeByKey(key)?.[lang] ?? key} (${key})`;
+      const typesDe = access.agencyTypes.map((k) => named(k, "de")).join(", ");
+      const typesEn = access.agencyTypes.map((k) => named(k, "en")).join(", ");
+      const self = ctx.config.agencyType;
       throw new ProblemError(
         "forbidden",
-        `Nur im Dienst einer Behörde der Art ${types} verfügbar; ${ctx.config.agency} ist ${ctx.config.agencyType || "noch ohne Art"} / Only available in the service of an agency of type ${types}; ${ctx.config.agency} is ${ctx.config.agencyType || "not typed yet"}`,
+        `Nur im Dienst einer Behörde der Art ${typesDe} verfügbar; ${ctx.config.agency} ist ${self ? named(self, "de") : "noch ohne Art"} / Only available in the service of an agency of type ${typesEn}; ${ctx.config.agency} is ${self ? named(self, "en") : "not typed yet"}`,
       );
     }
     if (p.kind === "user" && !SAFE_METHODS.has(req.method)) {
