@@ -13,10 +13,12 @@ export interface DemoUser {
 
 export function demoUsers(agency: AgencyKey): DemoUser[] {
   const a = agency.toLowerCase();
+  // People read a name, not a key: a district authority (ABH-<district key>) is "Ausländerbehörde".
+  const who = agency.startsWith("ABH-") ? "Ausländerbehörde" : agency;
   return [
-    { username: `${a}.sachbearbeitung`, password: `${a}-demo-clerk`, role: "clerk", displayName: `${agency} Sachbearbeitung (Demo)` },
-    { username: `${a}.pruefung`, password: `${a}-demo-audit`, role: "auditor", displayName: `${agency} Prüfung (Demo)` },
-    { username: `${a}.admin`, password: `${a}-demo-admin`, role: "admin", displayName: `${agency} Administration (Demo)` },
+    { username: `${a}.sachbearbeitung`, password: `${a}-demo-clerk`, role: "clerk", displayName: `${who} Sachbearbeitung (Demo)` },
+    { username: `${a}.pruefung`, password: `${a}-demo-audit`, role: "auditor", displayName: `${who} Prüfung (Demo)` },
+    { username: `${a}.admin`, password: `${a}-demo-admin`, role: "admin", displayName: `${who} Administration (Demo)` },
   ];
 }
 

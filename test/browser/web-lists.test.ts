@@ -1,5 +1,5 @@
 // The lists a clerk works with all day, in a real browser against the whole system (one start): the ZAB
-// inbox names cases by file number and name ("Beim Partner erfasst" for a case only the BAMF registered),
+// inbox names cases by file number and name ("Bei einer anderen Behörde erfasst" for a case only the BAMF registered),
 // pages 25 at a time, acknowledges a whole page at once and counts what is open in the navigation; the
 // header search finds cases by part of a file number and by name (auditors: by reference only, and never a
 // name anywhere); the cases list sorts; the print view for the paper file shows no chain jargon. Every page
@@ -62,7 +62,7 @@ describe("web app: lists, search, paging, bulk acknowledge, print (browser, whol
     if (this.currentTest?.state === "passed") expect(problems, problems.join("\n")).to.deep.equal([]);
   });
 
-  it("ZAB inbox: file numbers and names, 'Beim Partner erfasst', 25 a page, next page, open count in the navigation", async () => {
+  it("ZAB inbox: file numbers and names, 'Bei einer anderen Behörde erfasst', 25 a page, next page, open count in the navigation", async () => {
     const zab = await open();
     await login(zab.page, sys.ZAB, ...ZAB_CLERK);
     await zab.page.goto(`${sys.ZAB.url}/inbox`);
@@ -72,7 +72,7 @@ describe("web app: lists, search, paging, bulk acknowledge, print (browser, whol
     const texts = await table.locator("tbody tr").allTextContents();
     expect(texts.some((t) => /2000\d{3}-423/.test(t) && /Listenfall|Kowalski/.test(t))).to.equal(true);
     const partnerRow = table.locator(`tr[data-case-ref="${partnerRef}"]`).first();
-    expect(await partnerRow.textContent()).to.contain("Beim Partner erfasst");
+    expect(await partnerRow.textContent()).to.contain("Bei einer anderen Behörde erfasst");
     // forwarded steps and the out-of-order warnings they raised: more than one page
     const total = Number((await zab.page.getByTestId("pager").textContent())?.match(/1–25 von (\d+)/)?.[1]);
     expect(total).to.be.at.least(CASES + 2);
@@ -91,7 +91,7 @@ describe("web app: lists, search, paging, bulk acknowledge, print (browser, whol
     await zab.page.goto(`${sys.ZAB.url}/allocation`);
     const due = zab.page.locator(`[data-testid=due-list] [data-case-ref="${partnerRef}"]`);
     await due.waitFor();
-    expect(await due.textContent()).to.contain("Beim Partner erfasst");
+    expect(await due.textContent()).to.contain("Bei einer anderen Behörde erfasst");
     await screenshot(zab.page, "lists-allocation");
   });
 

@@ -77,7 +77,8 @@ async function send(method: "GET" | "POST" | "DELETE", path: string, body: unkno
 
 /** Never show something that looks like a stack trace or is too long to be a sentence. */
 function plain(s: string): boolean {
-  return s.length > 0 && s.length <= 400 && !/\n\s+at\s|Error:\s.*\n/.test(s);
+  // bilingual details naming a rule run to some 500 characters; the bound only keeps out dumps
+  return s.length > 0 && s.length <= 1000 && !/\n\s+at\s|Error:\s.*\n/.test(s);
 }
 
 /** The words for an error, in the current language: our own sentence for the status, plus the service's detail. */
@@ -86,7 +87,8 @@ export function errorText(err: unknown, lang: Lang, t: (k: MsgKey) => string): s
     const base = statusText(err.status, t);
     const parts = [base];
     if (err.detail) parts.push(bilingual(err.detail, lang));
-    for (const f of err.fieldErrors) parts.push(`${f.field}: ${bilingual(f.message, lang)}`);
+    // the fields matter for invalid input; a refusal's detail already says it all (no raw field names)
+    if (!err.detail || err.status === 400) for (const f of err.fieldErrors) parts.push(`${f.field}: ${bilingual(f.message, lang)}`);
     return [...new Set(parts)].join(" ");
   }
   return t("err_generic");

@@ -148,6 +148,15 @@ export function signOnUrl(returnTo: string | undefined): string {
   return urlOf("startOidcSignOn", { query: { returnTo: returnTo ?? "/" } });
 }
 
+/**
+ * A member agency's name for people: the pilots by their short name (i18n words), any later member by the
+ * name it joined with on chain (meta.members), never its raw key where a name is known.
+ */
+export function agencyLabel(meta: Meta | undefined, key: string, short: (k: "BAMF" | "ZAB") => string): string {
+  if (key === "BAMF" || key === "ZAB") return short(key);
+  return meta?.members.find((m) => m.agency === key)?.name ?? key;
+}
+
 /** What a role may open. Person data and recording are for clerks; the audit view for auditors and admins. */
 export function can(me: Me | null | undefined, meta: Meta | undefined, what: "inbox" | "cases" | "record" | "allocation" | "dashboard" | "audit" | "personalData" | "admin"): boolean {
   if (!me) return false;
@@ -161,7 +170,8 @@ export function can(me: Me | null | undefined, meta: Meta | undefined, what: "in
     case "personalData":
       return me.role === "clerk";
     case "allocation":
-      return me.role === "clerk" && meta?.agency === "ZAB";
+      // the central immigration authority allocates (the ZAB Saxony is one), whatever its key
+      return me.role === "clerk" && meta?.agencyType === "CENTRAL_AUTHORITY";
     case "audit":
       return me.role === "auditor" || me.role === "admin";
     case "admin":

@@ -28,7 +28,7 @@ export function notAllocatedProblem(scope: number, allocatedTo: number | undefin
   const en = allocatedTo === undefined ? "is not allocated" : allocatedTo ? `is allocated to ${where}` : "is not allocated to any district";
   return new ProblemError(
     "not-allocated-to-district",
-    `Regel: eine untere Ausländerbehörde erfasst Schritte nur für Fälle, deren letzte kommunale Zuweisung (MUNICIPAL_ALLOCATION) ihren Kreis nennt. Der Fall ${de}, nicht ${mine} / Rule: a district immigration authority records steps only for cases whose latest municipal allocation (MUNICIPAL_ALLOCATION) names its district. The case ${en}, not ${mine}`,
+    `Regel: eine untere Ausländerbehörde erfasst Schritte nur für Personen, deren letzte kommunale Zuweisung ihren Kreis nennt. Die Person ${de}, nicht ${mine}. / Rule: a district immigration authority records steps only for cases whose latest municipal allocation (MUNICIPAL_ALLOCATION) names its district. The case ${en}, not ${mine}`,
     [{ field, message: `Nicht ${mine} zugewiesen / Not allocated to ${mine}` }],
     { rule: "NotAllocatedToDistrict", district: scope, ...(allocatedTo !== undefined ? { allocatedTo } : {}) },
   );

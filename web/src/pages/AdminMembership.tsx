@@ -9,7 +9,7 @@ import { ErrorMessage, Field, Loading } from "../components";
 import { useLoad } from "../hooks";
 import { useI18n } from "../i18n";
 import { Outcome } from "./AdminParts";
-import { CODE_LISTS } from "../codelists";
+import { CODE_LISTS, districtName } from "../codelists";
 import type { MembershipOverview, MembershipProposal } from "../../../services/shared/contract/membership";
 
 type Lang = "de" | "en";
@@ -28,6 +28,13 @@ const tx = (lang: Lang, de: string, en: string) => (lang === "de" ? de : en);
 function typeName(code: number, lang: Lang): string {
   const type = CODE_LISTS.agencyTypes.find((x) => x.code === code);
   return type ? type[lang] : `#${code}`;
+}
+
+/** A scope as people name it: a district by name, the Land (key 14) as Saxony, with the key after it. */
+function scopeName(scope: number, lang: Lang): string {
+  if (scope === 14) return `${tx(lang, "Sachsen", "Saxony")} (14)`;
+  const name = districtName(scope);
+  return name && name !== String(scope) ? `${name} (${scope})` : String(scope);
 }
 
 const ACTION_NAMES: Record<MembershipProposal["action"], [string, string]> = {
@@ -100,37 +107,39 @@ export function AdminMembership() {
       {m ? (
         <>
           <h3>{tx(lang, "Mitgliedsbehörden", "Member agencies")}</h3>
-          <table className="table" data-testid="member-agencies">
-            <thead>
-              <tr>
-                <th scope="col">{tx(lang, "Nr.", "No.")}</th>
-                <th scope="col">{tx(lang, "Name", "Name")}</th>
-                <th scope="col">{tx(lang, "Art", "Type")}</th>
-                <th scope="col">{tx(lang, "Zuständigkeit", "Scope")}</th>
-                <th scope="col">{tx(lang, "Konten (Block)", "Accounts (block)")}</th>
-                <th scope="col">{tx(lang, "Status", "Status")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {m.agencies.map((a) => (
-                <tr key={a.agency}>
-                  <td>{a.agency}{a.agency === m.self.agency ? ` (${tx(lang, "diese Behörde", "this agency")})` : ""}</td>
-                  <td>{a.name}</td>
-                  <td>{typeName(a.agencyType, lang)}</td>
-                  <td>{a.scope}</td>
-                  <td className="small">
-                    {a.accounts.map((x) => (
-                      <div key={x.account + x.addedBlock}>
-                        <code>{x.account}</code> {tx(lang, "ab", "from")} {x.addedBlock}
-                        {x.removedBlock !== null ? ` ${tx(lang, "bis", "to")} ${x.removedBlock}` : ""}
-                      </div>
-                    ))}
-                  </td>
-                  <td>{a.active ? tx(lang, "Mitglied", "member") : tx(lang, "ausgeschieden", "left")}</td>
+          <div className="table-wrap">
+            <table className="data" data-testid="member-agencies">
+              <thead>
+                <tr>
+                  <th scope="col">{tx(lang, "Nr.", "No.")}</th>
+                  <th scope="col">{tx(lang, "Name", "Name")}</th>
+                  <th scope="col">{tx(lang, "Art", "Type")}</th>
+                  <th scope="col">{tx(lang, "Zuständigkeit", "Scope")}</th>
+                  <th scope="col">{tx(lang, "Konten (Block)", "Accounts (block)")}</th>
+                  <th scope="col">{tx(lang, "Status", "Status")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {m.agencies.map((a) => (
+                  <tr key={a.agency}>
+                    <td>{a.agency}{a.agency === m.self.agency ? ` (${tx(lang, "diese Behörde", "this agency")})` : ""}</td>
+                    <td>{a.name}</td>
+                    <td>{typeName(a.agencyType, lang)}</td>
+                    <td>{scopeName(a.scope, lang)}</td>
+                    <td className="small">
+                      {a.accounts.map((x) => (
+                        <div key={x.account + x.addedBlock}>
+                          <code>{x.account}</code> {tx(lang, "ab", "from")} {x.addedBlock}
+                          {x.removedBlock !== null ? ` ${tx(lang, "bis", "to")} ${x.removedBlock}` : ""}
+                        </div>
+                      ))}
+                    </td>
+                    <td>{a.active ? tx(lang, "Mitglied", "member") : tx(lang, "ausgeschieden", "left")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
 
           <h3>{tx(lang, "Offene Vorschläge", "Open proposals")}</h3>
           {open.length === 0 ? <p>{tx(lang, "Keine.", "None.")}</p> : null}
@@ -142,7 +151,7 @@ export function AdminMembership() {
                 </strong>
                 <div className="small">
                   <code>{p.account}</code>
-                  {p.action === "AddMember" ? ` · ${tx(lang, "Behörde", "agency")} ${p.agency} · ${typeName(p.agencyType, lang)} · ${p.scope} · ${p.name}` : ""}
+                  {p.action === "AddMember" ? ` · ${tx(lang, "Behörde", "agency")} ${p.agency} · ${typeName(p.agencyType, lang)} · ${scopeName(p.scope, lang)} · ${p.name}` : ""}
                 </div>
                 <div className="small">
                   {tx(lang, "Zustimmungen", "Approvals")}: {p.approvals}
@@ -151,7 +160,7 @@ export function AdminMembership() {
                 {p.approvedByUs ? (
                   <p className="small muted">{tx(lang, "Diese Behörde hat zugestimmt.", "This agency approved.")}</p>
                 ) : (
-                  <button type="button" disabled={sending} onClick={() => approve(p.id)}>
+                  <button type="button" className="btn btn-primary" disabled={sending} onClick={() => approve(p.id)}>
                     {tx(lang, "Zustimmen", "Approve")}
                   </button>
                 )}
@@ -179,7 +188,7 @@ export function AdminMembership() {
             </Field>
             <TextField label={tx(lang, "Zuständigkeit (Kreis- oder Landesschlüssel)", "Scope (district or Land key)")} value={form.scope} onChange={(v) => setForm({ ...form, scope: v })} numeric />
             <TextField label={tx(lang, "Name", "Name")} value={form.name} onChange={(v) => setForm({ ...form, name: v })} />
-            <button type="submit" disabled={sending}>
+            <button type="submit" className="btn btn-primary" disabled={sending}>
               {tx(lang, "Vorschlagen", "Propose")}
             </button>
           </form>
@@ -187,7 +196,7 @@ export function AdminMembership() {
           <h3>{tx(lang, "Mitgliedskonto entfernen", "Remove a member account")}</h3>
           <form className="form" onSubmit={proposeRemove}>
             <TextField label={tx(lang, "Konto (0x…)", "Account (0x…)")} value={removeAccount} onChange={setRemoveAccount} />
-            <button type="submit" disabled={sending}>
+            <button type="submit" className="btn btn-secondary" disabled={sending}>
               {tx(lang, "Entfernen vorschlagen", "Propose removal")}
             </button>
           </form>

@@ -11,7 +11,7 @@ import { useI18n, type MsgKey } from "../i18n";
 import type { NotificationPayload } from "../../../services/shared/contract";
 import { isStop, loadOpenStops, stepOf, type Notice } from "../model";
 import { CaseName, Pager } from "../lists";
-import { useSession } from "../session";
+import { agencyLabel, useSession } from "../session";
 
 const KINDS: Notice["kind"][] = ["STOP", "STOP_IGNORED", "STOP_RESOLVED", "ALERT", "FORWARD", "ALLOCATION_DUE", "MUNICIPAL_ALLOCATION", "DEADLINE"];
 const isKind = (k: string): k is Notice["kind"] => (KINDS as string[]).includes(k);
@@ -105,7 +105,7 @@ export function InboxPage() {
     const p: NotificationPayload = n.payload ?? {};
     const parts: string[] = [];
     const s = stepOf(p.step);
-    if (s) parts.push(`${pick(s)}${typeof p.agency === "string" ? ` (${p.agency})` : ""}`);
+    if (s) parts.push(`${pick(s)}${typeof p.agency === "string" ? ` (${agencyLabel(meta, p.agency, (k) => agency(k, true))})` : ""}`);
     const detail = s ? detailText(s, p.detail, pick) : "";
     if (detail) parts.push(detail);
     if (p.businessDate) parts.push(`${t("businessDate")}: ${fmtDate(yyyymmddToIso(p.businessDate))}`);
@@ -151,7 +151,7 @@ export function InboxPage() {
   return (
     <>
       <PageTitle>{t("inboxTitle")}</PageTitle>
-      <p>{t("inboxIntro", { agency: meta ? agency(meta.agency) : "" })}</p>
+      <p>{t("inboxIntro", { agency: meta ? pick(meta.agencyName) || agency(meta.agency) : "" })}</p>
       {feedback ? <Message kind={feedback.kind}>{feedback.text}</Message> : null}
       <ErrorMessage error={stops.error ?? notices.error} />
       {ready ? null : <Loading />}

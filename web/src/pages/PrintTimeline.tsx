@@ -7,7 +7,7 @@ import { ErrorMessage, Loading, PageTitle } from "../components";
 import { useLoad } from "../hooks";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
-import { useSession } from "../session";
+import { agencyLabel, useSession } from "../session";
 import { loadWholeTimeline } from "./Timeline";
 
 function seal(d: Timeline): { ok: boolean; count: number } {
@@ -21,7 +21,7 @@ export function PrintTimelinePage({ caseRef }: { caseRef: string }) {
   const { meta } = useSession();
   const tl = useLoad(() => loadWholeTimeline(caseRef), [caseRef]);
   const d = tl.data;
-  const agencyName = (a: string) => (a === "BAMF" || a === "ZAB" ? t(`agencyShort_${a}`) : a);
+  const agencyName = (a: string) => agencyLabel(meta, a, (k) => t(`agencyShort_${k}`));
   const s = d ? seal(d) : undefined;
   return (
     <article className="print-view" data-testid="print-view">

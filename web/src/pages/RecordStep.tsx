@@ -108,7 +108,7 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
         </Link>
         {tl.data?.person ? ` – ${t("fileNumber")} ${tl.data.person.fileNumber}` : null}
       </p>
-      <p>{t("recordIntro", { agency: agencyName(agency) })}</p>
+      <p>{t("recordIntro", { agency: (meta ? pick(meta.agencyName) : "") || agencyName(agency) })}</p>
       <CaseWarnings alerts={al.data} loading={al.loading} />
       {submitted ? (
         <section aria-labelledby="sent-title">

@@ -9,7 +9,7 @@ import { ErrorMessage, Hash, LastUpdate, Loading, Message, PageTitle, ProofBadge
 import { useLoad, useShownOnce } from "../hooks";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
-import { can, useSession } from "../session";
+import { agencyLabel, can, useSession } from "../session";
 
 export function loadTimeline(caseRef: string, cursor?: string, limit?: number): Promise<Timeline> {
   return request("getTimeline", { params: { caseRef }, query: { cursor, limit } });
@@ -55,7 +55,7 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
   const ready = useShownOnce(tl, al);
   const d = tl.data && more ? { ...tl.data, steps: [...tl.data.steps, ...more.steps.filter((x) => !tl.data!.steps.some((y) => y.ledgerEventId === x.ledgerEventId))] } : tl.data;
   const stops = al.data?.openStops ?? d?.openStops;
-  const agencyName = (a: string) => (a === "BAMF" || a === "ZAB" ? t(`agencyShort_${a}`) : a);
+  const agencyName = (a: string) => agencyLabel(meta, a, (k) => t(`agencyShort_${k}`));
   const stepName = (code: number, key: string) => {
     const s = d?.steps.find((x) => x.step.code === code)?.step;
     return s ? pick(s) : key;
