@@ -27,6 +27,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalPostgres } from "../scripts/lib/local-postgres";
+import { mined } from "../services/shared/mined";
 
 const RAW_TXS = 1000;
 const SATURATION_STEPS = Number(process.env.BENCH_STEPS ?? 16_000);
@@ -76,7 +77,7 @@ async function rawTxRate(rpcUrl: string, bamfKey: string, ledgerAddress: string)
     const packedStep = packStep({ eventId: eventIdOf(1, 1_000_000_000 + i), step: 2, detail: 0n, businessDate: 0 });
     sent.push(await ledger.record({ caseRef, packedStep, commitment: "0x" + "22".repeat(32) }, { nonce: nonce++, gasLimit: 200_000 }));
   }
-  await Promise.all(sent.map((tx) => tx.wait()));
+  await Promise.all(sent.map((tx) => mined(tx)));
   return RAW_TXS / ((performance.now() - start) / 1000);
 }
 

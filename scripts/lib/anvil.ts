@@ -112,5 +112,7 @@ export function stopAnvil(child: ChildProcess): Promise<void> {
 }
 
 export function providerFor(url: string): JsonRpcProvider {
-  return new JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 1 });
+  // cacheTimeout -1: ethers otherwise answers a repeated request within 250 ms from its cache, so a
+  // receipt polled right after a "not yet mined" would read "not yet mined" again (services/shared/mined.ts).
+  return new JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
 }

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DATA_DIR, DEPLOYMENT_FILE, DEFAULT_RPC_URL, KEYS_DIR, REPO_ROOT } from "../../services/shared/paths";
 import { providerFor } from "./anvil";
+import { mined } from "../../services/shared/mined";
 
 // anvil's and Hardhat's first well-known development account; only for local chains.
 const DEV_DEPLOYER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -85,8 +86,7 @@ export async function deployLedgerContract(
     codeListVersionLabel(lists),
     opts.nonce === undefined ? {} : { nonce: opts.nonce },
   );
-  const receipt = await ledger.deploymentTransaction()!.wait();
-  if (!receipt) throw new Error("deployment transaction was not mined");
+  const receipt = await mined(ledger.deploymentTransaction()!);
   const address = await ledger.getAddress();
   return {
     chainId: Number((await provider.getNetwork()).chainId),
@@ -144,7 +144,7 @@ export async function deployLedger(url: string = DEFAULT_RPC_URL): Promise<Deplo
   for (const agency of ["BAMF", "ZAB"] as const) {
     const to = keys[agency].wallet.address;
     if ((await provider.getBalance(to)) < AGENCY_FUNDS / 2n) {
-      await (await deployer.sendTransaction({ to, value: AGENCY_FUNDS, nonce: nonce++ })).wait();
+      await mined(await deployer.sendTransaction({ to, value: AGENCY_FUNDS, nonce: nonce++ }));
       console.log(`funded ${agency} with ${formatEther(AGENCY_FUNDS)} ETH`);
     }
   }

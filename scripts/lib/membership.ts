@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Contract, Interface, ZeroHash, type ContractRunner, type FunctionFragment, type Log, type Provider } from "ethers";
 import { REPO_ROOT } from "../../services/shared/paths";
+import { mined } from "../../services/shared/mined";
 
 /** The contract's Action enum (ConsortiumGovernance.sol), in its order. */
 export const ACTION = { AddMember: 0, RemoveMember: 1, AddAuditor: 2, RemoveAuditor: 3, SetCodeList: 4 } as const;
@@ -77,8 +78,7 @@ function proposalValues(action: number, fields: Partial<MemberProposal> & { acco
 
 async function send(contract: Contract, fn: FunctionFragment, args: unknown[]): Promise<ProposalOutcome & { created?: bigint }> {
   const tx = await contract.getFunction(fn.name)(...args);
-  const receipt = await tx.wait();
-  if (!receipt || receipt.status !== 1) throw new Error(`${fn.name} failed (transaction ${tx.hash})`);
+  const receipt = await mined(tx);
   let id: bigint | undefined;
   let executed = false;
   for (const log of receipt.logs as Log[]) {

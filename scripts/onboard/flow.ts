@@ -12,6 +12,7 @@ import { Wallet, parseEther, formatEther, type HDNodeWallet, type Provider } fro
 import { governance, proposeAddMember, approveProposal, agencyOfAccount, revertReason, type ProposalOutcome } from "../lib/membership";
 import { memberPaths, type MembershipRequest } from "./member-kit";
 import { consortiumKeyFingerprint, parsePublicJwk, sealConsortiumKey, sealedKeyHeader, unsealConsortiumKey } from "./sealing";
+import { mined } from "../../services/shared/mined";
 
 /** anvil's and Hardhat's first development account: funds new members on a local chain only. */
 const DEV_FUNDER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -41,7 +42,7 @@ export async function fundMember(provider: Provider, account: string, say: (line
     say(`  The account ${account} has no funds for gas and ${funder.address} cannot fund it: fund it before the service starts.`);
     return;
   }
-  await (await funder.sendTransaction({ to: account, value: MEMBER_FUNDS })).wait();
+  await mined(await funder.sendTransaction({ to: account, value: MEMBER_FUNDS }));
   say(`  Funded ${account} with ${formatEther(MEMBER_FUNDS)} ETH for gas.`);
 }
 

@@ -16,6 +16,7 @@ import { ProcedureLedger__factory } from "../../typechain-types";
 import type { RpcBlock, RpcLog } from "../../services/audit/types";
 import { startTestChain, type TestChain } from "../support/chain";
 import { LedgerWriter } from "./support/writer";
+import { mined } from "../../services/shared/mined";
 
 const [V1, V2] = CODE_LIST_VERSIONS;
 const hashOf = (raw: unknown) => codeListHash(raw as CodeLists);
@@ -77,11 +78,11 @@ describe("audit: code-list vote and onboarding mid-history (throwaway anvil)", f
     const asZab = ProcedureLedger__factory.connect(address, zab);
     // (Nonces read afresh: ethers caches getTransactionCount briefly, and the writer sent from these keys.)
     const nonce = async (w: Wallet) => ({ nonce: Number(await chain.provider.send("eth_getTransactionCount", [w.address, "pending"])) });
-    await (await asBamf.proposeCodeList(hashOf(V2.raw), encodeBytes32String(V2.lists.version), typeRightsOf(V2.lists), await nonce(bamf))).wait();
-    await (await asZab.approve((await asBamf.proposalCount()) - 1n, await nonce(zab))).wait();
+    await mined(await asBamf.proposeCodeList(hashOf(V2.raw), encodeBytes32String(V2.lists.version), typeRightsOf(V2.lists), await nonce(bamf)));
+    await mined(await asZab.approve((await asBamf.proposalCount()) - 1n, await nonce(zab)));
     expect(await asBamf.codeListHash()).to.equal(hashOf(V2.raw));
-    await (await asBamf.proposeAddMember(district.address, 3, 3, 14625, "Landratsamt Bautzen, Ausländerbehörde", await nonce(bamf))).wait();
-    await (await asZab.approve((await asBamf.proposalCount()) - 1n, await nonce(zab))).wait();
+    await mined(await asBamf.proposeAddMember(district.address, 3, 3, 14625, "Landratsamt Bautzen, Ausländerbehörde", await nonce(bamf)));
+    await mined(await asZab.approve((await asBamf.proposalCount()) - 1n, await nonce(zab)));
     const joinedAt = Number(await chain.provider.send("eth_blockNumber", []));
 
     const lra = new LedgerWriter(chain.provider, address, { 3: district });
@@ -98,8 +99,8 @@ describe("audit: code-list vote and onboarding mid-history (throwaway anvil)", f
     expect(refused).to.contain("NotAllocatedToDistrict");
 
     // Removed by vote (three agencies now: two approvals), after which its writes stop.
-    await (await asBamf.proposeRemoveMember(district.address, await nonce(bamf))).wait();
-    await (await asZab.approve((await asBamf.proposalCount()) - 1n, await nonce(zab))).wait();
+    await mined(await asBamf.proposeRemoveMember(district.address, await nonce(bamf)));
+    await mined(await asZab.approve((await asBamf.proposalCount()) - 1n, await nonce(zab)));
     const removedAt = Number(await chain.provider.send("eth_blockNumber", []));
 
     const engine = await audit(chain);

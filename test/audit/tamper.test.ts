@@ -17,6 +17,7 @@ import { signCheckpoint } from "./support/sign";
 import { commitmentsRootOnChain } from "./support/commitments-root";
 import { fillAgencyDb, FICTITIOUS_FAMILY_NAME } from "./support/agency-db";
 import { runCli, kindsOf } from "./support/cli";
+import { mined } from "../../services/shared/mined";
 
 const head = async (chain: TestChain) => Number(await chain.provider.send("eth_blockNumber", []));
 
@@ -167,7 +168,7 @@ describe("audit CLI against a throwaway ledger", function () {
     // Other code: a contract whose runtime is 0x60006000f3 (returns nothing).
     const deployer = chain.wallets.ZAB.connect(chain.provider);
     const tx = await deployer.sendTransaction({ data: "0x6460006000f3600052600560" + "1bf3" });
-    const receipt = (await tx.wait())!;
+    const receipt = await mined(tx);
     const other = receipt.contractAddress!;
     const code = await chain.provider.getCode(other);
     expect(code).to.not.equal("0x");

@@ -16,6 +16,7 @@ import {
   LOCAL_CODE_LIST_HASH,
   type TestAgency,
 } from "../support/agency";
+import { mined } from "../../services/shared/mined";
 
 describe("outbox writer", function () {
   let chain: TestChain;
@@ -89,7 +90,7 @@ describe("outbox writer", function () {
     const pre = await zab.db.step.findUniqueOrThrow({ where: { id: steps[2].id } });
     const ledger = ProcedureLedger__factory.connect(chain.deployment.contracts.ProcedureLedger.address, chain.wallets.ZAB.connect(zab.chain.provider));
     const sent = await ledger.record(toChainStep(zab.code, pre));
-    const mined = await sent.wait();
+    const minedTx = await mined(sent);
 
     startWriter(10);
     const ids = steps.map((s) => s.id);
@@ -97,8 +98,8 @@ describe("outbox writer", function () {
     const rows = await zab.db.step.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" } });
     expect(rows.map((r) => r.state)).to.deep.equal(["confirmed", "confirmed", "confirmed", "confirmed"]);
     const already = rows[2];
-    expect(already.txHash).to.equal(mined!.hash);
-    expect(already.blockNumber).to.equal(mined!.blockNumber);
+    expect(already.txHash).to.equal(minedTx.hash);
+    expect(already.blockNumber).to.equal(minedTx.blockNumber);
     expect(already.failureReason).to.equal(null);
     const counts = await recordedCounts(zab);
     for (const id of ids) expect(counts.get(eventIdOf(zab.code, id))).to.equal(1);

@@ -15,6 +15,7 @@ import { deployLedgerContract } from "../../scripts/lib/deploy-ledger";
 import { writeDeployment, type Deployment } from "../../services/shared/deployment";
 import type { CodeLists } from "../../services/shared/codelists";
 import { DEV_KEYSTORE_PASSWORD } from "../../services/shared/keystore";
+import { mined } from "../../services/shared/mined";
 
 // The first well-known development account (anvil and Hardhat derive it from the same mnemonic): funds
 // the agency keys and deploys.
@@ -133,7 +134,7 @@ async function deployTestLedger(dataDir: string, port: number, node: TestNode, c
   let nonce = await provider.getTransactionCount(deployer.address, "pending");
   for (const w of [wallets.BAMF, wallets.ZAB, wallets["ABH-14625"]]) {
     if (!w) continue;
-    await (await deployer.sendTransaction({ to: w.address, value: parseEther("1000"), nonce: nonce++ })).wait();
+    await mined(await deployer.sendTransaction({ to: w.address, value: parseEther("1000"), nonce: nonce++ }));
   }
   const deployment = await deployLedgerContract(
     deployer,

@@ -9,7 +9,7 @@
 // for steps.
 import { dirname, join } from "node:path";
 import { readFileSync } from "node:fs";
-import { Wallet, type HDNodeWallet, type Provider } from "ethers";
+import { Wallet, type HDNodeWallet, type Provider, type TransactionReceipt } from "ethers";
 import type { ServiceContext } from "../context";
 import type { Principal } from "../auth/roles";
 import { actorOf } from "../auth/roles";
@@ -17,6 +17,7 @@ import { DEV_KEYSTORE_PASSWORD } from "../../shared/keystore";
 import { ProblemError } from "../problems";
 import { PROPOSAL_ACTIONS, type GovernanceTxResult, type MembershipAgency, type MembershipOverview, type MembershipProposal, type ProposeMembershipBody } from "../../shared/contract/membership";
 import { GOVERNANCE, governanceContract, governanceLogs, governanceRevert } from "./membership-chain";
+import { mined } from "../../shared/mined";
 
 const wallets = new WeakMap<ServiceContext, Promise<Wallet | HDNodeWallet>>();
 
@@ -114,20 +115,18 @@ export async function membershipOverview(ctx: ServiceContext): Promise<Membershi
 }
 
 /** Send a governance call with this agency's key; a refusal becomes 409 naming the contract's error. */
-async function sendGovernance(ctx: ServiceContext, principal: Principal, what: string, call: (c: ReturnType<typeof governanceContract>) => Promise<{ hash: string; wait(): Promise<unknown> }>): Promise<GovernanceTxResult> {
+async function sendGovernance(ctx: ServiceContext, principal: Principal, what: string, call: (c: ReturnType<typeof governanceContract>) => Promise<{ hash: string; provider: Provider }>): Promise<GovernanceTxResult> {
   const chain = chainOf(ctx);
   const wallet = (await agencyWallet(ctx)).connect(chain.provider);
   const contract = governanceContract(chain.ledgerAddress, wallet);
-  let receipt: { status: number | null; blockNumber: number; logs: readonly { topics: readonly string[]; data: string }[] } | null;
+  let receipt: TransactionReceipt;
   try {
-    const tx = await call(contract);
-    receipt = (await tx.wait()) as typeof receipt;
+    receipt = await mined(await call(contract));
   } catch (err) {
     const reason = governanceRevert(err);
     ctx.log.warn({ by: actorOf(principal), what, reason }, "governance call refused");
     throw new ProblemError("conflict", `Vom Ledger abgelehnt / refused by the ledger: ${reason}`, undefined, { reason });
   }
-  if (!receipt || receipt.status !== 1) throw new ProblemError("conflict", `${what}: Transaktion gescheitert / transaction failed`);
   let id = -1;
   let executed = false;
   for (const log of receipt.logs) {
@@ -143,7 +142,7 @@ async function sendGovernance(ctx: ServiceContext, principal: Principal, what: s
   }
   // Who voted is on chain (the agency's account); the log names the staff member, as the admin trail would.
   ctx.log.info({ by: actorOf(principal), what, proposal: id, executed }, "governance vote sent");
-  return { id, executed, txHash: (receipt as unknown as { hash: string }).hash, block: receipt.blockNumber };
+  return { id, executed, txHash: receipt.hash, block: receipt.blockNumber };
 }
 
 export function proposeMembership(ctx: ServiceContext, principal: Principal, body: ProposeMembershipBody): Promise<GovernanceTxResult> {

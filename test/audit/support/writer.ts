@@ -8,6 +8,7 @@ import { canonicalJson, commitmentOf, dataDigest, newSalt } from "../../../servi
 import { eventIdOf, packStep } from "../../../services/shared/ledger-codec";
 import { stepByKey } from "../../../services/shared/codelists";
 import type { ExportLine } from "../../../services/audit/types";
+import { mined } from "../../../services/shared/mined";
 
 export interface Kept {
   agency: number;
@@ -93,8 +94,7 @@ export class LedgerWriter {
         prepared.map((x) => x.struct),
         { nonce: await this.nonce(agency), gasLimit: 29_000_000 },
       );
-      const receipt = await tx.wait();
-      if (!receipt || receipt.status !== 1) throw new Error("recordBatch failed");
+      const receipt = await mined(tx);
       for (const x of prepared) {
         x.kept.onChain = true;
         x.kept.block = receipt.blockNumber;
@@ -116,9 +116,7 @@ export class LedgerWriter {
       const prepared = group.map((p) => this.prepare(p));
       const tx = await this.ledger.connect(this.wallets[agency]).recordBatch(prepared.map((x) => x.struct), { nonce: await this.nonce(agency), gasLimit: 29_000_000 });
       pending.push(
-        tx.wait().then((r) => {
-          if (!r || r.status !== 1) throw new Error("recordBatch failed");
-        }),
+        mined(tx),
       );
       for (const x of prepared) {
         x.kept.onChain = true;
@@ -158,8 +156,7 @@ export class LedgerWriter {
         await this.provider.send("evm_mine", []);
         blocks++;
         for (const tx of sent) {
-          const r = await tx.wait();
-          if (!r || r.status !== 1) throw new Error("recordBatch failed");
+          await mined(tx);
         }
       }
     } finally {
