@@ -1,10 +1,12 @@
 // End-to-end throughput of the agency service (a benchmark, not a test): `npm run bench:throughput`.
-// On a throwaway chain as `npm start` runs it (anvil, automine, state written every second), with both
-// agency services (outbox batches of up to 250 steps, checkpoints every 50 blocks as by default):
+// On a throwaway chain as `npm start` runs it (anvil, automine, state written every second), with the three
+// agency services `npm start` runs (BAMF, ZAB, and Landkreis Bautzen's immigration authority, voted in;
+// outbox batches of up to 250 steps, checkpoints every 50 blocks as by default):
 // - rawTxPerSec: 1,000 single `record` transactions, pipelined from one key (1,000 rather than a few
 //   hundred: the rate of a short run swings by a third with anvil's state writes);
-// - notifyP50Ms / notifyP95Ms: from a BAMF step accepted by the API to the ZAB notification stored, with
-//   BAMF recording 100 steps per second (first, on the settled system);
+// - notifyP50Ms / notifyP95Ms: from a BAMF step accepted by the API to the notification stored at every
+//   follower of the case (ZAB for all 200 cases, Bautzen too for the 50 allocated to it), with BAMF
+//   recording 100 steps per second (first, on the settled system); districtNotifyP95Ms: Bautzen's alone;
 // - stepsPerSec / acceptedPerSec: 16,000 steps posted to the BAMF API in bulk (POST /api/steps, 100 steps
 //   a request, 8 requests in flight), from the first POST until the last step is confirmed on chain (API
 //   accepted -> confirmed), and the API's own accept rate;
@@ -17,9 +19,9 @@
 // SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles both services (test/support/system.ts).
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
-import { Wallet } from "ethers";
+import { JsonRpcProvider, Wallet } from "ethers";
 import { startTestChain } from "../test/support/chain";
-import { startSystem, type AgencyEndpoint, type System } from "../test/support/system";
+import { joinBautzenByVote, startSystem, type AgencyEndpoint } from "../test/support/system";
 import { ProcedureLedger__factory } from "../typechain-types";
 import { eventIdOf, packStep } from "../services/shared/ledger-codec";
 import { writeBenchResult } from "./bench-results";
@@ -65,8 +67,10 @@ function api(ep: AgencyEndpoint, method: string, path: string, body?: unknown): 
 }
 
 async function rawTxRate(rpcUrl: string, bamfKey: string, ledgerAddress: string): Promise<number> {
-  const { providerFor } = await import("../scripts/lib/anvil");
-  const wallet = new Wallet(bamfKey, providerFor(rpcUrl));
+  // ethers' default request cache (250 ms) on: the fee lookups of a run of sends are answered once, as in
+  // the figures before 2026-12-04 (providerFor turns the cache off for receipt polling; with it off, each
+  // send asked the node for its fees again and the raw rate fell by a third)
+  const wallet = new Wallet(bamfKey, new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, batchMaxCount: 1 }));
   const ledger = ProcedureLedger__factory.connect(ledgerAddress, wallet);
   let nonce = await wallet.getNonce("pending");
   const caseRef = "0x" + "11".repeat(32);
@@ -148,63 +152,87 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** From a BAMF step accepted by the API to the ZAB notification stored, BAMF recording NOTIFY_RATE steps/s. */
-async function notificationLatency(sys: System, cases: string[]): Promise<number[]> {
+/**
+ * From a BAMF step accepted by the API to the notification stored at each follower, BAMF recording
+ * NOTIFY_RATE steps/s: `followers` maps each follower to the cases it follows. Latencies per follower.
+ */
+async function notificationLatency(bamf: AgencyEndpoint, cases: string[], followers: { ep: AgencyEndpoint; follows: Set<string> }[]): Promise<Map<AgencyEndpoint, number[]>> {
   console.log(`notification latency at ${NOTIFY_RATE} steps/s for ${NOTIFY_SECONDS} s ...`);
-  const sentAt = new Map<string, number>(); // ledger event id -> epoch ms when the API accepted it
+  // per follower: ledger event id -> epoch ms when BAMF's API accepted it
+  const expected = new Map(followers.map((f) => [f, new Map<string, number>()]));
   const begin = Date.now();
   const posts: Promise<void>[] = [];
   for (let i = 0; i < NOTIFY_RATE * NOTIFY_SECONDS; i++) {
     const due = begin + (i * 1000) / NOTIFY_RATE;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const caseRef = cases[i % cases.length];
     posts.push(
-      api(sys.BAMF, "POST", `/api/cases/${cases[i % cases.length]}/steps`, { step: "HEARING_HELD" }).then((r) => {
-        sentAt.set(String(r.ledgerEventId), Date.now());
+      api(bamf, "POST", `/api/cases/${caseRef}/steps`, { step: "HEARING_HELD" }).then((r) => {
+        for (const f of followers) if (f.follows.has(caseRef)) expected.get(f)!.set(String(r.ledgerEventId), Date.now());
       }),
     );
   }
   await Promise.all(posts);
-  const latencies: number[] = [];
-  const zab = { ...sys.ZAB, token: sys.ZAB.token };
   const deadline = Date.now() + 120_000; // generous: on a loaded machine the tail is long, and it shows in the p95
-  while (sentAt.size > 0 && Date.now() < deadline) {
-    const list = (await api(zab, "GET", `/api/notifications?kind=FORWARD&unacknowledged=true&limit=500`)) as { notifications: { id: number; eventId: string; createdAt: string }[] };
-    for (const n of list.notifications) {
-      const at = sentAt.get(n.eventId);
-      if (at !== undefined) {
-        latencies.push(Date.parse(n.createdAt) - at);
-        sentAt.delete(n.eventId);
+  const out = new Map<AgencyEndpoint, number[]>();
+  await Promise.all(
+    followers.map(async (f) => {
+      const sentAt = expected.get(f)!;
+      const latencies: number[] = [];
+      while (sentAt.size > 0 && Date.now() < deadline) {
+        const list = (await api(f.ep, "GET", `/api/notifications?kind=FORWARD&unacknowledged=true&limit=500`)) as { notifications: { id: number; eventId: string; createdAt: string }[] };
+        for (const n of list.notifications) {
+          const at = sentAt.get(n.eventId);
+          if (at !== undefined) {
+            latencies.push(Date.parse(n.createdAt) - at);
+            sentAt.delete(n.eventId);
+          }
+          await api(f.ep, "POST", `/api/notifications/${n.id}/ack`, {});
+        }
+        if (list.notifications.length === 0) await new Promise((r) => setTimeout(r, 100));
       }
-      await api(zab, "POST", `/api/notifications/${n.id}/ack`, {});
-    }
-    if (list.notifications.length === 0) await new Promise((r) => setTimeout(r, 100));
-  }
-  if (sentAt.size > 0) throw new Error(`${sentAt.size} steps were not notified to ZAB within 120 s`);
-  latencies.sort((a, b) => a - b);
-  return latencies;
+      if (sentAt.size > 0) throw new Error(`${sentAt.size} steps were not notified to ${f.ep.agency} within 120 s`);
+      out.set(f.ep, latencies.sort((a, b) => a - b));
+    }),
+  );
+  return out;
 }
 
 type Store = "sqlite" | "postgres";
 
 /** One store's figures, on a chain of its own (its raw transaction rate measured on that chain first). */
-async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB", string>): Promise<Record<string, number>> {
+async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB" | "ABH-14625", string>): Promise<Record<string, number>> {
   console.log(`--- ${store === "sqlite" ? "SQLite" : "PostgreSQL"} ---`);
   const chain = await startTestChain();
   console.log("raw single transactions ...");
   const rawTxPerSec = await rawTxRate(chain.rpcUrl, chain.wallets.BAMF.privateKey, chain.deployment.contracts.ProcedureLedger.address);
 
   // The service's default checkpoint interval (the tests sign every 5 blocks).
-  const sys = await startSystem({ chain, agencyEnv: (agency): Record<string, string> => (databaseUrls ? { DATABASE_URL: (databaseUrls as Record<string, string>)[agency] } : {}), env: { OUTBOX_BATCH_SIZE: "250", RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "warn", CHECKPOINT_EVERY_BLOCKS: "50" } });
+  const benchEnv = { OUTBOX_BATCH_SIZE: "250", RATE_LIMIT_PER_MINUTE: "1000000", LOG_LEVEL: "warn", CHECKPOINT_EVERY_BLOCKS: "50" };
+  const sys = await startSystem({ chain, agencyEnv: (agency): Record<string, string> => (databaseUrls ? { DATABASE_URL: (databaseUrls as Record<string, string>)[agency] } : {}), env: benchEnv });
   try {
-    // Both services first read the raw transactions' blocks: not part of the saturation figure.
+    // The district authority joins by vote, as at the first `npm start`.
+    const bautzen = await joinBautzenByVote(sys, { ...benchEnv, ...(databaseUrls ? { DATABASE_URL: databaseUrls["ABH-14625"] } : {}) });
+    // Every service first reads the raw transactions' blocks: not part of the saturation figure.
     const head = Number(await chain.provider.send("eth_blockNumber", []));
-    await Promise.all([waitCaughtUp(sys.BAMF, head), waitCaughtUp(sys.ZAB, head)]);
+    await Promise.all([sys.BAMF, sys.ZAB, bautzen].map((ep) => waitCaughtUp(ep, head)));
     const cases = await registerCases(sys.BAMF, 200, 0);
+    // ZAB registers 50 of them too and allocates them to Bautzen, which from then on follows them.
+    const allocated = await registerCases(sys.ZAB, 50, 0);
+    let last = "";
+    for (const ref of allocated) last = String((await api(sys.ZAB, "POST", `/api/cases/${ref}/steps`, { step: "MUNICIPAL_ALLOCATION", detail: 14625 })).eventId);
+    await waitConfirmed(sys.ZAB, last); // the outbox sends in order: the last confirmed, all are
+    await waitCaughtUp(bautzen, Number(await chain.provider.send("eth_blockNumber", [])));
 
     // Latency first, at 100 steps/s on the settled system (the saturation runs below leave ZAB tens of
     // thousands of notifications to list and a larger chain state for anvil to write every second).
-    const latencies = await notificationLatency(sys, cases);
+    const byFollower = await notificationLatency(sys.BAMF, cases, [
+      { ep: sys.ZAB, follows: new Set(cases) },
+      { ep: bautzen, follows: new Set(allocated) },
+    ]);
+    const latencies = [...byFollower.values()].flat().sort((a, b) => a - b);
+    const district = byFollower.get(bautzen)!;
 
     // Saturation, twice: the specialist application sending steps in bulk, then one request per step.
     const saturation = async (label: string, post: () => Promise<string[]>) => {
@@ -228,6 +256,8 @@ async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB", strin
       singleRequestRatioToRawTx: Number((single.confirmed / rawTxPerSec).toFixed(2)),
       notifyP50Ms: percentile(latencies, 50),
       notifyP95Ms: percentile(latencies, 95),
+      districtNotifyP95Ms: percentile(district, 95),
+      agencyServices: 3,
     };
     console.table(figures);
     return figures;
@@ -248,7 +278,7 @@ async function main(): Promise<void> {
       chmodSync(dir, 0o711);
       const pg = await startLocalPostgres({ dir: join(dir, "pg") });
       try {
-        results.postgres = await measure("postgres", { BAMF: pg.url("bench_bamf"), ZAB: pg.url("bench_zab") });
+        results.postgres = await measure("postgres", { BAMF: pg.url("bench_bamf"), ZAB: pg.url("bench_zab"), "ABH-14625": pg.url("bench_abh_14625") });
       } finally {
         await pg.stop();
         rmSync(dir, { recursive: true, force: true });

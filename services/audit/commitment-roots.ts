@@ -1,8 +1,11 @@
 // The commitments roots the checkpoints sign (services/shared/commitments-root.ts), recomputed from the
-// chain's StepRecorded events as the replay holds them (in log order). Leaf hashes are made once, up to
-// the highest block asked for, into one buffer (32 bytes a step, no object each); each root then sorts
-// and hashes the prefix up to its block. Pure, no I/O.
-import { commitmentLeafHashOfData, commitmentsRootOf, type Keccak } from "../shared/commitments-root";
+// chain's StepRecorded events as the replay holds them (in log order). A root needs the leaf hash of every
+// step up to its block: they are made once, up to the highest block asked for, into one buffer (32 bytes
+// a step, no object each), and live as long as this object (the verify phase drops it after the last
+// checkpoint). Each root sorts the prefix up to its block (by index, in a typed array) and hashes the
+// tree into one buffer of 32 bytes per inner node (commitmentsRootOf's algorithm, without an object per
+// leaf or node). Pure, no I/O.
+import { commitmentLeafHashOfData, EMPTY_COMMITMENTS_ROOT, type Keccak } from "../shared/commitments-root";
 import type { StepRecorded } from "./events";
 import { StepLog } from "./step-log";
 
@@ -10,6 +13,7 @@ export class CommitmentRoots {
   private leafHashes = Buffer.alloc(0);
   private leaves = 0;
   private readonly roots = new Map<number, string>();
+  private readonly record = Buffer.alloc(96);
 
   constructor(
     /** every StepRecorded of the audited range, in log order */
@@ -31,16 +35,17 @@ export class CommitmentRoots {
       for (let i = this.leaves; i < n; i++) this.leafHashes.set(this.leafHashOf(i), i * 32);
       this.leaves = n;
     }
-    const views: Uint8Array[] = new Array<Uint8Array>(n);
-    for (let i = 0; i < n; i++) views[i] = this.leafHashes.subarray(i * 32, i * 32 + 32);
-    const root = commitmentsRootOf(views, this.keccak);
+    const root = rootOfLeafHashes(this.leafHashes, n, this.keccak);
     this.roots.set(block, root);
     return root;
   }
 
   private leafHashOf(i: number): Uint8Array {
     const s = this.steps;
-    if (s instanceof StepLog) return commitmentLeafHashOfData(s.block(i), s.logIndex(i), s.recordOf(i), s.recordAt(i), this.keccak);
+    if (s instanceof StepLog) {
+      s.copyRecord(i, this.record, 0);
+      return commitmentLeafHashOfData(s.block(i), s.logIndex(i), this.record, 0, this.keccak);
+    }
     const e = s[i];
     return commitmentLeafHashOfData(e.block, e.logIndex, e.words, e.at, this.keccak);
   }
@@ -61,4 +66,46 @@ export class CommitmentRoots {
     }
     return lo;
   }
+}
+
+/** Compare the 32 bytes at a[ao..] with those at b[bo..]. */
+function compare32(a: Uint8Array, ao: number, b: Uint8Array, bo: number): number {
+  for (let i = 0; i < 32; i++) if (a[ao + i] !== b[bo + i]) return a[ao + i] - b[bo + i];
+  return 0;
+}
+
+/**
+ * commitmentsRootOf (services/shared/commitments-root.ts) over the first n leaf hashes of `hashes` (32
+ * bytes each): the leaves sorted, OpenZeppelin's makeMerkleTree heap layout (2n-1 nodes, leaf i of the
+ * sorted order at node 2n-2-i, node i = hash of its children 2i+1 and 2i+2, the smaller first). The inner
+ * nodes 0..n-2 go into one buffer; a leaf node is read where its hash is.
+ */
+export function rootOfLeafHashes(hashes: Uint8Array, n: number, keccak: Keccak): string {
+  if (n === 0) return EMPTY_COMMITMENTS_ROOT;
+  // Sorted by index: by the first four bytes as a number, then by all 32.
+  const order = new Uint32Array(n);
+  const prefix = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    const p = i * 32;
+    prefix[i] = ((hashes[p] << 24) | (hashes[p + 1] << 16) | (hashes[p + 2] << 8) | hashes[p + 3]) >>> 0;
+  }
+  order.sort((a, b) => (prefix[a] !== prefix[b] ? (prefix[a] < prefix[b] ? -1 : 1) : compare32(hashes, a * 32, hashes, b * 32)));
+  const inner = n - 1;
+  const nodes = new Uint8Array(inner * 32);
+  // Node j as (buffer, offset): an inner node in `nodes`, a leaf where its hash is.
+  const bufOf = (j: number): Uint8Array => (j < inner ? nodes : hashes);
+  const atOf = (j: number): number => (j < inner ? j * 32 : order[2 * n - 2 - j] * 32);
+  const pair = new Uint8Array(64);
+  for (let i = n - 2; i >= 0; i--) {
+    const a = 2 * i + 1;
+    const b = 2 * i + 2;
+    const [ab, ao, bb, bo] = [bufOf(a), atOf(a), bufOf(b), atOf(b)];
+    const aFirst = compare32(ab, ao, bb, bo) <= 0;
+    pair.set(ab.subarray(ao, ao + 32), aFirst ? 0 : 32);
+    pair.set(bb.subarray(bo, bo + 32), aFirst ? 32 : 0);
+    nodes.set(keccak(pair), i * 32);
+  }
+  const root = n === 1 ? hashes.subarray(order[0] * 32, order[0] * 32 + 32) : nodes.subarray(0, 32);
+  return "0x" + Buffer.from(root.buffer, root.byteOffset, 32).toString("hex");
 }

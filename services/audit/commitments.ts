@@ -26,24 +26,33 @@ export interface CommitmentCounts {
 const ENTRY_INDEXED = 0;
 const ENTRY_DUPLICATE = 1;
 const ENTRY_FOREIGN = 2;
+const KIND_MASK = 3;
+/** flag beside the kind: the entry has a commitment */
+const HASHED = 4;
 
 /**
  * One agency's export lines by event id, with each line's commitment computed. Built in slices
  * (add(x, from, to)), so that the audit can hash the exports while it waits for the chain. The entries
- * are kept as columns (line number, source, kind, commitment bytes, used) over the exports' tables
- * (export-table.ts), the ids in an EventIdIndex: no object and no string key per line.
+ * are kept as columns (kind and whether hashed in one byte, commitment bytes, used) over the exports'
+ * tables (export-table.ts), the ids in an EventIdIndex: no object and no string key per line. Which line
+ * of which export an entry is follows from the runs of consecutive entries that add() made (one per
+ * export as the audit indexes them), not from two numbers per entry: about 38 bytes an export line.
  */
 export class ExportIndex {
   readonly ids = new EventIdIndex();
   readonly sources: string[] = [];
   lines = 0;
   private readonly tables: ExportTable[] = [];
-  private lineNo = new Int32Array(0);
-  private sourceNo = new Int32Array(0);
+  /** runs of entries from consecutive lines of one source: first entry, source number, its first line */
+  private runEntry: number[] = [];
+  private runSource: number[] = [];
+  private runLine: number[] = [];
+  /** per entry: its kind (ENTRY_*) and HASHED */
   private kinds = new Uint8Array(0);
-  /** keccak256(salt ‖ dataDigest) of each entry, 32 bytes, where `hashed` (a line with both and not marked erased) */
-  private commitments = Buffer.alloc(0);
-  private hashed = new Uint8Array(0);
+  /** keccak256(salt ‖ dataDigest) of each entry, 32 bytes, where HASHED (a line with both and not marked erased) */
+  private commitments: Buffer = Buffer.alloc(0);
+  /** whether `commitments` is the worker's result for the one export indexed (adoptCommitments) */
+  private adopted = false;
   /** entries matched by an on-chain step (matchCommitments) */
   used = new Uint8Array(0);
 
@@ -62,44 +71,50 @@ export class ExportIndex {
     const source = this.sources.length - 1;
     const end = Math.min(to, table.length);
     this.reserve(this.lines + Math.max(0, end - from));
+    const r = this.runEntry.length - 1;
+    if (from < end && (r < 0 || this.runSource[r] !== source || this.runLine[r] + (this.lines - this.runEntry[r]) !== from)) {
+      this.runEntry.push(this.lines);
+      this.runSource.push(source);
+      this.runLine.push(from);
+    }
+    const adopted = this.adopted;
     for (let i = from; i < end; i++) {
       const k = this.lines++;
-      this.lineNo[k] = i;
-      this.sourceNo[k] = source;
       const inColumns = table.inColumns(i);
       if (precomputed?.hashed[i]) {
-        this.commitments.set(precomputed.commitments.subarray(i * 32, i * 32 + 32), k * 32);
-        this.hashed[k] = 1;
+        // (adopted: the worker's commitment is in place already, entry k being line k)
+        if (!adopted) this.commitments.set(precomputed.commitments.subarray(i * 32, i * 32 + 32), k * 32);
+        this.kinds[k] = HASHED;
       } else if (inColumns) {
         if (table.hashable(i)) {
           this.commitments.set(keccakBytes(table.pairOf(i)), k * 32);
-          this.hashed[k] = 1;
+          this.kinds[k] = HASHED;
         }
       } else {
         const line = table.at(i)!;
         if (!line.erased && line.salt && line.dataDigest) {
           this.commitments.write(fastCommitmentOf(line.salt, line.dataDigest).slice(2), k * 32, 32, "hex");
-          this.hashed[k] = 1;
+          this.kinds[k] = HASHED;
         }
       }
       const seq = precomputed ? precomputed.seqs[i] : NaN;
       if (precomputed && !Number.isNaN(seq)) {
         // the worker's id: agency byte and a sequence number below DENSE_LIMIT
         const agency = precomputed.agencies[i];
-        if (agency !== this.agency) this.kinds[k] = ENTRY_FOREIGN;
-        else if (this.ids.getDense(agency, seq) !== undefined) this.kinds[k] = ENTRY_DUPLICATE;
+        if (agency !== this.agency) this.kinds[k] |= ENTRY_FOREIGN;
+        else if (this.ids.getDense(agency, seq) !== undefined) this.kinds[k] |= ENTRY_DUPLICATE;
         else this.ids.setDense(agency, seq, k);
       } else if (inColumns) {
         // the id's 8 bytes: agency byte first
         const bytes = table.idBytes(i);
         const at = table.idAt(i);
-        if (bytes[at] !== this.agency) this.kinds[k] = ENTRY_FOREIGN;
-        else if (this.ids.getAt(bytes, at) !== undefined) this.kinds[k] = ENTRY_DUPLICATE;
+        if (bytes[at] !== this.agency) this.kinds[k] |= ENTRY_FOREIGN;
+        else if (this.ids.getAt(bytes, at) !== undefined) this.kinds[k] |= ENTRY_DUPLICATE;
         else this.ids.setAt(bytes, at, k);
       } else {
         const key = eventKeyOf(BigInt(table.at(i)!.ledgerEventId));
-        if (parseInt(key.slice(0, 2), 16) !== this.agency) this.kinds[k] = ENTRY_FOREIGN;
-        else if (this.ids.has(key)) this.kinds[k] = ENTRY_DUPLICATE;
+        if (parseInt(key.slice(0, 2), 16) !== this.agency) this.kinds[k] |= ENTRY_FOREIGN;
+        else if (this.ids.has(key)) this.kinds[k] |= ENTRY_DUPLICATE;
         else this.ids.set(key, k);
       }
     }
@@ -110,27 +125,53 @@ export class ExportIndex {
   entries(): [string, string | undefined][] {
     const out: [string, string | undefined][] = [];
     for (let k = 0; k < this.lines; k++) {
-      if (this.kinds[k] === ENTRY_INDEXED) out.push([eventKeyOf(BigInt(this.line(k).ledgerEventId)), this.hashed[k] ? this.commitments.toString("hex", k * 32, k * 32 + 32) : undefined]);
+      if (this.kindOf(k) === ENTRY_INDEXED) out.push([eventKeyOf(BigInt(this.line(k).ledgerEventId)), this.kinds[k] & HASHED ? this.commitments.toString("hex", k * 32, k * 32 + 32) : undefined]);
     }
     return out;
   }
 
   /** Entry k's line as it was read (made anew from the table: for messages). */
   line(k: number): ExportLine {
-    return this.tables[this.sourceNo[k]].at(this.lineNo[k])!;
+    const r = this.runOf(k);
+    return this.tables[this.runSource[r]].at(this.runLine[r] + k - this.runEntry[r])!;
   }
 
   sourceOf(k: number): string {
-    return this.sources[this.sourceNo[k]];
+    return this.sources[this.runSource[this.runOf(k)]];
   }
 
   kindOf(k: number): number {
-    return this.kinds[k];
+    return this.kinds[k] & KIND_MASK;
+  }
+
+  /** The run holding entry k (the last whose first entry is at most k). */
+  private runOf(k: number): number {
+    const e = this.runEntry;
+    let lo = 0;
+    let hi = e.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (e[mid] <= k) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /**
+   * Take the worker's commitments of the one export this index will hold (before any line is added) as
+   * the index's own: entry k is line k, so they are in place, and the export's commitments are not held
+   * twice while it is indexed.
+   */
+  adoptCommitments(precomputed: Precomputed): void {
+    if (this.lines !== 0) throw new Error("adoptCommitments before the first line only");
+    const c = precomputed.commitments;
+    this.commitments = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+    this.adopted = true;
   }
 
   /** Whether entry k has a commitment and it equals the 32 bytes at `bytes[at..]`. */
   commitmentEquals(k: number, bytes: Uint8Array, at: number): boolean {
-    if (!this.hashed[k]) return false;
+    if (!(this.kinds[k] & HASHED)) return false;
     const c = this.commitments;
     const base = k * 32;
     for (let j = 0; j < 32; j++) if (c[base + j] !== bytes[at + j]) return false;
@@ -139,8 +180,9 @@ export class ExportIndex {
 
   /** Whether entry k's line gives exactly the case reference held at `bytes[at..at+32]` (as lower-case 0x-hex). */
   caseRefIs(k: number, bytes: Uint8Array, at: number): boolean {
-    const table = this.tables[this.sourceNo[k]];
-    const i = this.lineNo[k];
+    const r = this.runOf(k);
+    const table = this.tables[this.runSource[r]];
+    const i = this.runLine[r] + k - this.runEntry[r];
     if (table.inColumns(i)) return table.caseEquals(i, bytes, at);
     return table.at(i)!.caseRef === "0x" + Buffer.from(bytes.buffer, bytes.byteOffset + at, 32).toString("hex");
   }
@@ -155,11 +197,10 @@ export class ExportIndex {
       return b;
     };
     this.kinds = grow(this.kinds, 1, (len) => new Uint8Array(len));
-    this.hashed = grow(this.hashed, 1, (len) => new Uint8Array(len));
     this.used = grow(this.used, 1, (len) => new Uint8Array(len));
-    this.lineNo = grow(this.lineNo, 1, (len) => new Int32Array(len));
-    this.sourceNo = grow(this.sourceNo, 1, (len) => new Int32Array(len));
+    if (this.adopted && this.commitments.length >= size * 32) return;
     this.commitments = grow(this.commitments, 32, (len) => Buffer.alloc(len));
+    this.adopted = false;
   }
 }
 
@@ -204,9 +245,10 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
     counts.onChain++;
     const words = steps.recordOf(i);
     const at = steps.recordAt(i);
-    const k = index.ids.getAt(words, at + 56);
+    const k = index.ids.getAt(words, at + 24);
+    const caseNo = steps.caseNo(i);
     // the common outcome without making the step's object: matched, and its case not erased by the agency
-    if (k !== undefined && index.commitmentEquals(k, words, at + 64) && index.caseRefIs(k, words, at) && !replayer.anyErasure) {
+    if (k !== undefined && index.commitmentEquals(k, words, at + 32) && index.caseRefIs(k, steps.caseRefOf(caseNo), steps.caseRefAt(caseNo)) && !replayer.anyErasure) {
       used[k] = 1;
       counts.matched++;
       continue;

@@ -116,7 +116,7 @@ export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: Find
     let hearingDate = 0;
     for (const i of r.stepsOfCase(c)) {
       const step = r.steps.step(i);
-      if (step === STEP.HEARING_SCHEDULED) hearingDate = r.steps.at(i)!.businessDate;
+      if (step === STEP.HEARING_SCHEDULED) hearingDate = r.steps.businessDate(i);
       else if (step === STEP.HEARING_HELD) hearingDate = 0;
     }
     if (hearingDate !== 0 && hearingDate < today) hearingsPassed.push({ caseRef: c.caseRef, hearingDate });
@@ -228,19 +228,19 @@ export function statistics(r: EventReplayer): Stats {
     done.fill(0);
     let flags = 0;
     for (let i = c.firstStep; i >= 0; i = r.steps.nextInCase(i)) {
-      const s = r.steps.at(i)!;
+      const step = r.steps.step(i);
       const t = r.steps.time(i);
-      const next = transition(flags, s.step, s.detailNum);
+      const next = transition(flags, step, r.steps.detailNum(i));
       const due = (next & allocationDue) !== 0 && (flags & allocationDue) === 0;
       flags = next;
-      for (const { k, from } of ending[s.step]) {
+      for (const { k, from } of ending[step]) {
         const start = first[from];
         if (done[k] === 0 && !Number.isNaN(start)) {
           done[k] = 1;
           samples[k].push(t - start);
         }
       }
-      if (s.step < DUE && Number.isNaN(first[s.step])) first[s.step] = t;
+      if (step < DUE && Number.isNaN(first[step])) first[step] = t;
       if (due && Number.isNaN(first[DUE])) first[DUE] = t;
     }
   }

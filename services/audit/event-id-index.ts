@@ -1,15 +1,19 @@
 // Ledger event ids → an index (of their step in the replay, of their line in an export), for the
 // uniqueness checks and the lookups.
 // An event id is the agency's byte and a 56-bit sequence number that the agency service counts up from 1,
-// so the ids of a ledger are dense per agency: those below 2^24 go into one growing array per agency
-// (no string key, no hashing), any other into a map by its 16-hex-digit key. Pure.
+// so the ids of a ledger are dense per agency: those below 2^24 go into arrays per agency (no string key,
+// no hashing), any other into a map by its 16-hex-digit key. The arrays are pages of a fixed size, made
+// as sequence numbers reach them: an index grows by 4 bytes an id, without the room that doubling leaves
+// unused and without copying itself as it grows. Pure.
 
 /** Sequence numbers below this are kept in the per-agency arrays. */
 export const DENSE_LIMIT = 1 << 24;
+const PAGE_BITS = 14;
+const PAGE = 1 << PAGE_BITS;
 
 export class EventIdIndex {
-  /** per agency byte: index + 1 by sequence number (0: none) */
-  private readonly dense: (Int32Array | undefined)[] = [];
+  /** per agency byte, pages of PAGE sequence numbers: index + 1 by sequence number (0: none) */
+  private readonly dense: (Int32Array | undefined)[][] = [];
   private readonly sparse = new Map<string, number>();
   /** distinct ids indexed */
   size = 0;
@@ -49,22 +53,17 @@ export class EventIdIndex {
 
   /** The index of the event id of an agency byte and a sequence number below DENSE_LIMIT. */
   getDense(agency: number, seq: number): number | undefined {
-    const v = this.dense[agency]?.[seq];
+    const v = this.dense[agency]?.[seq >> PAGE_BITS]?.[seq & (PAGE - 1)];
     return v ? v - 1 : undefined;
   }
 
   /** Index the event id of an agency byte and a sequence number below DENSE_LIMIT. */
   setDense(agency: number, seq: number, index: number): void {
-    let a = this.dense[agency];
-    if (!a || a.length <= seq) {
-      let n = a ? a.length : 1024;
-      while (n <= seq) n *= 2;
-      const grown = new Int32Array(Math.min(n, DENSE_LIMIT));
-      if (a) grown.set(a);
-      this.dense[agency] = a = grown;
-    }
-    if (a[seq] === 0) this.size++;
-    a[seq] = index + 1;
+    const pages = (this.dense[agency] ??= []);
+    const page = (pages[seq >> PAGE_BITS] ??= new Int32Array(PAGE));
+    const o = seq & (PAGE - 1);
+    if (page[o] === 0) this.size++;
+    page[o] = index + 1;
   }
 }
 

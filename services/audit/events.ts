@@ -24,8 +24,8 @@ export interface LogBase {
  * when asked for.
  */
 export class StepRecorded implements LogBase {
-  // The replay keeps one of these per step for the whole audit (a million at national scale): it holds
-  // only where the step is and its record's bytes; the step's fields are read from those bytes.
+  // Made per log as it streams in and when a check needs a step again (StepLog.at): it holds only where
+  // the step is and its record's bytes; the step's fields are read from those bytes.
   constructor(
     readonly block: number,
     readonly logIndex: number,

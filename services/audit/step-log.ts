@@ -1,26 +1,75 @@
 // Every StepRecorded the replay saw, in log order, held as columns instead of one object per step: at
 // national scale (a million steps and more) one object each, with its record buffer, block time and
-// per-case index lists, took about 200 bytes a step on the JavaScript heap. Here a step is its 96-byte
-// record (case reference, packed step, commitment), block, log index, block time, case number and the
-// numbers of its block hash and transaction hash (strings kept once each, consecutive repeats shared),
-// and the next step of its case: 132 bytes, in chunks that are never copied. `at(i)` makes a StepRecorded
-// when a check or the report needs one. Pure, no I/O.
+// per-case index lists, took about 200 bytes a step on the JavaScript heap. The steps must stay to the
+// end of the audit: the exports' commitments, the checkpoints' commitments roots, an agency database and
+// the compliance lists are checked against them after the last block range (erasures and checkpoints
+// further down the log decide how an earlier step is judged). So a step keeps only what is its own: its
+// packed step word and commitment (64 bytes), log index, case number and the next step of its case
+// (12 bytes): 76 bytes. What steps share is kept once: the case reference per case (32 bytes a case),
+// block number, block time and block hash per run of steps in one block, the transaction hash per run
+// of steps in one transaction (looked up by binary search, the last run found first). Chunks are never
+// copied. `at(i)` makes a StepRecorded when a check or the report needs one. Pure, no I/O.
 import { StepRecorded } from "./events";
 
 const CHUNK_BITS = 15;
 const CHUNK = 1 << CHUNK_BITS;
 const MASK = CHUNK - 1;
-const RECORD = 96;
-// ints per step: log index, case number, block hash #, tx hash #, next step of the case (-1: none)
-const INTS = 5;
+/** bytes per step: packed step word and commitment */
+const RECORD = 64;
+// ints per step: log index, case number, next step of the case (-1: none)
+const INTS = 3;
+const CASE_CHUNK_BITS = 12;
+const CASE_CHUNK = 1 << CASE_CHUNK_BITS;
+
+/** Runs of consecutive steps that share a value: the first step of each run, ascending. */
+class Runs {
+  length = 0;
+  starts = new Int32Array(64);
+  private last = 0;
+
+  /** Open a run at step i; its number. */
+  open(i: number): number {
+    if (this.length === this.starts.length) {
+      const grown = new Int32Array(this.starts.length * 2);
+      grown.set(this.starts);
+      this.starts = grown;
+    }
+    this.starts[this.length] = i;
+    return this.length++;
+  }
+
+  /** The run holding step i (i below the log's length). */
+  of(i: number): number {
+    const s = this.starts;
+    const k = this.last;
+    // Steps are mostly read in order: the run found last or the next one.
+    if (s[k] <= i && (k + 1 >= this.length || s[k + 1] > i)) return k;
+    if (k + 1 < this.length && s[k + 1] <= i && (k + 2 >= this.length || s[k + 2] > i)) return (this.last = k + 1);
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (s[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return (this.last = lo);
+  }
+}
 
 export class StepLog implements Iterable<StepRecorded> {
   length = 0;
   private readonly records: Buffer[] = [];
-  /** block number and block time (unix seconds), two per step */
-  private readonly numbers: Float64Array[] = [];
   private readonly ints: Int32Array[] = [];
-  private readonly blockHashes: string[] = [];
+  /** case references by case number, 32 bytes each */
+  private readonly caseChunks: Buffer[] = [];
+  private cases = 0;
+  /** per block run: block number, block time (unix seconds), block hash */
+  private readonly blockRuns = new Runs();
+  private readonly runBlocks: number[] = [];
+  private readonly runTimes: number[] = [];
+  private readonly runHashes: string[] = [];
+  /** per transaction run: its hash */
+  private readonly txRuns = new Runs();
   private readonly txHashes: string[] = [];
 
   constructor(
@@ -34,46 +83,73 @@ export class StepLog implements Iterable<StepRecorded> {
     const c = i >> CHUNK_BITS;
     if (c === this.records.length) {
       this.records.push(Buffer.alloc(CHUNK * RECORD));
-      this.numbers.push(new Float64Array(CHUNK * 2));
       this.ints.push(new Int32Array(CHUNK * INTS));
     }
     const o = i & MASK;
-    e.words.copy(this.records[c], o * RECORD, e.at, e.at + RECORD);
-    const nums = this.numbers[c];
-    nums[o * 2] = e.block;
-    nums[o * 2 + 1] = time;
+    e.words.copy(this.records[c], o * RECORD, e.at + 32, e.at + 96);
     const ints = this.ints[c];
     const n = o * INTS;
     ints[n] = e.logIndex;
     ints[n + 1] = caseNo;
-    ints[n + 2] = numberOf(this.blockHashes, e.blockHash);
-    ints[n + 3] = numberOf(this.txHashes, e.txHash);
-    ints[n + 4] = -1;
+    ints[n + 2] = -1;
+    while (this.cases <= caseNo) this.addCase(this.cases === caseNo ? e : undefined);
+    const b = this.blockRuns.length - 1;
+    if (b < 0 || this.runBlocks[b] !== e.block || this.runTimes[b] !== time || this.runHashes[b] !== e.blockHash) {
+      this.blockRuns.open(i);
+      this.runBlocks.push(e.block);
+      this.runTimes.push(time);
+      this.runHashes.push(e.blockHash);
+    }
+    const t = this.txHashes.length - 1;
+    if (t < 0 || this.txHashes[t] !== e.txHash) {
+      this.txRuns.open(i);
+      this.txHashes.push(e.txHash);
+    }
     return i;
+  }
+
+  /** The next case's reference bytes: the step's (its first step), or from caseRefs. */
+  private addCase(e: StepRecorded | undefined): void {
+    const n = this.cases++;
+    const c = n >> CASE_CHUNK_BITS;
+    if (c === this.caseChunks.length) this.caseChunks.push(Buffer.alloc(CASE_CHUNK * 32));
+    const at = (n & (CASE_CHUNK - 1)) * 32;
+    if (e) e.words.copy(this.caseChunks[c], at, e.at, e.at + 32);
+    else this.caseChunks[c].write(this.caseRefs[n].slice(2), at, 32, "hex");
   }
 
   /** Link step `next` as the step after `prev` in its case. */
   linkNext(prev: number, next: number): void {
-    this.ints[prev >> CHUNK_BITS][(prev & MASK) * INTS + 4] = next;
+    this.ints[prev >> CHUNK_BITS][(prev & MASK) * INTS + 2] = next;
   }
 
   /** The step after step i in its case, or -1. */
   nextInCase(i: number): number {
-    return this.ints[i >> CHUNK_BITS][(i & MASK) * INTS + 4];
+    return this.ints[i >> CHUNK_BITS][(i & MASK) * INTS + 2];
   }
 
-  /** Step i (made anew: for checks and messages that need its fields). */
+  /** Step i (made anew, with a record of its own: for checks and messages that need its fields). */
   at(i: number): StepRecorded | undefined {
     if (i < 0 || i >= this.length) return undefined;
-    const c = i >> CHUNK_BITS;
-    const o = i & MASK;
-    const ints = this.ints[c];
-    const n = o * INTS;
-    return new StepRecorded(this.numbers[c][o * 2], ints[n], this.blockHashes[ints[n + 2]], this.txHashes[ints[n + 3]], this.caseRefs[ints[n + 1]], this.records[c], o * RECORD);
+    // all 96 bytes written here; a pooled buffer starts on an 8-byte boundary (as StepRecorded asks)
+    const words = Buffer.allocUnsafe(96);
+    this.copyRecord(i, words, 0);
+    const b = this.blockRuns.of(i);
+    return new StepRecorded(this.runBlocks[b], this.logIndex(i), this.runHashes[b], this.txHashes[this.txRuns.of(i)], this.caseRefs[this.caseNo(i)], words, 0);
+  }
+
+  /** Write step i's record as a log holds it (case reference, packed step, commitment: 96 bytes) to `into[at..]`. */
+  copyRecord(i: number, into: Uint8Array, at: number): void {
+    const caseNo = this.caseNo(i);
+    const cases = this.caseChunks[caseNo >> CASE_CHUNK_BITS];
+    const ca = (caseNo & (CASE_CHUNK - 1)) * 32;
+    into.set(cases.subarray(ca, ca + 32), at);
+    const r = (i & MASK) * RECORD;
+    into.set(this.records[i >> CHUNK_BITS].subarray(r, r + RECORD), at + 32);
   }
 
   block(i: number): number {
-    return this.numbers[i >> CHUNK_BITS][(i & MASK) * 2];
+    return this.runBlocks[this.blockRuns.of(i)];
   }
 
   logIndex(i: number): number {
@@ -82,26 +158,48 @@ export class StepLog implements Iterable<StepRecorded> {
 
   /** the block time (unix seconds) of step i */
   time(i: number): number {
-    return this.numbers[i >> CHUNK_BITS][(i & MASK) * 2 + 1];
+    return this.runTimes[this.blockRuns.of(i)];
   }
 
-  /** The buffer holding step i's record (96 bytes from `recordAt(i)`: case reference, packed step, commitment). */
+  /** The buffer holding step i's packed step word and commitment (64 bytes from `recordAt(i)`). */
   recordOf(i: number): Buffer {
     return this.records[i >> CHUNK_BITS];
   }
 
+  /** where step i's packed step word starts in recordOf(i) (its event id at +24, its commitment at +32) */
   recordAt(i: number): number {
     return (i & MASK) * RECORD;
   }
 
+  /** The buffer holding the case reference of case number `caseNo` (32 bytes from `caseRefAt(caseNo)`). */
+  caseRefOf(caseNo: number): Buffer {
+    return this.caseChunks[caseNo >> CASE_CHUNK_BITS];
+  }
+
+  caseRefAt(caseNo: number): number {
+    return (caseNo & (CASE_CHUNK - 1)) * 32;
+  }
+
   /** the agency byte of step i's event id */
   agency(i: number): number {
-    return this.records[i >> CHUNK_BITS][(i & MASK) * RECORD + 56];
+    return this.records[i >> CHUNK_BITS][(i & MASK) * RECORD + 24];
   }
 
   /** the step code of step i */
   step(i: number): number {
-    return this.records[i >> CHUNK_BITS][(i & MASK) * RECORD + 55];
+    return this.records[i >> CHUNK_BITS][(i & MASK) * RECORD + 23];
+  }
+
+  /** the detail code of step i, as StepRecorded.detailNum */
+  detailNum(i: number): number {
+    const r = this.records[i >> CHUNK_BITS];
+    const p = (i & MASK) * RECORD;
+    return r.readUInt32BE(p + 15) * 0x1_0000_0000 + r.readUInt32BE(p + 19);
+  }
+
+  /** the business date of step i, as StepRecorded.businessDate */
+  businessDate(i: number): number {
+    return this.records[i >> CHUNK_BITS].readUInt32BE((i & MASK) * RECORD + 11);
   }
 
   caseNo(i: number): number {
@@ -111,12 +209,4 @@ export class StepLog implements Iterable<StepRecorded> {
   *[Symbol.iterator](): Iterator<StepRecorded> {
     for (let i = 0; i < this.length; i++) yield this.at(i)!;
   }
-}
-
-/** The number of `s` in `list`, appended when it differs from the last one (consecutive steps share it). */
-function numberOf(list: string[], s: string): number {
-  const last = list.length - 1;
-  if (last >= 0 && list[last] === s) return last;
-  list.push(s);
-  return last + 1;
 }

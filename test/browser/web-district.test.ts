@@ -1,8 +1,9 @@
 // The district immigration authority (Landratsamt Bautzen, ABH-14625) in a real browser against the whole
 // system: anvil + ledger (genesis 30 days back, so that an allocation made first is overdue), BAMF and ZAB
 // services, Bautzen voted in as npm start does it. Its clerk (German) sees the inbox, the arrivals due and
-// overdue, a case allocated to Bautzen, records ARRIVED_REGISTERED through the form, and is refused with a
-// clear message for a person allocated elsewhere. Every page is checked with axe-core; screenshots go to
+// overdue, its allocation list (/allocation: overdue in words, filter, links to timeline and record form),
+// a case allocated to Bautzen, records ARRIVED_REGISTERED through the form, and is not offered its steps
+// (with the reason in words) for a person allocated elsewhere. Every page is checked with axe-core; screenshots go to
 // test-results/district-*.png. The BAMF admin's membership page is photographed once.
 import { expect } from "chai";
 import type { Page } from "playwright-core";
@@ -120,6 +121,76 @@ describe("district immigration authority (browser, whole system)", function () {
     await expectAccessible(page, "deadlines");
   });
 
+  it("lists the allocations to Bautzen on /allocation: overdue marked in words, filter, links to timeline and form", async () => {
+    // the navigation entry "Zuweisung" is the district clerk's too; it opens the district's own list
+    await page.getByRole("navigation", { name: "Hauptnavigation" }).getByRole("link", { name: "Zuweisung" }).click();
+    await page.getByRole("heading", { level: 1, name: "Zuweisungen an Ihren Kreis" }).waitFor();
+    const table = page.getByTestId("district-allocations");
+    await table.locator(`tr[data-case-ref="${refs[DUE]}"]`).waitFor({ timeout: 30_000 });
+    await page.waitForLoadState("networkidle");
+    const overdueRow = table.locator(`tr[data-case-ref="${refs[OVERDUE]}"]`);
+    const dueRow = table.locator(`tr[data-case-ref="${refs[DUE]}"]`);
+    // overdue in words, not by colour alone; the due one says it is pending
+    expect(await overdueRow.getByTestId("dalloc-status").innerText()).to.match(/Ankunft überfällig[\s\S]*Frist seit \d+ Tagen überschritten/);
+    expect(await dueRow.getByTestId("dalloc-status").innerText()).to.equal("Ankunft ausstehend");
+    // the file number and name, the dates in German form, the next step in words
+    expect(await overdueRow.innerText()).to.contain(OVERDUE).and.contain("Fallbeispiel 1").and.match(/\d{2}\.\d{2}\.\d{4}/);
+    expect(await overdueRow.getByRole("link", { name: /^Zuweisung bestätigen/ }).count()).to.equal(1);
+    expect(await overdueRow.getByRole("link", { name: /^Nicht angekommen/ }).count()).to.equal(1);
+    expect(await table.innerText()).to.not.contain(ELSEWHERE);
+    await screenshot(page, "district-allocations-de");
+    await expectClerkWording(page, "allocations");
+    await expectAccessible(page, "allocations");
+
+    // on a phone (390 px): each allocation stacked under its column names, nothing scrolls sideways
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.waitForLoadState("networkidle");
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(wide, "page wider than the phone").to.be.at.most(390);
+      await screenshot(page, "district-allocations-de-390");
+      await expectAccessible(page, "allocations (390 px)");
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+
+    // in English the same list in English words (and back to German for what follows)
+    await page.getByTestId("lang-switch").click();
+    await page.getByRole("heading", { level: 1, name: "Allocations to your district" }).waitFor();
+    expect(await overdueRow.getByTestId("dalloc-status").innerText()).to.match(/Arrival overdue[\s\S]*\d+ days past the deadline/);
+    await screenshot(page, "district-allocations-en");
+    await expectAccessible(page, "allocations (English)");
+    await page.getByTestId("lang-switch").click();
+    await page.getByRole("heading", { level: 1, name: "Zuweisungen an Ihren Kreis" }).waitFor();
+
+    // the filter "überfällig" keeps the overdue rows only (and says so in the address)
+    await page.getByLabel("Stand anzeigen").selectOption("overdue");
+    await page.waitForURL(/status=overdue/);
+    await table.locator(`tr[data-case-ref="${refs[DUE]}"]`).waitFor({ state: "detached" });
+    await page.waitForLoadState("networkidle");
+    const statuses = await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
+    expect(statuses.length).to.be.at.least(1);
+    expect(statuses.every((x) => x === "overdue")).to.equal(true);
+    expect(await table.locator(`tr[data-case-ref="${refs[OVERDUE]}"]`).count()).to.equal(1);
+    await expectAccessible(page, "allocations, overdue only");
+
+    // the file number leads to the case's timeline
+    await table.locator(`tr[data-case-ref="${refs[OVERDUE]}"]`).getByRole("link", { name: OVERDUE, exact: true }).click();
+    await page.waitForURL(`${lra.url}/cases/${refs[OVERDUE]}`);
+    await page.locator("li[data-step=MUNICIPAL_ALLOCATION]").waitFor({ timeout: 30_000 });
+    // back to the filtered list, then the row's next step opens the form with that step chosen
+    await page.goBack();
+    await table.locator(`tr[data-case-ref="${refs[OVERDUE]}"]`).waitFor();
+    expect(await page.getByLabel("Stand anzeigen").inputValue()).to.equal("overdue");
+    await table.locator(`tr[data-case-ref="${refs[OVERDUE]}"]`).getByRole("link", { name: /^Zuweisung bestätigen/ }).click();
+    await page.waitForURL(`${lra.url}/cases/${refs[OVERDUE]}/record?step=ALLOCATION_RECEIVED`);
+    await page.getByRole("heading", { level: 1, name: "Schritt erfassen" }).waitFor();
+    const select = page.locator("select[name=step]");
+    await select.waitFor();
+    expect(await select.inputValue()).to.equal("ALLOCATION_RECEIVED");
+    expect(await page.getByTestId("not-allocated-here").count()).to.equal(0);
+  });
+
   it("opens a case allocated to Bautzen and records the arrival through the form", async () => {
     await page.goto(`${lra.url}/cases/${refs[DUE]}`);
     await page.locator("li[data-step=MUNICIPAL_ALLOCATION]").waitFor({ timeout: 30_000 });
@@ -167,22 +238,20 @@ describe("district immigration authority (browser, whole system)", function () {
     }
   });
 
-  it("refuses a step for a person allocated elsewhere with a clear message", async () => {
+  it("does not offer the district's steps for a person allocated elsewhere, and says why", async () => {
+    // a link with the step preselected, as from a notice: the page knows the person is Dresden's
     await page.goto(`${lra.url}/cases/${refs[ELSEWHERE]}/record?step=ARRIVED_REGISTERED`);
     await page.locator("h1").waitFor();
+    const why = page.getByTestId("not-allocated-here");
+    await why.waitFor({ timeout: 30_000 });
     await page.waitForLoadState("networkidle");
-    await screenshot(page, "district-refused-form");
-    const form = page.getByTestId("record-form");
-    if (await form.count()) {
-      // the link preselects the step; the clerk sends it
-      expect(await page.locator("select[name=step]").inputValue()).to.equal("ARRIVED_REGISTERED");
-      await page.getByRole("button", { name: "Erfassen" }).click();
-    }
-    const alert = page.getByRole("alert").filter({ hasText: /Bautzen|zugewiesen/ });
-    await alert.first().waitFor({ timeout: 30_000 });
-    const text = await alert.first().innerText();
+    const text = await why.innerText();
+    expect(text).to.contain("Diese Person ist nicht Ihrem Kreis zugewiesen").and.contain("Dresden");
+    // Bautzen neither holds this person nor recorded anything for them: nothing to offer, no form
+    const offered = await page.locator("select[name=step] option").allTextContents();
+    expect(offered.join("|")).to.not.match(/Ankunft|angekommen|Zuweisung/);
+    expect(await page.getByTestId("record-form").count()).to.equal(0);
     await screenshot(page, "district-refused");
-    expect(text).to.match(/zugewiesen|Zuweisung/);
     await expectClerkWording(page, "refusal");
     await expectAccessible(page, "refusal");
   });

@@ -222,8 +222,8 @@ describe("three agencies: followers, district rights, arrivals", function () {
     const list = await receivedAllocations(lra.ctx, clerk, { limit: 100, offset: 0 });
     const byRef = new Map(list.allocations.map((a) => [a.caseRef, a]));
     expect(list.arrivalOverdueDays).to.equal(CODE_LISTS.parameters.arrivalOverdueDays);
-    expect(byRef.get(late.caseRef)).to.include({ status: "overdue", overdue: true });
-    expect(byRef.get(fresh.caseRef)).to.include({ status: "due", overdue: false });
+    expect(byRef.get(late.caseRef)).to.include({ status: "overdue", overdue: true, received: false });
+    expect(byRef.get(fresh.caseRef)).to.include({ status: "due", overdue: false, received: false });
     expect(list.allocations[0].overdue).to.equal(true);
     // Cases allocated to Dresden are not the district's.
     expect(list.allocations.every((a) => a.district.code === 14625)).to.equal(true);

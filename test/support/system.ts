@@ -68,7 +68,8 @@ function spawnAgency(agency: AgencyKey, port: number, chain: TestChain, extraEnv
   if (ownConfig) {
     // A member with a state folder of its own: keys, consortium key and deployment record come from there.
     env.ANKER_CONFIG = ownConfig;
-    for (const k of ["ANKER_DATA_DIR", "ANKER_DEPLOYMENT", "ANKER_CONSORTIUM_KEY", "DATABASE_URL"]) delete env[k];
+    // (a DATABASE_URL given for this member, e.g. the benchmark's PostgreSQL database, still wins)
+    for (const k of ["ANKER_DATA_DIR", "ANKER_DEPLOYMENT", "ANKER_CONSORTIUM_KEY", "DATABASE_URL"]) if (!(k in extraEnv)) delete env[k];
   }
   const child = spawn(process.execPath, [...(process.env.SERVICE_NODE_ARGS ? process.env.SERVICE_NODE_ARGS.split(" ") : []), "--import", "tsx", join(REPO_ROOT, "services", "agency", "main.ts")], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const logs: string[] = [];

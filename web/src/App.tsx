@@ -20,6 +20,7 @@ const PAGES = {
   timeline: () => import("./pages/Timeline"),
   record: () => import("./pages/RecordStep"),
   allocation: () => import("./pages/Allocation"),
+  districtAllocations: () => import("./pages/DistrictAllocations"),
   dashboard: () => import("./pages/Dashboard"),
   audit: () => import("./pages/Audit"),
   search: () => import("./pages/Search"),
@@ -40,6 +41,7 @@ const CasesPage = lazy(() => PAGES.cases().then((m) => ({ default: m.CasesPage }
 const TimelinePage = lazy(() => PAGES.timeline().then((m) => ({ default: m.TimelinePage })));
 const RecordStepPage = lazy(() => PAGES.record().then((m) => ({ default: m.RecordStepPage })));
 const AllocationPage = lazy(() => PAGES.allocation().then((m) => ({ default: m.AllocationPage })));
+const DistrictAllocationsPage = lazy(() => PAGES.districtAllocations().then((m) => ({ default: m.DistrictAllocationsPage })));
 const DashboardPage = lazy(() => PAGES.dashboard().then((m) => ({ default: m.DashboardPage })));
 const AuditPage = lazy(() => PAGES.audit().then((m) => ({ default: m.AuditPage })));
 const SearchPage = lazy(() => PAGES.search().then((m) => ({ default: m.SearchPage })));
@@ -267,7 +269,8 @@ function Routes() {
   if (path === "/allocation")
     return (
       <Guard allowed={can(me, meta, "allocation")}>
-        <AllocationPage />
+        {/* one address, two pages: the central authority allocates, a district sees what it received */}
+        {meta?.agencyType === "DISTRICT_AUTHORITY" ? <DistrictAllocationsPage /> : <AllocationPage />}
       </Guard>
     );
   if (path === "/dashboard") return <DashboardPage />;

@@ -30,6 +30,7 @@ export const ENDPOINTS = {
   exportCasesCsv: { method: "GET", path: "/api/exports/cases.csv" },
   exportStatsCsv: { method: "GET", path: "/api/exports/stats.csv" },
   listAllocationProposals: { method: "GET", path: "/api/allocation/proposals" },
+  listReceivedAllocations: { method: "GET", path: "/api/allocation/received" },
   getStats: { method: "GET", path: "/api/stats" },
   getLedgerStatus: { method: "GET", path: "/api/ledger/status" },
   getAuditReport: { method: "GET", path: "/api/audit/report" },
@@ -78,6 +79,7 @@ export interface Operations {
   exportCasesCsv: { query: In<typeof C.CasesExportQuery>; response: string };
   exportStatsCsv: { query: In<typeof C.StatsExportQuery>; response: string };
   listAllocationProposals: { query: In<typeof C.AllocationProposalsQuery>; response: Out<typeof C.AllocationProposals> };
+  listReceivedAllocations: { query: In<typeof C.ReceivedAllocationsQuery>; response: Out<typeof C.ReceivedAllocations> };
   getStats: { query: In<typeof C.StatsQuery>; response: Out<typeof C.Stats> };
   getLedgerStatus: { query: In<typeof C.LedgerStatusQuery>; response: Out<typeof C.LedgerStatus> };
   getAuditReport: { response: Out<typeof C.AuditReport> };

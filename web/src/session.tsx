@@ -170,8 +170,9 @@ export function can(me: Me | null | undefined, meta: Meta | undefined, what: "in
     case "personalData":
       return me.role === "clerk";
     case "allocation":
-      // the central immigration authority allocates (the ZAB Saxony is one), whatever its key
-      return me.role === "clerk" && meta?.agencyType === "CENTRAL_AUTHORITY";
+      // the central immigration authority allocates (the ZAB Saxony is one), whatever its key; a district
+      // authority sees the allocations it received (pages/DistrictAllocations.tsx)
+      return me.role === "clerk" && (meta?.agencyType === "CENTRAL_AUTHORITY" || meta?.agencyType === "DISTRICT_AUTHORITY");
     case "audit":
       return me.role === "auditor" || me.role === "admin";
     case "admin":

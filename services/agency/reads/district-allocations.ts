@@ -71,6 +71,8 @@ export async function receivedAllocations(
           arrivalDueBy: iso(dueBy),
           status,
           overdue,
+          // the status says "overdue" also after a receipt; the next step to offer depends on it
+          received: s.received,
         };
       });
     const overdueCount = all.filter((a) => a.overdue).length;

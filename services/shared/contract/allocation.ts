@@ -66,6 +66,9 @@ export const ReceivedAllocation = z.object({
       "due: Ankunft ausstehend; overdue: Frist vorbei ohne Ankunft; received: Zuweisung bestätigt, Ankunft ausstehend; arrived / not-arrived: erfasst / due: arrival pending; overdue: past the day without arrival; received: allocation confirmed, arrival pending; arrived / not-arrived: recorded",
     ),
   overdue: z.boolean(),
+  received: z
+    .boolean()
+    .describe("ALLOCATION_RECEIVED seit der Zuweisung erfasst (auch bei überfällig) / ALLOCATION_RECEIVED recorded since the allocation (also when overdue)"),
 });
 
 export const ReceivedAllocations = z.object({

@@ -94,6 +94,21 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
   });
 }
 
+/**
+ * Scroll each chart on the page into view and wait until it is drawn (web/src/chart.tsx draws a chart
+ * only once it is seen; a full-page screenshot does not scroll), then back to the top.
+ */
+export async function drawCharts(page: Page): Promise<void> {
+  const charts = page.locator("canvas[data-testid^=chart-]");
+  const n = await charts.count();
+  if (n === 0) return;
+  for (let i = 0; i < n; i++) {
+    await charts.nth(i).scrollIntoViewIfNeeded();
+    await charts.nth(i).and(page.locator("[data-drawn]")).waitFor();
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
 export function describeViolations(v: AxeViolation[]): string {
   return v.map((x) => `${x.id} (${x.impact}): ${x.help}\n${x.nodes.map((n) => `   ${n.target.join(" ")} ${n.failureSummary ?? ""}`).join("\n")}`).join("\n");
 }
@@ -101,6 +116,7 @@ export function describeViolations(v: AxeViolation[]): string {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${name}.png`);
+  await drawCharts(page);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

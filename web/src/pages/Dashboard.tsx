@@ -73,6 +73,8 @@ export function DashboardPage() {
   const timeConfig = useMemo<ChartConfiguration | null>(() => {
     if (!s) return null;
     const rows = s.processingTimes.filter((p) => p.count > 0);
+    // no intervals in the period: the text says so, an empty chart would only take space
+    if (rows.length === 0) return null;
     return {
       type: "bar",
       data: {

@@ -2,12 +2,15 @@
 // where the step has one, an off-chain note; then the step is followed live until it is confirmed on chain.
 // The case's open stops and alerts stand above the form; a step that an open stop concerns (vocab:
 // STEPS_AGAINST_OPEN_STOP) is sent only after the clerk confirmed, naming the stop, that it is to go ahead.
+// A district authority records its steps only for people whose current allocation (the case's latest
+// MUNICIPAL_ALLOCATION) names its district, as the chain demands (NotAllocatedToDistrict): for anyone else
+// the page does not offer them and says why; correcting or erasing its own records stays possible.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
-import type { CaseAlerts, RecordStepBody } from "../../../services/shared/contract";
+import type { CaseAlerts, RecordStepBody, Timeline } from "../../../services/shared/contract";
 import { errorText, request } from "../api";
-import { Field, Hash, Message, PageTitle, StopIcon } from "../components";
+import { Field, Hash, Loading, Message, PageTitle, StopIcon } from "../components";
 import { stopsConcerning } from "../../../services/shared/vocab/stop-reasons";
-import { detailCodes, stepByKey, stepsFor } from "../codelists";
+import { detailCodes, districtName, stepByKey, stepsFor } from "../codelists";
 import { useLoad } from "../hooks";
 import { DateInput } from "../date-input";
 import { isIsoDate } from "../dates";
@@ -15,7 +18,7 @@ import { useI18n } from "../i18n";
 import { Link, useRouter } from "../router";
 import { useSession } from "../session";
 import { StepProgress, newEventId } from "../step-progress";
-import { loadTimeline } from "./Timeline";
+import { loadTimeline, loadWholeTimeline } from "./Timeline";
 
 export function RecordStepPage({ caseRef }: { caseRef: string }) {
   const { t, lang, pick, fmtDateTime, agency: agencyName } = useI18n();
@@ -33,8 +36,17 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [submitted, setSubmitted] = useState<{ eventId: string; label: string } | undefined>();
-  const step = stepByKey(stepKey);
-  const tl = useLoad(() => loadTimeline(caseRef), [caseRef]);
+  // A district needs the case's latest allocation, which a long case may have past the first page.
+  const district = agencyType === "DISTRICT_AUTHORITY";
+  const tl = useLoad(() => (district ? loadWholeTimeline(caseRef) : loadTimeline(caseRef)), [caseRef, district]);
+  const allocation = district ? allocationOf(tl.data) : undefined;
+  // Until the timeline answered, a district is not offered steps it may then lose (a preselected one too);
+  // without an answer the service's refusal says why.
+  const allocationKnown = !district || tl.data !== undefined || tl.error !== undefined;
+  const notAllocatedHere = district && !!tl.data && allocation?.code !== meta?.agencyScope;
+  const ownOnCase = (tl.data?.steps ?? []).some((s) => s.own);
+  const offered = notAllocatedHere ? steps.filter((s) => (s.key === "CORRECTION" && ownOnCase) || (s.key === "ERASED" && !!tl.data?.held)) : steps;
+  const step = offered.some((s) => s.key === stepKey) ? stepByKey(stepKey) : undefined;
   const al = useLoad(() => request("getCaseAlerts", { params: { caseRef } }), [caseRef], ["notification", "ledger"]);
   const openReasons = al.data?.openStops.reasons ?? [];
   const against = step
@@ -110,7 +122,27 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
       </p>
       <p>{t("recordIntro", { agency: (meta ? pick(meta.agencyName) : "") || agencyName(agency) })}</p>
       <CaseWarnings alerts={al.data} loading={al.loading} />
-      {submitted ? (
+      {notAllocatedHere ? (
+        <div className="msg msg-warning" role="status" data-testid="not-allocated-here">
+          <p>
+            <strong>{t("dalloc_notAllocated")}</strong>
+          </p>
+          <p>{allocation ? t("dalloc_allocatedElsewhere", { district: `${allocation.name} (${allocation.code})` }) : t("dalloc_allocatedNowhere")}</p>
+          {offered.length ? <p>{t("dalloc_onlyOwnRecords")}</p> : null}
+          <p>
+            <Link href="/allocation">{t("dalloc_toList")}</Link>
+          </p>
+        </div>
+      ) : null}
+      {!allocationKnown ? (
+        <Loading />
+      ) : notAllocatedHere && !offered.length ? (
+        <div className="actions">
+          <Link href={`/cases/${caseRef}`} className="btn btn-secondary">
+            {t("toTimeline")}
+          </Link>
+        </div>
+      ) : submitted ? (
         <section aria-labelledby="sent-title">
           <h2 id="sent-title" tabIndex={-1} ref={resultRef}>
             {t("stepSent", { step: submitted.label })}
@@ -132,7 +164,7 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
               <select
                 {...p}
                 name="step"
-                value={stepKey}
+                value={step ? stepKey : ""}
                 onChange={(e) => {
                   setStepKey(e.target.value);
                   setDetail("");
@@ -143,7 +175,7 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
                 <option value="">{t("chooseStep")}</option>
                 {[1, 2, 3, 0].map((phase) => (
                   <optgroup key={phase} label={t(`phase_${phase}` as "phase_1") === "–" ? (lang === "de" ? "Übergreifend" : "Cross-cutting") : t(`phase_${phase}` as "phase_1")}>
-                    {steps
+                    {offered
                       .filter((s) => s.phase === phase)
                       .map((s) => (
                         <option key={s.key} value={s.key}>
@@ -266,4 +298,12 @@ function CaseWarnings({ alerts, loading }: { alerts: CaseAlerts | undefined; loa
       ) : null}
     </section>
   );
+}
+
+/** The case's current allocation: the district of its latest MUNICIPAL_ALLOCATION (the chain's allocatedTo). */
+function allocationOf(tl: Timeline | undefined): { code: number; name: string } | undefined {
+  const last = tl?.steps.filter((s) => s.step.key === "MUNICIPAL_ALLOCATION" && s.detail).at(-1);
+  if (!last?.detail) return undefined;
+  const code = Number(last.detail.value);
+  return { code, name: districtName(code) };
 }
