@@ -29,3 +29,8 @@ export function stepOf(ref: string | StepRef | null | undefined): StepDef | unde
   if (typeof ref === "string") return stepByKey(ref);
   return stepByKey(ref.key) ?? stepByCode(ref.code);
 }
+
+/** A person's name as the pages write it: "Family name, given names" (either may be missing). */
+export function personName(p: { familyName: string | null; givenNames: string | null }): string {
+  return [p.familyName, p.givenNames].filter(Boolean).join(", ");
+}

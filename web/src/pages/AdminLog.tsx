@@ -48,7 +48,7 @@ export function AdminLogSection() {
       {d && d.actions.length > 0 ? (
         <>
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="admin-log-caption">
-            <table className="data admin-log" data-testid="admin-log">
+            <table className="data admin-log stack-on-phone" data-testid="admin-log">
               <caption id="admin-log-caption" ref={caption} tabIndex={-1}>
                 {t("admin_pageInfo", {
                   from: fmtNumber(d.offset + 1),

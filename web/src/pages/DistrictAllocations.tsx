@@ -95,7 +95,7 @@ export function DistrictAllocationsPage() {
       {d && d.allocations.length === 0 ? <p>{status ? t("dalloc_noneFiltered") : t("dalloc_none")}</p> : null}
       {d && d.allocations.length ? (
         <div className="table-wrap">
-          <table className="data district-allocations" data-testid="district-allocations">
+          <table className="data district-allocations stack-on-phone" data-testid="district-allocations">
             <caption className="sr-only">{t("dalloc_title")}</caption>
             <thead>
               <tr>

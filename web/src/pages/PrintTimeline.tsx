@@ -9,6 +9,7 @@ import { useI18n } from "../i18n";
 import { Link } from "../router";
 import { agencyLabel, useSession } from "../session";
 import { loadWholeTimeline } from "./Timeline";
+import { personName } from "../model";
 
 function seal(d: Timeline): { ok: boolean; count: number } {
   const own = d.steps.filter((s) => s.own && s.record !== "erased");
@@ -47,7 +48,7 @@ export function PrintTimelinePage({ caseRef }: { caseRef: string }) {
           <dt>{t("fileNumber")}</dt>
           <dd>{d.person.fileNumber}</dd>
           <dt>{t("personName")}</dt>
-          <dd>{[d.person.familyName, d.person.givenNames].filter(Boolean).join(", ") || "–"}</dd>
+          <dd>{personName(d.person) || "–"}</dd>
           <dt>{t("dateOfBirth")}</dt>
           <dd>{fmtDate(d.person.dateOfBirth)}</dd>
           <dt>{t("nationality")}</dt>

@@ -19,6 +19,7 @@ import { Link, useRouter } from "../router";
 import { useSession } from "../session";
 import { StepProgress, newEventId } from "../step-progress";
 import { loadTimeline, loadWholeTimeline } from "./Timeline";
+import { personName } from "../model";
 
 export function RecordStepPage({ caseRef }: { caseRef: string }) {
   const { t, lang, pick, fmtDateTime, agency: agencyName } = useI18n();
@@ -113,12 +114,23 @@ export function RecordStepPage({ caseRef }: { caseRef: string }) {
   return (
     <>
       <PageTitle>{t("recordTitle")}</PageTitle>
-      <p className="break">
-        {t("caseRef")}:{" "}
-        <Link href={`/cases/${caseRef}`}>
-          <Hash value={caseRef} full />
-        </Link>
-        {tl.data?.person ? ` – ${t("fileNumber")} ${tl.data.person.fileNumber}` : null}
+      {/* the person first where this agency holds the case; the reference is the secondary detail */}
+      <p className="break" data-testid="record-case">
+        {tl.data?.person ? (
+          <>
+            {t("fileNumber")}{" "}
+            <Link href={`/cases/${caseRef}`} className="file-number">
+              {tl.data.person.fileNumber}
+            </Link>
+            {personName(tl.data.person) ? ` – ${personName(tl.data.person)}` : null}
+          </>
+        ) : tl.data ? (
+          <Link href={`/cases/${caseRef}`}>{t("caseAtPartner")}</Link>
+        ) : null}
+        <br />
+        <span className="small">
+          {t("caseRef")}: <Hash value={caseRef} />
+        </span>
       </p>
       <p>{t("recordIntro", { agency: (meta ? pick(meta.agencyName) : "") || agencyName(agency) })}</p>
       <CaseWarnings alerts={al.data} loading={al.loading} />

@@ -10,6 +10,7 @@ import { useLoad, useShownOnce } from "../hooks";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
 import { agencyLabel, can, useSession } from "../session";
+import { personName } from "../model";
 
 export function loadTimeline(caseRef: string, cursor?: string, limit?: number): Promise<Timeline> {
   return request("getTimeline", { params: { caseRef }, query: { cursor, limit } });
@@ -77,7 +78,7 @@ export function TimelinePage({ caseRef }: { caseRef: string }) {
         {/* the clerk knows the person by file number and name; the reference is the secondary detail */}
         {d?.person ? (
           <>
-            <strong>{d.person.fileNumber}</strong> · {[d.person.familyName, d.person.givenNames].filter(Boolean).join(", ")}
+            <strong>{d.person.fileNumber}</strong> · {personName(d.person)}
             <br />
           </>
         ) : null}
