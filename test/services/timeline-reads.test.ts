@@ -170,7 +170,7 @@ for (const database of testDatabases())
       expect(past.page).to.deep.equal({ limit: 50, totalSteps: 129, nextCursor: null });
     });
 
-    it("costs the same few indexed queries per page, whatever the case's length", async () => {
+    it("reads a page with a few queries, each one range of an index of the case: no table scan, no sort", async () => {
       const count = async (page: TimelinePage) => {
         const log: SqlQuery[] = [];
         await readSnapshot(db, () => recording(timelinePageRead(caseRef, BAMF, page), log));
@@ -182,16 +182,16 @@ for (const database of testDatabases())
       expect(first.length).to.be.at.most(10);
       expect(middle.length).to.be.at.most(10);
       if (database !== "sqlite") return;
-      // SQLite's plan of each: an index search, never a scan of a table or an index, never a sort; no search
-      // by the case alone (it would read every event or step of the case), and by the case's events of one
-      // kind only up to a LIMIT, but for the step count
+      // SQLite's plan of each: an index search, never a scan of a table or an index, never a sort (but the
+      // sort of equal (block, log index) by id, one row each); a ledger event by its case (the case's range of
+      // the (caseRef, blockNumber, logIndex, name) index: the page's steps and events up to the LIMIT or the
+      // cursor; the step count, the last stops and the corrections filter the range without reading the
+      // rows, see schema.prisma) or by its event id, a step by its case or its id
       const plans = new Database(url.replace(/^file:/, ""), { readonly: true });
-      const counting = (sql: string) => sql.includes("count(*)");
-      const unbounded = (sql: string, d: string) =>
+      const unbounded = (_sql: string, d: string) =>
         /^SCAN "?(LedgerEvent|Step|Case|ListenerCheckpoint)"?/.test(d) ||
-        /TEMP B-TREE/.test(d) ||
-        (/^SEARCH "?(LedgerEvent|Step)"?/.test(d) && !/\((caseRef=\? AND |rowid=\?|eventId=\?)/.test(d) && !counting(sql)) ||
-        (/\(caseRef=\? AND name=\?\)$/.test(d) && !/ LIMIT /.test(sql) && !counting(sql));
+        (/TEMP B-TREE/.test(d) && !/TEMP B-TREE FOR LAST TERM OF ORDER BY/.test(d)) ||
+        (/^SEARCH "?(LedgerEvent|Step)"?/.test(d) && !/\((caseRef=\?|rowid=\?|eventId=\?)/.test(d));
       try {
         for (const q of [...first, ...middle]) {
           const plan = (plans.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...q.params) as { detail: string }[]).map((r) => r.detail);

@@ -97,18 +97,27 @@ export async function applyFollowersAndDirectory(tx: Tx, logs: LedgerLog[], rows
     if (r.stepCode === MUNICIPAL_ALLOCATION) c.byAllocation = allocationNamesMe(me, r.detail);
     if (c.byStep !== undefined || c.byAllocation !== undefined) changes.set(r.caseRef, c);
   }
-  for (const [caseRef, c] of changes) {
-    const create = { caseRef, byStep: c.byStep ?? false, byAllocation: c.byAllocation ?? false };
-    const update = { ...(c.byStep ? { byStep: true } : {}), ...(c.byAllocation !== undefined ? { byAllocation: c.byAllocation } : {}) };
-    await tx.caseFollow.upsert({ where: { caseRef }, create, update });
-  }
 
-  // Which of the page's cases we follow: a follow row that still holds, or the case is registered here
-  // (or we queued a step for it: the writer keeps a Case row for every case we write for).
+  // The page's cases as followed before it; a change is written only where it changes a row (an agency
+  // writing steps on a case it follows already writes nothing here).
   const refs = [...new Set(rows.map((r) => r.caseRef).filter((c): c is string => c !== null))];
   if (refs.length === 0) return { follows: () => false, directoryChanged, joined };
+  const rowsBefore = new Map((await tx.caseFollow.findMany({ where: { caseRef: { in: refs } } })).map((f) => [f.caseRef, f]));
   const followed = new Set<string>();
-  for (const f of await tx.caseFollow.findMany({ where: { caseRef: { in: refs } } })) if (f.byStep || f.byAllocation) followed.add(f.caseRef);
+  for (const f of rowsBefore.values()) if (f.byStep || f.byAllocation) followed.add(f.caseRef);
+  for (const [caseRef, c] of changes) {
+    const before = rowsBefore.get(caseRef);
+    const byStep = c.byStep || (before?.byStep ?? false);
+    const byAllocation = c.byAllocation ?? before?.byAllocation ?? false;
+    if (before && before.byStep === byStep && before.byAllocation === byAllocation) continue;
+    const update = { ...(c.byStep ? { byStep: true } : {}), ...(c.byAllocation !== undefined ? { byAllocation: c.byAllocation } : {}) };
+    await tx.caseFollow.upsert({ where: { caseRef }, create: { caseRef, byStep, byAllocation }, update });
+    if (byStep || byAllocation) followed.add(caseRef);
+    else followed.delete(caseRef);
+  }
+
+  // Not followed by a row: the case is registered here (or we queued a step for it: the writer keeps a
+  // Case row for every case we write for).
   const missing = refs.filter((r) => !followed.has(r));
   if (missing.length) for (const c of await tx.case.findMany({ where: { caseRef: { in: missing } }, select: { caseRef: true } })) followed.add(c.caseRef);
   return { follows: (caseRef) => followed.has(caseRef), directoryChanged, joined };

@@ -6,6 +6,7 @@ import { notificationFor, type NotificationDraft } from "../notifications/rules"
 import { serialized } from "../store/serialized";
 import { bulkInsert } from "../store/bulk-writes";
 import { closeAllocatedDueNotices } from "../inbox/auto-close";
+import { stepCodesOf } from "../reads/ledger-events";
 import { EVENT_COLUMNS, eventRow, type EventRow } from "./event-row";
 import { applyFollowersAndDirectory, followerOf, type Follower, type PageOutcome } from "./followers";
 const NOTIFICATION_COLUMNS = ["sourceKey", "kind", "priority", "caseRef", "eventId", "payload", "createdAt", "deliveryState", "nextDeliveryAt"] as const;
@@ -53,8 +54,7 @@ export async function storeEvents(
     for (const r of freshRows) if (r.name === "StepRecorded" && r.eventId !== null && r.stepCode !== null) steps.set(r.eventId, r.stepCode);
     const unknownIds = [...new Set(freshRows.filter((r) => r.name !== "StepRecorded" && r.eventId !== null && !steps.has(r.eventId)).map((r) => r.eventId!))];
     if (unknownIds.length) {
-      const found = await tx.ledgerEvent.findMany({ where: { name: "StepRecorded", eventId: { in: unknownIds } }, select: { eventId: true, stepCode: true } });
-      for (const r of found) if (r.eventId && r.stepCode !== null) steps.set(r.eventId, r.stepCode);
+      for (const [id, code] of await stepCodesOf(tx, unknownIds)) steps.set(id, code);
     }
     const page = await applyFollowersAndDirectory(tx, fresh, freshRows, me);
     const notifications = freshRows.map((r) => notificationFor(r, me, page.follows, (id) => steps.get(id))).filter((n): n is NotificationDraft => n !== undefined);

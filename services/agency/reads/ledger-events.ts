@@ -10,6 +10,18 @@ export function caseEvents(db: Tx, caseRef: string): Promise<LedgerEvent[]> {
   return db.ledgerEvent.findMany({ where: { caseRef }, orderBy: LEDGER_ORDER });
 }
 
+/**
+ * The step codes of the StepRecorded events with these ledger event ids. Queried by event id alone and the
+ * name checked here: with the name in the query too, SQLite reads every StepRecorded row (the name index)
+ * instead of a few through the event id index.
+ */
+export async function stepCodesOf(db: Pick<Tx, "ledgerEvent">, eventIds: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const rows = await db.ledgerEvent.findMany({ where: { eventId: { in: eventIds } }, select: { name: true, eventId: true, stepCode: true } });
+  for (const r of rows) if (r.name === "StepRecorded" && r.eventId !== null && r.stepCode !== null) out.set(r.eventId, r.stepCode);
+  return out;
+}
+
 /** The open stop reasons after the events (in ledger order). */
 export function foldStops(events: Pick<LedgerEvent, "name" | "stopReasons">[]): number {
   return openStopBits(events);

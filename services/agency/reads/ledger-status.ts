@@ -5,7 +5,7 @@ import type { LedgerStatus, RuleHistoryEntry } from "../../shared/contract";
 import type { ServiceContext } from "../context";
 import type { LedgerEvent } from "../generated/prisma/client";
 import { CODE_LISTS, interpretLedgerEvent, stepLabel, type CodeLabel, type Label } from "../../shared/vocab";
-import { LEDGER_ORDER, foldStops } from "./ledger-events";
+import { LEDGER_ORDER, foldStops, stepCodesOf } from "./ledger-events";
 
 const RULE_EVENTS = ["OutOfOrder", "StopChanged", "StopIgnored"];
 
@@ -74,8 +74,8 @@ export async function ledgerStatus(ctx: ServiceContext, limit: number): Promise<
   const latest = entries.reverse().slice(0, limit);
   // the step that raised each notice: OutOfOrder names it, the others by their event id
   const ids = [...new Set(latest.filter((x) => x.step === null && x.ledgerEventId).map((x) => x.ledgerEventId!))];
-  const stepRows = ids.length ? await db.ledgerEvent.findMany({ where: { name: "StepRecorded", eventId: { in: ids } }, select: { eventId: true, stepCode: true } }) : [];
-  const stepOf = new Map(stepRows.map((r) => [r.eventId!, r.stepCode]));
+  // by event id alone (see stepCodesOf)
+  const stepOf = ids.length ? await stepCodesOf(db, ids) : new Map<string, number>();
   for (const x of latest) {
     const code = x.step === null && x.ledgerEventId ? stepOf.get(x.ledgerEventId) : undefined;
     if (code !== undefined && code !== null) {

@@ -1,10 +1,12 @@
 // What one page of a case's timeline reads from the store, as portable SQL in one snapshot
 // (store/snapshot-reads.ts): the page's steps and the rule events they raised, the open stops and the
 // corrections of the whole case, the case's step count, this agency's records of the steps on the page and
-// its steps the chain does not show yet. Every query is one index lookup (schema.prisma, LedgerEvent and
-// Step indexes); the page costs the same whatever the case's length, but for the step count (an index range).
+// its steps the chain does not show yet. Every query is one index range (schema.prisma, LedgerEvent and
+// Step indexes). The page's steps and events are read up to its end; the step count, the last stops and the
+// corrections read the case's range of the (caseRef, blockNumber, logIndex, name) index, not its rows (about
+// 0.3 ms each for a case of 4,000 events, measured 2026-12-04): one index leading with the case, not three,
+// keeps the listener's writes cheap.
 import type { LedgerEventFields } from "../../shared/vocab";
-import { stepByKey } from "../../shared/codelists";
 import { eventIdOf, sequenceOfEventId } from "../../shared/ledger-codec";
 import { bool, date, dateOrNull, int, intOrNull, type Row, type SnapshotRead, type SqlQuery } from "../store/snapshot-reads";
 
@@ -90,7 +92,6 @@ const STEP_COLUMNS = names(["id", "eventId", "caseRef", "stepCode", "detail", "b
 const CASE_COLUMNS = names(["fileNumber", "familyName", "givenNames", "dateOfBirth", "nationality", "fictitious", "erasedAt"]);
 const LEDGER_ORDER = `"blockNumber", "logIndex", "id"`;
 const LATEST_FIRST = `"blockNumber" DESC, "logIndex" DESC, "id" DESC`;
-const CORRECTION = stepByKey("CORRECTION").code;
 
 const query = (sql: string, ...params: (string | number | null)[]): SqlQuery => ({ sql, params });
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
@@ -154,7 +155,7 @@ const later = (a: Position, b: Position) => a.blockNumber - b.blockNumber || a.l
 export function* timelinePageRead(caseRef: string, me: number, page: TimelinePage): SnapshotRead<TimelinePageData> {
   const { cursor, limit } = page;
   // The page's steps and the next page's first one. The plain `"blockNumber" >= ?` repeats what the OR says,
-  // so that the index on (caseRef, name, blockNumber, logIndex) is read from the cursor on, not from the start.
+  // so that the case's index range is read from the cursor on, not from the start.
   const steps = (
     yield cursor
       ? query(
@@ -189,7 +190,7 @@ export function* timelinePageRead(caseRef: string, me: number, page: TimelinePag
   }
 
   // The open stops follow from the case's last stop event alone (openStopBits): the last of each kind, each
-  // read from the end of the (caseRef, name, blockNumber, logIndex) index.
+  // read backwards from the end of the case's index range.
   const lastOf = (name: string) =>
     `SELECT * FROM (SELECT "name", "stopReasons", "blockNumber", "logIndex", "id" FROM "LedgerEvent" WHERE "caseRef" = ? AND "name" = '${name}' ORDER BY ${LATEST_FIRST} LIMIT 1) AS "${name}"`;
   const stops = (yield query(`${lastOf("StopChanged")} UNION ALL ${lastOf("StopIgnored")}`, caseRef, caseRef)).map((r) => ({
@@ -201,15 +202,16 @@ export function* timelinePageRead(caseRef: string, me: number, page: TimelinePag
   }));
   const lastStop = stops.sort(later).at(-1) ?? null;
 
-  // Corrections of the whole case, through the (caseRef, stepCode) index (an OutOfOrder event names its step
-  // in stepCode too: only StepRecorded counts); few, so ordered here.
+  // Corrections of the whole case: the StepCorrected event each CORRECTION step raises names the correction
+  // and the step it corrects (the step's detail); few, in ledger order.
   const corrections = (
-    yield query(`SELECT "name", "eventId", "detail", "blockNumber", "logIndex", "id" FROM "LedgerEvent" WHERE "caseRef" = ? AND "stepCode" = ?`, caseRef, CORRECTION)
+    yield query(
+      `SELECT "eventId", "originalEventId" FROM "LedgerEvent" WHERE "caseRef" = ? AND "name" = 'StepCorrected' ORDER BY ${LEDGER_ORDER}`,
+      caseRef,
+    )
   )
-    .map((r) => ({ name: r.name as string, eventId: r.eventId as string | null, detail: r.detail as string | null, blockNumber: int(r.blockNumber), logIndex: int(r.logIndex), id: int(r.id) }))
-    .filter((c) => c.name === "StepRecorded" && c.eventId !== null && c.detail !== null)
-    .sort(later)
-    .map((c) => ({ eventId: c.eventId!, detail: c.detail! }));
+    .filter((r) => r.eventId !== null && r.originalEventId !== null)
+    .map((r) => ({ eventId: r.eventId as string, detail: r.originalEventId as string }));
 
   const totalSteps = int((yield query(`SELECT count(*) AS "n" FROM "LedgerEvent" WHERE "caseRef" = ? AND "name" = 'StepRecorded'`, caseRef))[0].n);
   const caseRows = yield query(`SELECT ${CASE_COLUMNS} FROM "Case" WHERE "caseRef" = ?`, caseRef);
