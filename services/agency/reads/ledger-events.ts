@@ -4,7 +4,9 @@ import type { Tx } from "../store/serialized";
 import type { LedgerEvent } from "../generated/prisma/client";
 import { openStopBits, stepByCode } from "../../shared/vocab";
 
-export const LEDGER_ORDER = [{ blockNumber: "asc" as const }, { logIndex: "asc" as const }, { id: "asc" as const }];
+// (caseRef, blockNumber, logIndex, name) is the case's index: with name before id a case's events come in
+// its order (one block and log index never hold two events of one chain; id only makes the order total)
+export const LEDGER_ORDER = [{ blockNumber: "asc" as const }, { logIndex: "asc" as const }, { name: "asc" as const }, { id: "asc" as const }];
 
 export function caseEvents(db: Tx, caseRef: string): Promise<LedgerEvent[]> {
   return db.ledgerEvent.findMany({ where: { caseRef }, orderBy: LEDGER_ORDER });

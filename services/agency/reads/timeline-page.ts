@@ -90,8 +90,9 @@ const EVENT_COLUMNS = names([
 ]);
 const STEP_COLUMNS = names(["id", "eventId", "caseRef", "stepCode", "detail", "businessDate", "data", "salt", "state", "failureReason", "createdAt"]);
 const CASE_COLUMNS = names(["fileNumber", "familyName", "givenNames", "dateOfBirth", "nationality", "fictitious", "erasedAt"]);
-const LEDGER_ORDER = `"blockNumber", "logIndex", "id"`;
-const LATEST_FIRST = `"blockNumber" DESC, "logIndex" DESC, "id" DESC`;
+// Ledger order as the case's index holds it (name before id: the index's own order, no sort; two events of
+// one block and log index never happen on one chain, id only makes the order total).
+const LEDGER_ORDER = `"blockNumber", "logIndex", "name", "id"`;
 
 const query = (sql: string, ...params: (string | number | null)[]): SqlQuery => ({ sql, params });
 const marks = (n: number) => Array.from({ length: n }, () => "?").join(", ");
@@ -145,9 +146,6 @@ function caseOf(r: Row): CaseFields {
   };
 }
 
-type Position = { blockNumber: number; logIndex: number; id: number };
-const later = (a: Position, b: Position) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex || a.id - b.id;
-
 /**
  * One page of the case's timeline: `limit` steps after the cursor with the rule events up to the next page's
  * first step, and what concerns the whole case. `me` is this agency's code (its own steps' event ids).
@@ -189,28 +187,19 @@ export function* timelinePageRead(caseRef: string, me: number, page: TimelinePag
     events = (yield query(`SELECT ${EVENT_COLUMNS} FROM "LedgerEvent" WHERE ${where.join(" AND ")} ORDER BY ${LEDGER_ORDER}`, ...params)).map(eventOf);
   }
 
-  // The open stops follow from the case's last stop event alone (openStopBits): the last of each kind, each
-  // read backwards from the end of the case's index range.
-  const lastOf = (name: string) =>
-    `SELECT * FROM (SELECT "name", "stopReasons", "blockNumber", "logIndex", "id" FROM "LedgerEvent" WHERE "caseRef" = ? AND "name" = '${name}' ORDER BY ${LATEST_FIRST} LIMIT 1) AS "${name}"`;
-  const stops = (yield query(`${lastOf("StopChanged")} UNION ALL ${lastOf("StopIgnored")}`, caseRef, caseRef)).map((r) => ({
-    name: r.name as string,
-    stopReasons: intOrNull(r.stopReasons),
-    blockNumber: int(r.blockNumber),
-    logIndex: int(r.logIndex),
-    id: int(r.id),
-  }));
-  const lastStop = stops.sort(later).at(-1) ?? null;
-
-  // Corrections of the whole case: the StepCorrected event each CORRECTION step raises names the correction
-  // and the step it corrects (the step's detail); few, in ledger order.
-  const corrections = (
-    yield query(
-      `SELECT "eventId", "originalEventId" FROM "LedgerEvent" WHERE "caseRef" = ? AND "name" = 'StepCorrected' ORDER BY ${LEDGER_ORDER}`,
-      caseRef,
-    )
-  )
-    .filter((r) => r.eventId !== null && r.originalEventId !== null)
+  // The case's stop events and corrections, few: one read of the case's index range (the names are in the
+  // index: rows are read only for these events). The open stops follow from the last stop event alone
+  // (openStopBits); a StepCorrected names the correction and the step it corrects (the step's detail).
+  const marked = yield query(
+    `SELECT "name", "stopReasons", "eventId", "originalEventId", "blockNumber", "logIndex", "id" FROM "LedgerEvent" WHERE "caseRef" = ? AND "name" IN ('StopChanged', 'StopIgnored', 'StepCorrected') ORDER BY ${LEDGER_ORDER}`,
+    caseRef,
+  );
+  const stops = marked
+    .filter((r) => r.name !== "StepCorrected")
+    .map((r) => ({ name: r.name as string, stopReasons: intOrNull(r.stopReasons), blockNumber: int(r.blockNumber), logIndex: int(r.logIndex), id: int(r.id) }));
+  const lastStop = stops.at(-1) ?? null;
+  const corrections = marked
+    .filter((r) => r.name === "StepCorrected" && r.eventId !== null && r.originalEventId !== null)
     .map((r) => ({ eventId: r.eventId as string, detail: r.originalEventId as string }));
 
   const totalSteps = int((yield query(`SELECT count(*) AS "n" FROM "LedgerEvent" WHERE "caseRef" = ? AND "name" = 'StepRecorded'`, caseRef))[0].n);
