@@ -1,7 +1,7 @@
 // store/sqlite-tuning.ts: the service's SQLite connection does not checkpoint its WAL itself; a worker thread
 // with its own connection does, every half second. What must hold: the written pages reach the database
-// file without any checkpoint by the service's connection, the service's connection checkpoints on its own
-// again once the worker is gone, and closing the store ends the worker.
+// file without any checkpoint by the service's connection, and a connection Prisma opens again after the
+// store was closed (no worker with it) checkpoints on its own.
 import { expect } from "chai";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -74,7 +74,7 @@ describe("SQLite checkpoints on a worker thread (store/sqlite-tuning.ts)", funct
     await until("the database file holds the written pages", () => statSync(file).size > before + 1_000_000);
   });
 
-  it("lets the service's connection checkpoint again when the worker has ended, and ends it on close", async () => {
+  it("leaves SQLite's own checkpoints on for a connection opened again after the store was closed", async () => {
     db = openDb(url);
     await tuneSqlite(db, url);
     expect(await setting(db, "wal_autocheckpoint")).to.equal(0);
