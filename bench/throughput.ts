@@ -10,6 +10,9 @@
 // - stepsPerSec / acceptedPerSec: 16,000 steps posted to the BAMF API in bulk (POST /api/steps, 100 steps
 //   a request, 8 requests in flight), from the first POST until the last step is confirmed on chain (API
 //   accepted -> confirmed), and the API's own accept rate;
+// - bamfCpuMsPerStep / zabCpuMsPerStep / districtCpuMsPerStep: each service's CPU time in that bulk phase
+//   (process_cpu_seconds_total on its /metrics; the followers' until they have stored every block of it)
+//   per step: steps per second swing with the machine's other load, these far less;
 // - singleRequestStepsPerSec / singleRequestAcceptedPerSec: the same with one request per step (64 in
 //   flight).
 // 16,000 steps: long enough for the steady state (with 4,000 the first second, with its small first
@@ -138,6 +141,14 @@ async function postBulk(ep: AgencyEndpoint, caseRefs: string[], n: number, size:
   return ids;
 }
 
+/** Seconds of CPU the service's process has used (prom-client's process_cpu_seconds_total on /metrics). */
+async function cpuSeconds(ep: AgencyEndpoint): Promise<number> {
+  const text = await (await fetch(`${ep.url}/metrics`)).text();
+  const m = /^process_cpu_seconds_total ([\d.]+)$/m.exec(text);
+  if (!m) throw new Error(`${ep.agency}: /metrics has no process_cpu_seconds_total`);
+  return Number(m[1]);
+}
+
 /** Until the service's listener has stored every block up to `head` (its /metrics). */
 async function waitCaughtUp(ep: AgencyEndpoint, head: number): Promise<void> {
   for (;;) {
@@ -243,7 +254,14 @@ async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB" | "ABH
       await waitConfirmed(sys.BAMF, ids[ids.length - 1]);
       return { accepted, confirmed: SATURATION_STEPS / ((performance.now() - t0) / 1000) };
     };
+    // CPU time per step of each service in the bulk phase, the followers' until they have stored it all: a
+    // figure that depends far less on what else the machine runs than the steps per second do.
+    const services = [sys.BAMF, sys.ZAB, bautzen];
+    const cpuBefore = await Promise.all(services.map(cpuSeconds));
     const bulk = await saturation(`${BULK_SIZE} a request, ${BULK_IN_FLIGHT} in flight`, () => postBulk(sys.BAMF, cases, SATURATION_STEPS, BULK_SIZE, BULK_IN_FLIGHT));
+    const bulkHead = Number(await chain.provider.send("eth_blockNumber", []));
+    await Promise.all(services.map((ep) => waitCaughtUp(ep, bulkHead)));
+    const cpuMsPerStep = (await Promise.all(services.map(cpuSeconds))).map((after, i) => Number((((after - cpuBefore[i]) * 1000) / SATURATION_STEPS).toFixed(3)));
     const single = await saturation("one a request, 64 in flight", () => postSteps(sys.BAMF, cases, SATURATION_STEPS, 64));
 
     const figures = {
@@ -257,6 +275,9 @@ async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB" | "ABH
       notifyP50Ms: percentile(latencies, 50),
       notifyP95Ms: percentile(latencies, 95),
       districtNotifyP95Ms: percentile(district, 95),
+      bamfCpuMsPerStep: cpuMsPerStep[0],
+      zabCpuMsPerStep: cpuMsPerStep[1],
+      districtCpuMsPerStep: cpuMsPerStep[2],
       agencyServices: 3,
     };
     console.table(figures);

@@ -1,6 +1,10 @@
 // Prometheus metrics of the chain side (outbox, listener, notifications), on prom-client's default
 // registry, which the API serves at /metrics. One set per process: each process runs one agency.
-import { Counter, Gauge, Histogram } from "prom-client";
+import { Counter, Gauge, Histogram, collectDefaultMetrics } from "prom-client";
+
+// The process's own figures beside them (CPU seconds, resident memory, event-loop lag, heap): what an
+// operator watches first, and what bench/throughput.ts reads to give each service's CPU time per step.
+collectDefaultMetrics();
 
 export const metrics = {
   queueDepth: new Gauge({ name: "anker_outbox_queue_depth", help: "Steps committed locally and not yet submitted (state queued)" }),

@@ -335,6 +335,9 @@ describe("API: reading cases, notices and audit data", function () {
       const m = await bamf.call("GET", "/metrics");
       expect(m.headers.get("content-type")).to.match(/^text\/plain/);
       expect(m.text).to.match(/anker_api_requests_total\{method="GET",route="\/api\/cases\/:caseRef\/timeline",status="200"\} \d+/);
+      // the process's own figures, for operators and the throughput bench's CPU time per step
+      expect(m.text).to.match(/^process_cpu_seconds_total [\d.]+$/m);
+      expect(m.text).to.match(/^process_resident_memory_bytes \d+$/m);
     });
 
     it("publishes an OpenAPI 3.1 document built from the request schemas", async () => {

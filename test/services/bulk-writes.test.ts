@@ -2,7 +2,8 @@
 // SQLite connection (inside serialized()) or through Prisma's raw queries (any other transaction, as on
 // another database). Both must store the same values in the same format, read back what they inserted,
 // skip conflicting rows when asked, and roll back with their transaction; executeEach likewise. The same cases
-// run on a real PostgreSQL server (test/support/postgres.ts), where the portable SQL is all there is.
+// run on a real PostgreSQL server (test/support/postgres.ts): there our transactions send the rows as one
+// JSON parameter, a plain Prisma transaction as multi-row VALUES.
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,8 +41,8 @@ const paths: [string, <T>(db: Db, fn: (tx: Tx) => Promise<T>) => Promise<T>][] =
   ["Prisma raw queries (any other transaction)", (db, fn) => db.$transaction(fn)],
 ];
 const postgresPaths: typeof paths = [
-  ["portable SQL in one of our transactions (serialized)", (db, fn) => serialized(db, fn)],
-  ["portable SQL in a plain Prisma transaction", (db, fn) => db.$transaction(fn)],
+  ["the rows as one JSON parameter in one of our transactions (serialized)", (db, fn) => serialized(db, fn)],
+  ["multi-row VALUES in a plain Prisma transaction", (db, fn) => db.$transaction(fn)],
 ];
 /** How the database prints the stored timestamp as text: SQLite holds the adapter's ISO text. */
 const TIMESTAMP_TEXT: Record<TestDatabase, string> = { sqlite: "2026-11-27T10:11:12.345+00:00", postgres: "2026-11-27 10:11:12.345" };
@@ -79,6 +80,17 @@ describe(`bulk writes (store/bulk-writes.ts) on ${database}`, () => {
         // The stored text of the timestamp is the Prisma adapter's own format.
         const text = await db.$queryRawUnsafe<{ t: string }[]>(`SELECT CAST("receivedAt" AS TEXT) AS t FROM "LedgerEvent" WHERE "txHash" = '${txHash}' LIMIT 1`);
         expect(text[0].t).to.equal(TIMESTAMP_TEXT[database]);
+      });
+
+      it("stores text exactly as given (quotes, backslashes, line breaks, umlauts) and a time on the full second", async () => {
+        const odd = "0x" + (first ? "e1" : "e2").repeat(32);
+        const name = `Schritt "Anhörung" \\ O'Brien\nzweite Zeile ✓ {"a":1}`;
+        const second = new Date("2026-11-27T10:11:12.000Z");
+        const [row] = rows(odd, 1, second);
+        await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], [{ ...row, name }]));
+        const stored = await db.ledgerEvent.findFirstOrThrow({ where: { txHash: odd } });
+        expect([stored.name, stored.receivedAt]).to.deep.equal([name, second]);
+        await db.ledgerEvent.deleteMany({ where: { txHash: odd } });
       });
 
       it("skips rows that exist and returns only the new ones", async () => {
