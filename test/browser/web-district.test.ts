@@ -167,6 +167,8 @@ describe("district immigration authority (browser, whole system)", function () {
     await page.getByLabel("Stand anzeigen").selectOption("overdue");
     await page.waitForURL(/status=overdue/);
     await table.locator(`tr[data-case-ref="${refs[DUE]}"]`).waitFor({ state: "detached" });
+    // the filtered list is loaded once the overdue row is back (the table empties while it loads)
+    await table.locator(`tr[data-case-ref="${refs[OVERDUE]}"]`).waitFor();
     await page.waitForLoadState("networkidle");
     const statuses = await table.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-status")));
     expect(statuses.length).to.be.at.least(1);
