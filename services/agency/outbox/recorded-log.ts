@@ -25,8 +25,7 @@ export async function findRecordedLog(db: Db, chain: ChainAdapter, agencyCode: n
     const hit = r?.status === 1 ? r.logs.find((l) => l.name === "StepRecorded" && l.eventId === eventId) : undefined;
     if (hit) return fromLog(hit);
   }
-  // By event id alone (its index), the name filtered here: given the name too, SQLite reads that name's index.
-  const stored = (await db.ledgerEvent.findMany({ where: { eventId: eventId.toString() } })).find((e) => e.name === "StepRecorded");
+  const stored = await db.ledgerEvent.findFirst({ where: { name: "StepRecorded", eventId: eventId.toString() } });
   if (stored?.commitment) return { txHash: stored.txHash, blockNumber: stored.blockNumber, logIndex: stored.logIndex, commitment: stored.commitment };
   return fromLog(await chain.findStepLog(row.caseRef, eventId));
 }
