@@ -47,7 +47,7 @@ export async function runService(opts: RunOptions = {}): Promise<RunningService>
   const applied = await migrateIfNeeded(config.databaseUrl);
   if (applied.length) log.info({ migrations: applied }, "database migrated");
   const db = openDb(config.databaseUrl);
-  await tuneSqlite(db, config.databaseUrl);
+  await tuneSqlite(db, config.databaseUrl, log);
   log.info({ store: isPostgresUrl(config.databaseUrl) ? "postgresql" : "sqlite" }, "store opened");
   if (config.demoMode) {
     await ensureDemoAccounts(db, config.agency);

@@ -98,7 +98,7 @@ export class SqliteStatements {
 class SqliteAdapterFactory extends PrismaBetterSQLite3 {
   statements?: SqliteStatements;
   /** Run once when Prisma closes the connection it opened ($disconnect): see onSqliteClose. */
-  readonly closing = new Set<() => void>();
+  readonly closing = new Set<() => void | Promise<void>>();
 
   constructor(readonly file: string) {
     super({ url: `file:${file}` });
@@ -108,9 +108,12 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
     const adapter = await super.connect();
     this.statements = new SqliteStatements((adapter as unknown as { client: SqliteConnection }).client);
     const dispose = adapter.dispose.bind(adapter);
-    adapter.dispose = () => {
-      for (const close of [...this.closing]) close();
+    // Waits for what the closers wait for (the checkpoint worker's last write), so that the files are
+    // no longer touched once $disconnect resolves: a caller may delete them next.
+    adapter.dispose = async () => {
+      const closers = [...this.closing];
       this.closing.clear();
+      await Promise.all(closers.map((close) => close()));
       return dispose();
     };
     return adapter;
@@ -155,7 +158,7 @@ export function sqliteOf(db: Db): SqliteStatements | undefined {
  * The SQLite database file under `db` (undefined on PostgreSQL), for a second connection that only reads
  * (store/snapshot-reads.ts), and a way to close that connection when Prisma closes its own ($disconnect).
  */
-export function sqliteFileOf(db: Db): { file: string; onClose(close: () => void): void } | undefined {
+export function sqliteFileOf(db: Db): { file: string; onClose(close: () => void | Promise<void>): void } | undefined {
   const factory = factories.get(db);
   return factory && { file: factory.file, onClose: (close) => factory.closing.add(close) };
 }

@@ -89,7 +89,7 @@ class SqliteReader {
 // Not a cache: the reading connection beside each SQLite client, for as long as the client's own is open.
 const readers = new WeakMap<Db, SqliteReader>();
 
-function sqliteReader(db: Db, file: { file: string; onClose(close: () => void): void }): SqliteReader {
+function sqliteReader(db: Db, file: NonNullable<ReturnType<typeof sqliteFileOf>>): SqliteReader {
   let reader = readers.get(db);
   if (!reader || reader.closed) {
     const opened = new SqliteReader(file.file);

@@ -10,6 +10,7 @@
 // bench/throughput.ts: the BAMF service's commit time halved without them, 2.75 s to 1.35 s a run). Should the worker stop, the connection
 // checkpoints automatically again, so the WAL never grows without bound.
 import { Worker } from "node:worker_threads";
+import type { Logger } from "pino";
 import { sqliteFileOf, type Db } from "./db";
 
 /** How often the worker checkpoints (PASSIVE: it never waits for, nor blocks, the service's writes). */
@@ -27,7 +28,7 @@ const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.once("message", () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close(); });
 `;
 
-export async function tuneSqlite(db: Db, databaseUrl: string): Promise<void> {
+export async function tuneSqlite(db: Db, databaseUrl: string, log?: Pick<Logger, "warn">): Promise<void> {
   if (!databaseUrl.startsWith("file:")) return;
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   const file = sqliteFileOf(db);
@@ -36,12 +37,14 @@ export async function tuneSqlite(db: Db, databaseUrl: string): Promise<void> {
   const worker = new Worker(WORKER, { eval: true, workerData: { driver: require.resolve("better-sqlite3"), file: file.file, everyMs: CHECKPOINT_EVERY_MS } });
   worker.unref();
   let closing = false;
-  worker.once("error", () => undefined);
-  worker.once("exit", () => {
+  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+  worker.once("error", (err) => log?.warn({ err: err.message }, "SQLite checkpoint worker failed; automatic checkpoints again"));
+  void exited.then(() => {
     if (!closing) void db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`).catch(() => undefined);
   });
   file.onClose(() => {
     closing = true;
     worker.postMessage("close");
+    return exited;
   });
 }
