@@ -44,6 +44,9 @@ export async function tuneSqlite(db: Db, databaseUrl: string, log?: Pick<Logger,
   });
   file.onClose(() => {
     closing = true;
+    // referenced again: otherwise, once the service has closed everything else, the process would end
+    // before the worker's exit event, in the middle of the shutdown
+    worker.ref();
     worker.postMessage("close");
     return exited;
   });
