@@ -19,7 +19,7 @@ import type { PlannedStep } from "../test/audit/support/writer";
 import { ProcedureLedger__factory } from "../typechain-types";
 import { eventIdOf, packStep } from "../services/shared/ledger-codec";
 import { stepByKey } from "../services/shared/codelists";
-import { fastCommitmentOf, initFastKeccak, keccakHex } from "../services/audit/keccak";
+import { fastCommitmentOf, initFastKeccak, keccakHex } from "../services/shared/keccak";
 
 export const PER_CASE = 10;
 const BATCH = 200;

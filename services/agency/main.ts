@@ -8,6 +8,7 @@ import { serviceContext } from "./context";
 import { isPostgresUrl, openDb, type Db } from "./store/db";
 import { migrateIfNeeded } from "./store/migrate-if-needed";
 import { tuneSqlite } from "./store/sqlite-tuning";
+import { initFastKeccak } from "../shared/keccak";
 import { ChainAdapter } from "./chain/adapter";
 import { startChainSide, type ChainSide } from "./chain-side";
 import { loadKey, DEV_KEYSTORE_PASSWORD } from "../shared/keystore";
@@ -44,6 +45,8 @@ export async function runService(opts: RunOptions = {}): Promise<RunningService>
   const config = loadConfig(env);
   const log = serviceLogger(config);
 
+  // commitments and batch transactions are hashed with the WebAssembly keccak from here on (shared/keccak.ts)
+  if (!(await initFastKeccak())) log.warn("WebAssembly keccak unavailable: hashing in JavaScript (same results, slower)");
   const applied = await migrateIfNeeded(config.databaseUrl);
   if (applied.length) log.info({ migrations: applied }, "database migrated");
   const db = openDb(config.databaseUrl);

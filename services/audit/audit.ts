@@ -4,7 +4,7 @@
 // benchmark.
 import { CODE_LISTS, codeListHash } from "../shared/codelists";
 import type { AuditEngine } from "./engine";
-import { initFastKeccak } from "./keccak";
+import { initFastKeccak } from "../shared/keccak";
 import type { InclusionProof } from "./merkle";
 import { fetchAudit, type FetchInputs } from "./phases/fetch";
 import { buildReport, inclusionProofOf } from "./phases/report";

@@ -1,5 +1,5 @@
 // The deployed code of the ledger against the compiled artifact of this repository. Pure, no I/O.
-import { keccakHex } from "./keccak";
+import { keccakHex } from "../shared/keccak";
 
 const keccak256 = (hex: string): string => "0x" + keccakHex(Buffer.from(hex.replace(/^0x/, ""), "hex"));
 import type { Finding } from "./types";

@@ -1,7 +1,7 @@
 // Every on-chain commitment against its agency's audit export (ledger event id, salt, data digest: no
 // personal data). Tells apart: matched, erased (intentional), missing from the export, in the export but
 // not on chain, and forged or altered (commitment mismatch). Pure, no I/O.
-import { fastCommitmentOf, keccakBytes } from "./keccak";
+import { fastCommitmentOf, keccakBytes } from "../shared/keccak";
 import { tableOf, type ExportTable } from "./export-table";
 import type { Precomputed } from "./commitment-worker";
 import { EventIdIndex } from "./event-id-index";

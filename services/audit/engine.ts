@@ -7,7 +7,7 @@ import { HeaderChainVerifier } from "./headers";
 import { LedgerLogDecoder, STEP_RECORDED_TOPIC, StepRecorded, isDecodeFailure } from "./events";
 import { LogPacker, INTS_PER_RECORD, WORD_BYTES, type LogBatch } from "./log-wire";
 import { EventReplayer } from "./replay";
-import { keccakBytes } from "./keccak";
+import { keccakBytes } from "../shared/keccak";
 import { FindingSink, type RpcBlock, type RpcLog } from "./types";
 
 export interface EngineOptions {

@@ -1,5 +1,5 @@
 // Block headers re-hashed from their fields and linked by parent hash. Pure functions, no I/O.
-import { keccakHex } from "./keccak";
+import { keccakHex } from "../shared/keccak";
 import type { Finding, RpcBlock } from "./types";
 
 /**

@@ -6,7 +6,7 @@
 // Pure, no I/O.
 import { dataDigest } from "../shared/commitment";
 import { eventKeyOf } from "./events";
-import { fastCommitmentOf } from "./keccak";
+import { fastCommitmentOf } from "../shared/keccak";
 import { agencyName } from "./names";
 import type { EventReplayer } from "./replay";
 import type { FindingSink, StepRow } from "./types";

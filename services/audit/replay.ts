@@ -4,7 +4,7 @@
 // the code-list version they came with, and what the compliance part needs. Every step is checked under
 // the membership, rights and allocation in force at its place in the log. Pure: the events go in, findings
 // and state come out.
-import { keccakBytes } from "./keccak";
+import { keccakBytes } from "../shared/keccak";
 import { codeListByHash, rightsDifferences, type KnownCodeList } from "./code-list-versions";
 import { agencyName } from "./names";
 import { applyStep, noticeKey, openStops, rejectionOf, FLAG, STEP, TypeRightsTable, type Notice, type Sender } from "./rules";

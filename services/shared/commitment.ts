@@ -4,7 +4,7 @@
 // commitment without seeing any data, and without the salt nobody can test guesses against the chain.
 import { randomBytes } from "node:crypto";
 import canonicalize from "canonicalize";
-import { keccak256, toUtf8Bytes, concat } from "ethers";
+import { fastCommitmentOf, keccakHex } from "./keccak";
 
 export function canonicalJson(data: unknown): string {
   const s = canonicalize(data);
@@ -13,11 +13,12 @@ export function canonicalJson(data: unknown): string {
 }
 
 export function dataDigest(canonical: string): string {
-  return keccak256(toUtf8Bytes(canonical));
+  return "0x" + keccakHex(Buffer.from(canonical, "utf8"));
 }
 
+/** salt and digest: 0x-hex 32 bytes each */
 export function commitmentOf(salt: string, digest: string): string {
-  return keccak256(concat([salt, digest]));
+  return fastCommitmentOf(salt, digest);
 }
 
 export function newSalt(): string {

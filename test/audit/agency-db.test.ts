@@ -12,7 +12,7 @@ import { migrate, openDb } from "../../services/agency/store/db";
 import { readAgencyDbContent } from "../../services/audit/agency-db/reader";
 import { SqliteAgencyDb } from "../../services/audit/agency-db/sqlite";
 import { hashPairs, splitEventIds } from "../../services/audit/commitment-thread";
-import { fastCommitmentOf } from "../../services/audit/keccak";
+import { fastCommitmentOf } from "../../services/shared/keccak";
 import { CannotRun } from "../../services/audit/rpc";
 import { readAgencyDb } from "../../services/audit/source";
 import type { SignedCheckpoint } from "../../services/audit/types";

@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { encodeBytes32String, keccak256, parseEther, toUtf8Bytes, Wallet } from "ethers";
 import { AuditEngine } from "../../services/audit/engine";
 import { compareHeads } from "../../services/audit/replay";
-import { initFastKeccak } from "../../services/audit/keccak";
+import { initFastKeccak } from "../../services/shared/keccak";
 import { agencyEntries } from "../../services/audit/phases/report";
 import { arrivalsOf } from "../../services/audit/compliance";
 import { STEP as S } from "../../services/audit/rules";

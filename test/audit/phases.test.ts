@@ -6,7 +6,7 @@ import { encodeBytes32String, keccak256 } from "ethers";
 import { AuditEngine } from "../../services/audit/engine";
 import { indexExportsAlongside } from "../../services/audit/export-indexing";
 import { anchorFinding, codeListVerdict, codeListVersionText, deploymentMemberFindings } from "../../services/audit/deployment-checks";
-import { initFastKeccak } from "../../services/audit/keccak";
+import { initFastKeccak } from "../../services/shared/keccak";
 import { verifyInclusionProof } from "../../services/audit/merkle";
 import type { Fetched } from "../../services/audit/phases/fetch";
 import { buildReport, inclusionProofOf } from "../../services/audit/phases/report";

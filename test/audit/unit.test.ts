@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { keccak256, solidityPackedKeccak256, Wallet, dataSlice } from "ethers";
 import { headerHash, headerRlp, HeaderChainVerifier } from "../../services/audit/headers";
 import { LedgerLogDecoder, eventKeyOf, isDecodeFailure, isStepRecorded } from "../../services/audit/events";
-import { fastCommitmentOf, keccakHex, keccakBytes, initFastKeccak, fastKeccakReady } from "../../services/audit/keccak";
+import { fastCommitmentOf, keccakHex, keccakBytes, initFastKeccak, fastKeccakReady } from "../../services/shared/keccak";
 import { ExportIndex, matchCommitments } from "../../services/audit/commitments";
 import { commitmentsInWorker } from "../../services/audit/commitment-worker";
 import { checkAgencyDb, inferDbAgency } from "../../services/audit/internal";

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { loadVector, auditVector } from "./support/vector";
 import { STEP } from "../../services/audit/rules";
 import { LedgerLogDecoder } from "../../services/audit/events";
-import { initFastKeccak } from "../../services/audit/keccak";
+import { initFastKeccak } from "../../services/shared/keccak";
 
 const topic = (name: string) => LedgerLogDecoder.topicOf(name);
 

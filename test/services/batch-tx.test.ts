@@ -7,6 +7,7 @@ import { Transaction, Wallet, hexlify, randomBytes } from "ethers";
 import { encodeRecordBatch, signBatchTx } from "../../services/agency/chain/batch-tx";
 import { LEDGER_INTERFACE } from "../../services/agency/chain/ledger-logs";
 import type { FeeChoice } from "../../services/agency/chain/fees";
+import { fastKeccakReady, initFastKeccak } from "../../services/shared/keccak";
 
 function steps(n: number) {
   return Array.from({ length: n }, (_, i) => ({
@@ -19,6 +20,9 @@ function steps(n: number) {
 describe("batch transactions built on Buffers (chain/batch-tx.ts)", () => {
   const wallet = Wallet.createRandom();
   const to = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+  // the service hashes with the WebAssembly keccak (main.ts loads it): compare that path with ethers
+  before(async () => expect(await initFastKeccak()).to.equal(true));
+  it("hashes with the WebAssembly keccak", () => expect(fastKeccakReady()).to.equal(true));
 
   it("encodes recordBatch calldata exactly as ethers' ABI coder does", () => {
     for (const n of [0, 1, 2, 250]) {

@@ -4,7 +4,8 @@
 // a few hundred steps a second, with batches of 250 steps (24 KB of calldata). The output is byte for byte
 // what ethers produces (test/services/batch-tx.test.ts compares both); the signature is still ethers'
 // SigningKey, and when recordBatch's ABI is not the one encoded here, ethers' coder is used.
-import { keccak256, type SigningKey } from "ethers";
+import type { SigningKey } from "ethers";
+import { keccakHex } from "../../shared/keccak";
 import type { FeeChoice } from "./fees";
 import { LEDGER_INTERFACE } from "./ledger-logs";
 
@@ -81,15 +82,15 @@ export function signBatchTx(tx: BatchTx, key: SigningKey): { raw: string; hash: 
   if (tx.fees.type === 2) {
     const fields = [rlpInt(tx.chainId), ...head, rlpInt(tx.fees.maxPriorityFeePerGas), rlpInt(tx.fees.maxFeePerGas), rlpInt(tx.gasLimit), to, rlpInt(0), data, rlpList([])];
     const unsigned = Buffer.concat([Buffer.from([2]), rlpList(fields)]);
-    const sig = key.sign(keccak256(unsigned));
+    const sig = key.sign("0x" + keccakHex(unsigned));
     raw = Buffer.concat([Buffer.from([2]), rlpList([...fields, rlpInt(sig.yParity), rlpInt(BigInt(sig.r)), rlpInt(BigInt(sig.s))])]);
   } else {
     // Legacy with EIP-155 replay protection (as ethers signs a type 0 transaction with a chain id).
     const fields = [...head, rlpInt(tx.fees.gasPrice), rlpInt(tx.gasLimit), to, rlpInt(0), data];
     const unsigned = rlpList([...fields, rlpInt(tx.chainId), rlpInt(0), rlpInt(0)]);
-    const sig = key.sign(keccak256(unsigned));
+    const sig = key.sign("0x" + keccakHex(unsigned));
     const v = BigInt(tx.chainId) * 2n + 35n + BigInt(sig.yParity);
     raw = rlpList([...fields, rlpInt(v), rlpInt(BigInt(sig.r)), rlpInt(BigInt(sig.s))]);
   }
-  return { raw: "0x" + raw.toString("hex"), hash: keccak256(raw) };
+  return { raw: "0x" + raw.toString("hex"), hash: "0x" + keccakHex(raw) };
 }

@@ -11,7 +11,7 @@
 import type { SigningKey } from "ethers";
 import { decodeQbftExtraData, type QbftExtraData } from "../../shared/qbft/extra-data";
 import { EXTRA_DATA_INDEX, headerItems, rlpOfBytes, rlpOfList } from "../headers";
-import { keccakHex } from "../keccak";
+import { keccakHex } from "../../shared/keccak";
 import { recoverSealSigner } from "./seal-recovery";
 import type { RpcBlock } from "../types";
 

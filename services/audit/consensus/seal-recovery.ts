@@ -4,7 +4,7 @@
 // project's machine) and falls back to ethers' pure-JS recovery (about 1.5 ms) where the native build
 // cannot be loaded. Both give the same address; the tests compare them.
 import { Signature, SigningKey, computeAddress, dataSlice } from "ethers";
-import { keccakBytes } from "../keccak";
+import { keccakBytes } from "../../shared/keccak";
 
 interface NativeSecp256k1 {
   ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed?: boolean): Uint8Array;

@@ -10,7 +10,7 @@ import { compliance as complianceOf, statistics, type Compliance, type Stats } f
 import { anchorFinding, codeListVerdict, deploymentMemberFindings, type CodeListVerdict } from "../deployment-checks";
 import { blockHashOf } from "../consensus/qbft-hashing";
 import { headerHash } from "../headers";
-import { keccakBytes } from "../keccak";
+import { keccakBytes } from "../../shared/keccak";
 import { checkAgencyDb, inferDbAgency, type InternalCounts } from "../internal";
 import { NEWEST_CODE_LIST, codeListByHash } from "../code-list-versions";
 import { agencyName } from "../names";

@@ -1,7 +1,7 @@
 // Run as `tsx worker-probe.ts` (the way `npm run audit` runs the audit): prints whether the commitment
 // worker thread started and computed a commitment (a worker that cannot start leaves it to the caller).
 import { commitmentsInWorker } from "../../../services/audit/commitment-worker";
-import { fastCommitmentOf, initFastKeccak } from "../../../services/audit/keccak";
+import { fastCommitmentOf, initFastKeccak } from "../../../services/shared/keccak";
 
 async function main(): Promise<void> {
   await initFastKeccak();
