@@ -3,7 +3,8 @@
 // another database). Both must store the same values in the same format, read back what they inserted,
 // skip conflicting rows when asked, and roll back with their transaction; executeEach likewise. The same cases
 // run on a real PostgreSQL server (test/support/postgres.ts): there our transactions send the rows as one
-// JSON parameter, a plain Prisma transaction as multi-row VALUES.
+// JSON parameter, a plain Prisma transaction as multi-row VALUES. store/hot-reads.ts reads the same way
+// (prepared statements on SQLite, $queryRaw on PostgreSQL): what it returns, converted, is what Prisma returns.
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { migrateIfNeeded } from "../../services/agency/store/migrate-if-needed";
 import { freshPostgresUrl, testDatabases, type TestDatabase } from "../support/postgres";
 import { serialized, type Tx } from "../../services/agency/store/serialized";
 import { bulkInsert, executeEach } from "../../services/agency/store/bulk-writes";
+import { asBoolean, asCount, asDate, selectRows } from "../../services/agency/store/hot-reads";
 import { Prisma } from "../../services/agency/generated/prisma/client";
 
 const COLUMNS = ["txHash", "logIndex", "blockNumber", "blockHash", "name", "caseRef", "eventId", "missingFlags", "stopReasons", "previousStopReasons", "originalEventId", "blockTime", "receivedAt"] as const;
@@ -61,6 +63,21 @@ describe(`bulk writes (store/bulk-writes.ts) on ${database}`, () => {
   after(async () => {
     await db.$disconnect();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("selectRows reads in one of our transactions and on the client what Prisma reads, with parameters bound", async () => {
+    const refs = ["0x" + "f1".repeat(32), "0x" + "f2".repeat(32), `O'Brien "x" \\ ✓`];
+    await db.caseFollow.createMany({ data: refs.map((caseRef, i) => ({ caseRef, byStep: i % 2 === 0, byAllocation: i === 1 })) });
+    const sql = Prisma.sql`SELECT "caseRef", "byStep", "byAllocation", "since" FROM "CaseFollow" WHERE "caseRef" IN (${Prisma.join(refs)}) ORDER BY "caseRef"`;
+    type Raw = { caseRef: string; byStep: boolean | number; byAllocation: boolean | number; since: Date | string };
+    const convert = (rows: Raw[]) => rows.map((r) => ({ caseRef: r.caseRef, byStep: asBoolean(r.byStep), byAllocation: asBoolean(r.byAllocation), since: asDate(r.since) }));
+    const expected = await db.caseFollow.findMany({ where: { caseRef: { in: refs } }, orderBy: { caseRef: "asc" } });
+    expect(expected).to.have.length(3);
+    expect(convert(await serialized(db, (tx) => selectRows<Raw>(tx, sql)))).to.deep.equal(expected);
+    expect(convert(await selectRows<Raw>(db, sql))).to.deep.equal(expected);
+    const [count] = await selectRows<{ n: number | bigint }>(db, Prisma.sql`SELECT COUNT(*) AS "n" FROM "CaseFollow" WHERE "byStep" = ${true}`);
+    expect(asCount(count.n)).to.equal(2);
+    await db.caseFollow.deleteMany({ where: { caseRef: { in: refs } } });
   });
 
   for (const [label, inTx] of database === "postgres" ? postgresPaths : paths) {

@@ -5,6 +5,8 @@
 // followed cases (notifications/rules.ts).
 import { getAddress } from "ethers";
 import type { Tx } from "../store/serialized";
+import { Prisma } from "../generated/prisma/client";
+import { asBoolean, selectRows } from "../store/hot-reads";
 import type { LedgerLog } from "../chain/ledger-logs";
 import type { EventRow } from "./event-row";
 import { PILOT_AGENCIES, agencyTypeByKey, stepByKey } from "../../shared/vocab/codelists";
@@ -102,7 +104,12 @@ export async function applyFollowersAndDirectory(tx: Tx, logs: LedgerLog[], rows
   // writing steps on a case it follows already writes nothing here).
   const refs = [...new Set(rows.map((r) => r.caseRef).filter((c): c is string => c !== null))];
   if (refs.length === 0) return { follows: () => false, directoryChanged, joined };
-  const rowsBefore = new Map((await tx.caseFollow.findMany({ where: { caseRef: { in: refs } } })).map((f) => [f.caseRef, f]));
+  // plain SQL (store/hot-reads.ts): on every page, with up to a page's cases as parameters
+  const before = await selectRows<{ caseRef: string; byStep: boolean | number; byAllocation: boolean | number }>(
+    tx,
+    Prisma.sql`SELECT "caseRef", "byStep", "byAllocation" FROM "CaseFollow" WHERE "caseRef" IN (${Prisma.join(refs)})`,
+  );
+  const rowsBefore = new Map(before.map((f) => [f.caseRef, { caseRef: f.caseRef, byStep: asBoolean(f.byStep), byAllocation: asBoolean(f.byAllocation) }]));
   const followed = new Set<string>();
   for (const f of rowsBefore.values()) if (f.byStep || f.byAllocation) followed.add(f.caseRef);
   for (const [caseRef, c] of changes) {
@@ -119,6 +126,6 @@ export async function applyFollowersAndDirectory(tx: Tx, logs: LedgerLog[], rows
   // Not followed by a row: the case is registered here (or we queued a step for it: the writer keeps a
   // Case row for every case we write for).
   const missing = refs.filter((r) => !followed.has(r));
-  if (missing.length) for (const c of await tx.case.findMany({ where: { caseRef: { in: missing } }, select: { caseRef: true } })) followed.add(c.caseRef);
+  if (missing.length) for (const c of await selectRows<{ caseRef: string }>(tx, Prisma.sql`SELECT "caseRef" FROM "Case" WHERE "caseRef" IN (${Prisma.join(missing)})`)) followed.add(c.caseRef);
   return { follows: (caseRef) => followed.has(caseRef), directoryChanged, joined };
 }

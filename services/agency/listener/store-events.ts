@@ -4,7 +4,8 @@ import type { Db } from "../store/db";
 import type { LedgerLog } from "../chain/ledger-logs";
 import { notificationFor, type NotificationDraft } from "../notifications/rules";
 import { serialized } from "../store/serialized";
-import { bulkInsert } from "../store/bulk-writes";
+import { bulkInsert, executeEach } from "../store/bulk-writes";
+import { Prisma } from "../generated/prisma/client";
 import { closeAllocatedDueNotices } from "../inbox/auto-close";
 import { stepCodesOf } from "../reads/ledger-events";
 import { EVENT_COLUMNS, eventRow, type EventRow } from "./event-row";
@@ -68,7 +69,10 @@ export async function storeEvents(
     }
     await closeAllocatedDueNotices(tx, freshRows, now);
 
-    await tx.listenerCheckpoint.upsert({ where: { id: 1 }, create: { id: 1, ...position }, update: position });
+    // plain SQL, as a cached prepared statement on SQLite: Prisma compiles an upsert anew on every page (store/hot-reads.ts)
+    await executeEach(tx, [
+      Prisma.sql`INSERT INTO "ListenerCheckpoint" ("id", "blockNumber", "logIndex", "blockHash") VALUES (1, CAST(${position.blockNumber} AS INTEGER), CAST(${position.logIndex} AS INTEGER), ${position.blockHash}) ON CONFLICT ("id") DO UPDATE SET "blockNumber" = excluded."blockNumber", "logIndex" = excluded."logIndex", "blockHash" = excluded."blockHash"`,
+    ]);
     return { stored: fresh, notifications, directory: { directoryChanged: page.directoryChanged, joined: page.joined } };
   });
 }

@@ -6,6 +6,7 @@ import { eventIdOf, packStep } from "../../shared/ledger-codec";
 import type { ChainStep } from "../chain/adapter";
 import { serialized, type Tx } from "../store/serialized";
 import { executeEach } from "../store/bulk-writes";
+import { asCount, asDate, selectRows } from "../store/hot-reads";
 
 export type OutboxRow = Pick<Step, "id" | "caseRef" | "stepCode" | "detail" | "businessDate" | "commitment" | "createdAt" | "txHash">;
 
@@ -27,18 +28,20 @@ export function toChainStep(agencyCode: number, row: OutboxRow): ChainStep {
  * SQLite a statement outside an interactive transaction could see another one's uncommitted rows
  * (store/serialized.ts), so it stays in one there.
  */
-export function takeQueued(db: Db, limit: number): Promise<OutboxRow[]> {
-  const query = { where: { state: "queued" }, orderBy: { id: "asc" }, take: limit, select: ROW_FIELDS } as const;
-  if (isPostgres(db)) return db.step.findMany(query);
-  return serialized(db, (tx) => tx.step.findMany(query));
+export async function takeQueued(db: Db, limit: number): Promise<OutboxRow[]> {
+  // plain SQL (store/hot-reads.ts): the outbox asks this on every turn, also when nothing is queued
+  const query = Prisma.sql`SELECT "id", "caseRef", "stepCode", "detail", "businessDate", "commitment", "createdAt", "txHash" FROM "Step" WHERE "state" = 'queued' ORDER BY "id" LIMIT ${limit}`;
+  const rows = isPostgres(db) ? await selectRows<OutboxRow>(db, query) : await serialized(db, (tx) => selectRows<OutboxRow>(tx, query));
+  return rows.map((r) => ({ ...r, createdAt: asDate(r.createdAt) }));
 }
 
 export function submittedRows(db: Db): Promise<OutboxRow[]> {
   return serialized(db, (tx) => tx.step.findMany({ where: { state: "submitted" }, orderBy: { id: "asc" }, select: ROW_FIELDS }));
 }
 
-export function countQueued(db: Db): Promise<number> {
-  return db.step.count({ where: { state: "queued" } });
+export async function countQueued(db: Db): Promise<number> {
+  const [row] = await selectRows<{ n: number | bigint }>(db, Prisma.sql`SELECT COUNT(*) AS "n" FROM "Step" WHERE "state" = 'queued'`);
+  return asCount(row.n);
 }
 
 /** The writer's next nonce (raw and portable: Prisma's upsert compiles anew on every call, once a batch here). */

@@ -5,7 +5,8 @@
 // a conflict. Knows nothing of HTTP; refusals are ProblemErrors, which the API turns into its answers.
 import { randomUUID } from "node:crypto";
 import type { ServiceContext } from "../context";
-import type { Step } from "../generated/prisma/client";
+import { Prisma, type Step } from "../generated/prisma/client";
+import { selectRows } from "../store/hot-reads";
 import { canonicalJson } from "../../shared/commitment";
 import { agencyOfEventId, eventIdOf, sequenceOfEventId } from "../../shared/ledger-codec";
 import { ProblemError, invalidInput, notFound } from "../problems";
@@ -133,6 +134,13 @@ function ofStep(i: number, err: unknown): unknown {
  * event id with the same body gets its first answer. Then all new steps are written in one transaction:
  * when one step is refused, nothing is written. ERASED is taken one at a time only (it erases data).
  */
+/** The steps already stored under any of these event ids: first which (plain SQL, store/hot-reads.ts: on every bulk request), then those rows. */
+async function earlierSteps(ctx: ServiceContext, eventIds: string[]) {
+  if (eventIds.length === 0) return [];
+  const known = await selectRows<{ eventId: string }>(ctx.db, Prisma.sql`SELECT "eventId" FROM "Step" WHERE "eventId" IN (${Prisma.join(eventIds)})`);
+  return known.length ? ctx.db.step.findMany({ where: { eventId: { in: known.map((k) => k.eventId) } } }) : [];
+}
+
 export async function recordSteps(ctx: ServiceContext, gate: WriteGate, items: BulkStep[], attempt = 1): Promise<StepReceipt[]> {
   const firstAt = new Map<string, number>();
   items.forEach(({ step: s }, i) => {
@@ -145,7 +153,7 @@ export async function recordSteps(ctx: ServiceContext, gate: WriteGate, items: B
     firstAt.set(s.eventId, i);
   });
   const given = [...firstAt.keys()];
-  const earlier = new Map(given.length ? (await ctx.db.step.findMany({ where: { eventId: { in: given } } })).map((r) => [r.eventId, r]) : []);
+  const earlier = new Map((await earlierSteps(ctx, given)).map((r) => [r.eventId, r]));
 
   const receipts = new Array<StepReceipt>(items.length);
   const fresh: { i: number; step: NewStep }[] = [];

@@ -13,7 +13,7 @@ import { Prisma } from "../generated/prisma/client";
 import { isPostgres, sqliteOf, type SqliteStatements } from "./db";
 import { ownerOf, type Tx } from "./serialized";
 
-type Value = string | number | bigint | boolean | Date | null;
+export type Value = string | number | bigint | boolean | Date | null;
 
 export interface BulkInsertOptions<Row, Ret extends keyof Row & string> {
   /** ON CONFLICT (these columns) DO NOTHING: rows that already exist are skipped, not an error */
@@ -35,7 +35,7 @@ function statementSql(table: string, columns: string[], opts: { skipConflictsOn?
 }
 
 /** As the Prisma adapter binds them (adapter-better-sqlite3: mapArg, ISO 8601 with +00:00). */
-function sqliteValue(v: Value | undefined): unknown {
+export function sqliteValue(v: Value | undefined): unknown {
   if (v === undefined || v === null) return null;
   if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
   if (typeof v === "boolean") return v ? 1 : 0;
@@ -43,7 +43,7 @@ function sqliteValue(v: Value | undefined): unknown {
 }
 
 /** The transaction's SQLite connection, when it is one of ours on SQLite. */
-function connectionOf(tx: Tx): SqliteStatements | undefined {
+export function connectionOf(tx: Tx): SqliteStatements | undefined {
   const owner = ownerOf(tx);
   return owner && sqliteOf(owner);
 }

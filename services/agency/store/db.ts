@@ -42,6 +42,7 @@ export interface SqliteConnection {
 export interface SqliteStatement {
   run(...params: unknown[]): { changes: number };
   get(...params: unknown[]): Record<string, unknown> | undefined;
+  all(...params: unknown[]): Record<string, unknown>[];
   safeIntegers(on: boolean): SqliteStatement;
 }
 
