@@ -5,12 +5,14 @@
 // the rows), which cost more CPU than SQLite itself at a few hundred steps a second.
 // ON CONFLICT ... DO NOTHING and RETURNING run on SQLite >= 3.35 and PostgreSQL alike.
 // On SQLite it runs as one cached prepared statement per row on the transaction's own connection (see
-// db.ts, sqliteOf); on PostgreSQL as one INSERT ... SELECT through Prisma's $queryRaw whose rows come as
-// one JSON parameter (json_populate_recordset turns it into the table's row type); in a transaction not
+// db.ts, sqliteOf); on PostgreSQL as one INSERT ... SELECT whose rows come as one JSON parameter
+// (json_populate_recordset turns it into the table's row type), sent on the transaction's own connection
+// (db.ts, postgresWriterOf: through Prisma the JSON went through its query compiler too); in a transaction not
 // opened by serialized(), on either database, as multi-row VALUES. Values are bound parameters always;
 // Dates are stored exactly as Prisma stores them.
 import { Prisma } from "../generated/prisma/client";
-import { isPostgres, sqliteOf, type SqliteStatements } from "./db";
+import { isPostgres, postgresWriterOf, sqliteOf, type SqliteStatements } from "./db";
+import { pgQuery } from "./pg-direct";
 import { ownerOf, type Tx } from "./serialized";
 
 export type Value = string | number | bigint | boolean | Date | null;
@@ -42,6 +44,12 @@ export function sqliteValue(v: Value | undefined): unknown {
   return v;
 }
 
+/** The transaction's PostgreSQL pool connection, when it is one of ours on PostgreSQL (db.ts, postgresWriterOf). */
+export function postgresWriterOfTx(tx: Tx) {
+  const owner = ownerOf(tx);
+  return owner && isPostgres(owner) ? postgresWriterOf(owner) : undefined;
+}
+
 /** The transaction's SQLite connection, when it is one of ours on SQLite. */
 export function connectionOf(tx: Tx): SqliteStatements | undefined {
   const owner = ownerOf(tx);
@@ -54,9 +62,11 @@ export function connectionOf(tx: Tx): SqliteStatements | undefined {
  */
 export async function executeEach(tx: Tx, statements: Prisma.Sql[]): Promise<number> {
   const conn = connectionOf(tx);
+  const pg = postgresWriterOfTx(tx);
   let changes = 0;
   for (const q of statements) {
     if (conn) changes += conn.prepared(q.sql).run(q.values.map((v) => sqliteValue(v as Value))).changes;
+    else if (pg) changes += (await pgQuery(pg, q)).rowCount;
     else changes += await tx.$executeRaw(q);
   }
   return changes;
@@ -112,5 +122,9 @@ export async function bulkInsert<Row extends Record<string, Value | undefined>, 
     rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null]))),
     (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
   );
-  return tx.$queryRaw<Returned<Row, Ret>[]>`INSERT INTO ${ident(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${ident(table)}, ${json}::json)${conflict}${returning}`;
+  const insert = Prisma.sql`INSERT INTO ${ident(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${ident(table)}, ${json}::json)${conflict}${returning}`;
+  // on the transaction's own connection, past Prisma's query compiler (db.ts, postgresWriterOf)
+  const pg = postgresWriterOf(owner);
+  if (pg) return (await pgQuery<Returned<Row, Ret>>(pg, insert)).rows;
+  return tx.$queryRaw<Returned<Row, Ret>[]>(insert);
 }

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { Client } from "pg";
+import { Client, type PoolClient } from "pg";
 import { PrismaClient, type Prisma as SqlitePrisma } from "../generated/prisma/client";
 import { PrismaClient as PostgresClient, type Prisma as PostgresPrisma } from "../generated/prisma-postgres/client";
 import { REPO_ROOT } from "../../shared/paths";
@@ -124,14 +124,53 @@ class SqliteAdapterFactory extends PrismaBetterSQLite3 {
 // Not a cache: which adapter a client was opened with (Prisma does not tell), for as long as the client lives.
 const factories = new WeakMap<Db, SqliteAdapterFactory>();
 
-// Not a cache: which clients are on PostgreSQL, for as long as the client lives.
-const postgresClients = new WeakSet<Db>();
+/** pg_advisory_xact_lock of the store's writer lock ("anker" in ASCII): see store/serialized.ts. */
+export const WRITER_LOCK_SQL = "SELECT pg_advisory_xact_lock(418581456242)";
+
+type PgAdapter = Awaited<ReturnType<PrismaPg["connect"]>>;
+type PgAdapterTransaction = Awaited<ReturnType<PgAdapter["startTransaction"]>>;
+
+/**
+ * The PostgreSQL adapter factory, keeping hold of the pool connection of the transaction that holds the
+ * store's writer lock while it is open (see postgresWriterOf). It is recognised by its lock statement: the
+ * writer's transactions run one at a time in the process (store/serialized.ts), each taking the lock first.
+ */
+class PostgresAdapterFactory extends PrismaPg {
+  writer?: PoolClient;
+
+  override async connect(): Promise<PgAdapter> {
+    const adapter = await super.connect();
+    const start = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const tx: PgAdapterTransaction = await start(isolationLevel);
+      const conn = (tx as unknown as { client: PoolClient }).client;
+      const execute = tx.executeRaw.bind(tx);
+      tx.executeRaw = async (query) => {
+        const changed = await execute(query);
+        if (query.sql === WRITER_LOCK_SQL) this.writer = conn;
+        return changed;
+      };
+      const [commit, rollback] = [tx.commit.bind(tx), tx.rollback.bind(tx)];
+      const release = () => {
+        if (this.writer === conn) this.writer = undefined;
+      };
+      tx.commit = () => (release(), commit());
+      tx.rollback = () => (release(), rollback());
+      return tx;
+    };
+    return adapter;
+  }
+}
+
+// Not a cache: which clients are on PostgreSQL (with their adapter factory), for as long as the client lives.
+const postgresClients = new WeakMap<Db, PostgresAdapterFactory>();
 
 export function openDb(databaseUrl: string): Db {
   if (isPostgresUrl(databaseUrl)) {
     // Same models, same generated API (SameModels): only the provider differs.
-    const db = new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 10 }) }) as unknown as Db;
-    postgresClients.add(db);
+    const adapter = new PostgresAdapterFactory({ connectionString: databaseUrl, max: 10 });
+    const db = new PostgresClient({ adapter }) as unknown as Db;
+    postgresClients.set(db, adapter);
     return db;
   }
   // as the adapter itself reads the URL: the path after "file:", relative to the working directory
@@ -139,6 +178,17 @@ export function openDb(databaseUrl: string): Db {
   const db = new PrismaClient({ adapter });
   factories.set(db, adapter);
   return db;
+}
+
+/**
+ * On PostgreSQL, the pool connection of `db`'s transaction that holds the writer lock, while it is open:
+ * statements on it are part of that transaction. Only for the hot paths inside one of our serialized
+ * transactions (store/bulk-writes.ts, store/hot-reads.ts), which send their SQL there directly instead of
+ * through Prisma: Prisma passes every raw query with its parameters through its WebAssembly query compiler,
+ * and for a page of rows as one JSON parameter (tens of KB) that took milliseconds a call.
+ */
+export function postgresWriterOf(db: Db): PoolClient | undefined {
+  return postgresClients.get(db)?.writer;
 }
 
 /** Whether `db` was opened on PostgreSQL. */

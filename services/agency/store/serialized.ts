@@ -8,7 +8,7 @@
 // the code above relies on SQLite's single writer (read, decide, write in one transaction without lost
 // updates). In the process they queue (no pool connection is held while waiting); across processes (a
 // tool, a second runner) a transaction-scoped advisory lock is what SQLite's write lock is.
-import { isPostgres, type Db } from "./db";
+import { isPostgres, WRITER_LOCK_SQL, type Db } from "./db";
 import type { Prisma } from "../generated/prisma/client";
 import type { PrismaClient as PostgresClient } from "../generated/prisma-postgres/client";
 
@@ -17,8 +17,6 @@ export type Tx = Prisma.TransactionClient;
 /** Generous waits: under load the API's transactions queue ahead of ours. */
 const OPTIONS = { maxWait: 30_000, timeout: 60_000 };
 
-/** pg_advisory_xact_lock key of the store's writer lock ("anker" in ASCII). */
-const WRITER_LOCK = "SELECT pg_advisory_xact_lock(418581456242)";
 
 const owners = new WeakMap<Tx, Db>();
 // Not a cache: the tail of each PostgreSQL client's queue of transactions, for as long as the client lives.
@@ -34,7 +32,7 @@ export function serialized<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const run = () =>
     db.$transaction(async (tx) => {
       owners.set(tx, db);
-      await tx.$executeRawUnsafe(WRITER_LOCK);
+      await tx.$executeRawUnsafe(WRITER_LOCK_SQL);
       return fn(tx);
     }, OPTIONS);
   const result = (queues.get(db) ?? Promise.resolve()).then(run, run);
