@@ -1,5 +1,7 @@
 // The audit benchmark's ledger (bench/audit.ts): built once on a throwaway anvil, ten steps per case along
-// the paths of domain.md (recordBatch of 200 steps a transaction, 20 transactions a block), with both
+// the paths of domain.md, or more per case (a rescheduled hearing, again and again, after the ten), so
+// that the same number of events can lie in fewer cases (recordBatch of 200 steps a transaction, 20
+// transactions a block), with both
 // agencies' audit exports written beside anvil's state as JSON lines. With a state directory the chain is
 // kept there (anvil's state.json, bench-meta.json, export-<agency>.ndjson) and a later run of the same size
 // measures it again instead of building a new one.
@@ -21,6 +23,7 @@ import { eventIdOf, packStep } from "../services/shared/ledger-codec";
 import { stepByKey } from "../services/shared/codelists";
 import { fastCommitmentOf, initFastKeccak, keccakHex } from "../services/shared/keccak";
 
+/** steps per case along the paths below; a ledger of more steps per case adds rescheduled hearings */
 export const PER_CASE = 10;
 const BATCH = 200;
 // Batches per block: a busy consortium chain carries many transactions per block (this also keeps
@@ -47,8 +50,19 @@ const PATHS: Path[] = [
   [[Z, "REGISTERED"], [B, "PROSPECTS_ASSESSED", 1], [B, "APPLICATION_FILED"], [Z, "MUNICIPAL_ALLOCATION", 14713], [Z, "TRANSFERRED_TO_MUNICIPALITY"], [B, "HEARING_SCHEDULED"], [B, "HEARING_HELD"], [B, "DECISION_ISSUED", 3], [B, "DECISION_SERVED"], [B, "DECISION_FINAL"]],
 ];
 
+// A further step after a path's ten: allowed at any point after APPLICATION_FILED (within the first three of
+// every path), raises no rule event, changes no flag that a later step or the compliance lists read.
+const EXTRA_STEP: [number, string] = [B, "HEARING_SCHEDULED"];
+
+/** The planned step `round` (0-based) of the case that takes path `path`. */
+function plannedStep(path: number, round: number): [number, string, number?] {
+  return round < PER_CASE ? PATHS[path][round] : EXTRA_STEP;
+}
+
 const BenchMeta = z.object({
   steps: z.number().int(),
+  /** steps per case (absent in chains kept before it could be chosen: ten) */
+  perCase: z.number().int().positive().default(PER_CASE),
   /** steps recorded: fewer than `steps` when the build was cut short (a file "stop" in the state directory) */
   recorded: z.number().int().optional(),
   deployment: z.custom<Deployment>((v) => typeof v === "object" && v !== null),
@@ -69,12 +83,12 @@ export function startQuietAnvil(port: number, stateDir: string): ChildProcess {
   }
 }
 
-/** The kept chain of `steps` steps in `stateDir`, if one was built there. */
-export function readBenchMeta(stateDir: string, steps: number): BenchMeta | undefined {
+/** The kept chain of `steps` steps (`perCase` a case) in `stateDir`, if one was built there. */
+export function readBenchMeta(stateDir: string, steps: number, perCase = PER_CASE): BenchMeta | undefined {
   const file = join(stateDir, "bench-meta.json");
   if (!existsSync(file)) return undefined;
   const meta = BenchMeta.parse(JSON.parse(readFileSync(file, "utf8")));
-  if (meta.steps !== steps) throw new Error(`${stateDir} holds a chain of ${meta.steps} steps, not ${steps}: use another AUDIT_BENCH_STATE`);
+  if (meta.steps !== steps || meta.perCase !== perCase) throw new Error(`${stateDir} holds a chain of ${meta.steps} steps, ${meta.perCase} a case, not ${steps}, ${perCase} a case: use another AUDIT_BENCH_STATE`);
   return meta;
 }
 
@@ -193,15 +207,19 @@ async function recordInBlocks(url: string, prepare: FastSteps, batches: PlannedS
   return recorded;
 }
 
-/** Builds the benchmark ledger of `steps` steps on a fresh anvil with its state in `stateDir`, and stops that anvil (which writes its state). */
-export async function buildBenchChain(steps: number, stateDir: string, port: number): Promise<BenchMeta> {
+/**
+ * Builds the benchmark ledger of `steps` steps, `perCase` (≥ 10) a case, on a fresh anvil with its state in
+ * `stateDir`, and stops that anvil (which writes its state).
+ */
+export async function buildBenchChain(steps: number, stateDir: string, port: number, perCase = PER_CASE): Promise<BenchMeta> {
+  if (!Number.isInteger(perCase) || perCase < PER_CASE) throw new Error(`steps per case: at least ${PER_CASE}, not ${perCase}`);
   mkdirSync(stateDir, { recursive: true });
   const url = `http://127.0.0.1:${port}`;
   const anvil = steps <= DUMP_WHILE_BUILDING_UP_TO ? startAnvil({ port, stateDir }) : startQuietAnvil(port, stateDir);
   try {
     await waitForChain(url);
     const provider = providerFor(url);
-    const meta = await build(provider, url, steps, stateDir);
+    const meta = await build(provider, url, steps, perCase, stateDir);
     writeFileSync(join(stateDir, "bench-meta.json"), JSON.stringify(meta));
     provider.destroy();
     return meta;
@@ -210,7 +228,7 @@ export async function buildBenchChain(steps: number, stateDir: string, port: num
   }
 }
 
-async function build(provider: JsonRpcProvider, url: string, steps: number, stateDir: string): Promise<BenchMeta> {
+async function build(provider: JsonRpcProvider, url: string, steps: number, perCase: number, stateDir: string): Promise<BenchMeta> {
   await initFastKeccak();
   const [deployer, bamf, zab, auditor] = [0, 1, 2, 3].map((i) => new Wallet(devKey(i), provider));
   await provider.send("evm_setBlockGasLimit", ["0x" + (1_000_000_000).toString(16)]);
@@ -221,15 +239,15 @@ async function build(provider: JsonRpcProvider, url: string, steps: number, stat
   const fds = new Map(exportFiles.map((x) => [x.agency, openSync(x.file, "w")]));
   try {
     const prepare = new FastSteps(ProcedureLedger__factory.createInterface(), fds);
-    const cases = Math.ceil(steps / PER_CASE);
+    const cases = Math.ceil(steps / perCase);
     const caseRefs = Array.from({ length: cases }, (_, i) => keccak256(toUtf8Bytes(`bench-audit-case-${i}`)));
     const t0 = performance.now();
     let recorded = 0;
     const stopFile = join(stateDir, "stop");
-    for (let round = 0; round < PER_CASE && !existsSync(stopFile); round++) {
+    for (let round = 0; round < perCase && !existsSync(stopFile); round++) {
       const byAgency: Record<number, PlannedStep[]> = { [B]: [], [Z]: [] };
       for (let c = 0; c < cases; c++) {
-        const [agency, step, detail] = PATHS[c % PATHS.length][round];
+        const [agency, step, detail] = plannedStep(c % PATHS.length, round);
         byAgency[agency].push({ agency, caseRef: caseRefs[c], step, detail });
       }
       const batches: PlannedStep[][] = [];
@@ -239,7 +257,7 @@ async function build(provider: JsonRpcProvider, url: string, steps: number, stat
     }
     const head = Number(await provider.send("eth_blockNumber", []));
     process.stderr.write(`\rbuilt ${recorded} steps in ${cases} cases, blocks ${deployment.block}–${head}, in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
-    return { steps, recorded, deployment, head, cases, exportFiles };
+    return { steps, perCase, recorded, deployment, head, cases, exportFiles };
   } finally {
     for (const fd of fds.values()) closeSync(fd);
   }

@@ -1,5 +1,5 @@
 // One audit of a kept benchmark chain in a process of its own (bench/audit.ts starts it), so that the
-// peak resident memory is the audit's: `tsx bench/audit-scale-child.ts <stateDir> <steps> <rpcUrl>`.
+// peak resident memory is the audit's: `tsx bench/audit-scale-child.ts <stateDir> <steps> <rpcUrl> [<steps per case>]`.
 // Reads both agencies' exports from their JSON-lines files (as `npm run audit -- --export` does), runs the
 // full external audit once and prints one JSON line: events, steps, seconds (the audit, without reading
 // the exports), its CPU seconds (all threads), peak RSS (VmHWM) before the audit and at its end, in MiB.
@@ -16,8 +16,8 @@ function peakRssMiB(): number {
 }
 
 async function main(): Promise<void> {
-  const [stateDir, stepsArg, rpcUrl] = process.argv.slice(2);
-  const meta = readBenchMeta(stateDir, Number(stepsArg));
+  const [stateDir, stepsArg, rpcUrl, perCaseArg] = process.argv.slice(2);
+  const meta = readBenchMeta(stateDir, Number(stepsArg), perCaseArg === undefined ? undefined : Number(perCaseArg));
   if (!meta) throw new Error(`no benchmark chain in ${stateDir}`);
   const exports = [];
   for (const x of meta.exportFiles) exports.push(await readExportLines(x.file, x.agency));

@@ -12,10 +12,14 @@
 // Then the audit at national scale, under "auditScale": a ledger of AUDIT_SCALE_STEPS steps (default
 // 1,000,000, 10 per case; 0 skips it) audited in a process of its own (bench/audit-scale-child.ts), best
 // of three, with that process's peak resident memory; the same child measurement of the first ledger
-// beside it (base*), to show how the memory grows. Goals: ≤ 15 s and ≤ 1,024 MiB at 1,000,000 events.
+// beside it (base*), and of a third ledger with as many steps as the second but AUDIT_SCALE_STEPS_PER_CASE
+// a case (default 100, so 10,000 cases: the first ledger's cases with the second's events; 0 skips it;
+// fewCases*), so that the growth with events (same cases) and with cases (same events) show apart.
+// Goals: ≤ 15 s and ≤ 1,024 MiB at 1,000,000 events, memory growing with cases, not with events.
 // The first ledger is built on an anvil that dumps its state every second (as `npm start` runs it); the
 // measurements run on the same chain with that periodic dump off (startQuietAnvil).
-// AUDIT_BENCH_STATE=prefix keeps each built chain in `prefix-<size>` (e.g. prefix-100k, prefix-1m): a later
+// AUDIT_BENCH_STATE=prefix keeps each built chain in `prefix-<size>` (e.g. prefix-100k, prefix-1m,
+// prefix-1m-100pc for 100 steps a case): a later
 // run of the same size measures that chain again instead of building a new one (a build cut short by a file
 // "stop" in that directory is measured as far as it got). --no-write prints the figures without writing
 // bench/results.json; --memory-only skips the in-process throughput against raw eth_getLogs.
@@ -27,12 +31,14 @@ import { stopAnvil, waitForChain, providerFor } from "../scripts/lib/anvil";
 import { freePort } from "../test/support/chain";
 import { runAudit } from "../services/audit/audit";
 import { readArtifact } from "../services/audit/source";
-import { buildBenchChain, readBenchMeta, readExportLines, startQuietAnvil, type BenchMeta } from "./audit-chain";
+import { buildBenchChain, PER_CASE, readBenchMeta, readExportLines, startQuietAnvil, type BenchMeta } from "./audit-chain";
 import { writeBenchResult } from "./bench-results";
 
 const args = process.argv.slice(2);
 const STEPS = Number(args.find((a) => !a.startsWith("--")) ?? 100_000);
 const SCALE_STEPS = Number(process.env.AUDIT_SCALE_STEPS ?? 1_000_000);
+/** steps per case of the third ledger (SCALE_STEPS steps in fewer cases); 0: not measured */
+const FEW_CASES_PER_CASE = Number(process.env.AUDIT_SCALE_STEPS_PER_CASE ?? 100);
 const WRITE = !args.includes("--no-write");
 /** only the audit processes (memory), not the in-process throughput against raw eth_getLogs */
 const MEMORY_ONLY = args.includes("--memory-only");
@@ -54,18 +60,20 @@ async function rawFetch(url: string, address: string, from: number, to: number, 
 }
 
 const sizeLabel = (steps: number) => (steps % 1_000_000 === 0 ? `${steps / 1_000_000}m` : steps % 1000 === 0 ? `${steps / 1000}k` : String(steps));
+/** e.g. "1m" (ten steps a case, as kept before the steps per case could be chosen) or "1m-100pc" */
+const chainLabel = (steps: number, perCase: number) => sizeLabel(steps) + (perCase === PER_CASE ? "" : `-${perCase}pc`);
 
-/** A chain of `steps` steps: kept (AUDIT_BENCH_STATE) or built now; measured on a quiet anvil on its state. */
-async function withChain<T>(steps: number, measure: (meta: BenchMeta, url: string, stateDir: string) => Promise<T>): Promise<T> {
+/** A chain of `steps` steps, `perCase` a case: kept (AUDIT_BENCH_STATE) or built now; measured on a quiet anvil on its state. */
+async function withChain<T>(steps: number, perCase: number, measure: (meta: BenchMeta, url: string, stateDir: string) => Promise<T>): Promise<T> {
   const keep = process.env.AUDIT_BENCH_STATE;
-  const stateDir = keep ? `${keep}-${sizeLabel(steps)}` : mkdtempSync(join(tmpdir(), "anker-bench-audit-"));
+  const stateDir = keep ? `${keep}-${chainLabel(steps, perCase)}` : mkdtempSync(join(tmpdir(), "anker-bench-audit-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let anvil: ChildProcess | undefined;
   try {
     // Measured on an anvil that does not dump its state every second: the dump stalls anvil for a good
     // part of each second and would hit the longer audit runs harder than the short raw fetches.
-    const meta = readBenchMeta(stateDir, steps) ?? (await buildBenchChain(steps, stateDir, port));
+    const meta = readBenchMeta(stateDir, steps, perCase) ?? (await buildBenchChain(steps, stateDir, port, perCase));
     anvil = startQuietAnvil(port, stateDir);
     await waitForChain(url, 600_000);
     return await measure(meta, url, stateDir);
@@ -90,9 +98,9 @@ interface ChildFigures {
 }
 
 /** One audit in a process of its own (bench/audit-scale-child.ts), under the same loader as this one. */
-function auditInChild(stateDir: string, steps: number, url: string): Promise<ChildFigures> {
+function auditInChild(stateDir: string, meta: BenchMeta, url: string): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, join(__dirname, "audit-scale-child.ts"), stateDir, String(steps), url], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [...process.execArgv, join(__dirname, "audit-scale-child.ts"), stateDir, String(meta.steps), url, String(meta.perCase)], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
@@ -111,9 +119,9 @@ async function childRuns(meta: BenchMeta, url: string, stateDir: string): Promis
   let peak = 0;
   const all: ChildFigures[] = [];
   for (let run = 0; run < RUNS; run++) {
-    const f = await auditInChild(stateDir, meta.steps, url);
+    const f = await auditInChild(stateDir, meta, url);
     all.push(f);
-    process.stderr.write(`audit process ${run + 1} (${sizeLabel(meta.steps)}): ${f.events} events in ${f.seconds.toFixed(2)} s (${f.cpuSeconds.toFixed(2)} s CPU, load average ${loadavg()[0].toFixed(1)}), peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${f.peakRssBeforeAuditMiB.toFixed(0)} MiB with the exports read, before the audit; at the end heap ${f.heapUsedMiB.toFixed(0)} MiB, array buffers ${f.arrayBuffersMiB.toFixed(0)} MiB)\n`);
+    process.stderr.write(`audit process ${run + 1} (${chainLabel(meta.steps, meta.perCase)}): ${f.events} events in ${f.cases} cases in ${f.seconds.toFixed(2)} s (${f.cpuSeconds.toFixed(2)} s CPU, load average ${loadavg()[0].toFixed(1)}), peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${f.peakRssBeforeAuditMiB.toFixed(0)} MiB with the exports read, before the audit; at the end heap ${f.heapUsedMiB.toFixed(0)} MiB, array buffers ${f.arrayBuffersMiB.toFixed(0)} MiB)\n`);
     peak = Math.max(peak, f.peakRssMiB);
     if (!best || f.seconds < best.seconds) best = f;
   }
@@ -173,15 +181,17 @@ async function throughput(meta: BenchMeta, url: string): Promise<Record<string, 
 const mib = (x: number) => Number(x.toFixed(1));
 
 async function main(): Promise<void> {
-  const { figures, base } = await withChain(STEPS, async (meta, url, stateDir) => ({ figures: MEMORY_ONLY ? undefined : await throughput(meta, url), base: await childRuns(meta, url, stateDir) }));
+  const { figures, base } = await withChain(STEPS, PER_CASE, async (meta, url, stateDir) => ({ figures: MEMORY_ONLY ? undefined : await throughput(meta, url), base: await childRuns(meta, url, stateDir) }));
   if (figures) {
     console.table(figures);
     if (WRITE) writeBenchResult("audit", figures);
   }
   if (SCALE_STEPS <= 0) return;
 
-  const scale = await withChain(SCALE_STEPS, async (meta, url, stateDir) => ({ meta, f: await childRuns(meta, url, stateDir) }));
+  const scale = await withChain(SCALE_STEPS, PER_CASE, async (meta, url, stateDir) => ({ meta, f: await childRuns(meta, url, stateDir) }));
   const { meta, f } = scale;
+  const few = FEW_CASES_PER_CASE > 0 ? await withChain(SCALE_STEPS, FEW_CASES_PER_CASE, async (m, url, stateDir) => ({ meta: m, f: await childRuns(m, url, stateDir) })) : undefined;
+  const perAdded = (mib: number, added: number) => Math.round((mib * 2 ** 20) / added);
   const scaleFigures = {
     events: f.events,
     steps: f.steps,
@@ -202,8 +212,28 @@ async function main(): Promise<void> {
     basePeakRssBeforeAuditMiB: mib(base.peakRssBeforeAuditMiB),
     // how the peak grows from the first ledger to this one, per added event and per added case (both
     // ledgers have 10 steps a case, so the two describe the same growth)
-    peakRssDeltaPerEventBytes: Math.round(((f.peakRssMiB - base.peakRssMiB) * 2 ** 20) / (f.events - base.events)),
-    peakRssDeltaPerCaseBytes: Math.round(((f.peakRssMiB - base.peakRssMiB) * 2 ** 20) / (f.cases - base.cases)),
+    peakRssDeltaPerEventBytes: perAdded(f.peakRssMiB - base.peakRssMiB, f.events - base.events),
+    peakRssDeltaPerCaseBytes: perAdded(f.peakRssMiB - base.peakRssMiB, f.cases - base.cases),
+    stepsPerCase: meta.perCase,
+    ...(few && {
+      // the third ledger: this one's steps in the first one's cases (more steps a case)
+      fewCasesEvents: few.f.events,
+      fewCasesSteps: few.f.steps,
+      fewCasesCases: few.f.cases,
+      fewCasesStepsPerCase: few.meta.perCase,
+      fewCasesBlocks: few.meta.head - few.meta.deployment.block + 1,
+      fewCasesSeconds: Number(few.f.seconds.toFixed(3)),
+      fewCasesSecondsWorst: Number(few.f.secondsRange[1].toFixed(2)),
+      fewCasesCpuSeconds: Number(few.f.cpuSecondsBest.toFixed(2)),
+      fewCasesEventsPerSec: Math.round(few.f.events / few.f.seconds),
+      fewCasesPeakRssMiB: mib(few.f.peakRssMiB),
+      fewCasesPeakRssLowestMiB: mib(few.f.peakRssRangeMiB[0]),
+      fewCasesPeakRssBeforeAuditMiB: mib(few.f.peakRssBeforeAuditMiB),
+      // the growth apart: per added event with the cases held (first ledger → third, both 10,000 cases
+      // by default), per added case with the events held (third ledger → second, both 1,000,000 steps)
+      peakRssPerEventSameCasesBytes: perAdded(few.f.peakRssMiB - base.peakRssMiB, few.f.events - base.events),
+      peakRssPerCaseSameEventsBytes: perAdded(f.peakRssMiB - few.f.peakRssMiB, f.cases - few.f.cases),
+    }),
     cpus: cpus().length,
     loadAverageAtEnd: Number(loadavg()[0].toFixed(1)),
   };

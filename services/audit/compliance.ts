@@ -74,11 +74,12 @@ function yyyymmdd(t: number): number {
 }
 
 export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: FindingSink): Compliance {
-  const timeOfStep = (eventId: string): number | undefined => {
-    const i = r.byEventKey.get(BigInt(eventId).toString(16).padStart(16, "0"));
+  // (the step among its case's: no index of every event id)
+  const timeOfStep = (eventId: string, caseRef: string): number | undefined => {
+    const i = r.stepOfEventId(BigInt(eventId), caseRef);
     return i === undefined ? undefined : r.steps.time(i);
   };
-  const ignoredStops = r.stopIgnored.map((e) => ({ caseRef: e.caseRef, eventId: e.eventId, block: e.block, time: iso(timeOfStep(e.eventId)), reasons: stopReasonNames(Number(e.args.reasons)) }));
+  const ignoredStops = r.stopIgnored.map((e) => ({ caseRef: e.caseRef, eventId: e.eventId, block: e.block, time: iso(timeOfStep(e.eventId, e.caseRef)), reasons: stopReasonNames(Number(e.args.reasons)) }));
   for (const s of ignoredStops) {
     sink.add({ check: "compliance", kind: "stop-ignored", severity: "warning", caseRef: s.caseRef, eventId: s.eventId, blockNumber: s.block, message: `repatriation completed (event ${s.eventId}, block ${s.block}) while a stop was open: ${s.reasons.join(", ")}` });
   }
@@ -99,11 +100,11 @@ export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: Find
           break;
         }
       }
-      openStopList.push({ caseRef: c.caseRef, reasons, sinceBlock: c.stopOpenedBlock, since: since !== undefined ? iso(r.steps.time(r.byEventKey.get(r.steps.at(since)!.eventKey)!)) : undefined });
+      openStopList.push({ caseRef: c.caseRef, reasons, sinceBlock: c.stopOpenedBlock, since: since !== undefined ? iso(r.steps.time(since)) : undefined });
     }
     if ((c.flags & FLAG.ALLOCATION_DUE) !== 0 && c.allocationDueBlock !== undefined) {
       openAllocations++;
-      const idx = c.allocationDueEventKey === undefined ? undefined : r.byEventKey.get(c.allocationDueEventKey);
+      const idx = c.allocationDueStep < 0 ? undefined : c.allocationDueStep;
       const dueEventId = idx === undefined ? undefined : r.steps.at(idx)!.eventId.toString();
       const dueSince = idx === undefined ? undefined : r.steps.time(idx);
       if (dueSince !== undefined && opts.asOf - dueSince > limit) {
@@ -134,7 +135,7 @@ export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: Find
     eventId: e.eventId,
     originalEventId: String(e.args.originalEventId),
     block: e.block,
-    time: iso(timeOfStep(e.eventId)),
+    time: iso(timeOfStep(e.eventId, e.caseRef)),
   }));
   const outOfOrderByStep: Record<string, number> = {};
   for (const e of r.outOfOrder) {

@@ -37,7 +37,7 @@ export function inferDbAgency(replayer: EventReplayer, rows: StepRow[], agencies
   for (const agency of agencies) {
     let hits = 0;
     for (const r of rows) {
-      const i = replayer.byEventKey.get(eventKeyOf((BigInt(agency) << 56n) | BigInt(r.id)));
+      const i = replayer.stepOfEventId((BigInt(agency) << 56n) | BigInt(r.id));
       const s = i === undefined ? undefined : replayer.steps.at(i);
       if (s && s.caseRef === r.caseRef.toLowerCase() && s.step === r.stepCode) hits++;
     }
@@ -60,7 +60,7 @@ export function checkAgencyDb(replayer: EventReplayer, agency: number, rows: Ste
     const key = eventKeyOf(eventIdN);
     const eventId = eventIdN.toString();
     seen.add(key);
-    const idx = replayer.byEventKey.get(key);
+    const idx = replayer.stepOfEventId(eventIdN);
     const onChain = idx === undefined ? undefined : replayer.steps.at(idx);
     const caseRef = r.caseRef.toLowerCase();
     let changed = false;

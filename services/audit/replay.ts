@@ -9,6 +9,7 @@ import { codeListByHash, rightsDifferences, type KnownCodeList } from "./code-li
 import { agencyName } from "./names";
 import { applyStep, noticeKey, openStops, rejectionOf, FLAG, STEP, TypeRightsTable, type Notice, type Sender } from "./rules";
 import { EventIdIndex } from "./event-id-index";
+import { SeenEventIds } from "./seen-event-ids";
 import { eventKeyOf, isStepRecorded, type DecodeFailure, type LedgerEvent, type OtherEvent, type StepRecorded } from "./events";
 import { StepLog } from "./step-log";
 import { FindingSink, type Finding } from "./types";
@@ -29,7 +30,8 @@ export interface CaseState {
   lastStep: number;
   /** block where the open allocation became due (replayed), if it is still due */
   allocationDueBlock?: number;
-  allocationDueEventKey?: string;
+  /** index into EventReplayer.steps of the step that made it due, -1: none */
+  allocationDueStep: number;
   /** block where the currently open stop opened, if one is open */
   stopOpenedBlock?: number;
   /** per agency code: block of its (last) ERASED marker (the contract's erasedBy bitmap) */
@@ -92,6 +94,8 @@ export interface RuleEventRecord {
 }
 
 const CASES_PER_SLAB = 4096;
+/** duplicate event ids whose first occurrence is looked up (EventReplayer.duplicate) */
+const DUPLICATE_LOOKUPS = 100;
 // Read once: the per-step code uses these often.
 const ALLOCATION_DUE = FLAG.ALLOCATION_DUE;
 const ERASED = STEP.ERASED;
@@ -127,8 +131,12 @@ export class EventReplayer {
   readonly caseList: string[] = [];
   /** every StepRecorded, in log order, with its block's time (unix seconds), as columns (step-log.ts) */
   readonly steps = new StepLog(this.caseList);
-  /** event id → index into `steps` (the first step of an id recorded twice) */
-  readonly byEventKey = new EventIdIndex();
+  /** the event ids seen: bits for the pages not yet full (uniqueness, isRecorded) */
+  readonly seenIds = new SeenEventIds();
+  /** event id → index into `steps`, made when first asked for (stepOfEventId) */
+  private byEventKey: EventIdIndex | undefined;
+  /** duplicate ids whose first step was looked up for the finding's message (a scan of the steps each) */
+  private duplicatesLookedUp = 0;
   readonly cases = new Map<string, CaseState>();
   private slab = Buffer.alloc(0);
   private slab32: Int32Array = new Int32Array(0);
@@ -249,10 +257,7 @@ export class EventReplayer {
       this.maxSeqHigh[e.agency] = seqHigh;
       this.maxSeqLow[e.agency] = seqLow;
     }
-    const dup = this.byEventKey.getAt(words, at + 56);
-    if (dup !== undefined) {
-      this.add({ check: "events", kind: "duplicate-event-id", severity: "critical", eventId: e.eventId.toString(), caseRef: e.caseRef, blockNumber: e.block, message: `event id ${e.eventId} recorded twice (blocks ${this.steps.block(dup)} and ${e.block}); the audited contract rejects repeats` });
-    }
+    if (!this.seenIds.addAt(words, at + 56)) this.duplicate(e, idx);
 
     // head' = bytes24(keccak256(head ‖ caseRef ‖ packedStep ‖ commitment))
     const input = c.hashInput;
@@ -266,7 +271,6 @@ export class EventReplayer {
 
     const before = c.flags;
     const out = applyStep(before, e.step, e.detailNum, e, this.isRecorded);
-    if (dup === undefined) this.byEventKey.setAt(words, at + 56, idx);
     if (out.rejection) this.rejected(e, out.rejection);
     const next = out.next;
     c.flags = next;
@@ -274,10 +278,10 @@ export class EventReplayer {
       // Compliance state from the replay.
       if ((next & ALLOCATION_DUE) !== 0 && (before & ALLOCATION_DUE) === 0) {
         c.allocationDueBlock = e.block;
-        c.allocationDueEventKey = e.eventKey;
+        c.allocationDueStep = idx;
       } else if ((next & ALLOCATION_DUE) === 0) {
         c.allocationDueBlock = undefined;
-        c.allocationDueEventKey = undefined;
+        c.allocationDueStep = -1;
       }
       const stopsBefore = openStops(before);
       const stopsAfter = openStops(next);
@@ -326,7 +330,7 @@ export class EventReplayer {
       firstStep: -1,
       lastStep: -1,
       allocationDueBlock: undefined,
-      allocationDueEventKey: undefined,
+      allocationDueStep: -1,
       stopOpenedBlock: undefined,
       erasedAt: undefined,
       allocatedTo: 0,
@@ -361,7 +365,54 @@ export class EventReplayer {
     return m;
   }
 
-  private readonly isRecorded = (id: bigint): boolean => this.byEventKey.has(eventKeyOf(id));
+  private readonly isRecorded = (id: bigint): boolean => this.seenIds.has(id);
+
+  /**
+   * A step whose event id was seen before (step `idx`): the finding names the block of the first one,
+   * found by a scan of the steps before it for the first DUPLICATE_LOOKUPS duplicates (each scan is as
+   * long as the ledger; a ledger full of repeats is reported without it).
+   */
+  private duplicate(e: StepRecorded, idx: number): void {
+    let first: number | undefined;
+    if (this.duplicatesLookedUp++ < DUPLICATE_LOOKUPS) {
+      const steps = this.steps;
+      for (let i = 0; i < idx && first === undefined; i++) {
+        const r = steps.recordOf(i);
+        const p = steps.recordAt(i) + 24;
+        let same = true;
+        for (let k = 0; k < 8 && same; k++) same = r[p + k] === e.words[e.at + 56 + k];
+        if (same) first = i;
+      }
+    }
+    const where = first === undefined ? `again at block ${e.block}` : `blocks ${this.steps.block(first)} and ${e.block}`;
+    this.add({ check: "events", kind: "duplicate-event-id", severity: "critical", eventId: e.eventId.toString(), caseRef: e.caseRef, blockNumber: e.block, message: `event id ${e.eventId} recorded twice (${where}); the audited contract rejects repeats` });
+  }
+
+  /**
+   * The index into `steps` of the (first) step with this event id: among the steps of case `caseRef`
+   * where given, else by an index of every step's id, made on the first such call (4 bytes an event:
+   * only the database check asks without a case).
+   */
+  stepOfEventId(eventId: bigint, caseRef?: string): number | undefined {
+    const key = eventKeyOf(eventId);
+    if (caseRef !== undefined) {
+      const c = this.cases.get(caseRef.toLowerCase());
+      if (!c) return undefined;
+      const id = Buffer.from(key, "hex");
+      for (const i of this.stepsOfCase(c)) if (this.steps.recordOf(i).compare(id, 0, 8, this.steps.recordAt(i) + 24, this.steps.recordAt(i) + 32) === 0) return i;
+      return undefined;
+    }
+    if (!this.byEventKey) {
+      const index = new EventIdIndex();
+      for (let i = 0; i < this.steps.length; i++) {
+        const r = this.steps.recordOf(i);
+        const at = this.steps.recordAt(i) + 24;
+        if (index.getAt(r, at) === undefined) index.setAt(r, at, i);
+      }
+      this.byEventKey = index;
+    }
+    return this.byEventKey.get(key);
+  }
 
   private rejected(e: StepRecorded, why: string): void {
     const eventId = e.eventId.toString();

@@ -2,11 +2,12 @@
 // JSON.parse plus the packer (log-wire.ts) on the captured ledger's logs, in every layout JSON allows,
 // make sure it hands anything unusual to JSON.parse, and check the range splitting of the parsed path
 // against a node that refuses large ranges. Also the range sizes, and the event-id index on both of its
-// paths.
+// paths, and the ids seen (uniqueness).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { EventIdIndex } from "../../services/audit/event-id-index";
+import { SeenEventIds } from "../../services/audit/seen-event-ids";
 import { STEP_RECORDED_TOPIC, eventKeyOf } from "../../services/audit/events";
 import { LogScanner } from "../../services/audit/log-scan";
 import { LogPacker, INTS_PER_RECORD, WORD_BYTES, type LogBatch } from "../../services/audit/log-wire";
@@ -174,5 +175,54 @@ describe("audit: event-id index", () => {
     // An id set again keeps one entry.
     idx.setAt(idBytes(1, 1n), 0, 9);
     expect([idx.size, idx.get(eventKeyOf((1n << 56n) | 1n))]).to.deep.equal([ids.length, 9]);
+  });
+});
+
+describe("audit: event ids seen (uniqueness without an index per event)", () => {
+  const idBytes = (agency: number, seq: bigint) => Buffer.from(eventKeyOf((BigInt(agency) << 56n) | seq), "hex");
+  const id = (agency: number, seq: bigint) => (BigInt(agency) << 56n) | seq;
+
+  it("tells a repeat from a new id, in any order, up to the highest sequence number", () => {
+    const seen = new SeenEventIds();
+    const ids: [number, bigint][] = [
+      [1, 5n],
+      [1, 1n],
+      [2, 1n],
+      [1, 4096n],
+      [1, 4095n],
+      [1, (1n << 53n) + 1n],
+      [2, (1n << 56n) - 1n],
+      [1, 0n],
+    ];
+    for (const [a, s] of ids) expect(seen.addAt(idBytes(a, s), 0), `${a}/${s} new`).to.equal(true);
+    for (const [a, s] of ids) {
+      expect(seen.addAt(idBytes(a, s), 0), `${a}/${s} again`).to.equal(false);
+      expect(seen.has(id(a, s))).to.equal(true);
+    }
+    for (const [a, s] of [
+      [1, 2n],
+      [3, 1n],
+      [2, 2n],
+      [1, 1n << 53n],
+      [1, (1n << 53n) + 2n],
+      [2, (1n << 56n) - 2n],
+    ] as const) {
+      expect(seen.has(id(a, s)), `${a}/${s} not seen`).to.equal(false);
+    }
+    expect(seen.size).to.equal(ids.length);
+  });
+
+  it("drops the bits of a page once every id in it was seen, and still knows them", () => {
+    const seen = new SeenEventIds();
+    // 20,000 ids of one agency, each batch of 100 in reverse (batches overtaking each other)
+    for (let b = 0; b < 200; b++) for (let k = 100; k >= 1; k--) expect(seen.addAt(idBytes(1, BigInt(b * 100 + k)), 0)).to.equal(true);
+    // pages of 4,096 ids: the first keeps its bits (id 0 is never recorded), the last is not full
+    expect(seen.openPages).to.equal(2);
+    for (const s of [1n, 4096n, 8191n, 12_000n, 20_000n]) {
+      expect(seen.has(id(1, s))).to.equal(true);
+      expect(seen.addAt(idBytes(1, s), 0)).to.equal(false);
+    }
+    expect(seen.has(id(1, 20_001n))).to.equal(false);
+    expect(seen.size).to.equal(20_000);
   });
 });

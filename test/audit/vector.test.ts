@@ -36,6 +36,9 @@ describe("audit over the captured ledger (fixed vector)", () => {
     expect(a.compliance.erasures[0]).to.include({ caseRef: v.scenario.erasedCase, agency: "BAMF", reason: "ERASURE_REQUEST" });
     expect(a.compliance.corrections).to.have.length(1);
     expect(a.compliance.corrections[0].originalEventId).to.equal(v.scenario.correctedEventId);
+    // the correction's time: its step found among its case's steps, with its block's time
+    const correction = [...a.engine.replayer.steps].find((s) => s.eventId.toString() === a.compliance.corrections[0].eventId)!;
+    expect(a.compliance.corrections[0].time).to.equal(new Date(a.engine.headers.timestampAt(correction.block)! * 1000).toISOString());
   });
 
   it("lists the ignored stop, the open stop and the open allocation; overdue after the limit", () => {
@@ -43,10 +46,15 @@ describe("audit over the captured ledger (fixed vector)", () => {
     const a = auditVector(v);
     expect(a.compliance.ignoredStops).to.have.length(1);
     expect(a.compliance.ignoredStops[0].reasons).to.deep.equal(["NO_NEGATIVE_DECISION"]);
+    expect(a.compliance.ignoredStops[0].time).to.equal(new Date(a.engine.headers.timestampAt(a.compliance.ignoredStops[0].block)! * 1000).toISOString());
     expect(a.compliance.openAllocations).to.equal(1); // good prospects, no allocation yet
     expect(a.compliance.overdueAllocations).to.have.length(0);
     const later = auditVector(v, { asOf: a.engine.headers.timestampAt(v.head)! + 31 * 86400 });
     expect(later.compliance.overdueAllocations).to.have.length(1);
+    // the step that made the allocation due, named by its event id
+    const due = later.compliance.overdueAllocations[0];
+    const dueStep = [...later.engine.replayer.steps].find((s) => s.eventId.toString() === due.eventId)!;
+    expect([dueStep.caseRef, dueStep.block]).to.deep.equal([due.caseRef, due.dueSinceBlock]);
     expect(later.kinds).to.include("allocation-overdue");
   });
 
@@ -97,8 +105,12 @@ describe("audit over the captured ledger (fixed vector)", () => {
     // Give the second step the first step's event id: duplicate (and the hash chain no longer matches).
     const first = steps[0].data.slice(2 + 48, 2 + 64);
     steps[1].data = steps[1].data.slice(0, 2 + 48) + first + steps[1].data.slice(2 + 64);
-    const kinds = auditVector(v).kinds;
-    expect(kinds).to.include("duplicate-event-id");
+    const dup = auditVector(v);
+    expect(dup.kinds).to.include("duplicate-event-id");
+    // the finding names the block of the first step with that id and of the repeat
+    const f = dup.engine.sink.findings.find((x) => x.kind === "duplicate-event-id")!;
+    const [b0, b1] = [0, 1].map((k) => Number(BigInt(steps[k].blockNumber)));
+    expect(f.message).to.include(`(blocks ${b0} and ${b1})`);
 
     const w = loadVector();
     const s = w.logs.filter((l) => l.topics[0] === topic("StepRecorded"))[0];
