@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { openDb, type Db } from "../../services/agency/store/db";
 import { migrateIfNeeded } from "../../services/agency/store/migrate-if-needed";
 import { freshPostgresUrl, testDatabases, type TestDatabase } from "../support/postgres";
-import { serialized, type Tx } from "../../services/agency/store/serialized";
+import { readOnly, serialized, type Tx } from "../../services/agency/store/serialized";
 import { bulkInsert, executeEach } from "../../services/agency/store/bulk-writes";
 import { asBoolean, asCount, asDate, selectRows } from "../../services/agency/store/hot-reads";
 import { Prisma } from "../../services/agency/generated/prisma/client";
@@ -79,6 +79,27 @@ describe(`bulk writes (store/bulk-writes.ts) on ${database}`, () => {
     expect(asCount(count.n)).to.equal(2);
     await db.caseFollow.deleteMany({ where: { caseRef: { in: refs } } });
   });
+
+  if (database === "postgres")
+    it("selectRows in a readOnly transaction reads its own snapshot, never on the open writer's connection", async () => {
+      const ref = "0x" + "f3".repeat(32);
+      let inserted!: () => void;
+      const rowWritten = new Promise<void>((r) => (inserted = r));
+      let finish!: () => void;
+      const held = new Promise<void>((r) => (finish = r));
+      const writer = serialized(db, async (tx) => {
+        await tx.caseFollow.create({ data: { caseRef: ref, byStep: true } });
+        inserted();
+        await held; // the writer's row stays uncommitted while the read runs
+      });
+      await rowWritten;
+      const seen = await readOnly(db, (tx) => selectRows<{ caseRef: string }>(tx, Prisma.sql`SELECT "caseRef" FROM "CaseFollow" WHERE "caseRef" = ${ref}`));
+      finish();
+      await writer;
+      expect(seen).to.deep.equal([]);
+      expect(await db.caseFollow.count({ where: { caseRef: ref } })).to.equal(1);
+      await db.caseFollow.deleteMany({ where: { caseRef: ref } });
+    });
 
   for (const [label, inTx] of database === "postgres" ? postgresPaths : paths) {
     describe(label, () => {

@@ -13,7 +13,7 @@
 import { Prisma } from "../generated/prisma/client";
 import { isPostgres, postgresWriterOf, sqliteOf, type SqliteStatements } from "./db";
 import { pgQuery } from "./pg-direct";
-import { ownerOf, type Tx } from "./serialized";
+import { isSerialized, ownerOf, type Tx } from "./serialized";
 
 export type Value = string | number | bigint | boolean | Date | null;
 
@@ -44,10 +44,13 @@ export function sqliteValue(v: Value | undefined): unknown {
   return v;
 }
 
-/** The transaction's PostgreSQL pool connection, when it is one of ours on PostgreSQL (db.ts, postgresWriterOf). */
+/**
+ * The transaction's PostgreSQL pool connection, when it is a writer's transaction of ours on PostgreSQL
+ * (db.ts, postgresWriterOf). Never for a readOnly() one: it runs beside the writer, on a connection of its own.
+ */
 export function postgresWriterOfTx(tx: Tx) {
   const owner = ownerOf(tx);
-  return owner && isPostgres(owner) ? postgresWriterOf(owner) : undefined;
+  return owner && isPostgres(owner) && isSerialized(tx) ? postgresWriterOf(owner) : undefined;
 }
 
 /** The transaction's SQLite connection, when it is one of ours on SQLite. */
@@ -124,7 +127,7 @@ export async function bulkInsert<Row extends Record<string, Value | undefined>, 
   );
   const insert = Prisma.sql`INSERT INTO ${ident(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${ident(table)}, ${json}::json)${conflict}${returning}`;
   // on the transaction's own connection, past Prisma's query compiler (db.ts, postgresWriterOf)
-  const pg = postgresWriterOf(owner);
+  const pg = postgresWriterOfTx(tx);
   if (pg) return (await pgQuery<Returned<Row, Ret>>(pg, insert)).rows;
   return tx.$queryRaw<Returned<Row, Ret>[]>(insert);
 }

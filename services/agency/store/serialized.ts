@@ -19,6 +19,8 @@ const OPTIONS = { maxWait: 30_000, timeout: 60_000 };
 
 
 const owners = new WeakMap<Tx, Db>();
+// Not a cache: the transactions opened by serialized() (not readOnly()), for as long as each lives.
+const writers = new WeakSet<Tx>();
 // Not a cache: the tail of each PostgreSQL client's queue of transactions, for as long as the client lives.
 const queues = new WeakMap<Db, Promise<unknown>>();
 
@@ -26,12 +28,14 @@ export function serialized<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!isPostgres(db)) {
     return db.$transaction((tx) => {
       owners.set(tx, db);
+      writers.add(tx);
       return fn(tx);
     }, OPTIONS);
   }
   const run = () =>
     db.$transaction(async (tx) => {
       owners.set(tx, db);
+      writers.add(tx);
       await tx.$executeRawUnsafe(WRITER_LOCK_SQL);
       return fn(tx);
     }, OPTIONS);
@@ -62,4 +66,9 @@ export function readOnly<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
 /** The client whose interactive transaction `tx` is (undefined for a transaction not opened here). */
 export function ownerOf(tx: Tx): Db | undefined {
   return owners.get(tx);
+}
+
+/** Whether `tx` is a writer's transaction of serialized() (on PostgreSQL: it holds the writer lock). */
+export function isSerialized(tx: Tx): boolean {
+  return writers.has(tx);
 }
