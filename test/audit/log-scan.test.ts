@@ -144,8 +144,10 @@ describe("audit: block ranges", () => {
   });
 });
 
+/** An event id (agency in the top byte, sequence below) as the bytes a log record holds. */
+const idBytes = (agency: number, seq: bigint) => Buffer.from(eventKeyOf((BigInt(agency) << 56n) | seq), "hex");
+
 describe("audit: event-id index", () => {
-  const idBytes = (agency: number, seq: bigint) => Buffer.from(eventKeyOf((BigInt(agency) << 56n) | seq), "hex");
 
   it("finds ids by bytes and by key, dense below 2^24 and by map above", () => {
     const idx = new EventIdIndex();
@@ -179,7 +181,6 @@ describe("audit: event-id index", () => {
 });
 
 describe("audit: event ids seen (uniqueness without an index per event)", () => {
-  const idBytes = (agency: number, seq: bigint) => Buffer.from(eventKeyOf((BigInt(agency) << 56n) | seq), "hex");
   const id = (agency: number, seq: bigint) => (BigInt(agency) << 56n) | seq;
 
   it("tells a repeat from a new id, in any order, up to the highest sequence number", () => {
