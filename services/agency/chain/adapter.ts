@@ -165,6 +165,22 @@ export class ChainAdapter implements ChainPort {
     return this.provider.estimateGas({ from: this.address, to: this.ledgerAddress, data: this.batchData(steps), blockTag: "pending" });
   }
 
+  /**
+   * Whether recordBatch(steps) runs to its end on the pending state with at most `gasLimit` gas (one
+   * eth_call with that gas: the intrinsic gas is charged as for the transaction). False for any failure,
+   * out of gas or a revert alike: the caller then asks eth_estimateGas, which tells them apart. Throws only
+   * when the node is unreachable.
+   */
+  async batchRunsWithin(steps: ChainStep[], gasLimit: bigint): Promise<boolean> {
+    try {
+      await this.provider.call({ from: this.address, to: this.ledgerAddress, data: this.batchData(steps), blockTag: "pending", gasLimit });
+      return true;
+    } catch (err) {
+      if (isUnreachable(err)) throw err;
+      return false;
+    }
+  }
+
   /** Run recordBatch(steps) as a call on the latest state: the revert it would meet, if any. */
   async simulateBatch(steps: ChainStep[]): Promise<LedgerRevert | undefined> {
     try {

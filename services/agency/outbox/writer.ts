@@ -1,7 +1,8 @@
 // The outbox writer: the only path to the chain. One writer per agency key; it owns the key's nonce.
 //
-// Life of a batch: take up to batchSize queued steps in id order -> estimate gas (a revert here names the
-// bad step before anything is sent) -> sign -> write ahead (steps submitted with the tx hash, next nonce
+// Life of a batch: take up to batchSize queued steps in id order -> its gas limit (gas-limit.ts: an
+// eth_call proving a limit learned from earlier estimates, else an estimate; a revert here names the bad
+// step before anything is sent) -> sign -> write ahead (steps submitted with the tx hash, next nonce
 // persisted) -> send -> a watcher waits for the receipt and confirms the steps with block and log index.
 // Several batches may be in flight with consecutive nonces; sends are strictly sequential, only the
 // receipts are awaited in parallel.
@@ -20,6 +21,7 @@ import { eventIdOf } from "../../shared/ledger-codec";
 import { metrics } from "../metrics";
 import { Waker, backoffMs, delay } from "../util/waker";
 import { findRecordedLog } from "./recorded-log";
+import { BatchGasLimit } from "./gas-limit";
 import {
   type OutboxRow,
   type Confirmation,
@@ -84,13 +86,16 @@ export class OutboxWriter implements OutboxPort {
   private stopped!: Promise<void>;
   private signalStopped = (): void => undefined;
   private refusal?: string;
+  private readonly gasLimit: BatchGasLimit;
 
   constructor(
     private readonly db: Db,
     private readonly chain: ChainAdapter,
     private readonly log: Logger,
     private readonly opts: OutboxOptions,
-  ) {}
+  ) {
+    this.gasLimit = new BatchGasLimit(chain);
+  }
 
   get status(): WriterStatus {
     return this._status;
@@ -244,9 +249,9 @@ export class OutboxWriter implements OutboxPort {
 
   private async submit(rows: OutboxRow[]): Promise<void> {
     const steps = rows.map((r) => toChainStep(this.opts.agencyCode, r));
-    let estimate: bigint;
+    let gasLimit: bigint;
     try {
-      estimate = await this.chain.estimateBatchGas(steps);
+      gasLimit = await this.gasLimit.limitFor(steps);
     } catch (err) {
       const revert = revertOf(err);
       if (!revert) throw err;
@@ -261,10 +266,6 @@ export class OutboxWriter implements OutboxPort {
       return;
     }
     this.drainFirst = false;
-    // Margin: batches ahead in flight may change the state the estimate saw (a rule event more).
-    const wanted = (estimate * 6n) / 5n + 25_000n + 3_000n * BigInt(rows.length);
-    const maxGas = await this.chain.maxGas();
-    const gasLimit = wanted > maxGas ? maxGas : wanted;
     const nonce = this.nextNonce;
     const signed = await this.chain.signBatch(steps, nonce, gasLimit);
     const ids = rows.map((r) => r.id);
