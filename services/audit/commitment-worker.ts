@@ -5,7 +5,8 @@
 // 0x-hex 32 bytes) are left to fastCommitmentOf on the main thread, which reports them as before. Where a
 // worker cannot be started, the caller computes everything itself (commitmentsInWorker → undefined).
 // The salts and digests are the export table's pair bytes (export-table.ts), in shared memory: the worker
-// reads them in place; the event ids are read from the table's bytes here.
+// reads them in place, before the export index releases them; the event ids are read from the table's
+// bytes here.
 import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ExportJob, ThreadMessage } from "./commitment-thread";
@@ -75,7 +76,7 @@ function hashedOf(t: ExportTable): Uint8Array {
 export function commitmentsInWorker(exports: AgencyExport[]): Promise<Map<AgencyExport, Precomputed> | undefined> {
   const jobs = exports.map((x) => {
     const table = tableOf(x.lines);
-    return { x, table, hashed: hashedOf(table) };
+    return { x, table, pairChunks: table.pairChunksToHash(), hashed: hashedOf(table) };
   });
   if (jobs.every((j) => j.table.length === 0)) return Promise.resolve(undefined);
   return new Promise((resolve) => {
@@ -101,7 +102,7 @@ export function commitmentsInWorker(exports: AgencyExport[]): Promise<Map<Agency
       if ("failed" in m) return finish(undefined);
       if ("ready" in m) {
         // The pair bytes are shared memory: the worker reads them where they are.
-        jobs.forEach((j, id) => worker.postMessage({ id, count: j.table.length, chunkLines: EXPORT_CHUNK, pairChunks: j.table.pairChunks, hashed: j.hashed } satisfies ExportJob));
+        jobs.forEach((j, id) => worker.postMessage({ id, count: j.table.length, chunkLines: EXPORT_CHUNK, pairChunks: j.pairChunks, hashed: j.hashed } satisfies ExportJob));
         return;
       }
       const j = jobs[m.id];

@@ -2,14 +2,14 @@
 // personal data). Tells apart: matched, erased (intentional), missing from the export, in the export but
 // not on chain, and forged or altered (commitment mismatch). Pure, no I/O.
 import { fastCommitmentOf, keccakBytes } from "../shared/keccak";
-import { tableOf, type ExportTable } from "./export-table";
+import { tableOf, type ExportTable, type LineFacts } from "./export-table";
 import type { Precomputed } from "./commitment-worker";
 import { EventIdIndex } from "./event-id-index";
 import { eventKeyOf } from "./events";
 import { STEP } from "./rules";
 import { agencyName } from "./names";
 import type { EventReplayer } from "./replay";
-import type { AgencyExport, ExportLine, FindingSink } from "./types";
+import type { AgencyExport, FindingSink } from "./types";
 
 export interface CommitmentCounts {
   /** on-chain steps of the agencies whose exports were given */
@@ -37,12 +37,16 @@ const HASHED = 4;
  * tables (export-table.ts), the ids in an EventIdIndex: no object and no string key per line. Which line
  * of which export an entry is follows from the runs of consecutive entries that add() made (one per
  * export as the audit indexes them), not from two numbers per entry: about 38 bytes an export line.
+ * Once every line of a chunk of a table is added, the table drops that chunk's salts and digests (their
+ * commitments are here now); messages take a line's facts from the table's flags (line(k)).
  */
 export class ExportIndex {
   readonly ids = new EventIdIndex();
   readonly sources: string[] = [];
   lines = 0;
   private readonly tables: ExportTable[] = [];
+  /** per source: how many of its lines, from the first, were added without a gap (their pairs may go) */
+  private readonly addedTo: number[] = [];
   /** runs of entries from consecutive lines of one source: first entry, source number, its first line */
   private runEntry: number[] = [];
   private runSource: number[] = [];
@@ -63,10 +67,13 @@ export class ExportIndex {
    * lines' event ids and commitments where already computed (commitment-worker.ts).
    */
   add(x: AgencyExport, from = 0, to = x.lines.length, precomputed?: Precomputed): number {
-    const table = tableOf(x.lines);
+    // (the table of a later slice is the one registered: tableOf would make a list's table anew once
+    // its first chunks were released)
+    const table = from === 0 ? tableOf(x.lines) : this.tables[this.tables.length - 1];
     if (from === 0) {
       this.sources.push(x.source);
       this.tables.push(table);
+      this.addedTo.push(0);
     }
     const source = this.sources.length - 1;
     const end = Math.min(to, table.length);
@@ -118,7 +125,15 @@ export class ExportIndex {
         else this.ids.set(key, k);
       }
     }
+    this.releaseAdded(source, table, from, end);
     return end;
+  }
+
+  /** Let the table drop the pair bytes of the chunks whose every line is now added (hashed or not hashable). */
+  private releaseAdded(source: number, table: ExportTable, from: number, end: number): void {
+    if (end <= from || this.addedTo[source] !== from) return;
+    this.addedTo[source] = end;
+    table.releasePairsBelow(end);
   }
 
   /** The indexed entries (not duplicates, not of another agency) as [event key, commitment hex or undefined]. */
@@ -130,10 +145,13 @@ export class ExportIndex {
     return out;
   }
 
-  /** Entry k's line as it was read (made anew from the table: for messages). */
-  line(k: number): ExportLine {
+  /**
+   * Entry k's line for a message (made anew from the table): event id, case reference and erased as read,
+   * and whether salt and data digest were given; their values are gone once the entry's chunk is added.
+   */
+  line(k: number): LineFacts {
     const r = this.runOf(k);
-    return this.tables[this.runSource[r]].at(this.runLine[r] + k - this.runEntry[r])!;
+    return this.tables[this.runSource[r]].factsAt(this.runLine[r] + k - this.runEntry[r]);
   }
 
   sourceOf(k: number): string {
@@ -285,7 +303,7 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
         counts.missing++;
         sink.add({ check: "commitments", kind: "erased-without-marker", severity: "error", agency: name, eventId, caseRef: s.caseRef, blockNumber: s.block, message: `${name}'s export marks event ${eventId} as erased, but ${name} recorded no ERASED step for the case on chain` });
       }
-    } else if (!line.salt || !line.dataDigest) {
+    } else if (!line.hasSalt || !line.hasDigest) {
       counts.missing++;
       sink.add({ check: "commitments", kind: "export-line-incomplete", severity: "error", agency: name, eventId, caseRef: s.caseRef, blockNumber: s.block, message: `${name}'s export line for event ${eventId} has no salt or data digest and is not marked erased` });
     } else {

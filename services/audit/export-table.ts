@@ -1,12 +1,30 @@
 // An agency's audit export held as columns of bytes instead of one object per line: a national-scale
 // export has millions of lines, and as parsed objects (four strings each) they took about 0.4 KiB a line.
-// Here a line is its event id (8 bytes), case reference (32), salt and data digest (64, in shared memory
-// that the commitment worker reads without a copy) and one byte of flags: about 105 bytes. Lines are
-// appended as they are read (a file line by line, an HTTP export page by page), so the parsed objects
-// never pile up. A line that the columns cannot give back exactly as it was read (an event id with
-// leading zeros or beyond 64 bits, upper-case hex, a salt that is not 32 bytes of hex) is kept as it is,
-// beside them; there are none in an agency service's export. Pure, no I/O.
+// Here a line is its event id (8 bytes), the number of its case (4) and one byte of flags: 13 bytes for
+// the whole audit. The case references themselves are kept once per case, not per line (an export has far
+// fewer cases than lines): 32 bytes each in one buffer, and a map entry from the reference to its number.
+// Salt and data digest (64 bytes a line, in shared memory that the commitment worker reads without a
+// copy) are needed only to hash each line's commitment: once the export index has taken the commitments
+// of a chunk of lines, it releases that chunk's pair bytes, so a line costs 77 bytes only until then. What
+// a message needs of a line later (factsAt) the flags still tell: whether salt and digest were given.
+// Lines are appended as they are read (a file line by line, an HTTP export page by page), so the parsed
+// objects never pile up.
+// A line that the columns cannot give back exactly as it was read (an event id with leading zeros or
+// beyond 64 bits, upper-case hex, a salt that is not 32 bytes of hex) is kept as it is, beside them;
+// there are none in an agency service's export. Pure, no I/O.
 import type { ExportLine, ExportLineList } from "./types";
+
+/** What a message needs of a line: all of it but the values of salt and data digest, which are released once hashed. */
+export interface LineFacts {
+  ledgerEventId: string;
+  caseRef: string;
+  /** marked erased (any value that reads as true) */
+  erased: boolean;
+  /** a salt was given (not absent, null or empty) */
+  hasSalt: boolean;
+  /** a data digest was given (not absent, null or empty) */
+  hasDigest: boolean;
+}
 
 /** Lines per chunk: the columns grow by chunks, never by copying what is there. */
 const CHUNK_BITS = 16;
@@ -27,13 +45,59 @@ const KEPT = 128;
 const HEX32 = /^0x[0-9a-f]{64}$/;
 const HEX32_ANY = /^0x[0-9a-fA-F]{64}$/;
 const U64 = 1n << 64n;
+/** What a line whose case reference is not lower-case 0x-hex of 32 bytes compares equal to, as the columns always did: zero bytes. */
+const NO_CASE = "0x" + "00".repeat(32);
+
+/** The distinct case references of one table, each with its number: 32 bytes a case in one buffer. */
+class CaseDictionary {
+  private readonly numbers = new Map<string, number>();
+  private refs = Buffer.alloc(32 * 64);
+
+  get size(): number {
+    return this.numbers.size;
+  }
+
+  /** The number of `ref` (lower-case 0x-hex of 32 bytes), given a new one on its first use. */
+  numberOf(ref: string): number {
+    let n = this.numbers.get(ref);
+    if (n !== undefined) return n;
+    n = this.numbers.size;
+    if ((n + 1) * 32 > this.refs.length) this.grow();
+    this.refs.write(ref.slice(2), n * 32, 32, "hex");
+    this.numbers.set(ref, n);
+    return n;
+  }
+
+  equals(n: number, bytes: Uint8Array, at: number): boolean {
+    const refs = this.refs;
+    const base = n * 32;
+    for (let j = 0; j < 32; j++) if (refs[base + j] !== bytes[at + j]) return false;
+    return true;
+  }
+
+  hexOf(n: number): string {
+    return "0x" + this.refs.toString("hex", n * 32, n * 32 + 32);
+  }
+
+  byteLength(): number {
+    return this.refs.length;
+  }
+
+  private grow(): void {
+    const refs = Buffer.alloc(this.refs.length * 2);
+    this.refs.copy(refs);
+    this.refs = refs;
+  }
+}
 
 export class ExportTable implements ExportLineList {
   length = 0;
   private readonly idChunks: Buffer[] = [];
-  private readonly caseChunks: Buffer[] = [];
-  /** salt ‖ dataDigest, 64 bytes a line, on SharedArrayBuffers (read by the worker thread in place) */
-  readonly pairChunks: Buffer[] = [];
+  /** per line, the number of its case reference in `cases` */
+  private readonly caseChunks: Uint32Array[] = [];
+  private readonly cases = new CaseDictionary();
+  /** salt ‖ dataDigest, 64 bytes a line, on SharedArrayBuffers (read by the worker thread in place); undefined once released */
+  private readonly pairChunks: (Buffer | undefined)[] = [];
   private readonly flagChunks: Uint8Array[] = [];
   /** lines kept as they were read (not representable in the columns), by line number */
   private readonly kept = new Map<number, ExportLine>();
@@ -49,10 +113,12 @@ export class ExportTable implements ExportLineList {
     const c = i >> CHUNK_BITS;
     if (c === this.idChunks.length) {
       this.idChunks.push(Buffer.alloc(CHUNK * 8));
-      this.caseChunks.push(Buffer.alloc(CHUNK * 32));
+      this.caseChunks.push(new Uint32Array(CHUNK));
       this.pairChunks.push(Buffer.from(new SharedArrayBuffer(CHUNK * 64)));
       this.flagChunks.push(new Uint8Array(CHUNK));
     }
+    const pairs = this.pairChunks[c];
+    if (!pairs) throw new Error(`export line ${i}: the table's pair bytes there were released once hashed; it takes no more lines`);
     const o = i & MASK;
     let flags = 0;
     let exact = true;
@@ -69,11 +135,11 @@ export class ExportTable implements ExportLineList {
     if (typeof id === "string" && /^[1-9][0-9]{0,19}$/.test(id)) n = BigInt(id);
     if (n >= 0n && n < U64) this.idChunks[c].writeBigUInt64BE(n, o * 8);
     else exact = false;
-    if (typeof caseRef === "string" && HEX32.test(caseRef)) this.caseChunks[c].write(caseRef.slice(2), o * 32, 32, "hex");
-    else exact = false;
+    const caseInColumns = typeof caseRef === "string" && HEX32.test(caseRef);
+    if (!caseInColumns) exact = false;
+    this.caseChunks[c][o] = this.cases.numberOf(caseInColumns ? caseRef : NO_CASE);
     // Salt and digest go to the pair bytes where they are 32 bytes of hex in either case (the commitment
     // is the same), but a line is given back from the columns only where they were lower case.
-    const pairs = this.pairChunks[c];
     const saltBytes = typeof salt === "string" && HEX32_ANY.test(salt);
     const digestBytes = typeof dataDigest === "string" && HEX32_ANY.test(dataDigest);
     if (saltBytes) pairs.write(salt.slice(2), o * 64, 32, "hex");
@@ -94,15 +160,32 @@ export class ExportTable implements ExportLineList {
     const o = i & MASK;
     const flags = this.flagChunks[c][o];
     if (flags & KEPT) return this.kept.get(i);
-    const pairs = this.pairChunks[c];
-    const line: ExportLine = { ledgerEventId: this.idChunks[c].readBigUInt64BE(o * 8).toString(), caseRef: "0x" + this.caseChunks[c].toString("hex", o * 32, o * 32 + 32) };
-    if (flags & SALT_SET) line.salt = "0x" + pairs.toString("hex", o * 64, o * 64 + 32);
+    const line: ExportLine = { ledgerEventId: this.idChunks[c].readBigUInt64BE(o * 8).toString(), caseRef: this.cases.hexOf(this.caseChunks[c][o]) };
+    if (flags & SALT_SET) line.salt = this.pairHex(i, 0);
     else if (flags & SALT_NULL) line.salt = null;
-    if (flags & DIGEST_SET) line.dataDigest = "0x" + pairs.toString("hex", o * 64 + 32, o * 64 + 64);
+    if (flags & DIGEST_SET) line.dataDigest = this.pairHex(i, 32);
     else if (flags & DIGEST_NULL) line.dataDigest = null;
     if (flags & ERASED_TRUE) line.erased = true;
     else if (flags & ERASED_FALSE) line.erased = false;
     return line;
+  }
+
+  /** Salt (at 0) or data digest (at 32) of line i as 0x-hex; throws once released (factsAt tells whether it was given). */
+  private pairHex(i: number, at: number): string {
+    return "0x" + this.pairOf(i).toString("hex", at, at + 32);
+  }
+
+  /** Line i for a message (0 <= i < length): what `at(i)` gives, but only whether salt and data digest were given. */
+  factsAt(i: number): LineFacts {
+    const c = i >> CHUNK_BITS;
+    const o = i & MASK;
+    const flags = this.flagChunks[c][o];
+    if (flags & KEPT) {
+      const l = this.kept.get(i)!;
+      return { ledgerEventId: l.ledgerEventId, caseRef: l.caseRef, erased: Boolean(l.erased), hasSalt: Boolean(l.salt), hasDigest: Boolean(l.dataDigest) };
+    }
+    const ledgerEventId = this.idChunks[c].readBigUInt64BE(o * 8).toString();
+    return { ledgerEventId, caseRef: this.cases.hexOf(this.caseChunks[c][o]), erased: (flags & ERASED_TRUE) !== 0, hasSalt: (flags & SALT_SET) !== 0, hasDigest: (flags & DIGEST_SET) !== 0 };
   }
 
   /** Whether line i is in the columns (else `at(i)` gives it as it was read). */
@@ -126,10 +209,19 @@ export class ExportTable implements ExportLineList {
 
   /** Whether line i's case reference (in the columns) equals the 32 bytes at `bytes[at..]`. */
   caseEquals(i: number, bytes: Uint8Array, at: number): boolean {
-    const c = this.caseChunks[i >> CHUNK_BITS];
-    const base = (i & MASK) * 32;
-    for (let j = 0; j < 32; j++) if (c[base + j] !== bytes[at + j]) return false;
-    return true;
+    return this.cases.equals(this.caseChunks[i >> CHUNK_BITS][i & MASK], bytes, at);
+  }
+
+  /** Distinct case references held (those of kept lines that are not lower-case hex count as one, zero). */
+  get caseCount(): number {
+    return this.cases.size;
+  }
+
+  /** Bytes the columns hold (their buffers as allocated), for the memory figures: what a line costs. */
+  columnBytes(): number {
+    let n = this.cases.byteLength();
+    for (const chunks of [this.idChunks, this.caseChunks, this.pairChunks, this.flagChunks]) for (const b of chunks) n += b?.byteLength ?? 0;
+    return n;
   }
 
   /** The hashable lines of chunk c (one byte a line: 1 hashable), for the worker. */
@@ -141,22 +233,51 @@ export class ExportTable implements ExportLineList {
     return out;
   }
 
-  /** The pair bytes (salt ‖ dataDigest) of line i. */
+  /** The pair bytes (salt ‖ dataDigest) of line i, while its chunk holds them. */
   pairOf(i: number): Buffer {
+    const pairs = this.pairChunks[i >> CHUNK_BITS];
+    if (!pairs) throw new Error(`export line ${i}: its salt and data digest were released once hashed`);
     const base = (i & MASK) * 64;
-    return this.pairChunks[i >> CHUNK_BITS].subarray(base, base + 64);
+    return pairs.subarray(base, base + 64);
+  }
+
+  /** Every chunk's pair bytes, for the worker to hash in place: all of them, so none may have been released. */
+  pairChunksToHash(): Buffer[] {
+    return this.pairChunks.map((pairs, c) => {
+      if (!pairs) throw new Error(`export lines from ${c * CHUNK}: their salt and data digest were released once hashed`);
+      return pairs;
+    });
+  }
+
+  /**
+   * Drop the pair bytes of every chunk whose lines all lie below `end` (the last chunk too once `end`
+   * reaches the table's length): the caller has taken their commitments, and nothing else reads them.
+   */
+  releasePairsBelow(end: number): void {
+    for (let c = 0; c < this.pairChunks.length; c++) {
+      if (Math.min((c + 1) * CHUNK, this.length) <= end) this.pairChunks[c] = undefined;
+    }
+  }
+
+  /** Whether any chunk's pair bytes were released. */
+  get pairsReleased(): boolean {
+    return this.pairChunks.some((pairs) => !pairs);
   }
 }
 
 /** Lines per chunk of an ExportTable (the worker hashes chunk by chunk). */
 export const EXPORT_CHUNK = CHUNK;
 
-/** An export's lines as a table: the table itself, or one made of the parsed lines given (once per list). */
+/**
+ * An export's lines as a table: the table itself, or one made of the parsed lines given (once per list,
+ * and again once an index released that table's pairs: the caller still holds the lines, so a second
+ * index over the same list hashes them anew instead of failing).
+ */
 const tables = new WeakMap<object, ExportTable>();
 export function tableOf(lines: ExportLineList): ExportTable {
   if (lines instanceof ExportTable) return lines;
   let t = tables.get(lines);
-  if (!t) {
+  if (!t || t.pairsReleased) {
     t = new ExportTable();
     for (let i = 0; i < lines.length; i++) t.push(lines.at(i)!);
     tables.set(lines, t);
