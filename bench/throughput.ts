@@ -12,7 +12,9 @@
 //   accepted -> confirmed), and the API's own accept rate;
 // - bamfCpuMsPerStep / zabCpuMsPerStep / districtCpuMsPerStep: each service's CPU time in that bulk phase
 //   (process_cpu_seconds_total on its /metrics; the followers' until they have stored every block of it)
-//   per step: steps per second swing with the machine's other load, these far less;
+//   per step: steps per second swing with the machine's other load, these far less; nodeCpuMsPerStep: the
+//   chain node's (anvil's) CPU time in that phase per step, databaseCpuMsPerStep: the PostgreSQL server's
+//   (all its processes; on SQLite the database works inside the services, so there is none);
 // - singleRequestStepsPerSec / singleRequestAcceptedPerSec: the same with one request per step (64 in
 //   flight).
 // 16,000 steps: long enough for the steady state (with 4,000 the first second, with its small first
@@ -33,6 +35,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalPostgres } from "../scripts/lib/local-postgres";
 import { mined } from "../services/shared/mined";
+import { processTreeCpuSeconds } from "./process-cpu";
 
 const RAW_TXS = 1000;
 const SATURATION_STEPS = Number(process.env.BENCH_STEPS ?? 16_000);
@@ -213,7 +216,7 @@ async function notificationLatency(bamf: AgencyEndpoint, cases: string[], follow
 type Store = "sqlite" | "postgres";
 
 /** One store's figures, on a chain of its own (its raw transaction rate measured on that chain first). */
-async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB" | "ABH-14625", string>): Promise<Record<string, number>> {
+async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB" | "ABH-14625", string>, databaseServerPid?: () => number | undefined): Promise<Record<string, number>> {
   console.log(`--- ${store === "sqlite" ? "SQLite" : "PostgreSQL"} ---`);
   const chain = await startTestChain();
   console.log("raw single transactions ...");
@@ -258,10 +261,15 @@ async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB" | "ABH
     // figure that depends far less on what else the machine runs than the steps per second do.
     const services = [sys.BAMF, sys.ZAB, bautzen];
     const cpuBefore = await Promise.all(services.map(cpuSeconds));
+    const nodeCpuBefore = processTreeCpuSeconds(chain.pid());
+    const databaseCpuBefore = processTreeCpuSeconds(databaseServerPid?.());
     const bulk = await saturation(`${BULK_SIZE} a request, ${BULK_IN_FLIGHT} in flight`, () => postBulk(sys.BAMF, cases, SATURATION_STEPS, BULK_SIZE, BULK_IN_FLIGHT));
     const bulkHead = Number(await chain.provider.send("eth_blockNumber", []));
     await Promise.all(services.map((ep) => waitCaughtUp(ep, bulkHead)));
     const cpuMsPerStep = (await Promise.all(services.map(cpuSeconds))).map((after, i) => Number((((after - cpuBefore[i]) * 1000) / SATURATION_STEPS).toFixed(3)));
+    const perStep = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : Number((((after - before) * 1000) / SATURATION_STEPS).toFixed(3)));
+    const nodeCpuMsPerStep = perStep(nodeCpuBefore, processTreeCpuSeconds(chain.pid()));
+    const databaseCpuMsPerStep = perStep(databaseCpuBefore, processTreeCpuSeconds(databaseServerPid?.()));
     const single = await saturation("one a request, 64 in flight", () => postSteps(sys.BAMF, cases, SATURATION_STEPS, 64));
 
     const figures = {
@@ -278,6 +286,8 @@ async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB" | "ABH
       bamfCpuMsPerStep: cpuMsPerStep[0],
       zabCpuMsPerStep: cpuMsPerStep[1],
       districtCpuMsPerStep: cpuMsPerStep[2],
+      ...(nodeCpuMsPerStep === undefined ? {} : { nodeCpuMsPerStep }),
+      ...(databaseCpuMsPerStep === undefined ? {} : { databaseCpuMsPerStep }),
       agencyServices: 3,
     };
     console.table(figures);
@@ -299,7 +309,7 @@ async function main(): Promise<void> {
       chmodSync(dir, 0o711);
       const pg = await startLocalPostgres({ dir: join(dir, "pg") });
       try {
-        results.postgres = await measure("postgres", { BAMF: pg.url("bench_bamf"), ZAB: pg.url("bench_zab"), "ABH-14625": pg.url("bench_abh_14625") });
+        results.postgres = await measure("postgres", { BAMF: pg.url("bench_bamf"), ZAB: pg.url("bench_zab"), "ABH-14625": pg.url("bench_abh_14625") }, () => pg.pid());
       } finally {
         await pg.stop();
         rmSync(dir, { recursive: true, force: true });

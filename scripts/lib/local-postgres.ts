@@ -29,6 +29,8 @@ export interface LocalPostgres {
   createDatabase(database: string): Promise<void>;
   readonly port: number;
   readonly dir: string;
+  /** the server's (postmaster's) process id, from its pid file; undefined when it is not running */
+  pid(): number | undefined;
   /** fast shutdown; resolves once the server has exited */
   stop(): Promise<void>;
 }
@@ -120,6 +122,11 @@ export async function startLocalPostgres(opts: LocalPostgresOptions): Promise<Lo
     port,
     dir,
     url,
+    pid() {
+      if (!existsSync(pidFile)) return undefined;
+      const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    },
     async createDatabase(database: string) {
       const quoted = database.replace(/'/g, "''");
       const exists = psql(bin, port, dir, `SELECT 1 FROM pg_database WHERE datname = '${quoted}'`).trim() === "1";

@@ -36,6 +36,8 @@ export interface TestChain {
   wallets: { BAMF: Wallet; ZAB: Wallet; auditor: Wallet; "ABH-14625"?: Wallet };
   consortiumKeyHex: string;
   provider: JsonRpcProvider;
+  /** the node's process id (benches read its CPU time) */
+  pid(): number | undefined;
   /** SIGTERM: anvil writes its state and stops */
   stop(): Promise<void>;
   /** start anvil again on the same port and state (anvil only: Hardhat's node would start empty) */
@@ -155,6 +157,7 @@ async function deployTestLedger(dataDir: string, port: number, node: TestNode, c
     wallets,
     consortiumKeyHex,
     provider,
+    pid: () => control.child.pid,
     async stop() {
       await control.stop(control.child);
     },
