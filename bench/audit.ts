@@ -136,11 +136,12 @@ async function throughput(meta: BenchMeta, url: string): Promise<Record<string, 
   const { deployment, head, cases } = meta;
   const address = deployment.contracts.ProcedureLedger.address;
   const artifact = readArtifact();
-  const exports = [];
-  for (const x of meta.exportFiles) exports.push(await readExportLines(x.file, x.agency));
-
   let best = { seconds: Infinity, events: 0, steps: 0 };
   for (let run = 0; run < RUNS; run++) {
+    // read anew for every run, untimed: an audit releases an export table's salts and digests once it
+    // has their commitments (services/audit/export-table.ts), so a table is audited once
+    const exports = [];
+    for (const x of meta.exportFiles) exports.push(await readExportLines(x.file, x.agency));
     const t = performance.now();
     const { report } = await runAudit({ rpcUrl: url, deployment, artifact, exports, toBlock: head });
     const seconds = (performance.now() - t) / 1000;

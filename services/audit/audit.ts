@@ -18,7 +18,11 @@ import type { StoreRestore } from "./agency-db/reader";
 /** What the fetch phase takes (phases/fetch.ts) and the rest of one audit's inputs. */
 export interface AuditOptions extends Omit<FetchInputs, "exports" | "checkpointHeights" | "progress"> {
   artifact: Artifact;
-  /** the agencies' audit exports; undefined: the commitment check is skipped */
+  /**
+   * the agencies' audit exports; undefined: the commitment check is skipped. An export read into an
+   * ExportTable is audited once: the audit releases its salts and digests as it takes their commitments
+   * (export-table.ts); an array of parsed lines may be given again.
+   */
   exports?: AgencyExport[];
   /** signed checkpoints; undefined: the checkpoint check is skipped */
   checkpoints?: CheckpointSet[];
