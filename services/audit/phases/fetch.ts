@@ -105,6 +105,9 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
   const at = hexQ(head);
   const heads = new CaseHeadReader(rpc, ledger, at);
   const indexing = indexExportsAlongside(inp.exports ?? []);
+  // Awaited only once the chain has been read: a failure before then is thrown there, as the audit's
+  // error, and must not count as unhandled meanwhile (Node ends the process on an unhandled rejection).
+  indexing.catch(() => undefined);
 
   // ---- headers and logs, range by range, fetched ahead while the previous range is verified ---------
   progress.phase("headers + events", head - fromBlock + 1, "blocks");
