@@ -34,7 +34,11 @@ export function processTreeCpuSeconds(root: number | undefined): number | undefi
     .filter((s): s is ProcStat => s !== undefined);
   if (!all.some((s) => s.pid === root)) return undefined;
   const children = new Map<number, ProcStat[]>();
-  for (const s of all) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
+  for (const s of all) {
+    const siblings = children.get(s.ppid);
+    if (siblings) siblings.push(s);
+    else children.set(s.ppid, [s]);
+  }
   let ticks = all.find((s) => s.pid === root)!.ticks;
   const queue = [root];
   while (queue.length) {

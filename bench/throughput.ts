@@ -266,8 +266,8 @@ async function measure(store: Store, databaseUrls?: Record<"BAMF" | "ZAB" | "ABH
     const bulk = await saturation(`${BULK_SIZE} a request, ${BULK_IN_FLIGHT} in flight`, () => postBulk(sys.BAMF, cases, SATURATION_STEPS, BULK_SIZE, BULK_IN_FLIGHT));
     const bulkHead = Number(await chain.provider.send("eth_blockNumber", []));
     await Promise.all(services.map((ep) => waitCaughtUp(ep, bulkHead)));
-    const cpuMsPerStep = (await Promise.all(services.map(cpuSeconds))).map((after, i) => Number((((after - cpuBefore[i]) * 1000) / SATURATION_STEPS).toFixed(3)));
     const perStep = (before: number | undefined, after: number | undefined) => (before === undefined || after === undefined ? undefined : Number((((after - before) * 1000) / SATURATION_STEPS).toFixed(3)));
+    const cpuMsPerStep = (await Promise.all(services.map(cpuSeconds))).map((after, i) => perStep(cpuBefore[i], after)!);
     const nodeCpuMsPerStep = perStep(nodeCpuBefore, processTreeCpuSeconds(chain.pid()));
     const databaseCpuMsPerStep = perStep(databaseCpuBefore, processTreeCpuSeconds(databaseServerPid?.()));
     const single = await saturation("one a request, 64 in flight", () => postSteps(sys.BAMF, cases, SATURATION_STEPS, 64));

@@ -173,7 +173,7 @@ export class ChainAdapter implements ChainPort {
    */
   async batchRunsWithin(steps: ChainStep[], gasLimit: bigint): Promise<boolean> {
     try {
-      await this.provider.call({ from: this.address, to: this.ledgerAddress, data: this.batchData(steps), blockTag: "pending", gasLimit });
+      await this.callBatch(steps, gasLimit);
       return true;
     } catch (err) {
       if (isUnreachable(err)) throw err;
@@ -181,10 +181,15 @@ export class ChainAdapter implements ChainPort {
     }
   }
 
-  /** Run recordBatch(steps) as a call on the latest state: the revert it would meet, if any. */
+  /** recordBatch(steps) as an eth_call on the pending state, with the node's gas cap or `gasLimit`. */
+  private callBatch(steps: ChainStep[], gasLimit?: bigint): Promise<string> {
+    return this.provider.call({ from: this.address, to: this.ledgerAddress, data: this.batchData(steps), blockTag: "pending", ...(gasLimit === undefined ? {} : { gasLimit }) });
+  }
+
+  /** Run recordBatch(steps) as a call on the pending state: the revert it would meet, if any. */
   async simulateBatch(steps: ChainStep[]): Promise<LedgerRevert | undefined> {
     try {
-      await this.provider.call({ from: this.address, to: this.ledgerAddress, data: this.batchData(steps), blockTag: "pending" });
+      await this.callBatch(steps);
       return undefined;
     } catch (err) {
       const revert = revertOf(err);
