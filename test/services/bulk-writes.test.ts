@@ -3,7 +3,7 @@
 // another database). Both must store the same values in the same format, read back what they inserted,
 // skip conflicting rows when asked, and roll back with their transaction; executeEach likewise. The same cases
 // run on a real PostgreSQL server (test/support/postgres.ts): there our transactions send the rows as one
-// JSON parameter, a plain Prisma transaction as multi-row VALUES. store/hot-reads.ts reads the same way
+// array parameter per column (unnest), a plain Prisma transaction as multi-row VALUES. store/hot-reads.ts reads the same way
 // (prepared statements on SQLite, $queryRaw on PostgreSQL): what it returns, converted, is what Prisma returns.
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -43,7 +43,7 @@ const paths: [string, <T>(db: Db, fn: (tx: Tx) => Promise<T>) => Promise<T>][] =
   ["Prisma raw queries (any other transaction)", (db, fn) => db.$transaction(fn)],
 ];
 const postgresPaths: typeof paths = [
-  ["the rows as one JSON parameter in one of our transactions (serialized)", (db, fn) => serialized(db, fn)],
+  ["one array parameter per column in one of our transactions (serialized)", (db, fn) => serialized(db, fn)],
   ["multi-row VALUES in a plain Prisma transaction", (db, fn) => db.$transaction(fn)],
 ];
 /** How the database prints the stored timestamp as text: SQLite holds the adapter's ISO text. */
@@ -120,15 +120,31 @@ describe(`bulk writes (store/bulk-writes.ts) on ${database}`, () => {
         expect(text[0].t).to.equal(TIMESTAMP_TEXT[database]);
       });
 
-      it("stores text exactly as given (quotes, backslashes, line breaks, umlauts) and a time on the full second", async () => {
+      it("stores text exactly as given (quotes, backslashes, line breaks, umlauts, array syntax, the word NULL, empty) and a time on the full second", async () => {
         const odd = "0x" + (first ? "e1" : "e2").repeat(32);
-        const name = `Schritt "Anhörung" \\ O'Brien\nzweite Zeile ✓ {"a":1}`;
+        const names = [`Schritt "Anhörung" \\ O'Brien\nzweite Zeile ✓ {"a":1}`, "NULL", "", "{1,2}", " a , b ", `\\"`];
         const second = new Date("2026-11-27T10:11:12.000Z");
-        const [row] = rows(odd, 1, second);
-        await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], [{ ...row, name }]));
-        const stored = await db.ledgerEvent.findFirstOrThrow({ where: { txHash: odd } });
-        expect([stored.name, stored.receivedAt]).to.deep.equal([name, second]);
+        const input = rows(odd, names.length, second).map((r, i) => ({ ...r, name: names[i] }));
+        await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], input));
+        const stored = await db.ledgerEvent.findMany({ where: { txHash: odd }, orderBy: { logIndex: "asc" } });
+        expect(stored.map((r) => [r.name, r.receivedAt])).to.deep.equal(names.map((n) => [n, second]));
         await db.ledgerEvent.deleteMany({ where: { txHash: odd } });
+      });
+
+      it("stores a time as Prisma does (UTC) also when the process runs in another time zone", async () => {
+        const zoned = "0x" + (first ? "f1" : "f2").repeat(32);
+        const winter = new Date("2026-01-15T23:30:00.250Z");
+        const zone = process.env.TZ;
+        process.env.TZ = "Europe/Berlin"; // Node reads it anew: local time is UTC+1 now
+        try {
+          expect(winter.getHours()).to.equal(0);
+          await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], rows(zoned, 1, winter)));
+        } finally {
+          if (zone === undefined) delete process.env.TZ;
+          else process.env.TZ = zone;
+        }
+        expect((await db.ledgerEvent.findFirstOrThrow({ where: { txHash: zoned } })).receivedAt).to.deep.equal(winter);
+        await db.ledgerEvent.deleteMany({ where: { txHash: zoned } });
       });
 
       it("skips rows that exist and returns only the new ones", async () => {
