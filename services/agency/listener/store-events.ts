@@ -1,9 +1,10 @@
-// One DB transaction per page of ledger events: the events (deduplicated by tx hash + log index), the
+// One DB transaction per page of ledger events: the events (each (tx hash, log index) stored once), the
 // notifications they raise for this agency, and the listener checkpoint. Either all of it or none.
 import type { Db } from "../store/db";
 import type { LedgerLog } from "../chain/ledger-logs";
 import { notificationFor, type NotificationDraft } from "../notifications/rules";
 import { serialized } from "../store/serialized";
+import { isUniqueViolation } from "../store/unique-violation";
 import { bulkInsert, executeEach } from "../store/bulk-writes";
 import { Prisma } from "../generated/prisma/client";
 import { closeAllocatedDueNotices } from "../inbox/auto-close";
@@ -39,16 +40,44 @@ export async function storeEvents(
   agency: Follower | string,
   deliverByWebhook: boolean,
 ): Promise<StoreResult> {
+  // The listener hands over only the events past its checkpoint, so a page is new as a rule and goes in as a
+  // plain INSERT: ON CONFLICT ... DO NOTHING RETURNING cost the PostgreSQL server about 4 µs more a row
+  // (2026-12-05, 36,000 ledger events in inserts of 287 rows, four runs each: 20.0-21.1 µs against
+  // 23.9-25.6), and every agency stores every event. A page that holds an event stored before (the
+  // checkpoint set back, blocks read again, another process on the same store) fails on the unique key
+  // and is stored again skipping what exists.
+  try {
+    return await storePage(db, logs, blockTimes, position, agency, deliverByWebhook, false);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return storePage(db, logs, blockTimes, position, agency, deliverByWebhook, true);
+  }
+}
+
+function storePage(
+  db: Db,
+  logs: LedgerLog[],
+  blockTimes: Map<number, number>,
+  position: ListenerPosition,
+  agency: Follower | string,
+  deliverByWebhook: boolean,
+  skipStored: boolean,
+): Promise<StoreResult> {
   const me = followerOf(agency);
   return serialized(db, async (tx) => {
-    // Dedupe by tx hash + log index in the insert itself: only the rows really inserted come back.
     const now = new Date();
     const rows = logs.map((l) => eventRow(l, blockTimes.get(l.blockNumber) ?? 0, now));
-    const inserted = await bulkInsert(tx, "LedgerEvent", [...EVENT_COLUMNS], rows, { skipConflictsOn: ["txHash", "logIndex"], returning: ["txHash", "logIndex"] });
-    const isNew = new Set(inserted.map((k) => `${k.txHash}:${k.logIndex}`));
-    const all = inserted.length === logs.length;
-    const fresh = all ? logs : logs.filter((l) => isNew.has(`${l.txHash}:${l.logIndex}`));
-    const freshRows: EventRow[] = all ? rows : rows.filter((r) => isNew.has(`${r.txHash}:${r.logIndex}`));
+    let fresh = logs;
+    let freshRows: EventRow[] = rows;
+    if (skipStored) {
+      // only the rows really inserted come back
+      const inserted = await bulkInsert(tx, "LedgerEvent", [...EVENT_COLUMNS], rows, { skipConflictsOn: ["txHash", "logIndex"], returning: ["txHash", "logIndex"] });
+      const isNew = new Set(inserted.map((k) => `${k.txHash}:${k.logIndex}`));
+      fresh = logs.filter((l) => isNew.has(`${l.txHash}:${l.logIndex}`));
+      freshRows = rows.filter((r) => isNew.has(`${r.txHash}:${r.logIndex}`));
+    } else {
+      await bulkInsert(tx, "LedgerEvent", [...EVENT_COLUMNS], rows);
+    }
 
     // Rule events name the step's event id; its step code is in this page or was stored before.
     const steps = new Map<string, number>();
