@@ -7,11 +7,10 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { Client, type Pool, type PoolClient } from "pg";
+import { Client, type PoolClient } from "pg";
 import { PrismaClient, type Prisma as SqlitePrisma } from "../generated/prisma/client";
 import { PrismaClient as PostgresClient, type Prisma as PostgresPrisma } from "../generated/prisma-postgres/client";
 import { REPO_ROOT } from "../../shared/paths";
-import { deferBeginOnConnect } from "./pg-deferred-begin";
 
 export type Db = PrismaClient;
 
@@ -141,7 +140,6 @@ class PostgresAdapterFactory extends PrismaPg {
 
   override async connect(): Promise<PgAdapter> {
     const adapter = await super.connect();
-    deferBeginOnConnect(adapter.underlyingDriver() as Pool);
     const start = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) => {
       const tx: PgAdapterTransaction = await start(isolationLevel);
