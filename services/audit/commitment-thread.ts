@@ -1,20 +1,18 @@
 // The commitment worker's thread (started by commitment-worker.ts; runs nothing when imported
-// elsewhere): for each export it receives, the commitments keccak256(salt ‖ dataDigest) hashed, with
-// hash-wasm's keccak like fastCommitmentOf, from the export table's pair bytes in shared memory (read in
-// place, not copied). The results go back as bytes, moved, not copied. (splitEventIds: the event ids of
+// elsewhere): for each run of export lines it receives, the commitments keccak256(salt ‖ dataDigest)
+// hashed, with hash-wasm's keccak like fastCommitmentOf, from the lines' pair bytes (moved here, not
+// copied). The results go back as bytes, moved, not copied. (splitEventIds: the event ids of
 // lines the table keeps as they were read, on the main thread.)
 import { setPriority } from "node:os";
 import { parentPort, type MessagePort } from "node:worker_threads";
 import { createKeccak, type IHasher } from "hash-wasm";
 
-/** One export, as the main thread hands it over. */
+/** A run of an export's lines, as the main thread hands it over. */
 export interface ExportJob {
   id: number;
   count: number;
-  /** lines per chunk of pair bytes */
-  chunkLines: number;
-  /** salt ‖ dataDigest of each line, 64 bytes a line, where `hashed`: the table's chunks (shared memory) */
-  pairChunks: Uint8Array[];
+  /** salt ‖ dataDigest of each line, 64 bytes a line, where `hashed` */
+  pairs: Uint8Array;
   hashed: Uint8Array;
 }
 
@@ -72,12 +70,7 @@ async function serve(port: MessagePort): Promise<void> {
   }
   const keccak = await createKeccak(256);
   port.on("message", (job: ExportJob) => {
-    const commitments = new Uint8Array(job.count * 32);
-    for (let c = 0; c * job.chunkLines < job.count; c++) {
-      const from = c * job.chunkLines;
-      const n = Math.min(job.chunkLines, job.count - from);
-      commitments.set(hashPairs(keccak, job.pairChunks[c], job.hashed.subarray(from, from + n), n), from * 32);
-    }
+    const commitments = hashPairs(keccak, job.pairs, job.hashed, job.count);
     const result: JobResult = { id: job.id, commitments };
     port.postMessage(result, [commitments.buffer]);
   });
