@@ -6,11 +6,10 @@
 // worker cannot be started, the caller computes everything itself (CommitmentWorker.start → undefined).
 // The lines go to the thread a run at a time (their salts and digests copied out of the export table's
 // pages, which may be on disk: export-table.ts), so that what is in memory at once is a few runs, not an
-// export; the event ids are read from the table's bytes here.
+// export; the commitments come back in the memory the pairs went in, which serves the next runs.
 import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ExportJob, ThreadMessage } from "./commitment-thread";
-import { DENSE_LIMIT } from "./event-id-index";
 import type { ExportTable } from "./export-table";
 
 // The thread's module next to this one, as TypeScript under tsx (or JavaScript once compiled). A worker
@@ -24,50 +23,18 @@ const THREAD_EXEC_ARGV = extname(__filename) === ".ts" ? ["--require", require.r
 export interface Precomputed {
   /** the first line's index in its export */
   from: number;
-  /** the agency byte of each line's event id (where `seqs` is a number) */
-  agencies: Uint8Array;
-  /** each line's sequence number where it is below DENSE_LIMIT (event-id-index.ts), else NaN */
-  seqs: Float64Array;
   /** keccak256(salt ‖ dataDigest), 32 bytes a line, where `hashed` */
-  commitments: Uint8Array;
+  commitments: Uint8Array<ArrayBuffer>;
   hashed: Uint8Array;
-}
-
-const SEQUENCE_MASK = (1n << 56n) - 1n;
-
-/** Agency byte and dense sequence number of the event id of each line in [from, to) (NaN where not dense), from the table's bytes. */
-function idsOf(t: ExportTable, from: number, to: number): { agencies: Uint8Array; seqs: Float64Array } {
-  const agencies = new Uint8Array(to - from);
-  const seqs = new Float64Array(to - from);
-  for (let i = from; i < to; i++) {
-    const j = i - from;
-    if (!t.inColumns(i)) {
-      // a line kept as it was read: its decimal id parsed (as commitment-thread.ts's splitEventIds does)
-      let id = -1n;
-      try {
-        id = BigInt(t.at(i)!.ledgerEventId);
-      } catch {
-        id = -1n;
-      }
-      const seq = id & SEQUENCE_MASK;
-      const dense = id >= 0n && id >> 56n < 256n && seq < BigInt(DENSE_LIMIT);
-      agencies[j] = dense ? Number(id >> 56n) : 0;
-      seqs[j] = dense ? Number(seq) : NaN;
-      continue;
-    }
-    const b = t.idBytes(i);
-    const at = t.idAt(i);
-    agencies[j] = b[at];
-    seqs[j] = (b[at + 1] | b[at + 2] | b[at + 3] | b[at + 4]) === 0 ? (b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7] : NaN;
-  }
-  return { agencies, seqs };
 }
 
 /** A worker thread that hashes runs of export lines, in the order asked. */
 export class CommitmentWorker {
   private nextId = 0;
-  private readonly waiting = new Map<number, (commitments: Uint8Array | undefined) => void>();
+  private readonly waiting = new Map<number, (commitments: Uint8Array<ArrayBuffer> | undefined) => void>();
   private failed = false;
+  /** memory of runs whose commitments were taken (recycle), for the next runs' pairs */
+  private readonly spare: ArrayBuffer[] = [];
 
   private constructor(private readonly worker: Worker) {
     const fail = () => {
@@ -122,14 +89,20 @@ export class CommitmentWorker {
     if (this.failed) return undefined;
     const count = to - from;
     const hashed = t.hashableOf(from, to);
-    const pairs = t.pairsOf(from, to, hashed);
+    const spare = this.spare.pop();
+    const pairs = t.pairsOf(from, to, spare && spare.byteLength >= count * 64 ? new Uint8Array(spare, 0, count * 64) : new Uint8Array(count * 64));
     const id = this.nextId++;
-    const commitments = await new Promise<Uint8Array | undefined>((resolve) => {
+    const commitments = await new Promise<Uint8Array<ArrayBuffer> | undefined>((resolve) => {
       this.waiting.set(id, resolve);
       this.worker.postMessage({ id, count, pairs, hashed } satisfies ExportJob, [pairs.buffer]);
     });
-    if (!commitments || commitments.length !== count * 32) return undefined;
-    return { from, ...idsOf(t, from, to), commitments, hashed };
+    if (!commitments || commitments.length < count * 32) return undefined;
+    return { from, commitments: commitments.subarray(0, count * 32), hashed };
+  }
+
+  /** The memory of a run whose commitments the caller has taken: the worker fills it again. */
+  recycle(run: Precomputed): void {
+    this.spare.push(run.commitments.buffer);
   }
 
   close(): void {

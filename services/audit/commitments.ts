@@ -1,6 +1,6 @@
 // Every on-chain commitment against its agency's audit export (ledger event id, salt, data digest: no
 // personal data). Tells apart: matched, erased (intentional), missing from the export, in the export but
-// not on chain, and forged or altered (commitment mismatch). Pure, no I/O.
+// not on chain, and forged or altered (commitment mismatch). No I/O but the index's spill file.
 import { fastCommitmentOf, keccakBytes } from "../shared/keccak";
 import { tableOf, type ExportTable, type LineFacts } from "./export-table";
 import type { Precomputed } from "./commitment-worker";
@@ -110,7 +110,9 @@ export class ExportIndex {
       const inColumns = table.inColumns(i);
       let kind = 0;
       if (precomputed?.hashed[i - base]) {
-        page.commitments.set(precomputed.commitments.subarray((i - base) * 32, (i - base) * 32 + 32), o * 32);
+        const src = precomputed.commitments;
+        const dst = page.commitments;
+        for (let j = 0, f = (i - base) * 32, t = o * 32; j < 32; j++) dst[t + j] = src[f + j];
         kind = HASHED;
       } else if (inColumns) {
         if (table.hashable(i)) {
@@ -124,14 +126,7 @@ export class ExportIndex {
           kind = HASHED;
         }
       }
-      const seq = precomputed ? precomputed.seqs[i - base] : NaN;
-      if (precomputed && !Number.isNaN(seq)) {
-        // the worker's id: agency byte and a sequence number below DENSE_LIMIT
-        const agency = precomputed.agencies[i - base];
-        if (agency !== this.agency) kind |= ENTRY_FOREIGN;
-        else if (this.ids.getDense(agency, seq) !== undefined) kind |= ENTRY_DUPLICATE;
-        else this.ids.setDense(agency, seq, k);
-      } else if (inColumns) {
+      if (inColumns) {
         // the id's 8 bytes: agency byte first
         const bytes = table.idBytes(i);
         const at = table.idAt(i);

@@ -11,7 +11,7 @@
 // read (a file line by line, an HTTP export page by page), so the parsed objects never pile up.
 // A line that the columns cannot give back exactly as it was read (an event id with leading zeros or
 // beyond 64 bits, upper-case hex, a salt that is not 32 bytes of hex) is kept as it is, beside them;
-// there are none in an agency service's export. Pure, no I/O.
+// there are none in an agency service's export. No I/O but the spill file's.
 import { SpillPages } from "./spill-pages";
 import type { ExportLine, ExportLineList } from "./types";
 
@@ -260,11 +260,16 @@ export class ExportTable implements ExportLineList {
     return this.pairs.page(c).subarray(base, base + 64);
   }
 
-  /** A copy of the pair bytes of lines [from, to), 64 bytes a line (zeros where `wanted` is 0), for the worker to hash. */
-  pairsOf(from: number, to: number, wanted: Uint8Array): Uint8Array<ArrayBuffer> {
-    const out = new Uint8Array((to - from) * 64);
-    for (let i = from; i < to; i++) if (wanted[i - from]) out.set(this.pairOf(i), (i - from) * 64);
-    return out;
+  /** The pair bytes of lines [from, to), 64 bytes a line, copied into `into` (for the worker to hash). */
+  pairsOf(from: number, to: number, into: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+    for (let i = from; i < to; ) {
+      const c = i >> CHUNK_BITS;
+      const end = Math.min(to, (c + 1) * CHUNK);
+      if (this.released[c]) throw new Error(`export line ${i}: its salt and data digest were released once hashed`);
+      into.set(this.pairs.page(c).subarray((i & MASK) * 64, (((end - 1) & MASK) + 1) * 64), (i - from) * 64);
+      i = end;
+    }
+    return into;
   }
 
   /**

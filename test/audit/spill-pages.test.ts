@@ -5,6 +5,7 @@ import { expect } from "chai";
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EventIdIndex } from "../../services/audit/event-id-index";
 import { StepRecorded } from "../../services/audit/events";
 import { SpillPages, setSpillDirectory } from "../../services/audit/spill-pages";
 import { StepLog } from "../../services/audit/step-log";
@@ -76,6 +77,28 @@ describe("audit: columns spilled to a temporary file", function () {
     expect(pages.spilled, "the discarded page's memory was free").to.equal(false);
     expect([1, 2, 3].map((p) => pages.page(p)[0])).to.deep.equal([2, 3, 4]);
     pages.close();
+  });
+
+  it("indexes event ids across pages on file as in memory (two agencies, ids nearly in order)", () => {
+    const index = new EventIdIndex(2);
+    const N = 200_000;
+    const idOf = (n: number) => {
+      const b = Buffer.alloc(8);
+      b.writeBigUInt64BE((BigInt(1 + (n % 2)) << 56n) | BigInt(1 + (n >> 1)));
+      return b;
+    };
+    for (let n = 0; n < N; n++) index.setAt(idOf(n), 0, n);
+    expect(index.size).to.equal(N);
+    let wrong = 0;
+    for (let m = 0; m < N; m++) {
+      const n = (m * 7919) % N;
+      if (index.getAt(idOf(n), 0) !== n) wrong++;
+    }
+    expect(wrong).to.equal(0);
+    expect(index.getAt(idOf(N), 0)).to.equal(undefined);
+    expect(index.get("03" + "0".repeat(13) + "1")).to.equal(undefined);
+    expect(openFilesIn(dir), "its pages went to a file").to.have.length(1);
+    expect(readdirSync(dir)).to.deep.equal([]);
   });
 
   describe("the step log", () => {

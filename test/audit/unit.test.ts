@@ -237,16 +237,12 @@ describe("audit: commitments against an export", () => {
     expect(sink2.findings.map((f) => f.kind)).to.include("erased-without-marker");
   });
 
-  it("computes the same event ids and commitments on a worker thread, and leaves malformed exports to the main thread", async () => {
+  it("computes the same commitments on a worker thread, and leaves malformed exports to the main thread", async () => {
     const lines = [lineOf(1), { ...lineOf(2), salt: "0x" + "AB".repeat(32) }, { ...lineOf(3), salt: null, dataDigest: null, erased: true }, lineOf(4), { ...lineOf(5), ledgerEventId: ((1n << 56n) | (1n << 40n)).toString() }];
     const x = { agency: 1, source: "t", lines };
     const worker = (await CommitmentWorker.start())!;
     const pre = (await worker.linesOf(tableOf(lines), 0, lines.length))!;
     lines.forEach((l, i) => {
-      const id = BigInt(l.ledgerEventId);
-      const seq = id & ((1n << 56n) - 1n);
-      if (seq < 1n << 24n) expect([pre.agencies[i], pre.seqs[i]]).to.deep.equal([Number(id >> 56n), Number(seq)]);
-      else expect(Number.isNaN(pre.seqs[i])).to.equal(true);
       const hex = l.salt && l.dataDigest ? fastCommitmentOf(l.salt, l.dataDigest).slice(2) : undefined;
       expect(pre.hashed[i] ? Buffer.from(pre.commitments.subarray(i * 32, i * 32 + 32)).toString("hex") : undefined).to.equal(hex);
     });
