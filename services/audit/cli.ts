@@ -15,6 +15,7 @@ import { verifyInclusionProof } from "./merkle";
 import { LEDGER_INTERFACE } from "./events";
 import { agencyCodeOf, nameAgency } from "./names";
 import { StderrProgress, silentProgress } from "./progress";
+import { setSpillDirectory } from "./spill-pages";
 import { agencyLines, exitCodeOf, reportJson } from "./report";
 import { CannotRun, RpcClient } from "./rpc";
 import {
@@ -54,6 +55,7 @@ interface CliOptions {
   consensus: ConsensusChoice;
   epochLength: number;
   quiet?: boolean;
+  spillDir?: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -101,6 +103,7 @@ export function buildCommand(): Command {
     .option("--consensus <kind>", "the chain's consensus: dev (anvil, Hardhat: plain Ethereum hashes, no finality to verify), qbft (Besu: hashes as Besu, commit seals of a validator quorum on every block) or auto (from block 0's extraData)", consensusChoice, "auto" as ConsensusChoice)
     .option("--epoch-length <blocks>", "QBFT: the genesis file's qbft.epochlength (votes restart at each epoch block)", positiveInt, QBFT_DEFAULT_EPOCH_LENGTH)
     .option("--quiet", "no progress bar")
+    .option("--spill-dir <dir>", "where the audit keeps the per-event columns that do not stay in memory (a file without a name, gone when the audit's process ends; default: the system's temporary directory)")
     .addHelpText(
       "after",
       `
@@ -152,6 +155,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   }
   const o = cmd.opts<CliOptions>();
   if (o.verifyProof) return verifyProofOnly(o);
+  if (o.spillDir) setSpillDirectory(resolve(o.spillDir));
 
   const deployment = readDeployment(resolve(o.deployment));
   if (!deployment) throw new CannotRun(`${o.deployment} is missing: run "npm start" (or "npm run deploy") first, or pass --deployment FILE`);

@@ -1,25 +1,25 @@
 // The commitment worker's thread (started by commitment-worker.ts; runs nothing when imported
-// elsewhere): for each export it receives, the commitments keccak256(salt ‖ dataDigest) hashed, with
-// hash-wasm's keccak like fastCommitmentOf, from the export table's pair bytes in shared memory (read in
-// place, not copied). The results go back as bytes, moved, not copied. (splitEventIds: the event ids of
+// elsewhere): for each run of export lines it receives, the commitments keccak256(salt ‖ dataDigest)
+// hashed, with hash-wasm's keccak like fastCommitmentOf, from the lines' pair bytes (moved here, not
+// copied). The results go back in the same memory, moved, not copied: the caller uses it again for the
+// next run instead of leaving a new buffer per run to the collector. (splitEventIds: the event ids of
 // lines the table keeps as they were read, on the main thread.)
 import { setPriority } from "node:os";
 import { parentPort, type MessagePort } from "node:worker_threads";
 import { createKeccak, type IHasher } from "hash-wasm";
 
-/** One export, as the main thread hands it over. */
+/** A run of an export's lines, as the main thread hands it over. */
 export interface ExportJob {
   id: number;
   count: number;
-  /** lines per chunk of pair bytes */
-  chunkLines: number;
-  /** salt ‖ dataDigest of each line, 64 bytes a line, where `hashed`: the table's chunks (shared memory) */
-  pairChunks: Uint8Array[];
+  /** salt ‖ dataDigest of each line, 64 bytes a line, where `hashed` */
+  pairs: Uint8Array<ArrayBuffer>;
   hashed: Uint8Array;
 }
 
 export interface JobResult {
   id: number;
+  /** the job's pair memory: keccak256 of line i's pair at i * 32 */
   commitments: Uint8Array<ArrayBuffer>;
 }
 
@@ -50,16 +50,21 @@ export function splitEventIds(ids: string, count: number, denseLimit: number): {
   return { agencies, seqs };
 }
 
-/** keccak256 of each marked 64-byte pair, 32 bytes at the line's place (zeros where not marked). */
-export function hashPairs(keccak: IHasher, pairs: Uint8Array, hashed: Uint8Array, count: number): Uint8Array<ArrayBuffer> {
-  const commitments = new Uint8Array(count * 32);
+/**
+ * keccak256 of each marked 64-byte pair, 32 bytes at the line's place (zeros where not marked), into
+ * `out` (it may be `pairs` itself: line i's commitment goes where pairs before it were, already read).
+ */
+export function hashPairs(keccak: IHasher, pairs: Uint8Array, hashed: Uint8Array, count: number, out: Uint8Array<ArrayBuffer> = new Uint8Array(count * 32)): Uint8Array<ArrayBuffer> {
   for (let i = 0; i < count; i++) {
-    if (!hashed[i]) continue;
+    if (!hashed[i]) {
+      out.fill(0, i * 32, i * 32 + 32);
+      continue;
+    }
     keccak.init();
     keccak.update(pairs.subarray(i * 64, i * 64 + 64));
-    commitments.set(keccak.digest("binary"), i * 32);
+    out.set(keccak.digest("binary"), i * 32);
   }
-  return commitments;
+  return out;
 }
 
 async function serve(port: MessagePort): Promise<void> {
@@ -72,12 +77,7 @@ async function serve(port: MessagePort): Promise<void> {
   }
   const keccak = await createKeccak(256);
   port.on("message", (job: ExportJob) => {
-    const commitments = new Uint8Array(job.count * 32);
-    for (let c = 0; c * job.chunkLines < job.count; c++) {
-      const from = c * job.chunkLines;
-      const n = Math.min(job.chunkLines, job.count - from);
-      commitments.set(hashPairs(keccak, job.pairChunks[c], job.hashed.subarray(from, from + n), n), from * 32);
-    }
+    const commitments = hashPairs(keccak, job.pairs, job.hashed, job.count, job.pairs);
     const result: JobResult = { id: job.id, commitments };
     port.postMessage(result, [commitments.buffer]);
   });

@@ -1,12 +1,13 @@
 // Every on-chain commitment against its agency's audit export (ledger event id, salt, data digest: no
 // personal data). Tells apart: matched, erased (intentional), missing from the export, in the export but
-// not on chain, and forged or altered (commitment mismatch). Pure, no I/O.
+// not on chain, and forged or altered (commitment mismatch). No I/O but the index's spill file.
 import { fastCommitmentOf, keccakBytes } from "../shared/keccak";
 import { tableOf, type ExportTable, type LineFacts } from "./export-table";
 import type { Precomputed } from "./commitment-worker";
 import { EventIdIndex } from "./event-id-index";
 import { eventKeyOf } from "./events";
 import { STEP } from "./rules";
+import { SpillPages } from "./spill-pages";
 import { agencyName } from "./names";
 import type { EventReplayer } from "./replay";
 import type { AgencyExport, FindingSink } from "./types";
@@ -29,14 +30,28 @@ const ENTRY_FOREIGN = 2;
 const KIND_MASK = 3;
 /** flag beside the kind: the entry has a commitment */
 const HASHED = 4;
+/** entries a page of the index's columns; pages held in memory (about 2 MiB) */
+const ENTRY_PAGE_BITS = 12;
+const ENTRY_PAGE = 1 << ENTRY_PAGE_BITS;
+const ENTRY_MASK = ENTRY_PAGE - 1;
+const ENTRY_CACHE_PAGES = 16;
+
+/** One page of entries: their commitments (32 bytes each), kinds and whether matched (one byte each). */
+interface EntryPage {
+  commitments: Uint8Array;
+  kinds: Uint8Array;
+  used: Uint8Array;
+}
 
 /**
  * One agency's export lines by event id, with each line's commitment computed. Built in slices
  * (add(x, from, to)), so that the audit can hash the exports while it waits for the chain. The entries
- * are kept as columns (kind and whether hashed in one byte, commitment bytes, used) over the exports'
+ * are kept as columns (kind and whether hashed in one byte, commitment bytes, matched) over the exports'
  * tables (export-table.ts), the ids in an EventIdIndex: no object and no string key per line. Which line
  * of which export an entry is follows from the runs of consecutive entries that add() made (one per
- * export as the audit indexes them), not from two numbers per entry: about 38 bytes an export line.
+ * export as the audit indexes them), not from two numbers per entry: 34 bytes an export line in pages
+ * of which only the ones used last stay in memory (spill-pages.ts; the chain's steps ask for them
+ * nearly in the order of the lines), and 4 bytes an id in the EventIdIndex.
  * Once every line of a chunk of a table is added, the table drops that chunk's salts and digests (their
  * commitments are here now); messages take a line's facts from the table's flags (line(k)).
  */
@@ -51,16 +66,19 @@ export class ExportIndex {
   private runEntry: number[] = [];
   private runSource: number[] = [];
   private runLine: number[] = [];
-  /** per entry: its kind (ENTRY_*) and HASHED */
-  private kinds = new Uint8Array(0);
-  /** keccak256(salt ‖ dataDigest) of each entry, 32 bytes, where HASHED (a line with both and not marked erased) */
-  private commitments: Buffer = Buffer.alloc(0);
-  /** whether `commitments` is the worker's result for the one export indexed (adoptCommitments) */
-  private adopted = false;
-  /** entries matched by an on-chain step (matchCommitments) */
-  used = new Uint8Array(0);
+  /**
+   * per entry: its kind (ENTRY_*) and HASHED; keccak256(salt ‖ dataDigest), 32 bytes, where HASHED (a
+   * line with both and not marked erased); whether an on-chain step matched it (matchCommitments)
+   */
+  private readonly pages: SpillPages<EntryPage>;
 
-  constructor(readonly agency: number) {}
+  constructor(
+    readonly agency: number,
+    cachePages = ENTRY_CACHE_PAGES,
+  ) {
+    const n = ENTRY_PAGE;
+    this.pages = new SpillPages(n * 34, cachePages, (b) => ({ commitments: new Uint8Array(b, 0, n * 32), kinds: new Uint8Array(b, n * 32, n), used: new Uint8Array(b, n * 33, n) }));
+  }
 
   /**
    * Index lines [from, to) of `x`; returns the position after the last one indexed. `precomputed`: the
@@ -77,53 +95,51 @@ export class ExportIndex {
     }
     const source = this.sources.length - 1;
     const end = Math.min(to, table.length);
-    this.reserve(this.lines + Math.max(0, end - from));
     const r = this.runEntry.length - 1;
     if (from < end && (r < 0 || this.runSource[r] !== source || this.runLine[r] + (this.lines - this.runEntry[r]) !== from)) {
       this.runEntry.push(this.lines);
       this.runSource.push(source);
       this.runLine.push(from);
     }
-    const adopted = this.adopted;
+    // (the worker's results are for lines from precomputed.from)
+    const base = precomputed?.from ?? 0;
     for (let i = from; i < end; i++) {
       const k = this.lines++;
+      const page = this.pages.page(k >> ENTRY_PAGE_BITS, true);
+      const o = k & ENTRY_MASK;
       const inColumns = table.inColumns(i);
-      if (precomputed?.hashed[i]) {
-        // (adopted: the worker's commitment is in place already, entry k being line k)
-        if (!adopted) this.commitments.set(precomputed.commitments.subarray(i * 32, i * 32 + 32), k * 32);
-        this.kinds[k] = HASHED;
+      let kind = 0;
+      if (precomputed?.hashed[i - base]) {
+        const src = precomputed.commitments;
+        const dst = page.commitments;
+        for (let j = 0, f = (i - base) * 32, t = o * 32; j < 32; j++) dst[t + j] = src[f + j];
+        kind = HASHED;
       } else if (inColumns) {
         if (table.hashable(i)) {
-          this.commitments.set(keccakBytes(table.pairOf(i)), k * 32);
-          this.kinds[k] = HASHED;
+          page.commitments.set(keccakBytes(table.pairOf(i)), o * 32);
+          kind = HASHED;
         }
       } else {
         const line = table.at(i)!;
         if (!line.erased && line.salt && line.dataDigest) {
-          this.commitments.write(fastCommitmentOf(line.salt, line.dataDigest).slice(2), k * 32, 32, "hex");
-          this.kinds[k] = HASHED;
+          Buffer.from(page.commitments.buffer, page.commitments.byteOffset + o * 32, 32).write(fastCommitmentOf(line.salt, line.dataDigest).slice(2), "hex");
+          kind = HASHED;
         }
       }
-      const seq = precomputed ? precomputed.seqs[i] : NaN;
-      if (precomputed && !Number.isNaN(seq)) {
-        // the worker's id: agency byte and a sequence number below DENSE_LIMIT
-        const agency = precomputed.agencies[i];
-        if (agency !== this.agency) this.kinds[k] |= ENTRY_FOREIGN;
-        else if (this.ids.getDense(agency, seq) !== undefined) this.kinds[k] |= ENTRY_DUPLICATE;
-        else this.ids.setDense(agency, seq, k);
-      } else if (inColumns) {
+      if (inColumns) {
         // the id's 8 bytes: agency byte first
         const bytes = table.idBytes(i);
         const at = table.idAt(i);
-        if (bytes[at] !== this.agency) this.kinds[k] |= ENTRY_FOREIGN;
-        else if (this.ids.getAt(bytes, at) !== undefined) this.kinds[k] |= ENTRY_DUPLICATE;
+        if (bytes[at] !== this.agency) kind |= ENTRY_FOREIGN;
+        else if (this.ids.getAt(bytes, at) !== undefined) kind |= ENTRY_DUPLICATE;
         else this.ids.setAt(bytes, at, k);
       } else {
         const key = eventKeyOf(BigInt(table.at(i)!.ledgerEventId));
-        if (parseInt(key.slice(0, 2), 16) !== this.agency) this.kinds[k] |= ENTRY_FOREIGN;
-        else if (this.ids.has(key)) this.kinds[k] |= ENTRY_DUPLICATE;
+        if (parseInt(key.slice(0, 2), 16) !== this.agency) kind |= ENTRY_FOREIGN;
+        else if (this.ids.has(key)) kind |= ENTRY_DUPLICATE;
         else this.ids.set(key, k);
       }
+      page.kinds[o] = kind;
     }
     this.releaseAdded(source, table, from, end);
     return end;
@@ -140,7 +156,10 @@ export class ExportIndex {
   entries(): [string, string | undefined][] {
     const out: [string, string | undefined][] = [];
     for (let k = 0; k < this.lines; k++) {
-      if (this.kindOf(k) === ENTRY_INDEXED) out.push([eventKeyOf(BigInt(this.line(k).ledgerEventId)), this.kinds[k] & HASHED ? this.commitments.toString("hex", k * 32, k * 32 + 32) : undefined]);
+      if (this.kindOf(k) !== ENTRY_INDEXED) continue;
+      const page = this.pages.page(k >> ENTRY_PAGE_BITS);
+      const o = k & ENTRY_MASK;
+      out.push([eventKeyOf(BigInt(this.line(k).ledgerEventId)), page.kinds[o] & HASHED ? Buffer.from(page.commitments.subarray(o * 32, o * 32 + 32)).toString("hex") : undefined]);
     }
     return out;
   }
@@ -159,7 +178,27 @@ export class ExportIndex {
   }
 
   kindOf(k: number): number {
-    return this.kinds[k] & KIND_MASK;
+    return this.pages.page(k >> ENTRY_PAGE_BITS).kinds[k & ENTRY_MASK] & KIND_MASK;
+  }
+
+  /** Mark entry k as matched by an on-chain step. */
+  markUsed(k: number): void {
+    this.pages.page(k >> ENTRY_PAGE_BITS, true).used[k & ENTRY_MASK] = 1;
+  }
+
+  /** Whether an on-chain step matched entry k. */
+  isUsed(k: number): boolean {
+    return this.pages.page(k >> ENTRY_PAGE_BITS).used[k & ENTRY_MASK] !== 0;
+  }
+
+  /** Whether the index's columns went to the spill file (more than fit in the pages held in memory). */
+  get spilled(): boolean {
+    return this.pages.spilled;
+  }
+
+  /** Close the spill file: the index is not read any more. */
+  close(): void {
+    this.pages.close();
   }
 
   /** The run holding entry k (the last whose first entry is at most k). */
@@ -175,23 +214,13 @@ export class ExportIndex {
     return lo;
   }
 
-  /**
-   * Take the worker's commitments of the one export this index will hold (before any line is added) as
-   * the index's own: entry k is line k, so they are in place, and the export's commitments are not held
-   * twice while it is indexed.
-   */
-  adoptCommitments(precomputed: Precomputed): void {
-    if (this.lines !== 0) throw new Error("adoptCommitments before the first line only");
-    const c = precomputed.commitments;
-    this.commitments = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-    this.adopted = true;
-  }
-
   /** Whether entry k has a commitment and it equals the 32 bytes at `bytes[at..]`. */
   commitmentEquals(k: number, bytes: Uint8Array, at: number): boolean {
-    if (!(this.kinds[k] & HASHED)) return false;
-    const c = this.commitments;
-    const base = k * 32;
+    const page = this.pages.page(k >> ENTRY_PAGE_BITS);
+    const o = k & ENTRY_MASK;
+    if (!(page.kinds[o] & HASHED)) return false;
+    const c = page.commitments;
+    const base = o * 32;
     for (let j = 0; j < 32; j++) if (c[base + j] !== bytes[at + j]) return false;
     return true;
   }
@@ -203,22 +232,6 @@ export class ExportIndex {
     const i = this.runLine[r] + k - this.runEntry[r];
     if (table.inColumns(i)) return table.caseEquals(i, bytes, at);
     return table.at(i)!.caseRef === "0x" + Buffer.from(bytes.buffer, bytes.byteOffset + at, 32).toString("hex");
-  }
-
-  /** Make room for `n` entries in all (exactly, where the caller knows the count: no room to grow unused). */
-  reserve(n: number, exact = false): void {
-    if (this.kinds.length >= n) return;
-    const size = exact ? n : Math.max(n, this.kinds.length * 2, 1024);
-    const grow = <T extends Uint8Array | Int32Array>(a: T, per: number, make: (len: number) => T): T => {
-      const b = make(size * per);
-      b.set(a);
-      return b;
-    };
-    this.kinds = grow(this.kinds, 1, (len) => new Uint8Array(len));
-    this.used = grow(this.used, 1, (len) => new Uint8Array(len));
-    if (this.adopted && this.commitments.length >= size * 32) return;
-    this.commitments = grow(this.commitments, 32, (len) => Buffer.alloc(len));
-    this.adopted = false;
   }
 }
 
@@ -256,7 +269,6 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
     }
   }
 
-  const used = index.used;
   const steps = replayer.steps;
   for (let i = 0; i < steps.length; i++) {
     if (steps.agency(i) !== agency) continue;
@@ -267,7 +279,7 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
     const caseNo = steps.caseNo(i);
     // the common outcome without making the step's object: matched, and its case not erased by the agency
     if (k !== undefined && index.commitmentEquals(k, words, at + 32) && index.caseRefIs(k, steps.caseRefOf(caseNo), steps.caseRefAt(caseNo)) && !replayer.anyErasure) {
-      used[k] = 1;
+      index.markUsed(k);
       counts.matched++;
       continue;
     }
@@ -282,7 +294,7 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
       }
       continue;
     }
-    used[k] = 1;
+    index.markUsed(k);
     const line = index.line(k);
     if (index.commitmentEquals(k, s.words, s.commitmentAt) && index.caseRefIs(k, s.words, s.at)) {
       counts.matched++;
@@ -314,7 +326,7 @@ export function matchCommitments(replayer: EventReplayer, index: ExportIndex, si
 
   const highest = replayer.maxSequence.get(agency) ?? "0".repeat(14);
   for (let k = 0; k < index.lines; k++) {
-    if (used[k] || index.kindOf(k) !== ENTRY_INDEXED) continue;
+    if (index.isUsed(k) || index.kindOf(k) !== ENTRY_INDEXED) continue;
     const l = index.line(k);
     if (eventKeyOf(BigInt(l.ledgerEventId)).slice(2) > highest) {
       counts.pending++;

@@ -93,14 +93,8 @@ export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: Find
   for (const c of r.cases.values()) {
     if (c.stopOpenedBlock !== undefined) {
       const reasons = stopReasonNames(openStops(c.flags));
-      let since: number | undefined;
-      for (const i of r.stepsOfCase(c)) {
-        if (r.steps.block(i) === c.stopOpenedBlock) {
-          since = i;
-          break;
-        }
-      }
-      openStopList.push({ caseRef: c.caseRef, reasons, sinceBlock: c.stopOpenedBlock, since: since !== undefined ? iso(r.steps.time(since)) : undefined });
+      const since = c.stopOpenedStep;
+      openStopList.push({ caseRef: c.caseRef, reasons, sinceBlock: c.stopOpenedBlock, since: since >= 0 ? iso(r.steps.time(since)) : undefined });
     }
     if ((c.flags & FLAG.ALLOCATION_DUE) !== 0 && c.allocationDueBlock !== undefined) {
       openAllocations++;
@@ -113,14 +107,8 @@ export function compliance(r: EventReplayer, opts: ComplianceOptions, sink: Find
         sink.add({ check: "compliance", kind: "allocation-overdue", severity: "warning", caseRef: c.caseRef, eventId: dueEventId, blockNumber: c.allocationDueBlock, message: `allocation to a district due for ${days} days (since ${iso(dueSince).slice(0, 10)}) without MUNICIPAL_ALLOCATION (limit ${opts.allocationDays} days)` });
       }
     }
-    // Deadline notice: a hearing date passed without HEARING_HELD after the scheduling.
-    let hearingDate = 0;
-    for (const i of r.stepsOfCase(c)) {
-      const step = r.steps.step(i);
-      if (step === STEP.HEARING_SCHEDULED) hearingDate = r.steps.businessDate(i);
-      else if (step === STEP.HEARING_HELD) hearingDate = 0;
-    }
-    if (hearingDate !== 0 && hearingDate < today) hearingsPassed.push({ caseRef: c.caseRef, hearingDate });
+    // Deadline notice: a hearing date passed without HEARING_HELD after the scheduling (the replay keeps it).
+    if (c.hearingDate !== 0 && c.hearingDate < today) hearingsPassed.push({ caseRef: c.caseRef, hearingDate: c.hearingDate });
   }
 
   const erasures: Compliance["erasures"] = [];
@@ -222,28 +210,33 @@ export function statistics(r: EventReplayer): Stats {
   const ending: { k: number; from: number }[][] = Array.from({ length: 256 }, () => []);
   INTERVALS.forEach((iv, k) => iv.to.forEach((to) => ending[codeOf(to)].push({ k, from: codeOf(iv.from) })));
   const allocationDue = FLAG.ALLOCATION_DUE;
-  const first = new Float64Array(32);
-  const done = new Uint8Array(INTERVALS.length);
-  for (const c of r.cases.values()) {
-    first.fill(NaN);
-    done.fill(0);
-    let flags = 0;
-    for (let i = c.firstStep; i >= 0; i = r.steps.nextInCase(i)) {
-      const step = r.steps.step(i);
-      const t = r.steps.time(i);
-      const next = transition(flags, step, r.steps.detailNum(i));
-      const due = (next & allocationDue) !== 0 && (flags & allocationDue) === 0;
-      flags = next;
-      for (const { k, from } of ending[step]) {
-        const start = first[from];
-        if (done[k] === 0 && !Number.isNaN(start)) {
-          done[k] = 1;
-          samples[k].push(t - start);
-        }
+  // One pass over the steps in log order (each case's steps in their order), with per case its flags,
+  // the first time of each start code and the intervals done: the steps are not walked case by case
+  // (that would read the step log's pages out of order, step by step).
+  const slotOf = new Int8Array(32).fill(-1);
+  let starts = 0;
+  for (const iv of INTERVALS) if (slotOf[codeOf(iv.from)] < 0) slotOf[codeOf(iv.from)] = starts++;
+  const cases = r.caseList.length;
+  const flagsOf = new Int32Array(cases);
+  const first = new Float64Array(cases * starts).fill(NaN);
+  const done = new Uint8Array(cases * INTERVALS.length);
+  for (let i = 0; i < r.steps.length; i++) {
+    const c = r.steps.caseNo(i);
+    const step = r.steps.step(i);
+    const t = r.steps.time(i);
+    const flags = flagsOf[c];
+    const next = transition(flags, step, r.steps.detailNum(i));
+    const due = (next & allocationDue) !== 0 && (flags & allocationDue) === 0;
+    flagsOf[c] = next;
+    for (const { k, from } of ending[step]) {
+      const start = first[c * starts + slotOf[from]];
+      if (done[c * INTERVALS.length + k] === 0 && !Number.isNaN(start)) {
+        done[c * INTERVALS.length + k] = 1;
+        samples[k].push(t - start);
       }
-      if (step < DUE && Number.isNaN(first[step])) first[step] = t;
-      if (due && Number.isNaN(first[DUE])) first[DUE] = t;
     }
+    if (step < DUE && slotOf[step] >= 0 && Number.isNaN(first[c * starts + slotOf[step]])) first[c * starts + slotOf[step]] = t;
+    if (due && Number.isNaN(first[c * starts + slotOf[DUE]])) first[c * starts + slotOf[DUE]] = t;
   }
   const processingTimes = INTERVALS.map((iv, k) => {
     const xs = samples[k].sort((a, b) => a - b);

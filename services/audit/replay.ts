@@ -25,15 +25,20 @@ export interface CaseState {
   firstBlock: number;
   /** its number in EventReplayer.caseList */
   caseNo: number;
-  /** its first and last step (indices into EventReplayer.steps, -1: none yet); the steps between are linked (StepLog.nextInCase) */
-  firstStep: number;
+  /** its last step (index into EventReplayer.steps, -1: none yet); each step links the one before it (StepLog.prevInCase) */
   lastStep: number;
+  /** its first step in the block of its last step */
+  blockFirstStep: number;
   /** block where the open allocation became due (replayed), if it is still due */
   allocationDueBlock?: number;
   /** index into EventReplayer.steps of the step that made it due, -1: none */
   allocationDueStep: number;
   /** block where the currently open stop opened, if one is open */
   stopOpenedBlock?: number;
+  /** the case's first step in that block, -1: none */
+  stopOpenedStep: number;
+  /** the business date of its last HEARING_SCHEDULED with no HEARING_HELD after it, 0: none */
+  hearingDate: number;
   /** per agency code: block of its (last) ERASED marker (the contract's erasedBy bitmap) */
   erasedAt?: Map<number, number>;
   /** the district of the latest MUNICIPAL_ALLOCATION (allocatedTo(caseRef)), 0: none */
@@ -100,6 +105,8 @@ const DUPLICATE_LOOKUPS = 100;
 const ALLOCATION_DUE = FLAG.ALLOCATION_DUE;
 const ERASED = STEP.ERASED;
 const MUNICIPAL_ALLOCATION = STEP.MUNICIPAL_ALLOCATION;
+const HEARING_SCHEDULED = STEP.HEARING_SCHEDULED;
+const HEARING_HELD = STEP.HEARING_HELD;
 
 const RULE_EVENTS = new Set(["OutOfOrder", "StopChanged", "StopIgnored", "AllocationDue", "StepCorrected"]);
 
@@ -228,9 +235,9 @@ export class EventReplayer {
 
   private step(e: StepRecorded, timestamp: number, known: CaseState | undefined): void {
     const c = known ?? this.caseFor(e.words, e.at, e.block);
-    const idx = this.steps.push(e, timestamp, c.caseNo);
-    if (c.lastStep >= 0) this.steps.linkNext(c.lastStep, idx);
-    else c.firstStep = idx;
+    const last = c.lastStep;
+    const idx = this.steps.push(e, timestamp, c.caseNo, last);
+    if (last < 0 || this.steps.block(last) !== e.block) c.blockFirstStep = idx;
     c.lastStep = idx;
     const words = e.words;
     const at = e.at;
@@ -285,8 +292,13 @@ export class EventReplayer {
       }
       const stopsBefore = openStops(before);
       const stopsAfter = openStops(next);
-      if (stopsAfter !== 0 && stopsBefore === 0) c.stopOpenedBlock = e.block;
-      else if (stopsAfter === 0) c.stopOpenedBlock = undefined;
+      if (stopsAfter !== 0 && stopsBefore === 0) {
+        c.stopOpenedBlock = e.block;
+        c.stopOpenedStep = c.blockFirstStep;
+      } else if (stopsAfter === 0) {
+        c.stopOpenedBlock = undefined;
+        c.stopOpenedStep = -1;
+      }
     }
     if (e.step === ERASED) {
       (c.erasedAt ??= new Map()).set(e.agency, e.block);
@@ -294,7 +306,8 @@ export class EventReplayer {
     } else if (e.step === MUNICIPAL_ALLOCATION) {
       c.allocatedTo = e.detailNum;
       c.allocationStep = idx;
-    }
+    } else if (e.step === HEARING_SCHEDULED) c.hearingDate = e.businessDate;
+    else if (e.step === HEARING_HELD) c.hearingDate = 0;
 
     this.pending = out.notices.length > 0 ? { step: e, expected: out.notices } : undefined;
   }
@@ -327,11 +340,13 @@ export class EventReplayer {
       flags: 0,
       firstBlock: block,
       caseNo: this.caseList.length,
-      firstStep: -1,
       lastStep: -1,
+      blockFirstStep: -1,
       allocationDueBlock: undefined,
       allocationDueStep: -1,
       stopOpenedBlock: undefined,
+      stopOpenedStep: -1,
+      hearingDate: 0,
       erasedAt: undefined,
       allocatedTo: 0,
       allocationStep: -1,
@@ -634,9 +649,11 @@ export class EventReplayer {
     return [...this.steps].filter((s) => s.agency === agency);
   }
 
-  /** The indices into `steps` of a case's steps, in order. */
+  /** The indices into `steps` of a case's steps, in order (followed back from its last step). */
   *stepsOfCase(c: CaseState): Generator<number> {
-    for (let i = c.firstStep; i >= 0; i = this.steps.nextInCase(i)) yield i;
+    const back: number[] = [];
+    for (let i = c.lastStep; i >= 0; i = this.steps.prevInCase(i)) back.push(i);
+    for (let k = back.length - 1; k >= 0; k--) yield back[k];
   }
 
   /** The block of the ERASED marker `agency` recorded for `caseRef`, if any. */

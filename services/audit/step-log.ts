@@ -4,20 +4,33 @@
 // end of the audit: the exports' commitments, the checkpoints' commitments roots, an agency database and
 // the compliance lists are checked against them after the last block range (erasures and checkpoints
 // further down the log decide how an earlier step is judged). So a step keeps only what is its own: its
-// packed step word and commitment (64 bytes), log index, case number and the next step of its case
-// (12 bytes): 76 bytes. What steps share is kept once: the case reference per case (32 bytes a case),
-// block number, block time and block hash per run of steps in one block, the transaction hash per run
-// of steps in one transaction (looked up by binary search, the last run found first). Chunks are never
-// copied. `at(i)` makes a StepRecorded when a check or the report needs one. Pure, no I/O.
+// packed step word and commitment (64 bytes), log index, case number and the step before it in its case
+// (12 bytes): 76 bytes, in pages of which only the ones used last stay in memory, the others in a
+// temporary file (spill-pages.ts): memory does not grow with the steps. A step's link goes to the step
+// before it, written with the step itself, so that no page is written again once it is full. What steps
+// share is kept once, in memory: the case reference per case (32 bytes a case), block number, block time
+// and block hash per run of steps in one block, the transaction hash per run of steps in one transaction
+// (looked up by binary search, the last run found first). `at(i)` makes a StepRecorded when a check or
+// the report needs one.
 import { StepRecorded } from "./events";
+import { SpillPages } from "./spill-pages";
 
-const CHUNK_BITS = 15;
-const CHUNK = 1 << CHUNK_BITS;
-const MASK = CHUNK - 1;
-/** bytes per step: packed step word and commitment */
-const RECORD = 64;
-// ints per step: log index, case number, next step of the case (-1: none)
-const INTS = 3;
+// Small pages: a case's steps are read by their links, one page for each.
+const PAGE_BITS = 10;
+const PAGE = 1 << PAGE_BITS;
+const MASK = PAGE - 1;
+/** bytes per step: packed step word and commitment (64), then log index, case number, the step before it in its case (-1: none) */
+const STEP_BYTES = 76;
+const INTS = STEP_BYTES >> 2;
+/** where a step's ints start among its page's 4-byte words */
+const INTS_AT = 16;
+/** pages held in memory (about 5 MiB) */
+const CACHE_PAGES = 64;
+
+interface StepPage {
+  bytes: Buffer;
+  ints: Int32Array;
+}
 const CASE_CHUNK_BITS = 12;
 const CASE_CHUNK = 1 << CASE_CHUNK_BITS;
 
@@ -58,8 +71,7 @@ class Runs {
 
 export class StepLog implements Iterable<StepRecorded> {
   length = 0;
-  private readonly records: Buffer[] = [];
-  private readonly ints: Int32Array[] = [];
+  private readonly pages: SpillPages<StepPage>;
   /** case references by case number, 32 bytes each */
   private readonly caseChunks: Buffer[] = [];
   private cases = 0;
@@ -75,23 +87,22 @@ export class StepLog implements Iterable<StepRecorded> {
   constructor(
     /** case references by case number (the replay's order of first appearance) */
     private readonly caseRefs: readonly string[],
-  ) {}
+    cachePages = CACHE_PAGES,
+  ) {
+    this.pages = new SpillPages(PAGE * STEP_BYTES, cachePages, (b) => ({ bytes: Buffer.from(b), ints: new Int32Array(b) }));
+  }
 
-  /** Append a step of case number `caseNo` with its block's time; returns its index. */
-  push(e: StepRecorded, time: number, caseNo: number): number {
+  /** Append a step of case number `caseNo` with its block's time, after step `prev` of its case (-1: its first); returns its index. */
+  push(e: StepRecorded, time: number, caseNo: number, prev: number): number {
     const i = this.length++;
-    const c = i >> CHUNK_BITS;
-    if (c === this.records.length) {
-      this.records.push(Buffer.alloc(CHUNK * RECORD));
-      this.ints.push(new Int32Array(CHUNK * INTS));
-    }
     const o = i & MASK;
-    e.words.copy(this.records[c], o * RECORD, e.at + 32, e.at + 96);
-    const ints = this.ints[c];
-    const n = o * INTS;
+    const page = this.pages.page(i >> PAGE_BITS, true);
+    e.words.copy(page.bytes, o * STEP_BYTES, e.at + 32, e.at + 96);
+    const ints = page.ints;
+    const n = o * INTS + INTS_AT;
     ints[n] = e.logIndex;
     ints[n + 1] = caseNo;
-    ints[n + 2] = -1;
+    ints[n + 2] = prev;
     while (this.cases <= caseNo) this.addCase(this.cases === caseNo ? e : undefined);
     const b = this.blockRuns.length - 1;
     if (b < 0 || this.runBlocks[b] !== e.block || this.runTimes[b] !== time || this.runHashes[b] !== e.blockHash) {
@@ -118,14 +129,14 @@ export class StepLog implements Iterable<StepRecorded> {
     else this.caseChunks[c].write(this.caseRefs[n].slice(2), at, 32, "hex");
   }
 
-  /** Link step `next` as the step after `prev` in its case. */
-  linkNext(prev: number, next: number): void {
-    this.ints[prev >> CHUNK_BITS][(prev & MASK) * INTS + 2] = next;
+  /** The step before step i in its case, or -1. */
+  prevInCase(i: number): number {
+    return this.int(i, 2);
   }
 
-  /** The step after step i in its case, or -1. */
-  nextInCase(i: number): number {
-    return this.ints[i >> CHUNK_BITS][(i & MASK) * INTS + 2];
+  /** Int k of step i (0 log index, 1 case number, 2 the step before it in its case). */
+  private int(i: number, k: number): number {
+    return this.pages.page(i >> PAGE_BITS).ints[(i & MASK) * INTS + INTS_AT + k];
   }
 
   /** Step i (made anew, with a record of its own: for checks and messages that need its fields). */
@@ -144,8 +155,8 @@ export class StepLog implements Iterable<StepRecorded> {
     const cases = this.caseChunks[caseNo >> CASE_CHUNK_BITS];
     const ca = (caseNo & (CASE_CHUNK - 1)) * 32;
     into.set(cases.subarray(ca, ca + 32), at);
-    const r = (i & MASK) * RECORD;
-    into.set(this.records[i >> CHUNK_BITS].subarray(r, r + RECORD), at + 32);
+    const r = (i & MASK) * STEP_BYTES;
+    into.set(this.pages.page(i >> PAGE_BITS).bytes.subarray(r, r + 64), at + 32);
   }
 
   block(i: number): number {
@@ -153,7 +164,7 @@ export class StepLog implements Iterable<StepRecorded> {
   }
 
   logIndex(i: number): number {
-    return this.ints[i >> CHUNK_BITS][(i & MASK) * INTS];
+    return this.int(i, 0);
   }
 
   /** the block time (unix seconds) of step i */
@@ -161,14 +172,17 @@ export class StepLog implements Iterable<StepRecorded> {
     return this.runTimes[this.blockRuns.of(i)];
   }
 
-  /** The buffer holding step i's packed step word and commitment (64 bytes from `recordAt(i)`). */
+  /**
+   * The buffer holding step i's packed step word and commitment (64 bytes from `recordAt(i)`): valid
+   * until other steps far from it are read.
+   */
   recordOf(i: number): Buffer {
-    return this.records[i >> CHUNK_BITS];
+    return this.pages.page(i >> PAGE_BITS).bytes;
   }
 
   /** where step i's packed step word starts in recordOf(i) (its event id at +24, its commitment at +32) */
   recordAt(i: number): number {
-    return (i & MASK) * RECORD;
+    return (i & MASK) * STEP_BYTES;
   }
 
   /** The buffer holding the case reference of case number `caseNo` (32 bytes from `caseRefAt(caseNo)`). */
@@ -182,28 +196,38 @@ export class StepLog implements Iterable<StepRecorded> {
 
   /** the agency byte of step i's event id */
   agency(i: number): number {
-    return this.records[i >> CHUNK_BITS][(i & MASK) * RECORD + 24];
+    return this.recordOf(i)[(i & MASK) * STEP_BYTES + 24];
   }
 
   /** the step code of step i */
   step(i: number): number {
-    return this.records[i >> CHUNK_BITS][(i & MASK) * RECORD + 23];
+    return this.recordOf(i)[(i & MASK) * STEP_BYTES + 23];
   }
 
   /** the detail code of step i, as StepRecorded.detailNum */
   detailNum(i: number): number {
-    const r = this.records[i >> CHUNK_BITS];
-    const p = (i & MASK) * RECORD;
+    const r = this.recordOf(i);
+    const p = (i & MASK) * STEP_BYTES;
     return r.readUInt32BE(p + 15) * 0x1_0000_0000 + r.readUInt32BE(p + 19);
   }
 
   /** the business date of step i, as StepRecorded.businessDate */
   businessDate(i: number): number {
-    return this.records[i >> CHUNK_BITS].readUInt32BE((i & MASK) * RECORD + 11);
+    return this.recordOf(i).readUInt32BE((i & MASK) * STEP_BYTES + 11);
   }
 
   caseNo(i: number): number {
-    return this.ints[i >> CHUNK_BITS][(i & MASK) * INTS + 1];
+    return this.int(i, 1);
+  }
+
+  /** Whether steps went to the spill file (more than fit in the pages held in memory). */
+  get spilled(): boolean {
+    return this.pages.spilled;
+  }
+
+  /** Close the spill file: the log is not read any more. */
+  close(): void {
+    this.pages.close();
   }
 
   *[Symbol.iterator](): Iterator<StepRecorded> {

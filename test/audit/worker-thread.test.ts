@@ -4,16 +4,21 @@
 import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { commitmentsInWorker } from "../../services/audit/commitment-worker";
+import { CommitmentWorker } from "../../services/audit/commitment-worker";
+import { tableOf } from "../../services/audit/export-table";
+import { fastCommitmentOf, initFastKeccak } from "../../services/shared/keccak";
 
 const PROBE = join(__dirname, "support", "worker-probe.ts");
 
 describe("audit: the commitment worker thread", function () {
   it("starts under mocha -r tsx", async () => {
+    await initFastKeccak();
     const x = { agency: 2, source: "t", lines: [{ ledgerEventId: String((2n << 56n) | 3n), caseRef: "0x" + "11".repeat(32), salt: "0x" + "22".repeat(32), dataDigest: "0x" + "33".repeat(32) }] };
-    const pre = (await commitmentsInWorker([x]))?.get(x);
-    expect(pre, "the worker did not start").to.not.equal(undefined);
-    expect([...pre!.agencies, ...pre!.seqs]).to.deep.equal([2, 3]);
+    const worker = await CommitmentWorker.start();
+    expect(worker, "the worker did not start").to.not.equal(undefined);
+    const pre = await worker!.linesOf(tableOf(x.lines), 0, 1);
+    worker!.close();
+    expect(Buffer.from(pre!.commitments).toString("hex")).to.equal(fastCommitmentOf(x.lines[0].salt, x.lines[0].dataDigest).slice(2));
   });
 
   it("starts under the tsx command (npm run audit)", async () => {
