@@ -46,23 +46,18 @@ export async function storeEvents(
   // 23.9-25.6), and every agency stores every event. A page that holds an event stored before (the
   // checkpoint set back, blocks read again, another process on the same store) fails on the unique key
   // and is stored again skipping what exists.
+  const page: PageArgs = [db, logs, blockTimes, position, agency, deliverByWebhook];
   try {
-    return await storePage(db, logs, blockTimes, position, agency, deliverByWebhook, false);
+    return await storePage(page, false);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return storePage(db, logs, blockTimes, position, agency, deliverByWebhook, true);
+    return storePage(page, true);
   }
 }
 
-function storePage(
-  db: Db,
-  logs: LedgerLog[],
-  blockTimes: Map<number, number>,
-  position: ListenerPosition,
-  agency: Follower | string,
-  deliverByWebhook: boolean,
-  skipStored: boolean,
-): Promise<StoreResult> {
+type PageArgs = Parameters<typeof storeEvents>;
+
+function storePage([db, logs, blockTimes, position, agency, deliverByWebhook]: PageArgs, skipStored: boolean): Promise<StoreResult> {
   const me = followerOf(agency);
   return serialized(db, async (tx) => {
     const now = new Date();
