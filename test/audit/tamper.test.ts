@@ -195,9 +195,14 @@ describe("audit CLI against a throwaway ledger", function () {
     const proofFile = r.report!.proof!.file;
     const proof = JSON.parse(readFileSync(proofFile, "utf8"));
     expect(proof.checkpoints.length).to.be.greaterThan(0);
+    expect(proof).to.include({ format: "anker-inclusion-proof-v2", tree: "rfc6962" });
+    expect(proof.checkpoints.every((c: { commitmentsTree: string }) => c.commitmentsTree === "rfc6962")).to.equal(true);
     const ok = await runCli(["--verify-proof", proofFile, "--trust", chain.wallets.BAMF.address, "--trust", chain.wallets.ZAB.address]);
     expect(ok.code, ok.stdout).to.equal(0);
-    expect(ok.stdout).to.match(/^valid/);
+    expect(ok.stdout).to.match(/^valid.*RFC 6962 log tree/);
+    const moved = join(dir, "proof-moved.json");
+    writeFileSync(moved, JSON.stringify({ ...proof, leafIndex: proof.leafIndex === 0 ? 1 : proof.leafIndex - 1 }));
+    expect((await runCli(["--verify-proof", moved])).code, "another leaf index").to.equal(1);
     const bad = join(dir, "proof-bad.json");
     writeFileSync(bad, JSON.stringify({ ...proof, leaf: [...proof.leaf.slice(0, 4), keccak256("0x01")] }));
     const no = await runCli(["--verify-proof", bad]);
