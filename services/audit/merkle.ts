@@ -8,6 +8,9 @@
 //                             own; its checkpoints are signed under the log tree's EIP-712 type.
 //   anker-inclusion-proof-v1  (still verified) the sorted StandardMerkleTree (@openzeppelin/merkle-tree) of
 //                             checkpoints signed before; its checkpoints are signed under that tree's type.
+// The checkpoints sign the root, not the tree size: a v2 proof's treeSize and leafIndex are bound only as far
+// as the path's shape goes (RFC 9162: leaf 0 of 36 or of 37 leaves has the same path), which does not weaken
+// the membership the root proves; the leaf's own blockNumber and logIndex say where the event is.
 // Pure, no I/O.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getBytes } from "ethers";
