@@ -17,7 +17,7 @@ import { getBytes } from "ethers";
 import { z } from "zod";
 import { recoverCheckpointSigner } from "../shared/checkpoint";
 import { COMMITMENT_LEAF_ENCODING } from "../shared/commitment-leaf";
-import { hex32 as hexOf, logAuditPath, logLeafHash, rootFromAuditPath } from "../shared/commitments-log-root";
+import { toHex32 as hexOf, logAuditPath, logLeafHash, rootFromAuditPath } from "../shared/commitments-log-root";
 import type { CommitmentsTree } from "../shared/vocab/commitments-tree";
 import { logLeafHashOf } from "./commitment-log-leaf";
 import type { StepRecorded } from "./events";

@@ -54,7 +54,8 @@ export function logLeafHashOfData(blockNumber: number, logIndex: number, data: U
   return sha256(leafInput);
 }
 
-export function hex32(bytes: Uint8Array): string {
+/** 32 bytes as 0x-hex. */
+export function toHex32(bytes: Uint8Array): string {
   return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, 32).toString("hex");
 }
 
@@ -92,7 +93,7 @@ export class LogTreeFrontier {
   /** The root as 0x-hex; EMPTY_LOG_ROOT before any leaf. */
   root(): string {
     const r = this.rootBytes();
-    return r === undefined ? EMPTY_LOG_ROOT : hex32(r);
+    return r === undefined ? EMPTY_LOG_ROOT : toHex32(r);
   }
 }
 

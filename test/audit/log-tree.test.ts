@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { keccak256, Wallet } from "ethers";
-import { LogTreeFrontier, EMPTY_LOG_ROOT, logAuditPath, logLeafHash, rfc6962LeafHash, rfc6962NodeHash, rootFromAuditPath, hex32 } from "../../services/shared/commitments-log-root";
+import { LogTreeFrontier, EMPTY_LOG_ROOT, logAuditPath, logLeafHash, rfc6962LeafHash, rfc6962NodeHash, rootFromAuditPath, toHex32 } from "../../services/shared/commitments-log-root";
 import { encodeCommitmentLeaf } from "../../services/shared/commitment-leaf";
 import { CommitmentRoots } from "../../services/audit/commitment-roots";
 import { keccakBytes } from "../../services/shared/keccak";
@@ -230,6 +230,6 @@ describe("audit: inclusion proofs v2 (RFC 6962 log tree)", () => {
     expect(verifyInclusionProof(v1).valid).to.equal(true);
     expect(verifyInclusionProof(v2).valid).to.equal(true);
     expect(v1.root).to.not.equal(v2.root);
-    expect(hex32(unhex(v2.root))).to.equal(v2.root);
+    expect(toHex32(unhex(v2.root))).to.equal(v2.root);
   });
 });

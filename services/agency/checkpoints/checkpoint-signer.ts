@@ -1,8 +1,8 @@
 // Every CHECKPOINT_EVERY_BLOCKS blocks the agency signs what it has seen of the chain (EIP-712, definition
 // in services/shared/checkpoint.ts, the log tree's type): block number and hash, how many cases the ledger
 // holds up to there, and the RFC 6962 root of every step's commitment up to there in chain order
-// (commitments-root.ts). The row stores which tree its root is, as rows signed before (sorted tree) say too. Only blocks the
-// listener has stored completely are signed, so caseCount and root are exact. Both agencies sign at the
+// (commitments-root.ts). The row stores which tree its root is, as rows signed before (sorted tree) say
+// too. Only blocks the listener has stored completely are signed, so caseCount and root are exact. Both agencies sign at the
 // same heights (multiples of CHECKPOINT_EVERY_BLOCKS), so each of those blocks is co-signed. The audit
 // checks these signatures against the chain it is shown: a rewritten or forked history, or events
 // withheld, added or changed, no longer match.
