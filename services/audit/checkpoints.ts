@@ -21,6 +21,8 @@ export interface CheckpointContext {
   blockHashAt(n: number): string | undefined;
   /** distinct cases with a StepRecorded up to and including a block */
   caseCountAt(n: number): number;
+  /** StepRecorded events up to and including a block (the log tree's size there) */
+  stepCountAt(n: number): number;
   /** the commitments root in `tree` (services/shared/vocab/commitments-tree.ts) up to and including a block, from the chain's logs */
   commitmentsRootAt(n: number, tree: CommitmentsTree): string;
   /** the agency an account wrote for at a block (0: not a member) */
@@ -64,7 +66,7 @@ export function verifyCheckpoint(
   let recovered: string | undefined;
   try {
     recovered = recoverCheckpointSigner(
-      { chainId: ctx.chainId, ledger: ctx.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: signedRoot, commitmentsTree: cp.commitmentsTree },
+      { chainId: ctx.chainId, ledger: ctx.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: signedRoot, commitmentsTree: cp.commitmentsTree, stepCount: cp.stepCount ?? null },
       cp.signature,
     );
   } catch (err) {
@@ -94,6 +96,12 @@ export function verifyCheckpoint(
     const count = ctx.caseCountAt(cp.blockNumber);
     if (count !== cp.caseCount) {
       problems.push({ kind: "checkpoint-case-count", severity: "critical", message: `the agency signed ${cp.caseCount} cases up to block ${cp.blockNumber}, the ledger's events show ${count}: events were withheld or added` });
+    }
+    if (signedRoot !== null && cp.commitmentsTree === "rfc6962" && cp.stepCount != null) {
+      const steps = ctx.stepCountAt(cp.blockNumber);
+      if (steps !== cp.stepCount) {
+        problems.push({ kind: "checkpoint-step-count", severity: "critical", message: `the agency signed ${cp.stepCount} steps up to block ${cp.blockNumber}, the ledger's events show ${steps}: events were withheld or added` });
+      }
     }
     if (signedRoot !== null) {
       const root = ctx.commitmentsRootAt(cp.blockNumber, cp.commitmentsTree);

@@ -57,6 +57,11 @@ export class CommitmentRoots {
     return out;
   }
 
+  /** How many StepRecorded lie at or below `block`: the log tree's size there. */
+  stepsUpTo(block: number): number {
+    return this.countUpTo(block);
+  }
+
   /** The sorted tree's root over every StepRecorded up to and including `block`. */
   sortedRootAt(block: number): string {
     const known = this.roots.get(block);

@@ -8,9 +8,9 @@
 //                             own; its checkpoints are signed under the log tree's EIP-712 type.
 //   anker-inclusion-proof-v1  (still verified) the sorted StandardMerkleTree (@openzeppelin/merkle-tree) of
 //                             checkpoints signed before; its checkpoints are signed under that tree's type.
-// The checkpoints sign the root, not the tree size: a v2 proof's treeSize and leafIndex are bound only as far
-// as the path's shape goes (RFC 9162: leaf 0 of 36 or of 37 leaves has the same path), which does not weaken
-// the membership the root proves; the leaf's own blockNumber and logIndex say where the event is.
+// The log tree's checkpoints sign its size (stepCount) with its root, as an RFC 6962 signed tree head does:
+// a v2 proof's treeSize must be the signed one, which binds leafIndex too (the path's shape alone does not:
+// leaf 0 of 36 or of 37 leaves has the same path). Without a checkpoint, only the root binds the proof.
 // Pure, no I/O.
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { getBytes } from "ethers";
@@ -89,7 +89,7 @@ export const InclusionProofV2 = z.object({
   /** RFC 6962 audit path, from the leaf's sibling up */
   auditPath: z.array(hex32),
   /** checkpoints the agencies signed over `uptoBlock` under the log tree's type (empty: the audited head, not co-signed) */
-  checkpoints: z.array(ProofCheckpoint.extend({ commitmentsTree: z.literal("rfc6962") })),
+  checkpoints: z.array(ProofCheckpoint.extend({ commitmentsTree: z.literal("rfc6962"), stepCount: z.number().int().nonnegative().nullish() })),
 });
 
 export const InclusionProof = z.discriminatedUnion("format", [InclusionProofV1, InclusionProofV2]);
@@ -232,9 +232,14 @@ export function verifyInclusionProof(input: unknown, expect: { root?: string; si
       problems.push(`a checkpoint signs the commitments root ${signedRoot}, not the proof's root ${p.root}`);
       continue;
     }
+    const stepCount = "stepCount" in cp ? (cp.stepCount ?? null) : null;
+    if (p.format === "anker-inclusion-proof-v2" && signedRoot !== null && stepCount !== p.treeSize) {
+      problems.push(`a checkpoint signs a tree of ${stepCount ?? "no"} steps, not the proof's ${p.treeSize}`);
+      continue;
+    }
     let who: string;
     try {
-      who = recoverCheckpointSigner({ chainId: p.chainId, ledger: p.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: signedRoot, commitmentsTree: tree }, cp.signature);
+      who = recoverCheckpointSigner({ chainId: p.chainId, ledger: p.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: signedRoot, commitmentsTree: tree, stepCount }, cp.signature);
     } catch (err) {
       problems.push(`a checkpoint signature cannot be read: ${(err as Error).message}`);
       continue;

@@ -92,6 +92,8 @@ export const SignedCheckpoint = z.object({
   commitmentsRoot: hex32.nullish(),
   /** the tree commitmentsRoot is the root of; absent on rows signed before the log tree, which are "sorted" */
   commitmentsTree: z.enum(COMMITMENTS_TREES).default("sorted"),
+  /** StepRecorded events up to the block, signed with a log-tree root (absent or null on the others) */
+  stepCount: z.coerce.number().int().nonnegative().nullish(),
   signer: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
   signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
 });

@@ -6,12 +6,14 @@
 //
 // Three types, one per generation of the checkpoint; the audit verifies each row under the type its tree
 // names, so checkpoints signed before a change stay verifiable:
-//   CHECKPOINT_LOG_TYPES            commitmentsLogRoot: the RFC 6962 tree in chain order (commitments-log-root.ts);
-//                                   what the agencies sign from now on
+//   CHECKPOINT_LOG_TYPES            stepCount and commitmentsLogRoot: the RFC 6962 tree in chain order
+//                                   (commitments-log-root.ts) and its size; what the agencies sign from now on
 //   CHECKPOINT_TYPES                commitmentsRoot: the sorted StandardMerkleTree (commitments-sorted-root.ts)
 //   CHECKPOINT_TYPES_WITHOUT_ROOT   no root (before the root was part of the checkpoint)
 // The log tree's field has its own name so that its type hash differs: a signature over one tree's root can
-// never be read as a statement about the other tree.
+// never be read as a statement about the other tree. The log tree's size is signed with its root, as an
+// RFC 6962 signed tree head signs (tree_size, root): an inclusion proof's leaf index and tree size are then
+// bound by the signature, not only by the audit path's shape.
 import { TypedDataEncoder, verifyTypedData, type TypedDataDomain, type TypedDataField } from "ethers";
 import type { CommitmentsTree } from "./vocab/commitments-tree";
 
@@ -39,7 +41,7 @@ export const CHECKPOINT_TYPES_WITHOUT_ROOT: Record<string, TypedDataField[]> = {
 
 /** The type the agencies sign from now on: the root of the RFC 6962 log tree (commitments-log-root.ts). */
 export const CHECKPOINT_LOG_TYPES: Record<string, TypedDataField[]> = {
-  Checkpoint: [...CHECKPOINT_TYPES_WITHOUT_ROOT.Checkpoint, { name: "commitmentsLogRoot", type: "bytes32" }],
+  Checkpoint: [...CHECKPOINT_TYPES_WITHOUT_ROOT.Checkpoint, { name: "stepCount", type: "uint256" }, { name: "commitmentsLogRoot", type: "bytes32" }],
 };
 
 export interface Checkpoint {
@@ -56,6 +58,8 @@ export interface Checkpoint {
   commitmentsRoot: string | null;
   /** which tree commitmentsRoot is the root of (absent on rows signed before the log tree: "sorted") */
   commitmentsTree: CommitmentsTree;
+  /** StepRecorded events up to and including blockNumber, the log tree's size: signed with its root, null (not signed) in the other types */
+  stepCount: number | null;
 }
 
 export function checkpointDomain(chainId: number, ledger: string): TypedDataDomain {
@@ -79,5 +83,7 @@ export function typedDataOf(cp: Checkpoint): [Record<string, TypedDataField[]>, 
   const { chainId, ledger, blockNumber, blockHash, caseCount, commitmentsRoot } = cp;
   const base = { chainId, ledger, blockNumber, blockHash, caseCount };
   if (commitmentsRoot === null) return [CHECKPOINT_TYPES_WITHOUT_ROOT, base];
-  return cp.commitmentsTree === "rfc6962" ? [CHECKPOINT_LOG_TYPES, { ...base, commitmentsLogRoot: commitmentsRoot }] : [CHECKPOINT_TYPES, { ...base, commitmentsRoot }];
+  if (cp.commitmentsTree === "sorted") return [CHECKPOINT_TYPES, { ...base, commitmentsRoot }];
+  if (cp.stepCount === null) throw new Error(`a checkpoint over the log tree at block ${blockNumber} without its step count`);
+  return [CHECKPOINT_LOG_TYPES, { ...base, stepCount: cp.stepCount, commitmentsLogRoot: commitmentsRoot }];
 }

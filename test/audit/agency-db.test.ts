@@ -43,7 +43,7 @@ describe("audit: its own reader of an agency database", function () {
       block: seq === 2 ? undefined : 10 + seq,
     }),
   );
-  const checkpoint: SignedCheckpoint = { blockNumber: 12, blockHash: hex("bb"), caseCount: 1, commitmentsRoot: hex("cc"), commitmentsTree: "rfc6962", signer: hex("0e", 20), signature: hex("51", 65) };
+  const checkpoint: SignedCheckpoint = { blockNumber: 12, blockHash: hex("bb"), caseCount: 1, commitmentsRoot: hex("cc"), commitmentsTree: "rfc6962", stepCount: 2, signer: hex("0e", 20), signature: hex("51", 65) };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "anker-audit-db-"));
@@ -78,9 +78,9 @@ describe("audit: its own reader of an agency database", function () {
     const old = join(dir, "before-log-tree.db");
     writeFileSync(old, readFileSync(file));
     const w = new Database(old);
-    w.exec(`ALTER TABLE "SignedCheckpoint" DROP COLUMN "commitmentsTree"`);
+    w.exec(`ALTER TABLE "SignedCheckpoint" DROP COLUMN "commitmentsTree"; ALTER TABLE "SignedCheckpoint" DROP COLUMN "stepCount"`);
     w.close();
-    expect((await readAgencyDb(old)).checkpoints).to.deep.equal([{ ...checkpoint, commitmentsTree: "sorted" }]);
+    expect((await readAgencyDb(old)).checkpoints).to.deep.equal([{ ...checkpoint, commitmentsTree: "sorted", stepCount: null }]);
   });
 
   it("closes the reader once it has read", async () => {

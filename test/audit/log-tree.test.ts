@@ -194,9 +194,11 @@ describe("audit: inclusion proofs v2 (RFC 6962 log tree)", () => {
     const r = replayed(steps);
     const wallet = new Wallet("0x" + "4c".repeat(32));
     const root = new CommitmentRoots(r.steps, keccakBytes).logRootAt(5);
-    const signed = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root, commitmentsTree: "rfc6962" });
+    const size = [...r.steps].filter((s) => s.block <= 5).length;
+    const signed = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root, commitmentsTree: "rfc6962", stepCount: size });
     const cp = { ...signed, commitmentsTree: "rfc6962" as const };
     const proof = proveEvent(r.steps, r.steps.at(6)!.eventId, { ...ctx, checkpoints: [cp] });
+    expect(proof.treeSize).to.equal(size);
     expect(proof.auditPath.length).to.be.greaterThan(1);
     expect(verifyInclusionProof(proof, { signers: [wallet.address], root })).to.deep.include({ valid: true, signers: [wallet.address] });
     const bad = (p: Partial<InclusionProofV2>, why: string) => expect(verifyInclusionProof({ ...proof, ...p }).valid, why).to.equal(false);
@@ -217,9 +219,16 @@ describe("audit: inclusion proofs v2 (RFC 6962 log tree)", () => {
     // A checkpoint over this root signed under the sorted tree's type does not vouch for it, nor one over another root.
     const sortedTyped = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root, commitmentsTree: "sorted" });
     expect(verifyInclusionProof({ ...proof, checkpoints: [{ ...sortedTyped, commitmentsTree: "rfc6962" }] }).valid).to.equal(false);
-    const other = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: c(98), commitmentsTree: "rfc6962" });
+    const other = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: c(98), commitmentsTree: "rfc6962", stepCount: size });
     expect(verifyInclusionProof({ ...proof, checkpoints: [{ ...other, commitmentsTree: "rfc6962" }] }).valid).to.equal(false);
     expect(verifyInclusionProof({ ...proof, checkpoints: [{ ...cp, caseCount: 3 }] }).valid).to.equal(false);
+    // The signed size binds the proof's: a size whose path has the same shape (and so the same root) is
+    // accepted by the path alone, not against a checkpoint that signed the real size.
+    const sameShape = Array.from({ length: 2 * size }, (_, n) => n).filter((n) => n > proof.leafIndex && n !== size && verifyInclusionProof({ ...proof, treeSize: n, checkpoints: [] }).valid);
+    expect(sameShape.length, "another size with the same path shape").to.be.greaterThan(0);
+    for (const n of sameShape) expect(verifyInclusionProof({ ...proof, treeSize: n }).valid, `size ${n} against the signed ${size}`).to.equal(false);
+    const wrongSize = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root, commitmentsTree: "rfc6962", stepCount: sameShape[0] });
+    expect(verifyInclusionProof({ ...proof, checkpoints: [{ ...wrongSize, commitmentsTree: "rfc6962" }] }).valid, "a checkpoint over another size").to.equal(false);
     expect(verifyInclusionProof({ ...proof, tree: "sorted" }).valid, "another tree named").to.equal(false);
   });
 

@@ -14,7 +14,7 @@ import type { ExportLine, SignedCheckpoint } from "../../services/audit/types";
 import { LedgerWriter } from "./support/writer";
 import { recordScenario, B, Z, type ScenarioResult } from "./support/scenario";
 import { signCheckpoint } from "./support/sign";
-import { commitmentsRootOnChain } from "./support/commitments-root";
+import { logTreeOnChain } from "./support/commitments-root";
 import { fillAgencyDb, FICTITIOUS_FAMILY_NAME } from "./support/agency-db";
 import { runCli, kindsOf } from "./support/cli";
 import { mined } from "../../services/shared/mined";
@@ -24,8 +24,7 @@ const head = async (chain: TestChain) => Number(await chain.provider.send("eth_b
 async function checkpointAt(chain: TestChain, w: LedgerWriter, wallet: Wallet, block: number): Promise<SignedCheckpoint> {
   const b = await chain.provider.send("eth_getBlockByNumber", ["0x" + block.toString(16), false]);
   const ledger = chain.deployment.contracts.ProcedureLedger.address;
-  const commitmentsRoot = await commitmentsRootOnChain(chain.provider, ledger, block);
-  return signCheckpoint(wallet, { chainId: chain.deployment.chainId, ledger, blockNumber: block, blockHash: b.hash, caseCount: w.caseCountAt(block), commitmentsRoot });
+  return signCheckpoint(wallet, { chainId: chain.deployment.chainId, ledger, blockNumber: block, blockHash: b.hash, caseCount: w.caseCountAt(block), ...(await logTreeOnChain(chain.provider, ledger, block)) });
 }
 
 describe("audit CLI against a throwaway ledger", function () {

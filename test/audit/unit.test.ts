@@ -315,18 +315,22 @@ describe("audit: checkpoints", () => {
   const wallet = new Wallet(key);
   const root = "0x" + "ee".repeat(32);
   const sortedRoot = "0x" + "5e".repeat(32);
-  const cp = { chainId: 4242, ledger: "0x" + "cc".repeat(20), blockNumber: 100, blockHash: "0x" + "dd".repeat(32), caseCount: 7, commitmentsRoot: root, commitmentsTree: "rfc6962" as const };
-  const sortedCp = { ...cp, commitmentsRoot: sortedRoot, commitmentsTree: "sorted" as const };
+  const cp = { chainId: 4242, ledger: "0x" + "cc".repeat(20), blockNumber: 100, blockHash: "0x" + "dd".repeat(32), caseCount: 7, commitmentsRoot: root, commitmentsTree: "rfc6962" as const, stepCount: 9 };
+  const sortedCp = { ...cp, commitmentsRoot: sortedRoot, commitmentsTree: "sorted" as const, stepCount: null };
   const fields = [{ name: "chainId", type: "uint256" }, { name: "ledger", type: "address" }, { name: "blockNumber", type: "uint256" }, { name: "blockHash", type: "bytes32" }, { name: "caseCount", type: "uint256" }];
   const domain = { name: "AnkerLedger", version: "1", chainId: 4242, verifyingContract: cp.ledger };
 
   it("signs and recovers deterministically (fixed vector), the commitments root and its tree part of the signed struct", async () => {
-    const { commitmentsRoot: _r, commitmentsTree: _t, ...old } = cp;
-    // The log tree's type: the root as commitmentsLogRoot, so its type hash is its own.
+    const { commitmentsRoot: _r, commitmentsTree: _t, stepCount: _s, ...old } = cp;
+    // The log tree's type: its size and the root as commitmentsLogRoot, so its type hash is its own.
     const signed = await signCheckpoint(wallet, cp);
     expect(recoverCheckpointSigner(cp, signed.signature)).to.equal(wallet.address);
-    expect(signed.signature).to.equal(await wallet.signTypedData(domain, { Checkpoint: [...fields, { name: "commitmentsLogRoot", type: "bytes32" }] }, { ...old, commitmentsLogRoot: root }));
+    expect(signed.signature).to.equal(
+      await wallet.signTypedData(domain, { Checkpoint: [...fields, { name: "stepCount", type: "uint256" }, { name: "commitmentsLogRoot", type: "bytes32" }] }, { ...old, stepCount: 9, commitmentsLogRoot: root }),
+    );
     expect(recoverCheckpointSigner({ ...cp, commitmentsRoot: "0x" + "ef".repeat(32) }, signed.signature)).to.not.equal(wallet.address);
+    expect(recoverCheckpointSigner({ ...cp, stepCount: 10 }, signed.signature), "the tree's size is signed").to.not.equal(wallet.address);
+    expect(() => recoverCheckpointSigner({ ...cp, stepCount: null }, signed.signature), "no log-tree checkpoint without its size").to.throw(/step count/);
     // The sorted tree's type, as checkpoints signed before the log tree: verifiable as such only.
     const sorted = await signCheckpoint(wallet, sortedCp);
     expect(sorted.signature).to.equal(await wallet.signTypedData(domain, { Checkpoint: [...fields, { name: "commitmentsRoot", type: "bytes32" }] }, { ...old, commitmentsRoot: sortedRoot }));
@@ -347,6 +351,7 @@ describe("audit: checkpoints", () => {
     headBlock: 200,
     blockHashAt: (n: number) => (n === 100 ? cp.blockHash : undefined),
     caseCountAt: () => 7,
+    stepCountAt: () => 9,
     commitmentsRootAt: (_n, tree) => (tree === "rfc6962" ? root : sortedRoot),
     memberAgencyAt: (a: string) => (a.toLowerCase() === wallet.address.toLowerCase() ? 1 : 0),
     ...over,
@@ -359,6 +364,8 @@ describe("audit: checkpoints", () => {
     expect(kinds(verifyCheckpoint(signed, ctx({ blockHashAt: () => "0x" + "ee".repeat(32) }), 1))).to.deep.equal(["checkpoint-fork"]);
     expect(kinds(verifyCheckpoint(signed, ctx({ headBlock: 50, blockHashAt: () => undefined }), 1))).to.deep.equal(["checkpoint-beyond-head"]);
     expect(kinds(verifyCheckpoint(signed, ctx({ caseCountAt: () => 6 }), 1))).to.deep.equal(["checkpoint-case-count"]);
+    expect(kinds(verifyCheckpoint(signed, ctx({ stepCountAt: () => 8 }), 1))).to.deep.equal(["checkpoint-step-count"]);
+    expect(kinds(verifyCheckpoint({ ...signed, stepCount: 8 }, ctx({ stepCountAt: () => 8 }), 1))).to.include("checkpoint-signature-invalid");
     expect(kinds(verifyCheckpoint(signed, ctx({ memberAgencyAt: () => 0 }), 1))).to.deep.equal(["checkpoint-signer-not-member"]);
     expect(kinds(verifyCheckpoint(signed, ctx(), 2))).to.deep.equal(["checkpoint-signer-other-agency"]);
     expect(kinds(verifyCheckpoint({ ...signed, caseCount: 8 }, ctx({ caseCountAt: () => 8 }), 1))).to.include("checkpoint-signature-invalid");
@@ -493,7 +500,7 @@ describe("audit: inclusion proofs v1 (sorted tree, still verified)", () => {
     // A checkpoint signed before the root was part of it still vouches for the block hash.
     const legacy = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: null, commitmentsTree: "sorted" });
     // A checkpoint over the same root signed under the log tree's type does not vouch for a v1 proof.
-    const logTyped = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root, commitmentsTree: "rfc6962" });
+    const logTyped = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root, commitmentsTree: "rfc6962", stepCount: 5 });
     expect(verifyInclusionProof({ ...proof, checkpoints: [logTyped] }).valid).to.equal(false);
     expect(verifyInclusionProof({ ...proof, checkpoints: [legacy] }, { signers: [wallet.address] }).valid).to.equal(true);
     expect(verifyInclusionProof({ ...proof, leaf: [proof.leaf[0], proof.leaf[1], proof.leaf[2], proof.leaf[3], c(99)] }).valid).to.equal(false);

@@ -167,12 +167,12 @@ describe("audit over the captured ledger (fixed vector)", () => {
     const { Wallet } = await import("ethers");
     const { signCheckpoint } = await import("./support/sign");
     const bamf = new Wallet(v.keys.BAMF);
-    const signedFork = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: forked.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot! });
+    const signedFork = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: forked.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot!, stepCount: v.checkpoint.stepCount });
     expect(auditVector(v, { checkpoints: [signedFork] }).kinds).to.include("checkpoint-fork");
     const outsider = Wallet.createRandom();
-    const foreign = await signCheckpoint(outsider as unknown as InstanceType<typeof Wallet>, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: v.checkpoint.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot! });
+    const foreign = await signCheckpoint(outsider as unknown as InstanceType<typeof Wallet>, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: v.checkpoint.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot!, stepCount: v.checkpoint.stepCount });
     expect(auditVector(v, { checkpoints: [foreign] }).kinds).to.include("checkpoint-signer-not-member");
-    const beyond = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head + 5, blockHash: v.checkpoint.blockHash, caseCount: 5, commitmentsRoot: v.checkpoint.commitmentsRoot! });
+    const beyond = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head + 5, blockHash: v.checkpoint.blockHash, caseCount: 5, commitmentsRoot: v.checkpoint.commitmentsRoot!, stepCount: v.checkpoint.stepCount });
     expect(auditVector(v, { checkpoints: [beyond] }).kinds).to.include("checkpoint-beyond-head");
   });
 

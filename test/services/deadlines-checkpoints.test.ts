@@ -15,7 +15,7 @@ import type { CommitmentsTree } from "../../services/shared/vocab/commitments-tr
 import { STEP_RECORDED_TOPIC } from "../../services/audit/events";
 import { unpackStep } from "../../services/shared/ledger-codec";
 import { dataSlice } from "ethers";
-import { commitmentsRootFromLogs } from "../audit/support/commitments-root";
+import { commitmentsRootFromLogs, stepCountFromLogs } from "../audit/support/commitments-root";
 import { signCheckpoint } from "../audit/support/sign";
 import { CODE_LISTS } from "../../services/shared/codelists";
 import { startTestChain, type TestChain } from "../support/chain";
@@ -117,12 +117,14 @@ describe("deadline notices and checkpoints", function () {
       expect(r.caseCount, `cases up to block ${r.blockNumber}`).to.equal(cases.size);
       expect(r.commitmentsTree, "signed over the RFC 6962 log tree").to.equal("rfc6962");
       expect(r.commitmentsRoot, `commitments root at block ${r.blockNumber} as the audit computes it from the chain`).to.equal(commitmentsRootFromLogs(await rawLogs(r.blockNumber), ledger(), r.blockNumber, "rfc6962"));
-      const cp = { chainId: chain.deployment.chainId, ledger: chain.deployment.contracts.ProcedureLedger.address, blockNumber: r.blockNumber, blockHash: r.blockHash, caseCount: r.caseCount, commitmentsRoot: r.commitmentsRoot, commitmentsTree: "rfc6962" as const };
+      expect(r.stepCount, `steps up to block ${r.blockNumber}`).to.equal(logs.filter((l) => l.name === "StepRecorded" && l.blockNumber <= r.blockNumber).length);
+      const cp = { chainId: chain.deployment.chainId, ledger: chain.deployment.contracts.ProcedureLedger.address, blockNumber: r.blockNumber, blockHash: r.blockHash, caseCount: r.caseCount, commitmentsRoot: r.commitmentsRoot, commitmentsTree: "rfc6962" as const, stepCount: r.stepCount };
       expect(recoverCheckpointSigner(cp, r.signature)).to.equal(chain.wallets.BAMF.address);
       expect(r.signer).to.equal(chain.wallets.BAMF.address);
       expect(recoverCheckpointSigner({ ...cp, caseCount: cp.caseCount + 1 }, r.signature)).to.not.equal(chain.wallets.BAMF.address);
       expect(recoverCheckpointSigner({ ...cp, commitmentsRoot: "0x" + "11".repeat(32) }, r.signature), "the root is signed").to.not.equal(chain.wallets.BAMF.address);
       expect(recoverCheckpointSigner({ ...cp, commitmentsTree: "sorted" }, r.signature), "under the log tree's type, not the sorted tree's").to.not.equal(chain.wallets.BAMF.address);
+      expect(recoverCheckpointSigner({ ...cp, stepCount: cp.stepCount! + 1 }, r.signature), "the tree's size is signed").to.not.equal(chain.wallets.BAMF.address);
     }
     expect(rows[rows.length - 1].caseCount, "six cases in the plan").to.equal(6);
   });
@@ -150,7 +152,7 @@ describe("deadline notices and checkpoints", function () {
         return a.db.signedCheckpoint.findMany({ orderBy: { blockNumber: "asc" } });
       }),
     );
-    const fields = (rows: typeof bamfRows) => rows.map((r) => [r.blockNumber, r.blockHash, r.caseCount, r.commitmentsRoot]);
+    const fields = (rows: typeof bamfRows) => rows.map((r) => [r.blockNumber, r.blockHash, r.caseCount, r.stepCount, r.commitmentsRoot]);
     expect(fields(zabRows), "the same blocks, hashes, case counts and roots").to.deep.equal(fields(bamfRows));
     // The mirror read in pages of two rows gives the same root as in one page.
     const last = bamfRows[bamfRows.length - 1];
@@ -167,6 +169,7 @@ describe("deadline notices and checkpoints", function () {
       headBlock: head,
       blockHashAt: (n: number) => hashes.get(n),
       caseCountAt: (n: number) => bamfRows.find((r) => r.blockNumber === n)!.caseCount,
+      stepCountAt: (n: number) => stepCountFromLogs(logs, ledger(), n),
       commitmentsRootAt: (n: number, tree: CommitmentsTree) => commitmentsRootFromLogs(logs, ledger(), n, tree),
       memberAgencyAt: (a: string) => ({ [chain.wallets.BAMF.address.toLowerCase()]: 1, [chain.wallets.ZAB.address.toLowerCase()]: 2 })[a.toLowerCase()] ?? 0,
     };

@@ -1,7 +1,7 @@
 // Every CHECKPOINT_EVERY_BLOCKS blocks the agency signs what it has seen of the chain (EIP-712, definition
 // in services/shared/checkpoint.ts, the log tree's type): block number and hash, how many cases the ledger
-// holds up to there, and the RFC 6962 root of every step's commitment up to there in chain order
-// (commitments-root.ts). The row stores which tree its root is, as rows signed before (sorted tree) say
+// holds up to there, and the RFC 6962 root of every step's commitment up to there in chain order with the
+// number of steps (commitments-root.ts). The row stores which tree its root is, as rows signed before (sorted tree) say
 // too. Only blocks the listener has stored completely are signed, so caseCount and root are exact. Both agencies sign at the
 // same heights (multiples of CHECKPOINT_EVERY_BLOCKS), so each of those blocks is co-signed. The audit
 // checks these signatures against the chain it is shown: a rewritten or forked history, or events
@@ -79,7 +79,7 @@ export class CheckpointSigner extends ServiceLoop {
       const signature = await this.chain.signTypedData(checkpointDomain(cp.chainId, cp.ledger), types, value);
       await serialized(this.db, (tx) =>
         tx.signedCheckpoint.create({
-          data: { blockNumber: block, blockHash: b.hash, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot, commitmentsTree: cp.commitmentsTree, signer: this.chain.address, signature },
+          data: { blockNumber: block, blockHash: b.hash, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot, commitmentsTree: cp.commitmentsTree, stepCount: cp.stepCount, signer: this.chain.address, signature },
         }),
       );
       metrics.checkpointsSigned.inc();

@@ -56,7 +56,7 @@ export async function commitmentsLogRootAt(db: Db, block: number, page = PAGE): 
 }
 
 /**
- * The commitments root and case count at ascending checkpoint blocks, each from the last one's state plus the
+ * The commitments root, its tree's size and the case count at ascending checkpoint blocks, each from the last one's state plus the
  * events since. If the mirror below the last block no longer holds what was tallied (a restored store, a
  * reorganisation the listener rewrote), or a block below the last is asked for, it starts over from the
  * whole mirror, so the result is always what commitmentsLogRootAt and a COUNT(DISTINCT caseRef) would give.
@@ -67,14 +67,14 @@ export class CheckpointTally {
   private readonly cases = new Set<string>();
   private through = -1;
 
-  async at(db: Db, block: number): Promise<{ commitmentsRoot: string; caseCount: number }> {
+  async at(db: Db, block: number): Promise<{ commitmentsRoot: string; stepCount: number; caseCount: number }> {
     if (block < this.through || !(await this.stillHolds(db))) this.reset();
     await eachStepRecorded(db, this.through, block, (leaf, caseRef) => {
       this.tree.append(leaf);
       this.cases.add(caseRef);
     });
     this.through = block;
-    return { commitmentsRoot: this.tree.root(), caseCount: this.cases.size };
+    return { commitmentsRoot: this.tree.root(), stepCount: this.tree.size, caseCount: this.cases.size };
   }
 
   /** Whether the mirror still holds as many StepRecorded events up to `through` as were tallied (one indexed count). */

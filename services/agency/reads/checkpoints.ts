@@ -20,6 +20,7 @@ export async function signedCheckpoints(ctx: ServiceContext, limit: number): Pro
       caseCount: c.caseCount,
       commitmentsRoot: c.commitmentsRoot,
       commitmentsTree: commitmentsTreeOf(c.commitmentsTree),
+      stepCount: c.stepCount,
       signer: c.signer,
       signature: c.signature,
       createdAt: c.createdAt.toISOString(),

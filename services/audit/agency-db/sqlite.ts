@@ -6,9 +6,9 @@ import { CannotRun } from "../rpc";
 import type { AgencyDbReader, AgencyDbSnapshot } from "./reader";
 
 const STEPS = `SELECT id, caseRef, stepCode, detail, businessDate, data, salt, commitment, state FROM "Step" ORDER BY id`;
-const CHECKPOINTS = `SELECT blockNumber, blockHash, caseCount, commitmentsRoot, commitmentsTree, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
-// A store not migrated since the log tree has no commitmentsTree column: all its rows are the sorted tree's.
-const CHECKPOINTS_BEFORE_TREE = `SELECT blockNumber, blockHash, caseCount, commitmentsRoot, 'sorted' AS commitmentsTree, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
+const CHECKPOINTS = `SELECT blockNumber, blockHash, caseCount, commitmentsRoot, commitmentsTree, stepCount, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
+// A store not migrated since the log tree has neither commitmentsTree nor stepCount: all its rows are the sorted tree's.
+const CHECKPOINTS_BEFORE_TREE = `SELECT blockNumber, blockHash, caseCount, commitmentsRoot, 'sorted' AS commitmentsTree, NULL AS stepCount, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
 const HAS_TREE = `SELECT 1 FROM pragma_table_info('SignedCheckpoint') WHERE name = 'commitmentsTree'`;
 const HAS_RESTORES = `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'StoreRestore'`;
 const RESTORES = `SELECT restoredAt, keptThroughStepId, lostThroughStepId FROM "StoreRestore" ORDER BY id`;

@@ -216,6 +216,6 @@ export function inclusionProofOf(f: Fetched, checkpoints: CheckpointVerdict[], s
     blockHash: f.engine.headers.hashAt(upto) ?? "",
     checkpoints: signed
       .filter((c) => (seen.has(c.signature) ? false : (seen.add(c.signature), true)))
-      .map((c) => ({ blockNumber: c.blockNumber, blockHash: c.blockHash, caseCount: c.caseCount, commitmentsRoot: c.commitmentsRoot, commitmentsTree: "rfc6962" as const, signer: c.signer, signature: c.signature })),
+      .map((c) => ({ blockNumber: c.blockNumber, blockHash: c.blockHash, caseCount: c.caseCount, commitmentsRoot: c.commitmentsRoot, commitmentsTree: "rfc6962" as const, stepCount: c.stepCount, signer: c.signer, signature: c.signature })),
   });
 }

@@ -112,6 +112,7 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
       headBlock: head,
       blockHashAt: (n) => (n < fromBlock || n > head ? outsideHashes.get(n) : engine.headers.hashAt(n)),
       caseCountAt: (n) => r.caseCountAt(n),
+      stepCountAt: (n) => roots.stepsUpTo(n),
       commitmentsRootAt: (n, tree) => (tree === "rfc6962" ? roots.logRootAt(n) : roots.sortedRootAt(n)),
       memberAgencyAt: (a, b) => r.memberAgencyAt(a, b),
       agencyEverOf: (a) => r.agencyEverOf(a),

@@ -34,6 +34,11 @@ export const Checkpoint = z.object({
       "Baum der Wurzel: rfc6962 (RFC-6962-Baum, SHA-256, Ereignisse in Kettenreihenfolge, signiert als commitmentsLogRoot) oder sorted (OpenZeppelin StandardMerkleTree, vor dessen Einführung) / " +
         "the root's tree: rfc6962 (RFC 6962 tree, SHA-256, events in chain order, signed as commitmentsLogRoot) or sorted (OpenZeppelin StandardMerkleTree, before it)",
     ),
+  stepCount: z
+    .number()
+    .int()
+    .nullable()
+    .describe("StepRecorded-Ereignisse bis zum Block (Größe des RFC-6962-Baums), mit der Wurzel signiert; null bei sorted / StepRecorded events up to the block (the RFC 6962 tree's size), signed with its root; null on sorted"),
   signer: z.string(),
   signature: z.string(),
   createdAt: z.string(),

@@ -8,7 +8,7 @@ import { startTestChain } from "../../support/chain";
 import { LedgerWriter } from "./writer";
 import { recordScenario, B, Z } from "./scenario";
 import { signCheckpoint } from "./sign";
-import { commitmentsRootFromLogs } from "./commitments-root";
+import { commitmentsRootFromLogs, stepCountFromLogs } from "./commitments-root";
 import { LEDGER_INTERFACE } from "../../../services/audit/events";
 import type { RpcLog } from "../../../services/audit/types";
 
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     }
     const headBlock = blocks[blocks.length - 1] as { hash: string };
     const signed = { chainId: c.deployment.chainId, ledger, blockNumber: head, blockHash: headBlock.hash, caseCount: w.caseCountAt(head) };
-    const checkpoint = await signCheckpoint(bamf, { ...signed, commitmentsRoot: commitmentsRootFromLogs(logs, ledger, head, "rfc6962"), commitmentsTree: "rfc6962" });
+    const checkpoint = await signCheckpoint(bamf, { ...signed, commitmentsRoot: commitmentsRootFromLogs(logs, ledger, head, "rfc6962"), commitmentsTree: "rfc6962", stepCount: stepCountFromLogs(logs, ledger, head) });
     // As checkpoints signed before the log tree: the audit must still verify them under their own type.
     const sortedCheckpoint = await signCheckpoint(bamf, { ...signed, commitmentsRoot: commitmentsRootFromLogs(logs, ledger, head, "sorted"), commitmentsTree: "sorted" });
     const vector = {

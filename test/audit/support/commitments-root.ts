@@ -14,8 +14,14 @@ export function commitmentsRootFromLogs(logs: RpcLog[], ledger: string, block: n
   return tree === "rfc6962" ? roots.logRootAt(block) : roots.sortedRootAt(block);
 }
 
-/** The root at `block` from a node's eth_getLogs (the ledger's logs from block 0). */
-export async function commitmentsRootOnChain(provider: { send(method: string, params: unknown[]): Promise<unknown> }, ledger: string, block: number, tree: CommitmentsTree = "rfc6962"): Promise<string> {
+/** StepRecorded events up to and including `block` (the log tree's size there), from the ledger's logs. */
+export function stepCountFromLogs(logs: RpcLog[], ledger: string, block: number): number {
+  const decoder = new LedgerLogDecoder(ledger);
+  return logs.map((l) => decoder.decode(l)).filter((e): e is StepRecorded => isStepRecorded(e) && e.block <= block).length;
+}
+
+/** What a checkpoint over the log tree signs of the ledger's events at `block`, from a node's eth_getLogs. */
+export async function logTreeOnChain(provider: { send(method: string, params: unknown[]): Promise<unknown> }, ledger: string, block: number): Promise<{ commitmentsRoot: string; stepCount: number; commitmentsTree: "rfc6962" }> {
   const logs = (await provider.send("eth_getLogs", [{ address: ledger, fromBlock: "0x0", toBlock: "0x" + block.toString(16) }])) as RpcLog[];
-  return commitmentsRootFromLogs(logs, ledger, block, tree);
+  return { commitmentsRoot: commitmentsRootFromLogs(logs, ledger, block, "rfc6962"), stepCount: stepCountFromLogs(logs, ledger, block), commitmentsTree: "rfc6962" };
 }

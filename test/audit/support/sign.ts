@@ -4,9 +4,9 @@ import type { Wallet } from "ethers";
 import { checkpointDomain, typedDataOf, type Checkpoint } from "../../../services/shared/checkpoint";
 import type { SignedCheckpoint } from "../../../services/audit/types";
 
-export async function signCheckpoint(wallet: Wallet, input: Omit<Checkpoint, "commitmentsTree"> & Partial<Pick<Checkpoint, "commitmentsTree">>): Promise<SignedCheckpoint> {
-  const cp: Checkpoint = { ...input, commitmentsTree: input.commitmentsTree ?? "rfc6962" };
+export async function signCheckpoint(wallet: Wallet, input: Omit<Checkpoint, "commitmentsTree" | "stepCount"> & Partial<Pick<Checkpoint, "commitmentsTree" | "stepCount">>): Promise<SignedCheckpoint> {
+  const cp: Checkpoint = { ...input, commitmentsTree: input.commitmentsTree ?? "rfc6962", stepCount: input.stepCount ?? null };
   const [types, value] = typedDataOf(cp);
   const signature = await wallet.signTypedData(checkpointDomain(cp.chainId, cp.ledger), types, value);
-  return { blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot, commitmentsTree: cp.commitmentsTree, signer: wallet.address, signature };
+  return { blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot, commitmentsTree: cp.commitmentsTree, stepCount: cp.stepCount, signer: wallet.address, signature };
 }

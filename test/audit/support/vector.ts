@@ -62,6 +62,7 @@ export function auditVector(v: LedgerVector, opts: { asOf?: number; checkpoints?
       headBlock: v.head,
       blockHashAt: (n) => engine.headers.hashAt(n),
       caseCountAt: (n) => r.caseCountAt(n),
+      stepCountAt: (n) => roots.stepsUpTo(n),
       commitmentsRootAt: (n, tree) => (tree === "rfc6962" ? roots.logRootAt(n) : roots.sortedRootAt(n)),
       memberAgencyAt: (a, b) => r.memberAgencyAt(a, b),
     },
