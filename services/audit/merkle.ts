@@ -148,8 +148,8 @@ export function proveEvent(steps: StepLog | readonly StepRecorded[], eventId: bi
       "leaf = [blockNumber, logIndex, caseRef, packedStep, commitment] of the StepRecorded event, abi-encoded (5 x 32 bytes). " +
       "The tree (RFC 6962 Merkle Tree Hash, SHA-256: leaf hash SHA-256(0x00 || leaf), node SHA-256(0x01 || left || right)) holds every " +
       "StepRecorded of the ledger up to uptoBlock in chain order (block, log index); leafIndex, treeSize and auditPath are an RFC 6962 " +
-      "inclusion proof (verify as RFC 9162 section 2.1.3.2). The checkpoints sign blockHash and this root (as commitmentsLogRoot) at " +
-      "uptoBlock; the root can be recomputed by anyone from the chain's logs up to that block.",
+      "inclusion proof (verify as RFC 9162 section 2.1.3.2). The checkpoints sign blockHash, this root (as commitmentsLogRoot) and " +
+      "treeSize (as stepCount) at uptoBlock; the root can be recomputed by anyone from the chain's logs up to that block.",
   };
 }
 
