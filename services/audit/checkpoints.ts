@@ -1,12 +1,12 @@
 // Checkpoints the agencies signed (EIP-712, services/shared/checkpoint.ts): each signature, over the whole
 // signed struct, must come from a registered member key of the serving agency, and the chain must still
 // have the signed block hash at that height; otherwise the history was rewritten or forked after the
-// agency had seen it. Up to the audited head, the signed case count and commitments root must equal what
-// the chain's logs give at that block, the root in the tree the row names (the RFC 6962 log tree signed from
-// now on, or the sorted tree of checkpoints signed before it, each under its own EIP-712 type); otherwise
-// events were withheld, added or changed. The member
-// agencies sign at the same heights: coSigning() tells which blocks carry a valid signature of each agency
-// that was a member there. Pure, no I/O.
+// agency had seen it. Up to the audited head, the signed case count, step count (log tree only) and
+// commitments root must equal what the chain's logs give at that block, the root in the tree the row names
+// (the RFC 6962 log tree signed from now on, or the sorted tree of checkpoints signed before it, each under
+// its own EIP-712 type); otherwise events were withheld, added or changed. The member agencies sign at the
+// same heights: coSigning() tells which blocks carry a valid signature of each agency that was a member
+// there. Pure, no I/O.
 import { recoverCheckpointSigner } from "../shared/checkpoint";
 import type { CommitmentsTree } from "../shared/vocab/commitments-tree";
 import { agencyName } from "./names";
