@@ -1,11 +1,14 @@
 // Checkpoints the agencies signed (EIP-712, services/shared/checkpoint.ts): each signature, over the whole
 // signed struct, must come from a registered member key of the serving agency, and the chain must still
 // have the signed block hash at that height; otherwise the history was rewritten or forked after the
-// agency had seen it. Up to the audited head, the signed case count and commitments root must equal what
-// the chain's logs give at that block; otherwise events were withheld, added or changed. The member
-// agencies sign at the same heights: coSigning() tells which blocks carry a valid signature of each agency
-// that was a member there. Pure, no I/O.
+// agency had seen it. Up to the audited head, the signed case count, step count (log tree only) and
+// commitments root must equal what the chain's logs give at that block, the root in the tree the row names
+// (the RFC 6962 log tree signed from now on, or the sorted tree of checkpoints signed before it, each under
+// its own EIP-712 type); otherwise events were withheld, added or changed. The member agencies sign at the
+// same heights: coSigning() tells which blocks carry a valid signature of each agency that was a member
+// there. Pure, no I/O.
 import { recoverCheckpointSigner } from "../shared/checkpoint";
+import type { CommitmentsTree } from "../shared/vocab/commitments-tree";
 import { agencyName } from "./names";
 import type { CheckpointSet, FindingSink, SignedCheckpoint } from "./types";
 
@@ -18,8 +21,10 @@ export interface CheckpointContext {
   blockHashAt(n: number): string | undefined;
   /** distinct cases with a StepRecorded up to and including a block */
   caseCountAt(n: number): number;
-  /** the commitments root (services/shared/commitments-root.ts) up to and including a block, from the chain's logs */
-  commitmentsRootAt(n: number): string;
+  /** StepRecorded events up to and including a block (the log tree's size there) */
+  stepCountAt(n: number): number;
+  /** the commitments root in `tree` (services/shared/vocab/commitments-tree.ts) up to and including a block, from the chain's logs */
+  commitmentsRootAt(n: number, tree: CommitmentsTree): string;
   /** the agency an account wrote for at a block (0: not a member) */
   memberAgencyAt(account: string, block: number): number;
   /** the agency an account wrote for at any time, 0 if never: a member's signature stays its statement after it leaves */
@@ -34,6 +39,8 @@ export interface CheckpointVerdict {
   caseCount: number;
   /** null: signed before the root was part of the checkpoint */
   commitmentsRoot: string | null;
+  /** the tree the root is of: "rfc6962" (the log tree) or "sorted" (signed before it) */
+  commitmentsTree: CommitmentsTree;
   /** whether the signed root was recomputed from the chain's logs and matched (false: no root, or above the audited head) */
   rootVerified: boolean;
   signer: string;
@@ -41,6 +48,12 @@ export interface CheckpointVerdict {
   valid: boolean;
   problems: string[];
 }
+
+/** How the report names each tree. */
+export const TREE_NAMES: Record<CommitmentsTree, string> = {
+  rfc6962: "RFC 6962 log tree",
+  sorted: "sorted StandardMerkleTree, signed before the log tree",
+};
 
 export function verifyCheckpoint(
   cp: SignedCheckpoint,
@@ -52,7 +65,10 @@ export function verifyCheckpoint(
   let rootVerified = false;
   let recovered: string | undefined;
   try {
-    recovered = recoverCheckpointSigner({ chainId: ctx.chainId, ledger: ctx.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: signedRoot }, cp.signature);
+    recovered = recoverCheckpointSigner(
+      { chainId: ctx.chainId, ledger: ctx.ledger, blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: signedRoot, commitmentsTree: cp.commitmentsTree, stepCount: cp.stepCount ?? null },
+      cp.signature,
+    );
   } catch (err) {
     problems.push({ kind: "checkpoint-signature-invalid", severity: "error", message: `the signature cannot be read: ${(err as Error).message}` });
   }
@@ -81,13 +97,19 @@ export function verifyCheckpoint(
     if (count !== cp.caseCount) {
       problems.push({ kind: "checkpoint-case-count", severity: "critical", message: `the agency signed ${cp.caseCount} cases up to block ${cp.blockNumber}, the ledger's events show ${count}: events were withheld or added` });
     }
+    if (signedRoot !== null && cp.commitmentsTree === "rfc6962" && cp.stepCount != null) {
+      const steps = ctx.stepCountAt(cp.blockNumber);
+      if (steps !== cp.stepCount) {
+        problems.push({ kind: "checkpoint-step-count", severity: "critical", message: `the agency signed ${cp.stepCount} steps up to block ${cp.blockNumber}, the ledger's events show ${steps}: events were withheld or added` });
+      }
+    }
     if (signedRoot !== null) {
-      const root = ctx.commitmentsRootAt(cp.blockNumber);
+      const root = ctx.commitmentsRootAt(cp.blockNumber, cp.commitmentsTree);
       if (root.toLowerCase() !== signedRoot.toLowerCase()) {
         problems.push({
           kind: "checkpoint-commitments-root",
           severity: "critical",
-          message: `the agency signed the commitments root ${signedRoot} up to block ${cp.blockNumber}, the chain's StepRecorded events give ${root}: events were withheld, added or changed`,
+          message: `the agency signed the commitments root ${signedRoot} (${TREE_NAMES[cp.commitmentsTree]}) up to block ${cp.blockNumber}, the chain's StepRecorded events give ${root}: events were withheld, added or changed`,
         });
       } else {
         rootVerified = true;
@@ -113,6 +135,7 @@ export function verifyCheckpoints(sets: CheckpointSet[], ctx: CheckpointContext,
         blockHash: cp.blockHash,
         caseCount: cp.caseCount,
         commitmentsRoot: cp.commitmentsRoot ?? null,
+        commitmentsTree: cp.commitmentsTree,
         rootVerified: v.rootVerified,
         signer: cp.signer,
         signerAgency: v.signerAgency ? agencyName(v.signerAgency) : undefined,
@@ -183,15 +206,26 @@ export function checkpointSummary(
     const rooted = valid.filter((v) => v.rootVerified).length;
     const above = valid.filter((v) => v.blockNumber > headBlock).length;
     const withoutRoot = valid.filter((v) => v.commitmentsRoot === null).length;
-    if (rooted === valid.length) parts.push("commitments root verified");
+    // Which tree each verified root was recomputed in: the log tree's, or the sorted one of older rows.
+    const trees = (["rfc6962", "sorted"] as const).map((t) => [t, valid.filter((v) => v.rootVerified && v.commitmentsTree === t).length] as const).filter(([, n]) => n > 0);
+    const inTrees = trees.length === 0 ? "" : ` (${trees.map(([t, n]) => (trees.length === 1 ? `in the ${TREE_NAMES[t]}` : `${n} in the ${TREE_NAMES[t]}`)).join(", ")})`;
+    if (rooted === valid.length) parts.push(`commitments root verified${inTrees}`);
     else {
-      parts.push(`commitments root verified on ${rooted} of ${valid.length} signatures`);
+      parts.push(`commitments root verified on ${rooted} of ${valid.length} signatures${inTrees}`);
       if (above > 0) parts.push(`${above} above the audited head checked by block hash only`);
       if (withoutRoot > 0) parts.push(`${withoutRoot} signed without a root (before it was part of the checkpoint)`);
     }
   }
   return {
     text: parts.join(", "),
-    counts: { checkpointBlocks: cs.blocks, coSigned: cs.coSigned, coSignedRootVerified: cs.rootVerified, notCoSigned: cs.partial.length, signatures: verdicts.length },
+    counts: {
+      checkpointBlocks: cs.blocks,
+      coSigned: cs.coSigned,
+      coSignedRootVerified: cs.rootVerified,
+      notCoSigned: cs.partial.length,
+      signatures: verdicts.length,
+      rootVerifiedLogTree: verdicts.filter((v) => v.valid && v.rootVerified && v.commitmentsTree === "rfc6962").length,
+      rootVerifiedSortedTree: verdicts.filter((v) => v.valid && v.rootVerified && v.commitmentsTree === "sorted").length,
+    },
   };
 }

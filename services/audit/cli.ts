@@ -136,8 +136,9 @@ async function verifyProofOnly(o: CliOptions): Promise<number> {
   }
   const v = verifyInclusionProof(input, { root: o.expectRoot, signers: o.trust.length ? o.trust : undefined });
   if (v.valid) {
-    const p = input as { ledgerEventId: string; uptoBlock: number; root: string };
-    console.log(`valid: event ${p.ledgerEventId} is in the ledger's history up to block ${p.uptoBlock} (root ${p.root})${v.signers.length ? `; checkpoint signed by ${v.signers.join(", ")}` : "; no checkpoint signature"}`);
+    const p = input as { format: string; ledgerEventId: string; uptoBlock: number; root: string };
+    const tree = p.format === "anker-inclusion-proof-v1" ? "sorted tree, v1" : "RFC 6962 log tree";
+    console.log(`valid: event ${p.ledgerEventId} is in the ledger's history up to block ${p.uptoBlock} (root ${p.root}, ${tree})${v.signers.length ? `; checkpoint signed by ${v.signers.join(", ")}` : "; no checkpoint signature"}`);
     return 0;
   }
   console.log(`INVALID inclusion proof:\n  ${v.problems.join("\n  ")}`);

@@ -1,11 +1,21 @@
-// The commitments roots the checkpoints sign (services/shared/commitments-root.ts), recomputed from the
-// chain's StepRecorded events as the replay holds them (in log order). A root needs the leaf hash of every
-// step up to its block: they are made once, up to the highest block asked for, into one buffer (32 bytes
-// a step, no object each), and live as long as this object (the verify phase drops it after the last
-// checkpoint). Each root sorts the prefix up to its block (by index, in a typed array) and hashes the
-// tree into one buffer of 32 bytes per inner node (commitmentsRootOf's algorithm, without an object per
-// leaf or node). Pure, no I/O.
-import { commitmentLeafHashOfData, EMPTY_COMMITMENTS_ROOT, type Keccak } from "../shared/commitments-root";
+// The commitments roots the checkpoints sign, recomputed from the chain's StepRecorded events as the replay
+// holds them (in log order), in the tree each checkpoint names (services/shared/vocab/commitments-tree.ts).
+// Pure, no I/O.
+//
+// The log tree (RFC 6962, services/shared/commitments-log-root.ts), signed from now on: logRootsAt() walks
+// the steps once in log order, appends each leaf to a frontier of O(log n) hashes and records the root at
+// each block asked for; nothing per step is kept. All checkpoints' roots cost one leaf hash per step up to
+// the highest block plus a few node hashes per checkpoint.
+//
+// The sorted tree (StandardMerkleTree, commitments-sorted-root.ts), of checkpoints signed before: a root
+// needs the leaf hash of every step up to its block, sorted. They are made once, up to the highest block
+// asked for, into one buffer (32 bytes a step, no object each), and live as long as this object (the verify
+// phase drops it after the last checkpoint). Each root sorts the prefix up to its block (by index, in a
+// typed array) and hashes the tree into one buffer of 32 bytes per inner node. This stays as slow as it was
+// (seconds per root at a million steps, growing with checkpoints × steps) and is only taken for old rows.
+import { commitmentLeafHashOfData, EMPTY_COMMITMENTS_ROOT, type Keccak } from "../shared/commitments-sorted-root";
+import { LogTreeFrontier } from "../shared/commitments-log-root";
+import { logLeafHashOf } from "./commitment-log-leaf";
 import type { StepRecorded } from "./events";
 import { StepLog } from "./step-log";
 
@@ -13,6 +23,7 @@ export class CommitmentRoots {
   private leafHashes = Buffer.alloc(0);
   private leaves = 0;
   private readonly roots = new Map<number, string>();
+  private readonly logRoots = new Map<number, string>();
   private readonly record = Buffer.alloc(96);
 
   constructor(
@@ -21,8 +32,38 @@ export class CommitmentRoots {
     private readonly keccak: Keccak,
   ) {}
 
-  /** The root over every StepRecorded up to and including `block`. */
-  at(block: number): string {
+  /** The log tree's root over every StepRecorded up to and including `block`. */
+  logRootAt(block: number): string {
+    return this.logRootsAt([block]).get(block)!;
+  }
+
+  /**
+   * The log tree's roots at each of `blocks`, from one pass over the steps up to the highest block not
+   * computed before (ask for all checkpoint blocks at once: each call walks the steps from the start).
+   */
+  logRootsAt(blocks: Iterable<number>): Map<number, string> {
+    const wanted = [...new Set(blocks)].filter((b) => !this.logRoots.has(b)).sort((a, b) => a - b);
+    if (wanted.length > 0) {
+      const tree = new LogTreeFrontier();
+      const n = this.steps.length;
+      let i = 0;
+      for (const block of wanted) {
+        for (; i < n && this.blockOf(i) <= block; i++) tree.append(logLeafHashOf(this.steps, i, this.record));
+        this.logRoots.set(block, tree.root());
+      }
+    }
+    const out = new Map<number, string>();
+    for (const b of blocks) out.set(b, this.logRoots.get(b)!);
+    return out;
+  }
+
+  /** How many StepRecorded lie at or below `block`: the log tree's size there. */
+  stepsUpTo(block: number): number {
+    return this.countUpTo(block);
+  }
+
+  /** The sorted tree's root over every StepRecorded up to and including `block`. */
+  sortedRootAt(block: number): string {
     const known = this.roots.get(block);
     if (known !== undefined) return known;
     const n = this.countUpTo(block);
@@ -75,7 +116,7 @@ function compare32(a: Uint8Array, ao: number, b: Uint8Array, bo: number): number
 }
 
 /**
- * commitmentsRootOf (services/shared/commitments-root.ts) over the first n leaf hashes of `hashes` (32
+ * commitmentsRootOf (services/shared/commitments-sorted-root.ts) over the first n leaf hashes of `hashes` (32
  * bytes each): the leaves sorted, OpenZeppelin's makeMerkleTree heap layout (2n-1 nodes, leaf i of the
  * sorted order at node 2n-2-i, node i = hash of its children 2i+1 and 2i+2, the smaller first). The inner
  * nodes 0..n-2 go into one buffer; a leaf node is read where its hash is.

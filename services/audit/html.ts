@@ -1,6 +1,7 @@
 // report.html for people: summary first, then the findings by severity, the checks, compliance lists and
 // charts (inline SVG: nothing is downloaded). No personal data: pseudonymous case references, codes,
 // hashes and counts only. Pure: a report goes in, a string comes out.
+import { TREE_NAMES } from "./checkpoints";
 import type { AuditReport } from "./report";
 import type { Finding } from "./types";
 
@@ -160,7 +161,7 @@ ${r.internal ? `<h3>Internal: ${esc(r.internal.agency)} database</h3>${table(["r
       String(k.blockNumber),
       `<code>${esc(short(k.blockHash))}</code>`,
       String(k.caseCount),
-      k.commitmentsRoot ? `<code>${esc(short(k.commitmentsRoot))}</code> ${k.rootVerified ? "recomputed" : "not recomputed"}` : "not signed",
+      k.commitmentsRoot ? `<code>${esc(short(k.commitmentsRoot))}</code> ${esc(TREE_NAMES[k.commitmentsTree] ?? k.commitmentsTree)}, ${k.rootVerified ? "recomputed" : "not recomputed"}` : "not signed",
       esc(k.agency ?? k.source),
       `<code>${esc(short(k.signer, 6))}</code> ${esc(k.signerAgency ?? "")}`,
       k.valid ? "yes" : `<span class="sev critical">no</span>`,

@@ -2,6 +2,7 @@
 // checkpoints as the agencies serve them.
 import { z } from "zod";
 import type { RpcLog } from "../shared/rpc-log";
+import { COMMITMENTS_TREES } from "../shared/vocab/commitments-tree";
 
 /**
  * critical: the shared history or the audited code is not what it claims to be (broken header chain,
@@ -89,6 +90,10 @@ export const SignedCheckpoint = z.object({
   caseCount: z.coerce.number().int().nonnegative(),
   /** absent or null: signed before the root was part of the checkpoint (services/shared/checkpoint.ts) */
   commitmentsRoot: hex32.nullish(),
+  /** the tree commitmentsRoot is the root of; absent on rows signed before the log tree, which are "sorted" */
+  commitmentsTree: z.enum(COMMITMENTS_TREES).default("sorted"),
+  /** StepRecorded events up to the block, signed with a log-tree root (absent or null on the others) */
+  stepCount: z.coerce.number().int().nonnegative().nullish(),
   signer: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
   signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
 });

@@ -1,9 +1,21 @@
 // EIP-712 checkpoints over the chain's history. Each agency service signs one every
 // CHECKPOINT_EVERY_BLOCKS blocks (both at the same heights, so each such block is co-signed); the audit
 // verifies them to show that history was neither rewritten nor forked after an agency had seen it, and
-// that the commitments up to there are the ones the agencies saw (commitmentsRoot, commitments-root.ts).
+// that the commitments up to there are the ones the agencies saw (the commitments root).
 // The definition lives here so that signer and verifier share it.
+//
+// Three types, one per generation of the checkpoint; the audit verifies each row under the type its tree
+// names, so checkpoints signed before a change stay verifiable:
+//   CHECKPOINT_LOG_TYPES            stepCount and commitmentsLogRoot: the RFC 6962 tree in chain order
+//                                   (commitments-log-root.ts) and its size; what the agencies sign from now on
+//   CHECKPOINT_TYPES                commitmentsRoot: the sorted StandardMerkleTree (commitments-sorted-root.ts)
+//   CHECKPOINT_TYPES_WITHOUT_ROOT   no root (before the root was part of the checkpoint)
+// The log tree's field has its own name so that its type hash differs: a signature over one tree's root can
+// never be read as a statement about the other tree. The log tree's size is signed with its root, as an
+// RFC 6962 signed tree head signs (tree_size, root): an inclusion proof's leaf index and tree size are then
+// bound by the signature, not only by the audit path's shape.
 import { TypedDataEncoder, verifyTypedData, type TypedDataDomain, type TypedDataField } from "ethers";
+import type { CommitmentsTree } from "./vocab/commitments-tree";
 
 export const CHECKPOINT_DOMAIN_NAME = "AnkerLedger";
 export const CHECKPOINT_DOMAIN_VERSION = "1";
@@ -27,6 +39,11 @@ export const CHECKPOINT_TYPES_WITHOUT_ROOT: Record<string, TypedDataField[]> = {
   Checkpoint: CHECKPOINT_TYPES.Checkpoint.filter((f) => f.name !== "commitmentsRoot"),
 };
 
+/** The type the agencies sign from now on: the root of the RFC 6962 log tree (commitments-log-root.ts). */
+export const CHECKPOINT_LOG_TYPES: Record<string, TypedDataField[]> = {
+  Checkpoint: [...CHECKPOINT_TYPES_WITHOUT_ROOT.Checkpoint, { name: "stepCount", type: "uint256" }, { name: "commitmentsLogRoot", type: "bytes32" }],
+};
+
 export interface Checkpoint {
   chainId: number;
   ledger: string;
@@ -35,10 +52,14 @@ export interface Checkpoint {
   /** distinct case references with a StepRecorded event up to and including blockNumber */
   caseCount: number;
   /**
-   * the StandardMerkleTree root over every StepRecorded up to and including blockNumber (commitments-root.ts);
+   * the root of the tree `commitmentsTree` names over every StepRecorded up to and including blockNumber;
    * null only on checkpoints signed before the root was part of the type
    */
   commitmentsRoot: string | null;
+  /** which tree commitmentsRoot is the root of (absent on rows signed before the log tree: "sorted") */
+  commitmentsTree: CommitmentsTree;
+  /** StepRecorded events up to and including blockNumber, the log tree's size: signed with its root, null (not signed) in the other types */
+  stepCount: number | null;
 }
 
 export function checkpointDomain(chainId: number, ledger: string): TypedDataDomain {
@@ -57,9 +78,12 @@ export function recoverCheckpointSigner(cp: Checkpoint, signature: string): stri
   return verifyTypedData(checkpointDomain(cp.chainId, cp.ledger), types, value, signature);
 }
 
-/** The EIP-712 types and message of `cp`: with its root, or the type without one when it has none. */
+/** The EIP-712 types and message of `cp`: the type of the tree it names, or the type without a root when it has none. */
 export function typedDataOf(cp: Checkpoint): [Record<string, TypedDataField[]>, Record<string, unknown>] {
   const { chainId, ledger, blockNumber, blockHash, caseCount, commitmentsRoot } = cp;
   const base = { chainId, ledger, blockNumber, blockHash, caseCount };
-  return commitmentsRoot === null ? [CHECKPOINT_TYPES_WITHOUT_ROOT, base] : [CHECKPOINT_TYPES, { ...base, commitmentsRoot }];
+  if (commitmentsRoot === null) return [CHECKPOINT_TYPES_WITHOUT_ROOT, base];
+  if (cp.commitmentsTree === "sorted") return [CHECKPOINT_TYPES, { ...base, commitmentsRoot }];
+  if (cp.stepCount === null) throw new Error(`a checkpoint over the log tree at block ${blockNumber} without its step count`);
+  return [CHECKPOINT_LOG_TYPES, { ...base, stepCount: cp.stepCount, commitmentsLogRoot: commitmentsRoot }];
 }

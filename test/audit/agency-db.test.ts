@@ -43,7 +43,7 @@ describe("audit: its own reader of an agency database", function () {
       block: seq === 2 ? undefined : 10 + seq,
     }),
   );
-  const checkpoint: SignedCheckpoint = { blockNumber: 12, blockHash: hex("bb"), caseCount: 1, commitmentsRoot: hex("cc"), signer: hex("0e", 20), signature: hex("51", 65) };
+  const checkpoint: SignedCheckpoint = { blockNumber: 12, blockHash: hex("bb"), caseCount: 1, commitmentsRoot: hex("cc"), commitmentsTree: "rfc6962", stepCount: 2, signer: hex("0e", 20), signature: hex("51", 65) };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "anker-audit-db-"));
@@ -72,6 +72,15 @@ describe("audit: its own reader of an agency database", function () {
     expect(content.rows.map((r) => [r.id, r.state, r.data === null])).to.deep.equal([[1, "confirmed", false], [2, "queued", false], [3, "confirmed", true]]);
     expect(content.checkpoints).to.deep.equal([checkpoint]);
     expect(sha256(file)).to.equal(before);
+  });
+
+  it("reads the checkpoints of a store not migrated since the log tree (no commitmentsTree column) as the sorted tree's", async () => {
+    const old = join(dir, "before-log-tree.db");
+    writeFileSync(old, readFileSync(file));
+    const w = new Database(old);
+    w.exec(`ALTER TABLE "SignedCheckpoint" DROP COLUMN "commitmentsTree"; ALTER TABLE "SignedCheckpoint" DROP COLUMN "stepCount"`);
+    w.close();
+    expect((await readAgencyDb(old)).checkpoints).to.deep.equal([{ ...checkpoint, commitmentsTree: "sorted", stepCount: null }]);
   });
 
   it("closes the reader once it has read", async () => {

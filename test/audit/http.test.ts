@@ -7,7 +7,7 @@ import { startApi, chainPortFor, type ApiHarness } from "../support/api-harness"
 import { LedgerWriter } from "./support/writer";
 import { recordScenario, B, Z } from "./support/scenario";
 import { signCheckpoint } from "./support/sign";
-import { commitmentsRootOnChain } from "./support/commitments-root";
+import { logTreeOnChain } from "./support/commitments-root";
 import { fillAgencyDb } from "./support/agency-db";
 import { runCli } from "./support/cli";
 
@@ -26,7 +26,7 @@ describe("audit CLI against the agency services' audit endpoints", function () {
     const head = Number(await chain.provider.send("eth_blockNumber", []));
     const block = await chain.provider.send("eth_getBlockByNumber", ["0x" + head.toString(16), false]);
     const ledger = chain.deployment.contracts.ProcedureLedger.address;
-    const cp = { chainId: chain.deployment.chainId, ledger, blockNumber: head, blockHash: block.hash, caseCount: w.caseCountAt(head), commitmentsRoot: await commitmentsRootOnChain(chain.provider, ledger, head) };
+    const cp = { chainId: chain.deployment.chainId, ledger, blockNumber: head, blockHash: block.hash, caseCount: w.caseCountAt(head), ...(await logTreeOnChain(chain.provider, ledger, head)) };
     bamfApi = await startApi({ agency: "BAMF", chain: chainPortFor(chain, "BAMF") });
     zabApi = await startApi({ agency: "ZAB", chain: chainPortFor(chain, "ZAB") });
     await fillAgencyDb(bamfApi.db, B, w.kept, [await signCheckpoint(bamf, cp)]);

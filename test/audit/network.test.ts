@@ -262,6 +262,7 @@ describe("audit: a network of member agencies (synthetic events)", () => {
       blockHash: "0x",
       caseCount: 1,
       commitmentsRoot: null,
+      commitmentsTree: "sorted",
       rootVerified: true,
       signer: "0x",
       signerAgency,

@@ -14,7 +14,7 @@ import type { ExportLine, SignedCheckpoint } from "../../services/audit/types";
 import { LedgerWriter } from "./support/writer";
 import { recordScenario, B, Z, type ScenarioResult } from "./support/scenario";
 import { signCheckpoint } from "./support/sign";
-import { commitmentsRootOnChain } from "./support/commitments-root";
+import { logTreeOnChain } from "./support/commitments-root";
 import { fillAgencyDb, FICTITIOUS_FAMILY_NAME } from "./support/agency-db";
 import { runCli, kindsOf } from "./support/cli";
 import { mined } from "../../services/shared/mined";
@@ -24,8 +24,7 @@ const head = async (chain: TestChain) => Number(await chain.provider.send("eth_b
 async function checkpointAt(chain: TestChain, w: LedgerWriter, wallet: Wallet, block: number): Promise<SignedCheckpoint> {
   const b = await chain.provider.send("eth_getBlockByNumber", ["0x" + block.toString(16), false]);
   const ledger = chain.deployment.contracts.ProcedureLedger.address;
-  const commitmentsRoot = await commitmentsRootOnChain(chain.provider, ledger, block);
-  return signCheckpoint(wallet, { chainId: chain.deployment.chainId, ledger, blockNumber: block, blockHash: b.hash, caseCount: w.caseCountAt(block), commitmentsRoot });
+  return signCheckpoint(wallet, { chainId: chain.deployment.chainId, ledger, blockNumber: block, blockHash: b.hash, caseCount: w.caseCountAt(block), ...(await logTreeOnChain(chain.provider, ledger, block)) });
 }
 
 describe("audit CLI against a throwaway ledger", function () {
@@ -195,9 +194,14 @@ describe("audit CLI against a throwaway ledger", function () {
     const proofFile = r.report!.proof!.file;
     const proof = JSON.parse(readFileSync(proofFile, "utf8"));
     expect(proof.checkpoints.length).to.be.greaterThan(0);
+    expect(proof).to.include({ format: "anker-inclusion-proof-v2", tree: "rfc6962" });
+    expect(proof.checkpoints.every((c: { commitmentsTree: string }) => c.commitmentsTree === "rfc6962")).to.equal(true);
     const ok = await runCli(["--verify-proof", proofFile, "--trust", chain.wallets.BAMF.address, "--trust", chain.wallets.ZAB.address]);
     expect(ok.code, ok.stdout).to.equal(0);
-    expect(ok.stdout).to.match(/^valid/);
+    expect(ok.stdout).to.match(/^valid.*RFC 6962 log tree/);
+    const moved = join(dir, "proof-moved.json");
+    writeFileSync(moved, JSON.stringify({ ...proof, leafIndex: proof.leafIndex === 0 ? 1 : proof.leafIndex - 1 }));
+    expect((await runCli(["--verify-proof", moved])).code, "another leaf index").to.equal(1);
     const bad = join(dir, "proof-bad.json");
     writeFileSync(bad, JSON.stringify({ ...proof, leaf: [...proof.leaf.slice(0, 4), keccak256("0x01")] }));
     const no = await runCli(["--verify-proof", bad]);

@@ -9,14 +9,14 @@ import { CommitmentWorker } from "../../services/audit/commitment-worker";
 import { tableOf } from "../../services/audit/export-table";
 import { checkAgencyDb, inferDbAgency } from "../../services/audit/internal";
 import { checkpointSummary, coSigning, verifyCheckpoint, type CheckpointVerdict } from "../../services/audit/checkpoints";
-import { buildEventTree, leafOf, proveEvent, verifyInclusionProof } from "../../services/audit/merkle";
+import { buildEventTree, leafOf, proveEventV1, verifyInclusionProof } from "../../services/audit/merkle";
 import { CommitmentRoots } from "../../services/audit/commitment-roots";
-import { commitmentLeafHash, commitmentsRootOf, EMPTY_COMMITMENTS_ROOT } from "../../services/shared/commitments-root";
+import { commitmentLeafHash, commitmentsRootOf, EMPTY_COMMITMENTS_ROOT } from "../../services/shared/commitments-sorted-root";
 import { compareCode } from "../../services/audit/code";
 import { commitmentOf, dataDigest, canonicalJson } from "../../services/shared/commitment";
 import { nextHead, ZERO_HEAD, unpackStep, packStep, eventIdOf } from "../../services/shared/ledger-codec";
 import { recoverCheckpointSigner } from "../../services/shared/checkpoint";
-import { FindingSink, type RpcBlock, type StepRow } from "../../services/audit/types";
+import { FindingSink, SignedCheckpoint, type RpcBlock, type StepRow } from "../../services/audit/types";
 import { LEDGER, replayed, synthLogs, type SynthStep } from "./support/synthetic";
 import { signCheckpoint } from "./support/sign";
 import { loadVector } from "./support/vector";
@@ -314,21 +314,35 @@ describe("audit: checkpoints", () => {
   const key = "0x" + "4b".repeat(32);
   const wallet = new Wallet(key);
   const root = "0x" + "ee".repeat(32);
-  const cp = { chainId: 4242, ledger: "0x" + "cc".repeat(20), blockNumber: 100, blockHash: "0x" + "dd".repeat(32), caseCount: 7, commitmentsRoot: root };
+  const sortedRoot = "0x" + "5e".repeat(32);
+  const cp = { chainId: 4242, ledger: "0x" + "cc".repeat(20), blockNumber: 100, blockHash: "0x" + "dd".repeat(32), caseCount: 7, commitmentsRoot: root, commitmentsTree: "rfc6962" as const, stepCount: 9 };
+  const sortedCp = { ...cp, commitmentsRoot: sortedRoot, commitmentsTree: "sorted" as const, stepCount: null };
   const fields = [{ name: "chainId", type: "uint256" }, { name: "ledger", type: "address" }, { name: "blockNumber", type: "uint256" }, { name: "blockHash", type: "bytes32" }, { name: "caseCount", type: "uint256" }];
+  const domain = { name: "AnkerLedger", version: "1", chainId: 4242, verifyingContract: cp.ledger };
 
-  it("signs and recovers deterministically (fixed vector), the commitments root part of the signed struct", async () => {
+  it("signs and recovers deterministically (fixed vector), the commitments root and its tree part of the signed struct", async () => {
+    const { commitmentsRoot: _r, commitmentsTree: _t, stepCount: _s, ...old } = cp;
+    // The log tree's type: its size and the root as commitmentsLogRoot, so its type hash is its own.
     const signed = await signCheckpoint(wallet, cp);
     expect(recoverCheckpointSigner(cp, signed.signature)).to.equal(wallet.address);
-    expect(signed.signature).to.equal(await wallet.signTypedData({ name: "AnkerLedger", version: "1", chainId: 4242, verifyingContract: cp.ledger }, { Checkpoint: [...fields, { name: "commitmentsRoot", type: "bytes32" }] }, cp));
+    expect(signed.signature).to.equal(
+      await wallet.signTypedData(domain, { Checkpoint: [...fields, { name: "stepCount", type: "uint256" }, { name: "commitmentsLogRoot", type: "bytes32" }] }, { ...old, stepCount: 9, commitmentsLogRoot: root }),
+    );
     expect(recoverCheckpointSigner({ ...cp, commitmentsRoot: "0x" + "ef".repeat(32) }, signed.signature)).to.not.equal(wallet.address);
+    expect(recoverCheckpointSigner({ ...cp, stepCount: 10 }, signed.signature), "the tree's size is signed").to.not.equal(wallet.address);
+    expect(() => recoverCheckpointSigner({ ...cp, stepCount: null }, signed.signature), "no log-tree checkpoint without its size").to.throw(/step count/);
+    // The sorted tree's type, as checkpoints signed before the log tree: verifiable as such only.
+    const sorted = await signCheckpoint(wallet, sortedCp);
+    expect(sorted.signature).to.equal(await wallet.signTypedData(domain, { Checkpoint: [...fields, { name: "commitmentsRoot", type: "bytes32" }] }, { ...old, commitmentsRoot: sortedRoot }));
+    expect(recoverCheckpointSigner(sortedCp, sorted.signature)).to.equal(wallet.address);
+    expect(recoverCheckpointSigner({ ...cp, commitmentsRoot: sortedRoot }, sorted.signature), "a sorted root read as a log-tree root").to.not.equal(wallet.address);
+    expect(recoverCheckpointSigner({ ...sortedCp, commitmentsRoot: root }, signed.signature), "a log-tree root read as a sorted root").to.not.equal(wallet.address);
     // A checkpoint signed before the root was part of it: the old struct, recoverable as such only.
-    const { commitmentsRoot: _, ...old } = cp;
-    const legacy = await signCheckpoint(wallet, { ...old, commitmentsRoot: null });
-    expect(legacy.signature).to.equal(await wallet.signTypedData({ name: "AnkerLedger", version: "1", chainId: 4242, verifyingContract: cp.ledger }, { Checkpoint: fields }, old));
-    expect(recoverCheckpointSigner({ ...old, commitmentsRoot: null }, legacy.signature)).to.equal(wallet.address);
+    const legacy = await signCheckpoint(wallet, { ...cp, commitmentsRoot: null });
+    expect(legacy.signature).to.equal(await wallet.signTypedData(domain, { Checkpoint: fields }, old));
+    expect(recoverCheckpointSigner({ ...cp, commitmentsRoot: null }, legacy.signature)).to.equal(wallet.address);
     expect(recoverCheckpointSigner(cp, legacy.signature), "a root added to an old signature").to.not.equal(wallet.address);
-    expect(recoverCheckpointSigner({ ...old, commitmentsRoot: null }, signed.signature), "the root stripped from a new signature").to.not.equal(wallet.address);
+    expect(recoverCheckpointSigner({ ...cp, commitmentsRoot: null }, signed.signature), "the root stripped from a new signature").to.not.equal(wallet.address);
   });
 
   const ctx = (over: Partial<Parameters<typeof verifyCheckpoint>[1]> = {}): Parameters<typeof verifyCheckpoint>[1] => ({
@@ -337,7 +351,8 @@ describe("audit: checkpoints", () => {
     headBlock: 200,
     blockHashAt: (n: number) => (n === 100 ? cp.blockHash : undefined),
     caseCountAt: () => 7,
-    commitmentsRootAt: () => root,
+    stepCountAt: () => 9,
+    commitmentsRootAt: (_n, tree) => (tree === "rfc6962" ? root : sortedRoot),
     memberAgencyAt: (a: string) => (a.toLowerCase() === wallet.address.toLowerCase() ? 1 : 0),
     ...over,
   });
@@ -349,6 +364,8 @@ describe("audit: checkpoints", () => {
     expect(kinds(verifyCheckpoint(signed, ctx({ blockHashAt: () => "0x" + "ee".repeat(32) }), 1))).to.deep.equal(["checkpoint-fork"]);
     expect(kinds(verifyCheckpoint(signed, ctx({ headBlock: 50, blockHashAt: () => undefined }), 1))).to.deep.equal(["checkpoint-beyond-head"]);
     expect(kinds(verifyCheckpoint(signed, ctx({ caseCountAt: () => 6 }), 1))).to.deep.equal(["checkpoint-case-count"]);
+    expect(kinds(verifyCheckpoint(signed, ctx({ stepCountAt: () => 8 }), 1))).to.deep.equal(["checkpoint-step-count"]);
+    expect(kinds(verifyCheckpoint({ ...signed, stepCount: 8 }, ctx({ stepCountAt: () => 8 }), 1))).to.include("checkpoint-signature-invalid");
     expect(kinds(verifyCheckpoint(signed, ctx({ memberAgencyAt: () => 0 }), 1))).to.deep.equal(["checkpoint-signer-not-member"]);
     expect(kinds(verifyCheckpoint(signed, ctx(), 2))).to.deep.equal(["checkpoint-signer-other-agency"]);
     expect(kinds(verifyCheckpoint({ ...signed, caseCount: 8 }, ctx({ caseCountAt: () => 8 }), 1))).to.include("checkpoint-signature-invalid");
@@ -362,10 +379,13 @@ describe("audit: checkpoints", () => {
     expect(kinds(r)).to.deep.equal(["checkpoint-commitments-root"]);
     expect(r).to.deep.include({ valid: false, rootVerified: false });
     expect(r.problems[0].severity).to.equal("critical");
+    expect(r.problems[0].message).to.include("RFC 6962 log tree");
     // The root in the served checkpoint changed to match a tampered chain: the signature no longer holds.
     expect(kinds(verifyCheckpoint({ ...signed, commitmentsRoot: otherRoot }, ctx({ commitmentsRootAt: () => otherRoot }), 1))).to.deep.equal(["checkpoint-signature-invalid", "checkpoint-signer-not-member"]);
     // The root left out of the served checkpoint: recovered over the old struct, not the agency's key.
     expect(kinds(verifyCheckpoint({ ...signed, commitmentsRoot: null }, ctx(), 1))).to.deep.equal(["checkpoint-signature-invalid", "checkpoint-signer-not-member"]);
+    // The tree relabelled: the signature is over the other type.
+    expect(kinds(verifyCheckpoint({ ...signed, commitmentsTree: "sorted" }, ctx({ commitmentsRootAt: () => root }), 1))).to.deep.equal(["checkpoint-signature-invalid", "checkpoint-signer-not-member"]);
     // Signed by another key than the stated signer.
     const other = await signCheckpoint(new Wallet("0x" + "4d".repeat(32)), cp);
     expect(kinds(verifyCheckpoint({ ...signed, signature: other.signature }, ctx(), 1))).to.deep.equal(["checkpoint-signature-invalid", "checkpoint-signer-not-member"]);
@@ -373,30 +393,48 @@ describe("audit: checkpoints", () => {
     expect(verifyCheckpoint(signed, ctx({ headBlock: 99, blockHashAt: () => cp.blockHash, commitmentsRootAt: () => otherRoot }), 1)).to.deep.include({ valid: true, rootVerified: false });
   });
 
-  it("verifies a checkpoint signed without a root (before the root was part of it) over the old struct", async () => {
-    const legacy = await signCheckpoint(wallet, { ...cp, commitmentsRoot: null });
-    expect(verifyCheckpoint(legacy, ctx({ commitmentsRootAt: () => "0x" + "ef".repeat(32) }), 1)).to.deep.include({ valid: true, rootVerified: false });
-    const { commitmentsRoot: _, ...served } = legacy;
-    expect(verifyCheckpoint(served, ctx(), 1)).to.deep.include({ valid: true, rootVerified: false });
+  it("verifies a checkpoint signed over the sorted tree (before the log tree) against the sorted tree's root", async () => {
+    const sorted = await signCheckpoint(wallet, sortedCp);
+    const asked: string[] = [];
+    const v = verifyCheckpoint(sorted, ctx({ commitmentsRootAt: (n, tree) => (asked.push(tree), tree === "sorted" ? sortedRoot : root) }), 1);
+    expect(v).to.deep.include({ valid: true, rootVerified: true });
+    expect(asked).to.deep.equal(["sorted"]);
+    // Served by an agency from before the change: no commitmentsTree field, which the audit reads as sorted.
+    const { commitmentsTree: _, ...served } = sorted;
+    expect(verifyCheckpoint(SignedCheckpoint.parse(served), ctx(), 1)).to.deep.include({ valid: true, rootVerified: true });
+    const tampered = verifyCheckpoint(sorted, ctx({ commitmentsRootAt: () => "0x" + "ef".repeat(32) }), 1);
+    expect(kinds(tampered)).to.deep.equal(["checkpoint-commitments-root"]);
+    expect(tampered.problems[0].message).to.include("sorted StandardMerkleTree");
   });
 
-  it("counts the blocks both agencies signed (co-signed) and says so in the report's line", () => {
+  it("verifies a checkpoint signed without a root (before the root was part of it) over the old struct", async () => {
+    const legacy = await signCheckpoint(wallet, { ...cp, commitmentsRoot: null, commitmentsTree: "sorted" });
+    expect(verifyCheckpoint(legacy, ctx({ commitmentsRootAt: () => "0x" + "ef".repeat(32) }), 1)).to.deep.include({ valid: true, rootVerified: false });
+    const { commitmentsRoot: _, commitmentsTree: _t, ...served } = legacy;
+    expect(verifyCheckpoint(SignedCheckpoint.parse(served), ctx(), 1)).to.deep.include({ valid: true, rootVerified: false });
+  });
+
+  it("counts the blocks both agencies signed (co-signed) and says so in the report's line, with the tree of each verified root", () => {
     const v = (blockNumber: number, signerAgency: string, over: Partial<CheckpointVerdict> = {}): CheckpointVerdict => ({
-      source: "s", blockNumber, blockHash: "0x", caseCount: 1, commitmentsRoot: root, rootVerified: true, signer: "0x", signerAgency, valid: true, problems: [], ...over,
+      source: "s", blockNumber, blockHash: "0x", caseCount: 1, commitmentsRoot: root, commitmentsTree: "rfc6962", rootVerified: true, signer: "0x", signerAgency, valid: true, problems: [], ...over,
     });
     const both = [v(10, "BAMF"), v(10, "ZAB"), v(20, "BAMF"), v(20, "ZAB")];
     expect(coSigning(both, ["BAMF", "ZAB"])).to.deep.equal({ blocks: 2, coSigned: 2, rootVerified: 2, partial: [] });
-    expect(checkpointSummary(both, ["a", "b"], ["BAMF", "ZAB"], 30).text).to.equal("2 checkpoints (4 signatures from a, b), each co-signed by BAMF and ZAB, commitments root verified");
+    expect(checkpointSummary(both, ["a", "b"], ["BAMF", "ZAB"], 30).text).to.equal("2 checkpoints (4 signatures from a, b), each co-signed by BAMF and ZAB, commitments root verified (in the RFC 6962 log tree)");
     const some = [...both, v(30, "BAMF"), v(40, "ZAB", { valid: false })];
     expect(coSigning(some, ["BAMF", "ZAB"])).to.deep.equal({ blocks: 3, coSigned: 2, rootVerified: 2, partial: [{ blockNumber: 30, agencies: ["BAMF"] }] });
-    expect(checkpointSummary(some, ["a", "b"], ["BAMF", "ZAB"], 30).text).to.equal("3 checkpoints (6 signatures from a, b), 2 co-signed by BAMF and ZAB, 1 not (block 30 by BAMF), commitments root verified");
+    expect(checkpointSummary(some, ["a", "b"], ["BAMF", "ZAB"], 30).text).to.equal("3 checkpoints (6 signatures from a, b), 2 co-signed by BAMF and ZAB, 1 not (block 30 by BAMF), commitments root verified (in the RFC 6962 log tree)");
+    const mixed = [v(10, "BAMF", { commitmentsTree: "sorted" }), v(10, "ZAB", { commitmentsTree: "sorted" }), v(20, "BAMF"), v(20, "ZAB")];
+    const summary = checkpointSummary(mixed, ["a", "b"], ["BAMF", "ZAB"], 30);
+    expect(summary.text).to.equal("2 checkpoints (4 signatures from a, b), each co-signed by BAMF and ZAB, commitments root verified (2 in the RFC 6962 log tree, 2 in the sorted StandardMerkleTree, signed before the log tree)");
+    expect(summary.counts).to.include({ rootVerifiedLogTree: 2, rootVerifiedSortedTree: 2 });
     const above = [v(10, "BAMF"), v(10, "ZAB", { rootVerified: false })];
-    expect(checkpointSummary(above, ["a"], ["BAMF", "ZAB"], 5).text).to.equal("1 checkpoint (2 signatures from a), co-signed by BAMF and ZAB, commitments root verified on 1 of 2 signatures, 2 above the audited head checked by block hash only");
+    expect(checkpointSummary(above, ["a"], ["BAMF", "ZAB"], 5).text).to.equal("1 checkpoint (2 signatures from a), co-signed by BAMF and ZAB, commitments root verified on 1 of 2 signatures (in the RFC 6962 log tree), 2 above the audited head checked by block hash only");
     expect(checkpointSummary([], ["a"], ["BAMF", "ZAB"], 5).text).to.equal("0 checkpoints (0 signatures from a)");
   });
 });
 
-describe("audit: commitments root (checkpoints)", () => {
+describe("audit: sorted commitments root (checkpoints signed before the log tree)", () => {
   const steps: SynthStep[] = Array.from({ length: 13 }, (_, i) => ({ agency: 1 + (i % 2), seq: i + 1, caseRef: i % 3 ? caseA : caseB, step: 2, detail: BigInt(i), businessDate: 20000 + i, commitment: c(i + 1), block: 1 + Math.floor(i / 2) }));
 
   it("is the root of the inclusion proofs' StandardMerkleTree (@openzeppelin/merkle-tree) at every block", async () => {
@@ -405,7 +443,7 @@ describe("audit: commitments root (checkpoints)", () => {
     const roots = new CommitmentRoots(r.steps, keccakBytes);
     for (const block of [7, 1, 2, 3, 4, 5, 6]) {
       const lib = buildEventTree(r.steps, block).root;
-      expect(roots.at(block), `block ${block}`).to.equal(lib);
+      expect(roots.sortedRootAt(block), `block ${block}`).to.equal(lib);
       // As an agency computes it from its mirror's decoded columns (ethers' keccak).
       const mirror = [...r.steps].filter((s) => s.block <= block).map((s) => {
         const u = unpackStep(BigInt("0x" + s.packedHex));
@@ -413,7 +451,7 @@ describe("audit: commitments root (checkpoints)", () => {
       });
       expect(commitmentsRootOf(mirror), `block ${block} from the decoded columns`).to.equal(lib);
     }
-    expect(roots.at(0)).to.equal(EMPTY_COMMITMENTS_ROOT);
+    expect(roots.sortedRootAt(0)).to.equal(EMPTY_COMMITMENTS_ROOT);
     expect(leafOf(r.steps.at(0)!)[3]).to.equal(BigInt("0x" + r.steps.at(0)!.packedHex).toString());
   });
 
@@ -423,14 +461,14 @@ describe("audit: commitments root (checkpoints)", () => {
     const all = commitmentsRootOf(leaves);
     expect(commitmentsRootOf([...leaves].reverse())).to.equal(all);
     const changed = replayed(steps.map((s, i) => (i === 5 ? { ...s, commitment: c(99) } : s)));
-    expect(new CommitmentRoots(changed.steps, keccakBytes).at(7)).to.not.equal(all);
-    expect(new CommitmentRoots(replayed(steps.slice(0, 12)).steps, keccakBytes).at(7), "an event withheld").to.not.equal(all);
+    expect(new CommitmentRoots(changed.steps, keccakBytes).sortedRootAt(7)).to.not.equal(all);
+    expect(new CommitmentRoots(replayed(steps.slice(0, 12)).steps, keccakBytes).sortedRootAt(7), "an event withheld").to.not.equal(all);
     expect(() => commitmentLeafHash({ blockNumber: 1, logIndex: 0, caseRef: "0x12", packedStep: 1n, commitment: c(1) })).to.throw(RangeError);
     expect(() => commitmentLeafHash({ blockNumber: 1, logIndex: 0, caseRef: caseA, packedStep: 1n << 256n, commitment: c(1) })).to.throw(RangeError);
   });
 });
 
-describe("audit: inclusion proofs (Merkle)", () => {
+describe("audit: inclusion proofs v1 (sorted tree, still verified)", () => {
   const steps: SynthStep[] = [1, 2, 3, 4, 5].map((seq) => ({ agency: 1, seq, caseRef: seq % 2 ? caseA : caseB, step: 2, commitment: c(seq), block: seq }));
 
   it("builds the same root for the same events (fixed vector) and proves each event", () => {
@@ -440,10 +478,10 @@ describe("audit: inclusion proofs (Merkle)", () => {
     expect(tree.root).to.equal(buildEventTree(replayed(steps).steps, 4).root);
     expect(tree.root).to.equal("0x01a505c73e491f12a754ed3d86b70259bfdbd4c589824ca14f3b593a310a1d8a");
     for (const s of [...r.steps].slice(0, 4)) {
-      const proof = proveEvent(r.steps, s.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 4, blockHash: "0x" + "ab".repeat(32), checkpoints: [] });
+      const proof = proveEventV1(r.steps, s.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 4, blockHash: "0x" + "ab".repeat(32), checkpoints: [] });
       expect(verifyInclusionProof(proof).valid).to.equal(true);
     }
-    expect(() => proveEvent(r.steps, r.steps.at(4)!.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 4, blockHash: "0x" + "ab".repeat(32), checkpoints: [] })).to.throw(/above block 4/);
+    expect(() => proveEventV1(r.steps, r.steps.at(4)!.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 4, blockHash: "0x" + "ab".repeat(32), checkpoints: [] })).to.throw(/above block 4/);
   });
 
   it("rejects a changed leaf, proof or root, and checks the checkpoint signatures in the proof", async () => {
@@ -451,16 +489,19 @@ describe("audit: inclusion proofs (Merkle)", () => {
     const wallet = new Wallet("0x" + "4c".repeat(32));
     const blockHash = "0x" + "ab".repeat(32);
     const root = buildEventTree(r.steps, 5).root;
-    const cp = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root });
-    const proof = proveEvent(r.steps, r.steps.at(2)!.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 5, blockHash, checkpoints: [cp] });
+    const cp = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root, commitmentsTree: "sorted" });
+    const proof = proveEventV1(r.steps, r.steps.at(2)!.eventId, { chainId: 4242, ledger: LEDGER, uptoBlock: 5, blockHash, checkpoints: [cp] });
     expect(proof.root).to.equal(root);
     expect(verifyInclusionProof(proof, { signers: [wallet.address] })).to.deep.include({ valid: true, signers: [wallet.address] });
     // A checkpoint over another root does not vouch for this proof, nor one whose root was swapped in.
-    const otherRoot = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: c(98) });
+    const otherRoot = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: c(98), commitmentsTree: "sorted" });
     expect(verifyInclusionProof({ ...proof, checkpoints: [otherRoot] }).valid).to.equal(false);
     expect(verifyInclusionProof({ ...proof, checkpoints: [{ ...otherRoot, commitmentsRoot: root }] }).valid).to.equal(false);
     // A checkpoint signed before the root was part of it still vouches for the block hash.
-    const legacy = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: null });
+    const legacy = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: null, commitmentsTree: "sorted" });
+    // A checkpoint over the same root signed under the log tree's type does not vouch for a v1 proof.
+    const logTyped = await signCheckpoint(wallet, { chainId: 4242, ledger: LEDGER, blockNumber: 5, blockHash, caseCount: 2, commitmentsRoot: root, commitmentsTree: "rfc6962", stepCount: 5 });
+    expect(verifyInclusionProof({ ...proof, checkpoints: [logTyped] }).valid).to.equal(false);
     expect(verifyInclusionProof({ ...proof, checkpoints: [legacy] }, { signers: [wallet.address] }).valid).to.equal(true);
     expect(verifyInclusionProof({ ...proof, leaf: [proof.leaf[0], proof.leaf[1], proof.leaf[2], proof.leaf[3], c(99)] }).valid).to.equal(false);
     expect(verifyInclusionProof({ ...proof, proof: [...proof.proof].reverse() }).valid).to.equal(proof.proof.length < 2);

@@ -5,6 +5,7 @@ import { loadVector, auditVector } from "./support/vector";
 import { STEP } from "../../services/audit/rules";
 import { LedgerLogDecoder } from "../../services/audit/events";
 import { initFastKeccak } from "../../services/shared/keccak";
+import { SignedCheckpoint } from "../../services/audit/types";
 
 const topic = (name: string) => LedgerLogDecoder.topicOf(name);
 
@@ -22,6 +23,19 @@ describe("audit over the captured ledger (fixed vector)", () => {
     expect(a.checkpoints[0].valid).to.equal(true);
     expect(a.checkpoints[0].signerAgency).to.equal("BAMF");
     expect(a.checkpoints[0].rootVerified, "the signed commitments root recomputed from the logs").to.equal(true);
+    expect(a.checkpoints[0].commitmentsTree).to.equal("rfc6962");
+  });
+
+  it("verifies a checkpoint signed under the sorted tree's type (before the log tree) against the sorted tree, also as an agency from before served it", () => {
+    const v = loadVector();
+    const a = auditVector(v, { checkpoints: [v.sortedCheckpoint, v.checkpoint] });
+    expect(a.kinds).to.deep.equal(["stop-ignored"]);
+    expect(a.checkpoints.map((c) => [c.commitmentsTree, c.valid, c.rootVerified])).to.deep.equal([["sorted", true, true], ["rfc6962", true, true]]);
+    expect(v.sortedCheckpoint.commitmentsRoot).to.not.equal(v.checkpoint.commitmentsRoot);
+    const { commitmentsTree: _, ...servedBefore } = v.sortedCheckpoint;
+    expect(auditVector(v, { checkpoints: [SignedCheckpoint.parse(servedBefore)] }).checkpoints[0]).to.deep.include({ valid: true, rootVerified: true, commitmentsTree: "sorted" });
+    // Relabelled as the log tree's: its signature is over the other type.
+    expect(auditVector(v, { checkpoints: [{ ...v.sortedCheckpoint, commitmentsTree: "rfc6962" }] }).kinds).to.include("checkpoint-signature-invalid");
   });
 
   it("tells erased records apart from missing ones and matches every other commitment", () => {
@@ -153,12 +167,12 @@ describe("audit over the captured ledger (fixed vector)", () => {
     const { Wallet } = await import("ethers");
     const { signCheckpoint } = await import("./support/sign");
     const bamf = new Wallet(v.keys.BAMF);
-    const signedFork = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: forked.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot! });
+    const signedFork = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: forked.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot!, stepCount: v.checkpoint.stepCount });
     expect(auditVector(v, { checkpoints: [signedFork] }).kinds).to.include("checkpoint-fork");
     const outsider = Wallet.createRandom();
-    const foreign = await signCheckpoint(outsider as unknown as InstanceType<typeof Wallet>, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: v.checkpoint.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot! });
+    const foreign = await signCheckpoint(outsider as unknown as InstanceType<typeof Wallet>, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head, blockHash: v.checkpoint.blockHash, caseCount: v.checkpoint.caseCount, commitmentsRoot: v.checkpoint.commitmentsRoot!, stepCount: v.checkpoint.stepCount });
     expect(auditVector(v, { checkpoints: [foreign] }).kinds).to.include("checkpoint-signer-not-member");
-    const beyond = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head + 5, blockHash: v.checkpoint.blockHash, caseCount: 5, commitmentsRoot: v.checkpoint.commitmentsRoot! });
+    const beyond = await signCheckpoint(bamf, { chainId: v.deployment.chainId, ledger: v.deployment.contracts.ProcedureLedger.address, blockNumber: v.head + 5, blockHash: v.checkpoint.blockHash, caseCount: 5, commitmentsRoot: v.checkpoint.commitmentsRoot!, stepCount: v.checkpoint.stepCount });
     expect(auditVector(v, { checkpoints: [beyond] }).kinds).to.include("checkpoint-beyond-head");
   });
 
@@ -171,6 +185,8 @@ describe("audit over the captured ledger (fixed vector)", () => {
     expect(a.kinds).to.include("checkpoint-commitments-root");
     expect(a.kinds).to.not.include("checkpoint-case-count");
     expect(a.checkpoints[0]).to.deep.include({ valid: false, rootVerified: false });
+    // The same in the sorted tree, for a checkpoint signed before the log tree.
+    expect(auditVector(v, { checkpoints: [v.sortedCheckpoint] }).checkpoints[0]).to.deep.include({ valid: false, rootVerified: false, commitmentsTree: "sorted" });
     // A served checkpoint whose root was changed to match: the agency's signature no longer holds.
     const b = auditVector(v, { checkpoints: [{ ...v.checkpoint, commitmentsRoot: "0x" + "77".repeat(32) }] });
     expect(b.kinds).to.include("checkpoint-signature-invalid");

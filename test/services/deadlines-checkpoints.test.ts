@@ -7,14 +7,16 @@ import { OutboxWriter } from "../../services/agency/outbox/writer";
 import { LedgerListener } from "../../services/agency/listener/listener";
 import { raiseDeadlines } from "../../services/agency/deadlines/deadline-notices";
 import { CheckpointSigner } from "../../services/agency/checkpoints/checkpoint-signer";
-import { commitmentsRootAt } from "../../services/agency/checkpoints/commitments-root";
+import { commitmentsLogRootAt } from "../../services/agency/checkpoints/commitments-root";
 import { recoverCheckpointSigner } from "../../services/shared/checkpoint";
 import { checkpointSummary, coSigning, verifyCheckpoints } from "../../services/audit/checkpoints";
-import { FindingSink, type RpcLog } from "../../services/audit/types";
+import { FindingSink, SignedCheckpoint, type RpcLog } from "../../services/audit/types";
+import type { CommitmentsTree } from "../../services/shared/vocab/commitments-tree";
 import { STEP_RECORDED_TOPIC } from "../../services/audit/events";
 import { unpackStep } from "../../services/shared/ledger-codec";
 import { dataSlice } from "ethers";
-import { commitmentsRootFromLogs } from "../audit/support/commitments-root";
+import { commitmentsRootFromLogs, stepCountFromLogs } from "../audit/support/commitments-root";
+import { signCheckpoint } from "../audit/support/sign";
 import { CODE_LISTS } from "../../services/shared/codelists";
 import { startTestChain, type TestChain } from "../support/chain";
 import { openTestAgency, addCase, queueStep, waitFor, LOCAL_CODE_LIST_HASH, type TestAgency } from "../support/agency";
@@ -113,12 +115,16 @@ describe("deadline notices and checkpoints", function () {
       expect(r.blockHash).to.equal((await bamf.chain.block(r.blockNumber)).hash);
       const cases = new Set(logs.filter((l) => l.name === "StepRecorded" && l.blockNumber <= r.blockNumber).map((l) => l.caseRef));
       expect(r.caseCount, `cases up to block ${r.blockNumber}`).to.equal(cases.size);
-      expect(r.commitmentsRoot, `commitments root at block ${r.blockNumber} as the audit computes it from the chain`).to.equal(commitmentsRootFromLogs(await rawLogs(r.blockNumber), ledger(), r.blockNumber));
-      const cp = { chainId: chain.deployment.chainId, ledger: chain.deployment.contracts.ProcedureLedger.address, blockNumber: r.blockNumber, blockHash: r.blockHash, caseCount: r.caseCount, commitmentsRoot: r.commitmentsRoot };
+      expect(r.commitmentsTree, "signed over the RFC 6962 log tree").to.equal("rfc6962");
+      expect(r.commitmentsRoot, `commitments root at block ${r.blockNumber} as the audit computes it from the chain`).to.equal(commitmentsRootFromLogs(await rawLogs(r.blockNumber), ledger(), r.blockNumber, "rfc6962"));
+      expect(r.stepCount, `steps up to block ${r.blockNumber}`).to.equal(logs.filter((l) => l.name === "StepRecorded" && l.blockNumber <= r.blockNumber).length);
+      const cp = { chainId: chain.deployment.chainId, ledger: chain.deployment.contracts.ProcedureLedger.address, blockNumber: r.blockNumber, blockHash: r.blockHash, caseCount: r.caseCount, commitmentsRoot: r.commitmentsRoot, commitmentsTree: "rfc6962" as const, stepCount: r.stepCount };
       expect(recoverCheckpointSigner(cp, r.signature)).to.equal(chain.wallets.BAMF.address);
       expect(r.signer).to.equal(chain.wallets.BAMF.address);
       expect(recoverCheckpointSigner({ ...cp, caseCount: cp.caseCount + 1 }, r.signature)).to.not.equal(chain.wallets.BAMF.address);
       expect(recoverCheckpointSigner({ ...cp, commitmentsRoot: "0x" + "11".repeat(32) }, r.signature), "the root is signed").to.not.equal(chain.wallets.BAMF.address);
+      expect(recoverCheckpointSigner({ ...cp, commitmentsTree: "sorted" }, r.signature), "under the log tree's type, not the sorted tree's").to.not.equal(chain.wallets.BAMF.address);
+      expect(recoverCheckpointSigner({ ...cp, stepCount: cp.stepCount! + 1 }, r.signature), "the tree's size is signed").to.not.equal(chain.wallets.BAMF.address);
     }
     expect(rows[rows.length - 1].caseCount, "six cases in the plan").to.equal(6);
   });
@@ -146,11 +152,11 @@ describe("deadline notices and checkpoints", function () {
         return a.db.signedCheckpoint.findMany({ orderBy: { blockNumber: "asc" } });
       }),
     );
-    const fields = (rows: typeof bamfRows) => rows.map((r) => [r.blockNumber, r.blockHash, r.caseCount, r.commitmentsRoot]);
+    const fields = (rows: typeof bamfRows) => rows.map((r) => [r.blockNumber, r.blockHash, r.caseCount, r.stepCount, r.commitmentsRoot]);
     expect(fields(zabRows), "the same blocks, hashes, case counts and roots").to.deep.equal(fields(bamfRows));
     // The mirror read in pages of two rows gives the same root as in one page.
     const last = bamfRows[bamfRows.length - 1];
-    expect(await commitmentsRootAt(zab.db, last.blockNumber, 2)).to.equal(last.commitmentsRoot);
+    expect(await commitmentsLogRootAt(zab.db, last.blockNumber, 2)).to.equal(last.commitmentsRoot);
     expect(new Set(bamfRows.map((r) => r.commitmentsRoot)).size, "the root grows with the events").to.be.greaterThan(1);
 
     // The audit's check over both agencies' checkpoints, with everything recomputed from the chain.
@@ -163,15 +169,17 @@ describe("deadline notices and checkpoints", function () {
       headBlock: head,
       blockHashAt: (n: number) => hashes.get(n),
       caseCountAt: (n: number) => bamfRows.find((r) => r.blockNumber === n)!.caseCount,
-      commitmentsRootAt: (n: number) => commitmentsRootFromLogs(logs, ledger(), n),
+      stepCountAt: (n: number) => stepCountFromLogs(logs, ledger(), n),
+      commitmentsRootAt: (n: number, tree: CommitmentsTree) => commitmentsRootFromLogs(logs, ledger(), n, tree),
       memberAgencyAt: (a: string) => ({ [chain.wallets.BAMF.address.toLowerCase()]: 1, [chain.wallets.ZAB.address.toLowerCase()]: 2 })[a.toLowerCase()] ?? 0,
     };
-    const sets = [{ agency: 1, source: "BAMF", checkpoints: bamfRows }, { agency: 2, source: "ZAB", checkpoints: zabRows }];
+    // As the audit reads them (GET /api/checkpoints or the table): validated at its edge.
+    const sets = [{ agency: 1, source: "BAMF", checkpoints: bamfRows.map((r) => SignedCheckpoint.parse(r)) }, { agency: 2, source: "ZAB", checkpoints: zabRows.map((r) => SignedCheckpoint.parse(r)) }];
     const sink = new FindingSink();
     const verdicts = verifyCheckpoints(sets, ctx, sink);
     expect(sink.findings).to.deep.equal([]);
     expect(coSigning(verdicts, ["BAMF", "ZAB"])).to.deep.equal({ blocks: bamfRows.length, coSigned: bamfRows.length, rootVerified: bamfRows.length, partial: [] });
-    expect(checkpointSummary(verdicts, ["BAMF", "ZAB"], ["BAMF", "ZAB"], head).text).to.match(/^\d+ checkpoints \(\d+ signatures from BAMF, ZAB\), each co-signed by BAMF and ZAB, commitments root verified$/);
+    expect(checkpointSummary(verdicts, ["BAMF", "ZAB"], ["BAMF", "ZAB"], head).text).to.match(/^\d+ checkpoints \(\d+ signatures from BAMF, ZAB\), each co-signed by BAMF and ZAB, commitments root verified \(in the RFC 6962 log tree\)$/);
 
     // The ZAB step withheld from the chain's logs: every checkpoint from its block on is a finding.
     const zabLog = logs.findIndex((l) => l.topics[0] === STEP_RECORDED_TOPIC && unpackStep(BigInt(dataSlice(l.data, 0, 32))).eventId === BigInt(zabStep));
@@ -179,9 +187,18 @@ describe("deadline notices and checkpoints", function () {
     const withheld = [...logs.slice(0, zabLog), ...logs.slice(zabLog + 1)];
     const zabBlock = parseInt(logs[zabLog].blockNumber, 16);
     const tampered = new FindingSink();
-    verifyCheckpoints(sets, { ...ctx, commitmentsRootAt: (n) => commitmentsRootFromLogs(withheld, ledger(), n) }, tampered);
+    verifyCheckpoints(sets, { ...ctx, commitmentsRootAt: (n, tree) => commitmentsRootFromLogs(withheld, ledger(), n, tree) }, tampered);
     const after = bamfRows.filter((r) => r.blockNumber >= zabBlock).length;
     expect(after).to.be.greaterThan(0);
     expect(tampered.findings.map((f) => f.kind)).to.deep.equal(Array(2 * after).fill("checkpoint-commitments-root"));
+    // A checkpoint signed before the change (the sorted tree's type, as the row says) is verified against the sorted tree.
+    const old = await signCheckpoint(chain.wallets.BAMF, { chainId: ctx.chainId, ledger: ctx.ledger, blockNumber: last.blockNumber, blockHash: last.blockHash, caseCount: last.caseCount, commitmentsRoot: commitmentsRootFromLogs(logs, ledger(), last.blockNumber, "sorted"), commitmentsTree: "sorted" });
+    const oldSink = new FindingSink();
+    const oldVerdicts = verifyCheckpoints([{ agency: 1, source: "BAMF before the change", checkpoints: [old] }], ctx, oldSink);
+    expect(oldSink.findings).to.deep.equal([]);
+    expect(oldVerdicts[0]).to.deep.include({ valid: true, rootVerified: true, commitmentsTree: "sorted" });
+    const oldTampered = new FindingSink();
+    verifyCheckpoints([{ agency: 1, source: "BAMF before the change", checkpoints: [old] }], { ...ctx, commitmentsRootAt: (n, tree) => commitmentsRootFromLogs(withheld, ledger(), n, tree) }, oldTampered);
+    expect(oldTampered.findings.map((f) => f.kind), "the sorted root of a withheld event").to.deep.equal(["checkpoint-commitments-root"]);
   });
 });

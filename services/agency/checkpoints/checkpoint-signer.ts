@@ -1,14 +1,16 @@
 // Every CHECKPOINT_EVERY_BLOCKS blocks the agency signs what it has seen of the chain (EIP-712, definition
-// in services/shared/checkpoint.ts): block number and hash, how many cases the ledger holds up to there,
-// and the Merkle root of every step's commitment up to there (commitments-root.ts). Only blocks the
-// listener has stored completely are signed, so caseCount and root are exact. Both agencies sign at the
+// in services/shared/checkpoint.ts, the log tree's type): block number and hash, how many cases the ledger
+// holds up to there, and the RFC 6962 root of every step's commitment up to there in chain order with the
+// number of steps (commitments-root.ts). The row stores which tree its root is, as rows signed before (sorted tree) say
+// too. Only blocks the listener has stored completely are signed, so caseCount and root are exact. Both agencies sign at the
 // same heights (multiples of CHECKPOINT_EVERY_BLOCKS), so each of those blocks is co-signed. The audit
 // checks these signatures against the chain it is shown: a rewritten or forked history, or events
 // withheld, added or changed, no longer match.
 import type { Logger } from "pino";
 import type { Db } from "../store/db";
 import type { ChainAdapter } from "../chain/adapter";
-import { CHECKPOINT_TYPES, checkpointDomain, type Checkpoint } from "../../shared/checkpoint";
+import { checkpointDomain, typedDataOf, type Checkpoint } from "../../shared/checkpoint";
+import { CURRENT_COMMITMENTS_TREE } from "../../shared/vocab/commitments-tree";
 import { metrics } from "../metrics";
 import { serialized } from "../store/serialized";
 import { ServiceLoop } from "../util/service-loop";
@@ -71,15 +73,17 @@ export class CheckpointSigner extends ServiceLoop {
         blockNumber: block,
         blockHash: b.hash,
         ...(await this.tally.at(this.db, block)),
+        commitmentsTree: CURRENT_COMMITMENTS_TREE,
       };
-      const signature = await this.chain.signTypedData(checkpointDomain(cp.chainId, cp.ledger), CHECKPOINT_TYPES, { ...cp });
+      const [types, value] = typedDataOf(cp);
+      const signature = await this.chain.signTypedData(checkpointDomain(cp.chainId, cp.ledger), types, value);
       await serialized(this.db, (tx) =>
         tx.signedCheckpoint.create({
-          data: { blockNumber: block, blockHash: b.hash, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot, signer: this.chain.address, signature },
+          data: { blockNumber: block, blockHash: b.hash, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot, commitmentsTree: cp.commitmentsTree, stepCount: cp.stepCount, signer: this.chain.address, signature },
         }),
       );
       metrics.checkpointsSigned.inc();
-      this.log.info({ block, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot }, "checkpoint signed");
+      this.log.info({ block, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot, commitmentsTree: cp.commitmentsTree }, "checkpoint signed");
       signed++;
     }
     return signed;

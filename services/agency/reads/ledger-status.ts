@@ -6,6 +6,7 @@ import type { ServiceContext } from "../context";
 import type { LedgerEvent } from "../generated/prisma/client";
 import { CODE_LISTS, interpretLedgerEvent, stepLabel, type CodeLabel, type Label } from "../../shared/vocab";
 import { LEDGER_ORDER, foldStops, stepCodesOf } from "./ledger-events";
+import { commitmentsTreeOf } from "./checkpoints";
 
 const RULE_EVENTS = ["OutOfOrder", "StopChanged", "StopIgnored"];
 
@@ -89,7 +90,7 @@ export async function ledgerStatus(ctx: ServiceContext, limit: number): Promise<
     chainError,
     listener: checkpoint ? { blockNumber: checkpoint.blockNumber, logIndex: checkpoint.logIndex, blockHash: checkpoint.blockHash, lagBlocks: ctx.listener.lagBlocks() ?? null } : null,
     lastSignedCheckpoint: signed
-      ? { blockNumber: signed.blockNumber, blockHash: signed.blockHash, caseCount: signed.caseCount, commitmentsRoot: signed.commitmentsRoot, signer: signed.signer, signature: signed.signature, createdAt: signed.createdAt.toISOString() }
+      ? { blockNumber: signed.blockNumber, blockHash: signed.blockHash, caseCount: signed.caseCount, commitmentsRoot: signed.commitmentsRoot, commitmentsTree: commitmentsTreeOf(signed.commitmentsTree), stepCount: signed.stepCount, signer: signed.signer, signature: signed.signature, createdAt: signed.createdAt.toISOString() }
       : null,
     codeList: {
       version: CODE_LISTS.version,

@@ -11,7 +11,7 @@ import { SignedCheckpoint, StepRow } from "../types";
 export interface AgencyDbSnapshot {
   /** table Step: id, caseRef, stepCode, detail, businessDate, data, salt, commitment, state; by id */
   steps: unknown[];
-  /** table SignedCheckpoint: blockNumber, blockHash, caseCount, commitmentsRoot, signer, signature; by block number */
+  /** table SignedCheckpoint: blockNumber, blockHash, caseCount, commitmentsRoot, commitmentsTree, stepCount, signer, signature; by block number */
   checkpoints: unknown[];
   /** table StoreRestore (written by `npm run restore`, absent in a store never restored): restoredAt, keptThroughStepId, lostThroughStepId */
   restores?: unknown[];

@@ -6,7 +6,10 @@ import { CannotRun } from "../rpc";
 import type { AgencyDbReader, AgencyDbSnapshot } from "./reader";
 
 const STEPS = `SELECT id, caseRef, stepCode, detail, businessDate, data, salt, commitment, state FROM "Step" ORDER BY id`;
-const CHECKPOINTS = `SELECT blockNumber, blockHash, caseCount, commitmentsRoot, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
+const CHECKPOINTS = `SELECT blockNumber, blockHash, caseCount, commitmentsRoot, commitmentsTree, stepCount, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
+// A store not migrated since the log tree has neither commitmentsTree nor stepCount: all its rows are the sorted tree's.
+const CHECKPOINTS_BEFORE_TREE = `SELECT blockNumber, blockHash, caseCount, commitmentsRoot, 'sorted' AS commitmentsTree, NULL AS stepCount, signer, signature FROM "SignedCheckpoint" ORDER BY blockNumber`;
+const HAS_TREE = `SELECT 1 FROM pragma_table_info('SignedCheckpoint') WHERE name = 'commitmentsTree'`;
 const HAS_RESTORES = `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'StoreRestore'`;
 const RESTORES = `SELECT restoredAt, keptThroughStepId, lostThroughStepId FROM "StoreRestore" ORDER BY id`;
 
@@ -30,7 +33,7 @@ export class SqliteAgencyDb implements AgencyDbReader {
     // One read transaction: the agency service may be writing while the audit reads.
     const both = this.db.transaction(() => ({
       steps: this.db.prepare(STEPS).all(),
-      checkpoints: this.db.prepare(CHECKPOINTS).all(),
+      checkpoints: this.db.prepare(this.db.prepare(HAS_TREE).get() ? CHECKPOINTS : CHECKPOINTS_BEFORE_TREE).all(),
       restores: this.db.prepare(HAS_RESTORES).get() ? this.db.prepare(RESTORES).all() : [],
     }));
     return both();

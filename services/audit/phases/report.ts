@@ -187,8 +187,10 @@ export function membersOf(changes: { account: string; agency: number; added: boo
 }
 
 /**
- * An inclusion proof of ledger event `eventId`: over the StepRecorded events up to the first valid
- * checkpoint at or after the event (else up to the audited head), carrying that checkpoint's signatures.
+ * An inclusion proof (v2, the RFC 6962 log tree) of ledger event `eventId`: over the StepRecorded events up
+ * to the first valid checkpoint at or after the event signed over the log tree (else up to the audited
+ * head), carrying that checkpoint's signatures. Checkpoints signed over the sorted tree before it cannot
+ * vouch for a log-tree root, so they are not candidates.
  */
 export function inclusionProofOf(f: Fetched, checkpoints: CheckpointVerdict[], sets: CheckpointSet[], deployment: Deployment, eventId: bigint): InclusionProof {
   const steps = f.engine.replayer.steps;
@@ -200,16 +202,20 @@ export function inclusionProofOf(f: Fetched, checkpoints: CheckpointVerdict[], s
     }
   }
   if (!target) throw new CannotRun(`event ${eventId} is not on chain up to block ${f.head}`);
-  const covering = checkpoints.filter((c) => c.valid && c.blockNumber >= target.block).sort((a, b) => a.blockNumber - b.blockNumber);
+  const covering = checkpoints.filter((c) => c.valid && c.commitmentsTree === "rfc6962" && c.blockNumber >= target.block).sort((a, b) => a.blockNumber - b.blockNumber);
   const upto = covering[0]?.blockNumber ?? f.head;
   const atUpto = covering.filter((c) => c.blockNumber === upto);
-  const signed = sets.flatMap((s) => s.checkpoints).filter((c) => atUpto.some((v) => v.signer.toLowerCase() === c.signer.toLowerCase() && v.blockNumber === c.blockNumber));
+  const signed = sets
+    .flatMap((s) => s.checkpoints)
+    .filter((c) => c.commitmentsTree === "rfc6962" && atUpto.some((v) => v.signer.toLowerCase() === c.signer.toLowerCase() && v.blockNumber === c.blockNumber));
   const seen = new Set<string>();
   return proveEvent(steps, eventId, {
     chainId: deployment.chainId,
     ledger: deployment.contracts.ProcedureLedger.address,
     uptoBlock: upto,
     blockHash: f.engine.headers.hashAt(upto) ?? "",
-    checkpoints: signed.filter((c) => (seen.has(c.signature) ? false : (seen.add(c.signature), true))),
+    checkpoints: signed
+      .filter((c) => (seen.has(c.signature) ? false : (seen.add(c.signature), true)))
+      .map((c) => ({ blockNumber: c.blockNumber, blockHash: c.blockHash, caseCount: c.caseCount, commitmentsRoot: c.commitmentsRoot, commitmentsTree: "rfc6962" as const, stepCount: c.stepCount, signer: c.signer, signature: c.signature })),
   });
 }

@@ -101,6 +101,9 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
     if (block && Number(BigInt(block.number)) === height) outsideHashes.set(height, hashOf(block));
   }
   const roots = new CommitmentRoots(r.steps, keccakBytes);
+  // Every log-tree root the checkpoints up to the head sign, from one pass over the steps (a root per call
+  // would walk them again each time); the sorted tree's roots of older rows are computed one by one.
+  roots.logRootsAt(checkpointSets.flatMap((s) => s.checkpoints.filter((c) => c.commitmentsTree === "rfc6962" && c.commitmentsRoot && c.blockNumber <= head).map((c) => c.blockNumber)));
   const checkpoints = verifyCheckpoints(
     checkpointSets,
     {
@@ -109,7 +112,8 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
       headBlock: head,
       blockHashAt: (n) => (n < fromBlock || n > head ? outsideHashes.get(n) : engine.headers.hashAt(n)),
       caseCountAt: (n) => r.caseCountAt(n),
-      commitmentsRootAt: (n) => roots.at(n),
+      stepCountAt: (n) => roots.stepsUpTo(n),
+      commitmentsRootAt: (n, tree) => (tree === "rfc6962" ? roots.logRootAt(n) : roots.sortedRootAt(n)),
       memberAgencyAt: (a, b) => r.memberAgencyAt(a, b),
       agencyEverOf: (a) => r.agencyEverOf(a),
     },

@@ -1,6 +1,7 @@
 // For auditors: the audit export, the signed checkpoints and the audit tool's latest report.
 import { z } from "zod";
 import { LedgerEventId, limitQuery } from "./common";
+import { COMMITMENTS_TREES } from "../vocab/commitments-tree";
 
 export const AuditLine = z.object({
   ledgerEventId: z.string(),
@@ -27,6 +28,17 @@ export const Checkpoint = z.object({
     .string()
     .nullable()
     .describe("Merkle-Wurzel über alle StepRecorded bis zum Block; null bei Checkpoints von vor ihrer Einführung / Merkle root over every StepRecorded up to the block; null on checkpoints signed before it was introduced"),
+  commitmentsTree: z
+    .enum(COMMITMENTS_TREES)
+    .describe(
+      "Baum der Wurzel: rfc6962 (RFC-6962-Baum, SHA-256, Ereignisse in Kettenreihenfolge, signiert als commitmentsLogRoot) oder sorted (OpenZeppelin StandardMerkleTree, vor dessen Einführung) / " +
+        "the root's tree: rfc6962 (RFC 6962 tree, SHA-256, events in chain order, signed as commitmentsLogRoot) or sorted (OpenZeppelin StandardMerkleTree, before it)",
+    ),
+  stepCount: z
+    .number()
+    .int()
+    .nullable()
+    .describe("StepRecorded-Ereignisse bis zum Block (Größe des RFC-6962-Baums), mit der Wurzel signiert; null bei sorted / StepRecorded events up to the block (the RFC 6962 tree's size), signed with its root; null on sorted"),
   signer: z.string(),
   signature: z.string(),
   createdAt: z.string(),

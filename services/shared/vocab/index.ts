@@ -9,3 +9,4 @@ export * from "./rule-flags";
 export * from "./dates";
 export * from "./rule-events";
 export * from "./countries";
+export * from "./commitments-tree";

@@ -35,6 +35,6 @@ export async function fillAgencyDb(db: Db, agency: number, kept: Kept[], checkpo
     });
   }
   for (const cp of checkpoints) {
-    await db.signedCheckpoint.create({ data: { blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot ?? null, signer: cp.signer, signature: cp.signature } });
+    await db.signedCheckpoint.create({ data: { blockNumber: cp.blockNumber, blockHash: cp.blockHash, caseCount: cp.caseCount, commitmentsRoot: cp.commitmentsRoot ?? null, commitmentsTree: cp.commitmentsTree, stepCount: cp.stepCount ?? null, signer: cp.signer, signature: cp.signature } });
   }
 }

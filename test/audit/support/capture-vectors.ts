@@ -1,6 +1,6 @@
 // Regenerates test/audit/vectors/ledger.json: a real ledger history captured from a throwaway anvil
 // (block headers, the ledger's logs, caseHead() of every case, both agencies' audit exports, a signed
-// checkpoint), so that the unit tests verify fixed data offline.
+// checkpoint under each commitments tree), so that the unit tests verify fixed data offline.
 // `npx tsx test/audit/support/capture-vectors.ts` (only after a change of the contract's events/rules).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { startTestChain } from "../../support/chain";
 import { LedgerWriter } from "./writer";
 import { recordScenario, B, Z } from "./scenario";
 import { signCheckpoint } from "./sign";
-import { commitmentsRootFromLogs } from "./commitments-root";
+import { commitmentsRootFromLogs, stepCountFromLogs } from "./commitments-root";
 import { LEDGER_INTERFACE } from "../../../services/audit/events";
 import type { RpcLog } from "../../../services/audit/types";
 
@@ -35,7 +35,10 @@ async function main(): Promise<void> {
       heads[caseRef] = { head: h, stepCount: Number(n) };
     }
     const headBlock = blocks[blocks.length - 1] as { hash: string };
-    const checkpoint = await signCheckpoint(bamf, { chainId: c.deployment.chainId, ledger, blockNumber: head, blockHash: headBlock.hash, caseCount: w.caseCountAt(head), commitmentsRoot: commitmentsRootFromLogs(logs, ledger, head) });
+    const signed = { chainId: c.deployment.chainId, ledger, blockNumber: head, blockHash: headBlock.hash, caseCount: w.caseCountAt(head) };
+    const checkpoint = await signCheckpoint(bamf, { ...signed, commitmentsRoot: commitmentsRootFromLogs(logs, ledger, head, "rfc6962"), commitmentsTree: "rfc6962", stepCount: stepCountFromLogs(logs, ledger, head) });
+    // As checkpoints signed before the log tree: the audit must still verify them under their own type.
+    const sortedCheckpoint = await signCheckpoint(bamf, { ...signed, commitmentsRoot: commitmentsRootFromLogs(logs, ledger, head, "sorted"), commitmentsTree: "sorted" });
     const vector = {
       note: "captured by test/audit/support/capture-vectors.ts from a throwaway anvil; keys are throwaway test keys",
       deployment: c.deployment,
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
       heads,
       exports: { BAMF: w.exportLines(B), ZAB: w.exportLines(Z) },
       checkpoint,
+      sortedCheckpoint,
       scenario: { erasedCase: scenario.erasedCase, skippedBamfSequence: scenario.skippedBamfSequence, correctedEventId: scenario.corrected.eventId.toString() },
     };
     writeFileSync(join(__dirname, "..", "vectors", "ledger.json"), JSON.stringify(vector, null, 1) + "\n");

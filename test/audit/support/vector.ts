@@ -6,7 +6,7 @@ import { ExportIndex, matchCommitments, type CommitmentCounts } from "../../../s
 import { compareHeads, type OnChainHead } from "../../../services/audit/replay";
 import { verifyCheckpoints, type CheckpointVerdict } from "../../../services/audit/checkpoints";
 import { CommitmentRoots } from "../../../services/audit/commitment-roots";
-import { ethersKeccak } from "../../../services/shared/commitments-root";
+import { ethersKeccak } from "../../../services/shared/commitments-sorted-root";
 import { compliance, type Compliance } from "../../../services/audit/compliance";
 import type { Deployment } from "../../../services/shared/deployment";
 import type { ExportLine, RpcBlock, RpcLog, SignedCheckpoint } from "../../../services/audit/types";
@@ -19,7 +19,10 @@ export interface LedgerVector {
   logs: RpcLog[];
   heads: Record<string, OnChainHead>;
   exports: { BAMF: ExportLine[]; ZAB: ExportLine[] };
+  /** signed by BAMF at the head under the log tree's type (what the agencies sign) */
   checkpoint: SignedCheckpoint;
+  /** the same block signed under the sorted tree's type, as checkpoints signed before the log tree are */
+  sortedCheckpoint: SignedCheckpoint;
   scenario: { erasedCase: string; skippedBamfSequence: number; correctedEventId: string };
 }
 
@@ -59,7 +62,8 @@ export function auditVector(v: LedgerVector, opts: { asOf?: number; checkpoints?
       headBlock: v.head,
       blockHashAt: (n) => engine.headers.hashAt(n),
       caseCountAt: (n) => r.caseCountAt(n),
-      commitmentsRootAt: (n) => roots.at(n),
+      stepCountAt: (n) => roots.stepsUpTo(n),
+      commitmentsRootAt: (n, tree) => (tree === "rfc6962" ? roots.logRootAt(n) : roots.sortedRootAt(n)),
       memberAgencyAt: (a, b) => r.memberAgencyAt(a, b),
     },
     engine.sink,

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SignedCheckpoint" ADD COLUMN "stepCount" INTEGER;
+

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "SignedCheckpoint" ADD COLUMN     "commitmentsTree" TEXT NOT NULL DEFAULT 'sorted';
+
