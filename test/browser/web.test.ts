@@ -217,6 +217,14 @@ describe("web app (browser, whole system)", function () {
     await aud.page.goto(`${sys.ZAB.url}/audit`);
     await aud.page.getByTestId("ledger-status").waitFor();
     expect(Number((await aud.page.getByTestId("head-block").textContent())!.replace(/\D/g, ""))).to.be.greaterThan(10);
+    // the last co-signed checkpoint names its commitments root, the root's tree and the steps it covers
+    // (the services sign every 5 blocks here: reload until the first is signed)
+    for (let i = 0; i < 30 && !(await aud.page.getByTestId("last-checkpoint-root").count()); i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      await aud.page.reload();
+      await aud.page.getByTestId("ledger-status").waitFor();
+    }
+    expect(await aud.page.getByTestId("last-checkpoint-root").textContent()).to.match(/^Commitment-Wurzel \(RFC-6962-Baum, SHA-256, über [\d.]+ Schritte\): 0x[0-9a-f]{64}/);
     await aud.page.getByText("Noch kein Prüfbericht vorhanden", { exact: false }).waitFor();
     const history = aud.page.locator("[data-testid=rule-history] tr.rh-stop-raised");
     await history.first().waitFor();

@@ -77,6 +77,16 @@ export function AuditPage() {
                   <span className="small">
                     {t("checkpointBlockHash")}: <Hash value={s.lastSignedCheckpoint.blockHash} full />
                   </span>
+                  {s.lastSignedCheckpoint.commitmentsRoot !== null && (
+                    <>
+                      <br />
+                      <span className="small" data-testid="last-checkpoint-root">
+                        {t("checkpointRoot")} ({t(`commitmentsTree_${s.lastSignedCheckpoint.commitmentsTree}`)}
+                        {s.lastSignedCheckpoint.stepCount !== null ? `, ${t("checkpointRootSteps", { n: fmtNumber(s.lastSignedCheckpoint.stepCount) })}` : ""}):{" "}
+                        <Hash value={s.lastSignedCheckpoint.commitmentsRoot} full />
+                      </span>
+                    </>
+                  )}
                 </>
               ) : (
                 t("none")
