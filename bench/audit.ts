@@ -16,6 +16,9 @@
 // a case (default 100, so 10,000 cases: the first ledger's cases with the second's events; 0 skips it;
 // fewCases*), so that the growth with events (same cases) and with cases (same events) show apart.
 // Goals: ≤ 15 s and ≤ 1,024 MiB at 1,000,000 events, memory growing with cases, not with events.
+// Every ledger carries checkpoints co-signed by BAMF and ZAB over the log tree (bench/audit-checkpoints.ts:
+// every 2 blocks, 125 at 1,000,000 steps), given to each audit as --checkpoints files: the figures include
+// verifying them, and a run fails unless every one verified, co-signed, with its root recomputed.
 // The first ledger is built on an anvil that dumps its state every second (as `npm start` runs it); the
 // measurements run on the same chain with that periodic dump off (startQuietAnvil).
 // AUDIT_BENCH_STATE=prefix keeps each built chain in `prefix-<size>` (e.g. prefix-100k, prefix-1m,
