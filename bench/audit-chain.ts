@@ -2,9 +2,10 @@
 // the paths of domain.md, or more per case (a rescheduled hearing, again and again, after the ten), so
 // that the same number of events can lie in fewer cases (recordBatch of 200 steps a transaction, 20
 // transactions a block), with both
-// agencies' audit exports written beside anvil's state as JSON lines. With a state directory the chain is
-// kept there (anvil's state.json, bench-meta.json, export-<agency>.ndjson) and a later run of the same size
-// measures it again instead of building a new one.
+// agencies' audit exports written beside anvil's state as JSON lines, and both agencies' signed checkpoints
+// (bench/audit-checkpoints.ts, withBenchCheckpoints). With a state directory the chain is kept there (anvil's
+// state.json, bench-meta.json, export-<agency>.ndjson, checkpoints-<agency>.json) and a later run of the same
+// size measures it again instead of building a new one.
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ import { ProcedureLedger__factory } from "../typechain-types";
 import { eventIdOf, packStep } from "../services/shared/ledger-codec";
 import { stepByKey } from "../services/shared/codelists";
 import { fastCommitmentOf, initFastKeccak, keccakHex } from "../services/shared/keccak";
+import { BENCH_CHECKPOINT_EVERY_BLOCKS, signBenchCheckpoints } from "./audit-checkpoints";
 
 /** steps per case along the paths below; a ledger of more steps per case adds rescheduled hearings */
 export const PER_CASE = 10;
@@ -69,6 +71,16 @@ const BenchMeta = z.object({
   head: z.number().int(),
   cases: z.number().int(),
   exportFiles: z.array(z.object({ agency: z.number().int(), file: z.string() })),
+  /** the agencies' signed checkpoints beside the state (bench/audit-checkpoints.ts); absent in chains kept from before */
+  checkpoints: z
+    .object({
+      everyBlocks: z.number().int().positive(),
+      count: z.number().int(),
+      files: z.array(z.object({ agency: z.number().int(), file: z.string() })),
+      signedAt: z.string(),
+      made: z.string(),
+    })
+    .optional(),
 });
 export type BenchMeta = z.infer<typeof BenchMeta>;
 
@@ -90,6 +102,25 @@ export function readBenchMeta(stateDir: string, steps: number, perCase = PER_CAS
   const meta = BenchMeta.parse(JSON.parse(readFileSync(file, "utf8")));
   if (meta.steps !== steps || meta.perCase !== perCase) throw new Error(`${stateDir} holds a chain of ${meta.steps} steps, ${meta.perCase} a case, not ${steps}, ${perCase} a case: use another AUDIT_BENCH_STATE`);
   return meta;
+}
+
+/**
+ * `meta` with its chain's checkpoints, co-signed by BAMF and ZAB (bench/audit-checkpoints.ts): signed now from
+ * the chain at `url` when the state has none yet (a chain just built, or kept from before the bench signed
+ * checkpoints) or has them at another spacing, and recorded in bench-meta.json beside the state.
+ */
+export async function withBenchCheckpoints(meta: BenchMeta, url: string, stateDir: string, builtNow: boolean): Promise<BenchMeta> {
+  if (meta.checkpoints?.everyBlocks === BENCH_CHECKPOINT_EVERY_BLOCKS) return meta;
+  // the member keys build() registers for BAMF and ZAB (anvil's accounts 1 and 2)
+  const signers = [
+    { agency: B, wallet: new Wallet(devKey(1)) },
+    { agency: Z, wallet: new Wallet(devKey(2)) },
+  ];
+  const made = builtNow ? "with the build" : `added to a chain kept from before (built ${meta.deployment.deployedAt})`;
+  const checkpoints = await signBenchCheckpoints(url, meta.deployment, meta.head, stateDir, signers, made);
+  const out = { ...meta, checkpoints };
+  writeFileSync(join(stateDir, "bench-meta.json"), JSON.stringify(out));
+  return out;
 }
 
 /** An export file as the audit's input (one line at a time, each checked as the CLI checks it, into columns). */

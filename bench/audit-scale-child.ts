@@ -1,13 +1,15 @@
 // One audit of a kept benchmark chain in a process of its own (bench/audit.ts starts it), so that the
 // peak resident memory is the audit's: `tsx bench/audit-scale-child.ts <stateDir> <steps> <rpcUrl> [<steps per case>]`.
-// Reads both agencies' exports from their JSON-lines files (as `npm run audit -- --export` does), runs the
-// full external audit once and prints one JSON line: events, steps, seconds (the audit, without reading
+// Reads both agencies' exports from their JSON-lines files (as `npm run audit -- --export` does) and their
+// signed checkpoints (as --checkpoints does), runs the full external audit once (failing unless every
+// checkpoint verified, co-signed) and prints one JSON line: events, steps, seconds (the audit, without reading
 // the exports), its CPU seconds (all threads), peak RSS (VmHWM) before the audit and at its end, in MiB.
 // The exports are read into columns (services/audit/export-table.ts), as the CLI reads them.
 import { readFileSync } from "node:fs";
 import { runAudit } from "../services/audit/audit";
 import { readArtifact } from "../services/audit/source";
 import { readBenchMeta, readExportLines } from "./audit-chain";
+import { expectCheckpointsVerified, readBenchCheckpoints } from "./audit-checkpoints";
 
 /** The process's peak resident set so far (VmHWM), in MiB. */
 function peakRssMiB(): number {
@@ -21,19 +23,24 @@ async function main(): Promise<void> {
   if (!meta) throw new Error(`no benchmark chain in ${stateDir}`);
   const exports = [];
   for (const x of meta.exportFiles) exports.push(await readExportLines(x.file, x.agency));
+  const checkpoints = readBenchCheckpoints(meta.checkpoints, stateDir);
   const artifact = readArtifact();
   const peakBeforeAudit = peakRssMiB();
   const cpu = process.cpuUsage();
   const t = performance.now();
-  const { report } = await runAudit({ rpcUrl, deployment: meta.deployment, artifact, exports, toBlock: meta.head });
+  const { report } = await runAudit({ rpcUrl, deployment: meta.deployment, artifact, exports, checkpoints, toBlock: meta.head });
   const seconds = (performance.now() - t) / 1000;
   // CPU time of the audit (all threads of this process): less at the mercy of other processes than seconds
   const used = process.cpuUsage(cpu);
+  // every checkpoint verified and co-signed, or this process fails (bench/audit-checkpoints.ts)
+  const counts = expectCheckpointsVerified(report, meta.checkpoints!);
   const mem = process.memoryUsage();
   const out = {
     events: report.scope.logsChecked,
     steps: report.scope.steps,
     cases: report.scope.cases,
+    checkpoints: counts.checkpointBlocks,
+    checkpointSignatures: counts.signatures,
     findings: report.summary.findings,
     firstFindings: report.findings.slice(0, 3),
     seconds,

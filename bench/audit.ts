@@ -16,6 +16,9 @@
 // a case (default 100, so 10,000 cases: the first ledger's cases with the second's events; 0 skips it;
 // fewCases*), so that the growth with events (same cases) and with cases (same events) show apart.
 // Goals: ≤ 15 s and ≤ 1,024 MiB at 1,000,000 events, memory growing with cases, not with events.
+// Every ledger carries checkpoints co-signed by BAMF and ZAB over the log tree (bench/audit-checkpoints.ts:
+// every 2 blocks, 125 at 1,000,000 steps), given to each audit as --checkpoints files: the figures include
+// verifying them, and a run fails unless every one verified, co-signed, with its root recomputed.
 // The first ledger is built on an anvil that dumps its state every second (as `npm start` runs it); the
 // measurements run on the same chain with that periodic dump off (startQuietAnvil).
 // AUDIT_BENCH_STATE=prefix keeps each built chain in `prefix-<size>` (e.g. prefix-100k, prefix-1m,
@@ -31,7 +34,8 @@ import { stopAnvil, waitForChain, providerFor } from "../scripts/lib/anvil";
 import { freePort } from "../test/support/chain";
 import { runAudit } from "../services/audit/audit";
 import { readArtifact } from "../services/audit/source";
-import { buildBenchChain, PER_CASE, readBenchMeta, readExportLines, startQuietAnvil, type BenchMeta } from "./audit-chain";
+import { buildBenchChain, PER_CASE, readBenchMeta, readExportLines, startQuietAnvil, withBenchCheckpoints, type BenchMeta } from "./audit-chain";
+import { expectCheckpointsVerified, readBenchCheckpoints } from "./audit-checkpoints";
 import { writeBenchResult } from "./bench-results";
 
 const args = process.argv.slice(2);
@@ -73,9 +77,12 @@ async function withChain<T>(steps: number, perCase: number, measure: (meta: Benc
   try {
     // Measured on an anvil that does not dump its state every second: the dump stalls anvil for a good
     // part of each second and would hit the longer audit runs harder than the short raw fetches.
-    const meta = readBenchMeta(stateDir, steps, perCase) ?? (await buildBenchChain(steps, stateDir, port, perCase));
+    const kept = readBenchMeta(stateDir, steps, perCase);
+    const built = kept ?? (await buildBenchChain(steps, stateDir, port, perCase));
     anvil = startQuietAnvil(port, stateDir);
     await waitForChain(url, 600_000);
+    // both agencies' co-signed checkpoints: signed once beside the state (also for a chain kept from before)
+    const meta = await withBenchCheckpoints(built, url, stateDir, kept === undefined);
     return await measure(meta, url, stateDir);
   } finally {
     if (anvil) await stopAnvil(anvil);
@@ -87,6 +94,9 @@ interface ChildFigures {
   events: number;
   steps: number;
   cases: number;
+  /** checkpoint heights verified, each co-signed by both agencies (the child fails otherwise) */
+  checkpoints: number;
+  checkpointSignatures: number;
   findings: number;
   firstFindings: unknown[];
   seconds: number;
@@ -121,7 +131,7 @@ async function childRuns(meta: BenchMeta, url: string, stateDir: string): Promis
   for (let run = 0; run < RUNS; run++) {
     const f = await auditInChild(stateDir, meta, url);
     all.push(f);
-    process.stderr.write(`audit process ${run + 1} (${chainLabel(meta.steps, meta.perCase)}): ${f.events} events in ${f.cases} cases in ${f.seconds.toFixed(2)} s (${f.cpuSeconds.toFixed(2)} s CPU, load average ${loadavg()[0].toFixed(1)}), peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${f.peakRssBeforeAuditMiB.toFixed(0)} MiB with the exports read, before the audit; at the end heap ${f.heapUsedMiB.toFixed(0)} MiB, array buffers ${f.arrayBuffersMiB.toFixed(0)} MiB)\n`);
+    process.stderr.write(`audit process ${run + 1} (${chainLabel(meta.steps, meta.perCase)}): ${f.events} events in ${f.cases} cases, ${f.checkpoints} co-signed checkpoints (${f.checkpointSignatures} signatures) in ${f.seconds.toFixed(2)} s (${f.cpuSeconds.toFixed(2)} s CPU, load average ${loadavg()[0].toFixed(1)}), peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${f.peakRssBeforeAuditMiB.toFixed(0)} MiB with the exports read, before the audit; at the end heap ${f.heapUsedMiB.toFixed(0)} MiB, array buffers ${f.arrayBuffersMiB.toFixed(0)} MiB)\n`);
     peak = Math.max(peak, f.peakRssMiB);
     if (!best || f.seconds < best.seconds) best = f;
   }
@@ -131,7 +141,7 @@ async function childRuns(meta: BenchMeta, url: string, stateDir: string): Promis
 }
 
 /** The in-process throughput figures against raw eth_getLogs ("audit"). */
-async function throughput(meta: BenchMeta, url: string): Promise<Record<string, number>> {
+async function throughput(meta: BenchMeta, url: string, stateDir: string): Promise<Record<string, number>> {
   const provider = providerFor(url);
   const { deployment, head, cases } = meta;
   const address = deployment.contracts.ProcedureLedger.address;
@@ -142,11 +152,13 @@ async function throughput(meta: BenchMeta, url: string): Promise<Record<string, 
     // has their commitments (services/audit/export-table.ts), so a table is audited once
     const exports = [];
     for (const x of meta.exportFiles) exports.push(await readExportLines(x.file, x.agency));
+    const checkpoints = readBenchCheckpoints(meta.checkpoints, stateDir);
     const t = performance.now();
-    const { report } = await runAudit({ rpcUrl: url, deployment, artifact, exports, toBlock: head });
+    const { report } = await runAudit({ rpcUrl: url, deployment, artifact, exports, checkpoints, toBlock: head });
     const seconds = (performance.now() - t) / 1000;
     if (report.summary.findings !== 0) throw new Error(`the benchmark ledger should audit clean: ${JSON.stringify(report.findings.slice(0, 3))}`);
-    process.stderr.write(`audit run ${run + 1}: ${report.scope.logsChecked} events in ${seconds.toFixed(2)} s\n`);
+    expectCheckpointsVerified(report, meta.checkpoints!);
+    process.stderr.write(`audit run ${run + 1}: ${report.scope.logsChecked} events and ${meta.checkpoints!.count} co-signed checkpoints in ${seconds.toFixed(2)} s\n`);
     if (seconds < best.seconds) best = { seconds, events: report.scope.logsChecked, steps: report.scope.steps };
   }
   // Raw fetch over the same blocks, in ranges of about 5,000, 10,000 and 20,000 logs: the best rate.
@@ -170,6 +182,8 @@ async function throughput(meta: BenchMeta, url: string): Promise<Record<string, 
     events: best.events,
     blocks: head - deployment.block + 1,
     cases,
+    checkpoints: meta.checkpoints!.count,
+    checkpointEveryBlocks: meta.checkpoints!.everyBlocks,
     auditSeconds: Number(best.seconds.toFixed(3)),
     eventsPerSec,
     stepsPerSec: Math.round(best.steps / best.seconds),
@@ -182,7 +196,7 @@ async function throughput(meta: BenchMeta, url: string): Promise<Record<string, 
 const mib = (x: number) => Number(x.toFixed(1));
 
 async function main(): Promise<void> {
-  const { figures, base } = await withChain(STEPS, PER_CASE, async (meta, url, stateDir) => ({ figures: MEMORY_ONLY ? undefined : await throughput(meta, url), base: await childRuns(meta, url, stateDir) }));
+  const { figures, base } = await withChain(STEPS, PER_CASE, async (meta, url, stateDir) => ({ figures: MEMORY_ONLY ? undefined : await throughput(meta, url, stateDir), base: await childRuns(meta, url, stateDir) }));
   if (figures) {
     console.table(figures);
     if (WRITE) writeBenchResult("audit", figures);
@@ -198,6 +212,10 @@ async function main(): Promise<void> {
     steps: f.steps,
     cases: f.cases,
     blocks: meta.head - meta.deployment.block + 1,
+    checkpoints: f.checkpoints,
+    checkpointSignatures: f.checkpointSignatures,
+    checkpointEveryBlocks: meta.checkpoints!.everyBlocks,
+    baseCheckpoints: base.checkpoints,
     seconds: Number(f.seconds.toFixed(3)),
     secondsWorst: Number(f.secondsRange[1].toFixed(2)),
     cpuSeconds: Number(f.cpuSecondsBest.toFixed(2)),
@@ -223,6 +241,7 @@ async function main(): Promise<void> {
       fewCasesCases: few.f.cases,
       fewCasesStepsPerCase: few.meta.perCase,
       fewCasesBlocks: few.meta.head - few.meta.deployment.block + 1,
+      fewCasesCheckpoints: few.f.checkpoints,
       fewCasesSeconds: Number(few.f.seconds.toFixed(3)),
       fewCasesSecondsWorst: Number(few.f.secondsRange[1].toFixed(2)),
       fewCasesCpuSeconds: Number(few.f.cpuSecondsBest.toFixed(2)),

@@ -62,6 +62,22 @@ export interface Checkpoint {
   stepCount: number | null;
 }
 
+/**
+ * The heights the agencies sign: the multiples of `every` (CHECKPOINT_EVERY_BLOCKS) from the first at or after
+ * the deployment block (never block 0) up to `through`. Both agency services sign these same heights, so each
+ * is co-signed.
+ */
+export function checkpointHeights(deploymentBlock: number, every: number, through: number): number[] {
+  const out: number[] = [];
+  for (let b = firstCheckpointBlock(deploymentBlock, every); b <= through; b += every) out.push(b);
+  return out;
+}
+
+/** The first height the agencies sign (checkpointHeights). */
+export function firstCheckpointBlock(deploymentBlock: number, every: number): number {
+  return Math.max(every, Math.ceil(deploymentBlock / every) * every);
+}
+
 export function checkpointDomain(chainId: number, ledger: string): TypedDataDomain {
   return { name: CHECKPOINT_DOMAIN_NAME, version: CHECKPOINT_DOMAIN_VERSION, chainId, verifyingContract: ledger };
 }

@@ -15,7 +15,7 @@ import { commitmentLeafHash, commitmentsRootOf, EMPTY_COMMITMENTS_ROOT } from ".
 import { compareCode } from "../../services/audit/code";
 import { commitmentOf, dataDigest, canonicalJson } from "../../services/shared/commitment";
 import { nextHead, ZERO_HEAD, unpackStep, packStep, eventIdOf } from "../../services/shared/ledger-codec";
-import { recoverCheckpointSigner } from "../../services/shared/checkpoint";
+import { checkpointHeights, recoverCheckpointSigner } from "../../services/shared/checkpoint";
 import { FindingSink, SignedCheckpoint, type RpcBlock, type StepRow } from "../../services/audit/types";
 import { LEDGER, replayed, synthLogs, type SynthStep } from "./support/synthetic";
 import { signCheckpoint } from "./support/sign";
@@ -316,6 +316,13 @@ describe("audit: checkpoints", () => {
   const root = "0x" + "ee".repeat(32);
   const sortedRoot = "0x" + "5e".repeat(32);
   const cp = { chainId: 4242, ledger: "0x" + "cc".repeat(20), blockNumber: 100, blockHash: "0x" + "dd".repeat(32), caseCount: 7, commitmentsRoot: root, commitmentsTree: "rfc6962" as const, stepCount: 9 };
+
+  it("are signed at the multiples of the spacing from the deployment block on, never block 0", () => {
+    expect(checkpointHeights(1, 2, 9)).to.deep.equal([2, 4, 6, 8]);
+    expect(checkpointHeights(0, 50, 149)).to.deep.equal([50, 100]);
+    expect(checkpointHeights(101, 50, 250)).to.deep.equal([150, 200, 250]);
+    expect(checkpointHeights(100, 50, 99)).to.deep.equal([]);
+  });
   const sortedCp = { ...cp, commitmentsRoot: sortedRoot, commitmentsTree: "sorted" as const, stepCount: null };
   const fields = [{ name: "chainId", type: "uint256" }, { name: "ledger", type: "address" }, { name: "blockNumber", type: "uint256" }, { name: "blockHash", type: "bytes32" }, { name: "caseCount", type: "uint256" }];
   const domain = { name: "AnkerLedger", version: "1", chainId: 4242, verifyingContract: cp.ledger };

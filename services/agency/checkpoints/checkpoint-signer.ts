@@ -9,7 +9,7 @@
 import type { Logger } from "pino";
 import type { Db } from "../store/db";
 import type { ChainAdapter } from "../chain/adapter";
-import { checkpointDomain, typedDataOf, type Checkpoint } from "../../shared/checkpoint";
+import { checkpointDomain, firstCheckpointBlock, typedDataOf, type Checkpoint } from "../../shared/checkpoint";
 import { CURRENT_COMMITMENTS_TREE } from "../../shared/vocab/commitments-tree";
 import { metrics } from "../metrics";
 import { serialized } from "../store/serialized";
@@ -61,7 +61,7 @@ export class CheckpointSigner extends ServiceLoop {
   async signDue(): Promise<number> {
     const every = this.opts.everyBlocks;
     const last = await this.db.signedCheckpoint.findFirst({ orderBy: { blockNumber: "desc" }, select: { blockNumber: true } });
-    let block = last ? last.blockNumber + every : Math.max(every, Math.ceil(this.chain.deploymentBlock / every) * every);
+    let block = last ? last.blockNumber + every : firstCheckpointBlock(this.chain.deploymentBlock, every);
     const through = this.opts.storedThrough();
     const max = this.opts.maxPerRound ?? 200;
     let signed = 0;
