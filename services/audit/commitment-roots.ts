@@ -41,7 +41,7 @@ export class CommitmentRoots {
    * The log tree's roots at each of `blocks`, from one pass over the steps up to the highest block not
    * computed before (ask for all checkpoint blocks at once: each call walks the steps from the start).
    */
-  logRootsAt(blocks: Iterable<number>): Map<number, string> {
+  logRootsAt(blocks: readonly number[]): Map<number, string> {
     const wanted = [...new Set(blocks)].filter((b) => !this.logRoots.has(b)).sort((a, b) => a - b);
     if (wanted.length > 0) {
       const tree = new LogTreeFrontier();
