@@ -16,7 +16,7 @@ import type { AgencyExport, CheckpointSet, StepRow } from "./types";
 import type { StoreRestore } from "./agency-db/reader";
 
 /** What the fetch phase takes (phases/fetch.ts) and the rest of one audit's inputs. */
-export interface AuditOptions extends Omit<FetchInputs, "exports" | "checkpointHeights" | "progress"> {
+export interface AuditOptions extends Omit<FetchInputs, "exports" | "checkpointHeights" | "logRootHeights" | "progress"> {
   artifact: Artifact;
   /**
    * the agencies' audit exports; undefined: the commitment check is skipped. An export read into an
@@ -51,6 +51,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditOutcome> {
   const fetched = await fetchAudit({
     ...opts,
     checkpointHeights: given.flatMap((s) => s.checkpoints.map((c) => c.blockNumber)),
+    logRootHeights: given.flatMap((s) => s.checkpoints.filter((c) => c.commitmentsTree === "rfc6962" && c.commitmentsRoot).map((c) => c.blockNumber)),
     progress,
   });
 

@@ -30,7 +30,11 @@ export class CommitmentRoots {
     /** every StepRecorded of the audited range, in log order */
     private readonly steps: StepLog | readonly StepRecorded[],
     private readonly keccak: Keccak,
-  ) {}
+    /** log-tree roots by block computed elsewhere from the same steps (log-root-worker.ts) */
+    known?: ReadonlyMap<number, string>,
+  ) {
+    for (const [block, root] of known ?? []) this.logRoots.set(block, root);
+  }
 
   /** The log tree's root over every StepRecorded up to and including `block`. */
   logRootAt(block: number): string {

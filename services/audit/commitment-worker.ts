@@ -7,17 +7,10 @@
 // The lines go to the thread a run at a time (their salts and digests copied out of the export table's
 // pages, which may be on disk: export-table.ts), so that what is in memory at once is a few runs, not an
 // export; the commitments come back in the memory the pairs went in, which serves the next runs.
-import { extname, join } from "node:path";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { ExportJob, ThreadMessage } from "./commitment-thread";
 import type { ExportTable } from "./export-table";
-
-// The thread's module next to this one, as TypeScript under tsx (or JavaScript once compiled). A worker
-// does not take tsx's ESM loader that `tsx file.ts` passes on in execArgv (it cannot resolve a .ts entry
-// with it), and under `mocha -r tsx` there is none to inherit: tsx's CommonJS hook, given explicitly,
-// loads it in both.
-const THREAD_FILE = join(__dirname, `commitment-thread${extname(__filename)}`);
-const THREAD_EXEC_ARGV = extname(__filename) === ".ts" ? ["--require", require.resolve("tsx/cjs")] : undefined;
+import { startThread } from "./threads";
 
 /** What the worker computed for a run of an export's lines, by line index from `from`. */
 export interface Precomputed {
@@ -54,30 +47,9 @@ export class CommitmentWorker {
   }
 
   /** A started worker, once it is ready; undefined where none could be started (the caller hashes itself). */
-  static start(): Promise<CommitmentWorker | undefined> {
-    return new Promise((resolve) => {
-      let worker: Worker;
-      try {
-        worker = new Worker(THREAD_FILE, { execArgv: THREAD_EXEC_ARGV });
-      } catch {
-        resolve(undefined);
-        return;
-      }
-      const early = (m: ThreadMessage) => {
-        worker.off("message", early);
-        worker.off("error", gone);
-        worker.off("exit", gone);
-        if ("ready" in m) resolve(new CommitmentWorker(worker));
-        else {
-          void worker.terminate();
-          resolve(undefined);
-        }
-      };
-      const gone = () => resolve(undefined);
-      worker.on("message", early);
-      worker.on("error", gone);
-      worker.on("exit", gone);
-    });
+  static async start(): Promise<CommitmentWorker | undefined> {
+    const worker = await startThread("commitment-thread");
+    return worker && new CommitmentWorker(worker);
   }
 
   /**

@@ -14,7 +14,8 @@
 // never be read as a statement about the other tree. The log tree's size is signed with its root, as an
 // RFC 6962 signed tree head signs (tree_size, root): an inclusion proof's leaf index and tree size are then
 // bound by the signature, not only by the audit path's shape.
-import { TypedDataEncoder, verifyTypedData, type TypedDataDomain, type TypedDataField } from "ethers";
+import { Signature, TypedDataEncoder, getAddress, type TypedDataDomain, type TypedDataField } from "ethers";
+import { recoverSigner } from "./secp256k1-recovery";
 import type { CommitmentsTree } from "./vocab/commitments-tree";
 
 export const CHECKPOINT_DOMAIN_NAME = "AnkerLedger";
@@ -88,10 +89,14 @@ export function checkpointDigest(cp: Checkpoint): string {
   return TypedDataEncoder.hash(checkpointDomain(cp.chainId, cp.ledger), types, value);
 }
 
-/** The address that signed `cp` with `signature`. */
+/**
+ * The address (checksummed) that signed `cp` with `signature`, as ethers' verifyTypedData gives it (the
+ * signature read and checked by ethers), recovered by libsecp256k1 (secp256k1-recovery.ts): ethers' own
+ * recovery took about 3 ms a signature, a thousand checkpoints a day in an audit.
+ */
 export function recoverCheckpointSigner(cp: Checkpoint, signature: string): string {
-  const [types, value] = typedDataOf(cp);
-  return verifyTypedData(checkpointDomain(cp.chainId, cp.ledger), types, value, signature);
+  const sig = Signature.from(signature);
+  return getAddress(recoverSigner(checkpointDigest(cp), sig.r + sig.s.slice(2), sig.yParity));
 }
 
 /** The EIP-712 types and message of `cp`: the type of the tree it names, or the type without a root when it has none. */

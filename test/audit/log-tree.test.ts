@@ -9,6 +9,7 @@ import { keccak256, Wallet } from "ethers";
 import { LogTreeFrontier, EMPTY_LOG_ROOT, logAuditPath, logLeafHash, rfc6962LeafHash, rfc6962NodeHash, rootFromAuditPath, toHex32 } from "../../services/shared/commitments-log-root";
 import { encodeCommitmentLeaf } from "../../services/shared/commitment-leaf";
 import { CommitmentRoots } from "../../services/audit/commitment-roots";
+import { LogRootWorker } from "../../services/audit/log-root-worker";
 import { keccakBytes } from "../../services/shared/keccak";
 import { proveEvent, proveEventV1, verifyInclusionProof, type InclusionProofV2 } from "../../services/audit/merkle";
 import { packStep, unpackStep } from "../../services/shared/ledger-codec";
@@ -166,6 +167,26 @@ describe("audit: commitments log root of the ledger's events", () => {
     expect(new CommitmentRoots(replayed(steps.slice(0, 28)).steps, keccakBytes).logRootAt(11), "an event withheld").to.not.equal(got.get(11));
     // The same leaves as the sorted tree (commitment-leaf.ts), but another tree and hash: another root.
     expect(roots.sortedRootAt(11)).to.not.equal(got.get(11));
+  });
+
+  it("comes out the same from the worker thread fed range by range while the chain is read (heights between, at and after the events)", async () => {
+    const r = replayed(steps);
+    const all = [...r.steps];
+    const heights = [11, 0, 1, 4, 4, 7, 10, 25];
+    const expected = new CommitmentRoots(r.steps, keccakBytes).logRootsAt(heights);
+    // From the replay's StepLog in one run, and from decoded events handed over in three runs (as ranges arrive).
+    for (const feeds of [[r.steps], [all.slice(0, 4), all.slice(0, 17), all]]) {
+      const worker = await LogRootWorker.start(heights);
+      expect(worker, "a worker thread starts").to.not.equal(undefined);
+      for (const f of feeds) worker!.feed(f);
+      const got = await worker!.roots();
+      expect(got && [...got].sort((a, b) => a[0] - b[0])).to.deep.equal([...expected].sort((a, b) => a[0] - b[0]));
+    }
+    // A changed event changes the worker's root as it changes the verifier's.
+    const worker = await LogRootWorker.start([11]);
+    worker!.feed(replayed(steps.map((s, i) => (i === 20 ? { ...s, commitment: c(77) } : s))).steps);
+    expect((await worker!.roots())?.get(11)).to.not.equal(expected.get(11));
+    expect(await LogRootWorker.start([]), "no thread when no roots are asked for").to.equal(undefined);
   });
 });
 

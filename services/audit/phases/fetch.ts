@@ -15,6 +15,7 @@ import { BlockRangeLimit, DEFAULT_MAX_BLOCK_RANGE } from "../../shared/log-range
 import type { OnChainHead } from "../replay";
 import { CannotRun, RpcClient } from "../rpc";
 import type { AgencyExport, RpcBlock } from "../types";
+import { LogRootWorker } from "../log-root-worker";
 import { prepareConsensus } from "./consensus";
 
 export interface FetchInputs {
@@ -23,6 +24,8 @@ export interface FetchInputs {
   exports?: AgencyExport[];
   /** the heights of every signed checkpoint given: their verified hashes are kept */
   checkpointHeights: number[];
+  /** the heights whose log-tree roots the checkpoints sign: computed on a worker thread while the chain is read */
+  logRootHeights?: number[];
   /** audit from block 0 instead of the deployment block */
   fromGenesis?: boolean;
   /** audit up to this block instead of the head */
@@ -62,6 +65,8 @@ export interface Fetched {
   exportIndexes: Map<number, ExportIndex>;
   /** the chain's consensus, its findings (QBFT seals, validator set) and the report's finality line */
   consensus?: ChainConsensus;
+  /** the log tree's root at each of logRootHeights up to the head, from the worker (absent: none could run; verify computes them) */
+  logRoots?: Map<number, string>;
 }
 
 const hexQ = (n: number) => "0x" + n.toString(16);
@@ -109,12 +114,20 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
   // error, and must not count as unhandled meanwhile (Node ends the process on an unhandled rejection).
   indexing.catch(() => undefined);
 
+  const rootWorker = await LogRootWorker.start((inp.logRootHeights ?? []).filter((n) => n <= head));
+
   // ---- headers and logs, range by range, fetched ahead while the previous range is verified ---------
   progress.phase("headers + events", head - fromBlock + 1, "blocks");
-  for await (const { range, blocks, batch } of fetchRanges(rpc, plan, STEP_RECORDED_TOPIC)) {
-    engine.pushBatch(blocks, batch);
-    heads.readNew(engine.replayer.caseList);
-    progress.tick(range[1] - range[0] + 1);
+  try {
+    for await (const { range, blocks, batch } of fetchRanges(rpc, plan, STEP_RECORDED_TOPIC)) {
+      engine.pushBatch(blocks, batch);
+      rootWorker?.feed(engine.replayer.steps);
+      heads.readNew(engine.replayer.caseList);
+      progress.tick(range[1] - range[0] + 1);
+    }
+  } catch (err) {
+    rootWorker?.close();
+    throw err;
   }
   engine.finish();
   progress.done(`${engine.headers.headersChecked} headers, ${engine.logsChecked} events`);
@@ -134,13 +147,14 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
   // Checkpoints below the audited range, or above it (signed after the audited head was fixed), are
   // checked against the chain's current header at that height, re-hashed in the verify phase.
   const outside = [...new Set(inp.checkpointHeights.filter((n) => n < fromBlock || n > head))];
-  const [headMap, code, hash, version, outsideBlocks, exportIndexes] = await Promise.all([
+  const [headMap, code, hash, version, outsideBlocks, exportIndexes, logRoots] = await Promise.all([
     heads.all(),
     rpc.call<string>("eth_getCode", [ledger, at]),
     callView("codeListHash"),
     callView("codeListVersion"),
     rpc.batch<RpcBlock | null>(outside.map((n) => ({ method: "eth_getBlockByNumber", params: [hexQ(n), false] }))),
     indexing,
+    rootWorker?.roots(),
   ]);
   progress.done();
   return {
@@ -154,5 +168,6 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
     blocksOutsideRange: outside.map((height, i) => ({ height, block: outsideBlocks[i] ?? null })),
     exportIndexes,
     consensus,
+    logRoots,
   };
 }

@@ -100,9 +100,10 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
   for (const { height, block } of f.blocksOutsideRange) {
     if (block && Number(BigInt(block.number)) === height) outsideHashes.set(height, hashOf(block));
   }
-  const roots = new CommitmentRoots(r.steps, keccakBytes);
-  // Every log-tree root the checkpoints up to the head sign, from one pass over the steps (a root per call
-  // would walk them again each time); the sorted tree's roots of older rows are computed one by one.
+  const roots = new CommitmentRoots(r.steps, keccakBytes, f.logRoots);
+  // Every log-tree root the checkpoints up to the head sign (those the fetch phase's worker did not give),
+  // from one pass over the steps (a root per call would walk them again each time); the sorted tree's roots
+  // of older rows are computed one by one.
   roots.logRootsAt(checkpointSets.flatMap((s) => s.checkpoints.filter((c) => c.commitmentsTree === "rfc6962" && c.commitmentsRoot && c.blockNumber <= head).map((c) => c.blockNumber)));
   const checkpoints = verifyCheckpoints(
     checkpointSets,

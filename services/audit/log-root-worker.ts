@@ -1,0 +1,82 @@
+// The checkpoints' log-tree roots (commitment-roots.ts, logRootsAt) computed on a worker thread while the
+// fetch phase replays the chain (the thread: log-root-thread.ts): after each block range the steps it added
+// go over as leaves (160 bytes each, commitment-leaf.ts), and when the last range is in, the roots at
+// the heights asked for come back. Only speed: where no worker can be started, or it fails, the verify
+// phase computes the same roots itself from the steps (CommitmentRoots.logRootsAt).
+import type { Worker } from "node:worker_threads";
+import { encodeCommitmentLeafOfData } from "../shared/commitment-leaf";
+import type { StepRecorded } from "./events";
+import { LEAF_STRIDE, type LeafRun, type LogRootMessage, type LogRootRequest } from "./log-root-thread";
+import { StepLog } from "./step-log";
+import { startThread } from "./threads";
+
+/** Write the log-tree leaf of step i of `steps` at `at` of `into` (LEAF_STRIDE bytes, log-root-thread.ts). */
+export function writeLeaf(steps: StepLog | readonly StepRecorded[], i: number, into: Uint8Array<ArrayBuffer>, at: number): void {
+  into[at] = 0;
+  if (steps instanceof StepLog) {
+    // The record (caseRef, packedStep, commitment) straight to its place; the two words before it are written around it.
+    steps.copyRecord(i, into, at + 65);
+    encodeCommitmentLeafOfData(steps.block(i), steps.logIndex(i), into, at + 65, into, at + 1);
+  } else {
+    const e = steps[i];
+    encodeCommitmentLeafOfData(e.block, e.logIndex, e.words, e.at, into, at + 1);
+  }
+}
+
+export class LogRootWorker {
+  private fed = 0;
+  private failed = false;
+  private readonly spare: ArrayBuffer[] = [];
+  private done: ((roots: Map<number, string> | undefined) => void) | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    const fail = () => {
+      this.failed = true;
+      this.done?.(undefined);
+      this.done = undefined;
+    };
+    worker.on("error", fail);
+    worker.on("exit", fail);
+    worker.on("message", (m: LogRootMessage) => {
+      if ("failed" in m) return fail();
+      if ("spare" in m) this.spare.push(m.spare);
+      else if ("roots" in m) {
+        this.done?.(new Map(m.roots));
+        this.done = undefined;
+      }
+    });
+  }
+
+  /** A worker computing the roots at `heights`, once it is ready; undefined when none are asked for or none could be started. */
+  static async start(heights: readonly number[]): Promise<LogRootWorker | undefined> {
+    if (heights.length === 0) return undefined;
+    const worker = await startThread("log-root-thread", { heights: [...new Set(heights)].sort((a, b) => a - b) });
+    return worker && new LogRootWorker(worker);
+  }
+
+  /** Hand over the steps added since the last call (steps are only ever appended). */
+  feed(steps: StepLog | readonly StepRecorded[]): void {
+    const count = steps.length - this.fed;
+    if (this.failed || count <= 0) return;
+    const reuse = this.spare.pop();
+    const leaves = reuse && reuse.byteLength >= count * LEAF_STRIDE ? new Uint8Array(reuse) : new Uint8Array(count * LEAF_STRIDE);
+    for (let k = 0; k < count; k++) writeLeaf(steps, this.fed + k, leaves, k * LEAF_STRIDE);
+    this.fed += count;
+    this.worker.postMessage({ leaves, count } satisfies LeafRun as LogRootRequest, [leaves.buffer]);
+  }
+
+  /** The roots at the heights asked for, after every step was fed; undefined when the worker failed. Ends the worker. */
+  async roots(): Promise<Map<number, string> | undefined> {
+    if (this.failed) return undefined;
+    const result = new Promise<Map<number, string> | undefined>((resolve) => (this.done = resolve));
+    this.worker.postMessage({ finish: true } satisfies LogRootRequest);
+    const roots = await result;
+    this.close();
+    return roots;
+  }
+
+  close(): void {
+    this.failed = true;
+    void this.worker.terminate();
+  }
+}
