@@ -34,7 +34,7 @@ export const TOOL_SETTINGS: { name: string; readBy: string; meaning: string }[] 
   { name: "ANKER_ZAB_URL", readBy: "`npm run audit`", meaning: "ZAB agency service for the audit export (default http://127.0.0.1:3002)" },
   { name: "ANKER_ABH_14625_URL", readBy: "`npm run audit`", meaning: "the demo district authority's service (Landkreis Bautzen, agency 3) for the audit export (default http://127.0.0.1:3003), asked only while agency 3 is a member on chain; `--agency KEY:NUMBER=URL` names any other" },
   { name: "LH_DUMP_DIR", readBy: "`npm run bench:lighthouse`", meaning: "folder to write each page's whole Lighthouse report (JSON) into, for diagnosis" },
-  { name: "AUDIT_BENCH_STATE", readBy: "`npm run bench:audit`", meaning: "folder-name prefix to keep the benchmark chains in and reuse (`<prefix>-100k`, `<prefix>-1m`, `<prefix>-1m-100pc`)" },
+  { name: "AUDIT_BENCH_STATE", readBy: "`npm run bench:audit`", meaning: "folder-name prefix to keep the benchmark chains in and reuse (`<prefix>-100k`, `<prefix>-1m`, `<prefix>-1m-100pc`), with both agencies' exports and signed checkpoints (added once to a chain kept from before)" },
   { name: "AUDIT_SCALE_STEPS", readBy: "`npm run bench:audit`", meaning: "steps of the national-scale ledger (default 1000000; 0 skips it)" },
   { name: "AUDIT_SCALE_STEPS_PER_CASE", readBy: "`npm run bench:audit`", meaning: "steps per case of a third ledger with as many steps as the national-scale one in fewer cases (default 100; 0 skips it)" },
   { name: "BENCH_STEPS", readBy: "`npm run bench:throughput`", meaning: "steps per saturation run (default 16000)" },
