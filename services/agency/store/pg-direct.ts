@@ -18,21 +18,7 @@ function pgValue(v: unknown): unknown {
   return v;
 }
 
-// Named (prepared) statements: the server parses and plans a statement once per connection instead of on
-// every call. The writer's statements are few and of fixed text (an unnest insert has one parameter per
-// column, whatever the rows), so the first MAX_NAMED texts get a name, the same on every connection
-// (node-postgres prepares a name on a connection the first time it is used there); any text after those
-// goes unnamed, so that statements of varying text cannot make the server keep ever more of them.
-const MAX_NAMED = 256;
-const names = new Map<string, string>();
-
-function nameOf(text: string): string | undefined {
-  let name = names.get(text);
-  if (name === undefined && names.size < MAX_NAMED) names.set(text, (name = `anker_${names.size}`));
-  return name;
-}
-
 export async function pgQuery<T>(conn: PoolClient, sql: Prisma.Sql): Promise<{ rows: T[]; rowCount: number }> {
-  const result = await conn.query({ name: nameOf(sql.text), text: sql.text, values: sql.values.map(pgValue), types: parsers });
+  const result = await conn.query({ text: sql.text, values: sql.values.map(pgValue), types: parsers });
   return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
 }
