@@ -23,10 +23,19 @@ export function writeLeaf(steps: StepLog | readonly StepRecorded[], i: number, i
   }
 }
 
+/**
+ * Runs handed over and not yet hashed, at most: when the thread falls behind (on two cores it shares them
+ * with the main thread, a local node and the commitment thread), the reading waits for it instead of
+ * queueing leaves, whose memory would then grow with the events (161 bytes each).
+ */
+const MAX_IN_FLIGHT = 8;
+
 export class LogRootWorker {
   private fed = 0;
   private failed = false;
+  private inFlight = 0;
   private readonly spare: ArrayBuffer[] = [];
+  private room: (() => void) | undefined;
   private done: ((roots: Map<number, string> | undefined) => void) | undefined;
 
   private constructor(private readonly worker: Worker) {
@@ -34,12 +43,17 @@ export class LogRootWorker {
       this.failed = true;
       this.done?.(undefined);
       this.done = undefined;
+      this.wake();
     };
     worker.on("error", fail);
     worker.on("exit", fail);
     worker.on("message", (m: LogRootMessage) => {
       if ("failed" in m) return fail();
-      if ("spare" in m) this.spare.push(m.spare);
+      if ("spare" in m) {
+        this.spare.push(m.spare);
+        this.inFlight--;
+        this.wake();
+      }
       else if ("roots" in m) {
         this.done?.(new Map(m.roots));
         this.done = undefined;
@@ -54,14 +68,22 @@ export class LogRootWorker {
     return worker && new LogRootWorker(worker);
   }
 
-  /** Hand over the steps added since the last call (steps are only ever appended). */
-  feed(steps: StepLog | readonly StepRecorded[]): void {
+  private wake(): void {
+    const room = this.room;
+    this.room = undefined;
+    room?.();
+  }
+
+  /** Hand over the steps added since the last call (steps are only ever appended); waits while MAX_IN_FLIGHT runs are unhashed. */
+  async feed(steps: StepLog | readonly StepRecorded[]): Promise<void> {
+    while (this.inFlight >= MAX_IN_FLIGHT && !this.failed) await new Promise<void>((resolve) => (this.room = resolve));
     const count = steps.length - this.fed;
     if (this.failed || count <= 0) return;
     const reuse = this.spare.pop();
     const leaves = reuse && reuse.byteLength >= count * LEAF_STRIDE ? new Uint8Array(reuse) : new Uint8Array(count * LEAF_STRIDE);
     for (let k = 0; k < count; k++) writeLeaf(steps, this.fed + k, leaves, k * LEAF_STRIDE);
     this.fed += count;
+    this.inFlight++;
     this.worker.postMessage({ leaves, count } satisfies LeafRun as LogRootRequest, [leaves.buffer]);
   }
 

@@ -174,17 +174,18 @@ describe("audit: commitments log root of the ledger's events", () => {
     const all = [...r.steps];
     const heights = [11, 0, 1, 4, 4, 7, 10, 25];
     const expected = new CommitmentRoots(r.steps, keccakBytes).logRootsAt(heights);
-    // From the replay's StepLog in one run, and from decoded events handed over in three runs (as ranges arrive).
-    for (const feeds of [[r.steps], [all.slice(0, 4), all.slice(0, 17), all]]) {
+    // From the replay's StepLog in one run, from decoded events handed over in three runs (as ranges arrive),
+    // and one step a run (more runs than the thread may have unhashed: the feeding waits for it).
+    for (const feeds of [[r.steps], [all.slice(0, 4), all.slice(0, 17), all], all.map((_, i) => all.slice(0, i + 1))]) {
       const worker = await LogRootWorker.start(heights);
       expect(worker, "a worker thread starts").to.not.equal(undefined);
-      for (const f of feeds) worker!.feed(f);
+      for (const f of feeds) await worker!.feed(f);
       const got = await worker!.roots();
       expect(got && [...got].sort((a, b) => a[0] - b[0])).to.deep.equal([...expected].sort((a, b) => a[0] - b[0]));
     }
     // A changed event changes the worker's root as it changes the verifier's.
     const worker = await LogRootWorker.start([11]);
-    worker!.feed(replayed(steps.map((s, i) => (i === 20 ? { ...s, commitment: c(77) } : s))).steps);
+    await worker!.feed(replayed(steps.map((s, i) => (i === 20 ? { ...s, commitment: c(77) } : s))).steps);
     expect((await worker!.roots())?.get(11)).to.not.equal(expected.get(11));
     expect(await LogRootWorker.start([]), "no thread when no roots are asked for").to.equal(undefined);
   });

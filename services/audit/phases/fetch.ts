@@ -121,7 +121,7 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
   try {
     for await (const { range, blocks, batch } of fetchRanges(rpc, plan, STEP_RECORDED_TOPIC)) {
       engine.pushBatch(blocks, batch);
-      rootWorker?.feed(engine.replayer.steps);
+      await rootWorker?.feed(engine.replayer.steps);
       heads.readNew(engine.replayer.caseList);
       progress.tick(range[1] - range[0] + 1);
     }
