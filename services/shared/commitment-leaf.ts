@@ -2,7 +2,6 @@
 // [blockNumber, logIndex, caseRef, packedStep, commitment] (five static words, 160 bytes). The sorted tree
 // (commitments-sorted-root.ts) hashes it as OpenZeppelin's standardLeafHash, the log tree
 // (commitments-log-root.ts) as RFC 6962's leaf hash; the bytes hashed are the same.
-import { getBytes } from "ethers";
 
 export const COMMITMENT_LEAF_ENCODING = ["uint256", "uint256", "bytes32", "uint256", "bytes32"] as const;
 export const COMMITMENT_LEAF_BYTES = 160;
@@ -37,10 +36,12 @@ function smallWord(into: Uint8Array, at: number, value: number): void {
   }
 }
 
+const HEX32 = /^0x[0-9a-fA-F]{64}$/;
+
+// Without ethers: this module is loaded by the audit's log-root thread too, which should not load ethers for it.
 function bytes32(into: Uint8Array, at: number, hex: string): void {
-  const b = getBytes(hex);
-  if (b.length !== 32) throw new RangeError(`not 32 bytes: ${hex}`);
-  into.set(b, at);
+  if (!HEX32.test(hex)) throw new RangeError(`not 32 bytes: ${hex}`);
+  into.set(Buffer.from(hex.slice(2), "hex"), at);
 }
 
 /** The 160 bytes of `leaf`, into `into` from `at`. */
