@@ -224,6 +224,8 @@ describe("web app (browser, whole system)", function () {
       await aud.page.reload();
       await aud.page.getByTestId("ledger-status").waitFor();
     }
+    // the service signs with its own key: the line names the agency, then the key
+    expect(await aud.page.getByTestId("last-checkpoint-signer").textContent()).to.match(/^Signiert von: Zentrale Ausländerbehörde Sachsen, Schlüssel 0x[0-9a-fA-F]{40}$/);
     expect(await aud.page.getByTestId("last-checkpoint-root").textContent()).to.match(/^Commitment-Wurzel \(RFC-6962-Baum, SHA-256, über [\d.]+ Schritte\): 0x[0-9a-f]{64}/);
     await aud.page.getByText("Noch kein Prüfbericht vorhanden", { exact: false }).waitFor();
     const history = aud.page.locator("[data-testid=rule-history] tr.rh-stop-raised");

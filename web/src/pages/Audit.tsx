@@ -33,7 +33,7 @@ async function loadReport(): Promise<Report | null> {
 }
 
 export function AuditPage() {
-  const { t, pick, fmtNumber, fmtDateTime } = useI18n();
+  const { t, pick, agency, fmtNumber, fmtDateTime } = useI18n();
   const { me, meta } = useSession();
   const opensCases = can(me, meta, "cases"); // administrators see the audit view but not the cases
   const status = useLoad(() => request("getLedgerStatus", {}), [], ["ledger"]);
@@ -70,8 +70,9 @@ export function AuditPage() {
                 <>
                   {t("block")} {fmtNumber(s.lastSignedCheckpoint.blockNumber)}, {fmtNumber(s.lastSignedCheckpoint.caseCount)} {t("cases")}, {t("signedAt")} {fmtDateTime(s.lastSignedCheckpoint.createdAt)}
                   <br />
-                  <span className="small">
-                    {t("signer")}: <Hash value={s.lastSignedCheckpoint.signer} full />
+                  <span className="small" data-testid="last-checkpoint-signer">
+                    {/* this service signs with its own key: the agency is this one */}
+                    {t("signer")}: {meta ? pick(meta.agencyName) || agency(meta.agency) : null}, {t("signerKey")} <Hash value={s.lastSignedCheckpoint.signer} full />
                   </span>
                   <br />
                   <span className="small">
