@@ -1,6 +1,7 @@
 // Phase 1 of an audit: everything read from the chain and the agencies' exports. The block ranges stream
 // through the engine (engine.ts), which re-hashes headers and replays the events while the next ranges
-// arrive; case heads are read as cases appear and the exports are indexed meanwhile. What comes back
+// arrive; case heads are read as cases appear, the exports are indexed and the checkpoints' log-tree
+// roots computed meanwhile (each on a worker thread where one starts). What comes back
 // is the engine's verified stream and the raw answers the verify phase judges.
 import type { Deployment } from "../../shared/deployment";
 import { CaseHeadReader } from "../case-heads";
