@@ -24,16 +24,17 @@ export function writeLeaf(steps: StepLog | readonly StepRecorded[], i: number, i
 }
 
 /**
- * Runs handed over and not yet hashed, at most: when the thread falls behind (on two cores it shares them
- * with the main thread, a local node and the commitment thread), the reading waits for it instead of
- * queueing leaves, whose memory would then grow with the events (161 bytes each).
+ * Bytes of leaves handed over and not yet hashed, at most (about 200,000 leaves of 161 bytes): on two cores
+ * the thread shares them with the main thread, a local node and the commitment thread, and catches up
+ * while the main thread reads case heads and verifies; beyond this the reading waits for it, so that the
+ * memory of the leaves queued stays bounded instead of growing with the events.
  */
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT_BYTES = 32 * 2 ** 20;
 
 export class LogRootWorker {
   private fed = 0;
   private failed = false;
-  private inFlight = 0;
+  private inFlightBytes = 0;
   private readonly spare: ArrayBuffer[] = [];
   private room: (() => void) | undefined;
   private done: ((roots: Map<number, string> | undefined) => void) | undefined;
@@ -51,7 +52,7 @@ export class LogRootWorker {
       if ("failed" in m) return fail();
       if ("spare" in m) {
         this.spare.push(m.spare);
-        this.inFlight--;
+        this.inFlightBytes -= m.spare.byteLength;
         this.wake();
       }
       else if ("roots" in m) {
@@ -74,16 +75,16 @@ export class LogRootWorker {
     room?.();
   }
 
-  /** Hand over the steps added since the last call (steps are only ever appended); waits while MAX_IN_FLIGHT runs are unhashed. */
-  async feed(steps: StepLog | readonly StepRecorded[]): Promise<void> {
-    while (this.inFlight >= MAX_IN_FLIGHT && !this.failed) await new Promise<void>((resolve) => (this.room = resolve));
+  /** Hand over the steps added since the last call (steps are only ever appended); waits while MAX_IN_FLIGHT_BYTES are unhashed. */
+  async feed(steps: StepLog | readonly StepRecorded[], maxInFlightBytes = MAX_IN_FLIGHT_BYTES): Promise<void> {
+    while (this.inFlightBytes >= maxInFlightBytes && !this.failed) await new Promise<void>((resolve) => (this.room = resolve));
     const count = steps.length - this.fed;
     if (this.failed || count <= 0) return;
     const reuse = this.spare.pop();
     const leaves = reuse && reuse.byteLength >= count * LEAF_STRIDE ? new Uint8Array(reuse) : new Uint8Array(count * LEAF_STRIDE);
     for (let k = 0; k < count; k++) writeLeaf(steps, this.fed + k, leaves, k * LEAF_STRIDE);
     this.fed += count;
-    this.inFlight++;
+    this.inFlightBytes += leaves.byteLength;
     this.worker.postMessage({ leaves, count } satisfies LeafRun as LogRootRequest, [leaves.buffer]);
   }
 
