@@ -37,6 +37,7 @@ const Options = z
     blockPeriod: positive,
     epochLength: positive,
     requestTimeout: positive,
+    emptyBlockPeriod: z.coerce.number().int().min(0),
     installRoot: z.string().startsWith("/", "must be an absolute path"),
     besuBin: z.string().startsWith("/", "must be an absolute path"),
     user: z.string().regex(/^[a-z_][a-z0-9_-]*$/),
@@ -49,6 +50,7 @@ const Options = z
     if (o.names && new Set(o.names).size !== o.names.length) ctx.addIssue({ code: "custom", path: ["names"], message: "names must differ" });
     for (const n of o.names ?? []) if (!/^[a-z0-9][a-z0-9-]*$/.test(n)) ctx.addIssue({ code: "custom", path: ["names"], message: `${n}: use lowercase letters, digits and dashes` });
     if (o.requestTimeout <= o.blockPeriod) ctx.addIssue({ code: "custom", path: ["requestTimeout"], message: "must be longer than the block period" });
+    if (o.emptyBlockPeriod > 0 && o.emptyBlockPeriod <= o.blockPeriod) ctx.addIssue({ code: "custom", path: ["emptyBlockPeriod"], message: "must be 0 (off) or longer than the block period" });
   });
 export type KitOptions = z.infer<typeof Options>;
 
@@ -82,6 +84,7 @@ export function writeNetwork(o: KitOptions): KitResult {
     blockPeriodSeconds: o.blockPeriod,
     epochLength: o.epochLength,
     requestTimeoutSeconds: o.requestTimeout,
+    emptyBlockPeriodSeconds: o.emptyBlockPeriod,
     accounts: o.accounts.map((a) => getAddress(a)),
     rpcHostAllowlist: o.rpcAllow,
     installRoot: o.installRoot,
@@ -125,7 +128,7 @@ export function writeNetwork(o: KitOptions): KitResult {
   const manifest = {
     writtenBy: "npm run network:besu",
     chainId: settings.chainId,
-    qbft: { blockperiodseconds: settings.blockPeriodSeconds, epochlength: settings.epochLength, requesttimeoutseconds: settings.requestTimeoutSeconds },
+    qbft: { blockperiodseconds: settings.blockPeriodSeconds, epochlength: settings.epochLength, requesttimeoutseconds: settings.requestTimeoutSeconds, ...(settings.emptyBlockPeriodSeconds > 0 && { xemptyblockperiodseconds: settings.emptyBlockPeriodSeconds }) },
     installRoot: settings.installRoot,
     accounts: settings.accounts,
     validators: nodes.map((n) => ({ name: n.name, address: n.address, enode: enodeOf(n), rpc: `http://${n.rpcHost}:${n.rpcPort}`, operatorWs: `ws://127.0.0.1:${n.operatorWsPort}`, metrics: `http://127.0.0.1:${n.metricsPort}/metrics` })),
@@ -154,6 +157,7 @@ export function parseKitArgs(argv: string[]): KitOptions {
     .option("--block-period <s>", "QBFT blockperiodseconds", "2")
     .option("--epoch-length <blocks>", "QBFT epochlength (votes are reset at each epoch block)", "30000")
     .option("--request-timeout <s>", "QBFT requesttimeoutseconds (round change after this)", "4")
+    .option("--empty-block-period <s>", "QBFT xemptyblockperiodseconds (experimental in Besu): with no transactions, a block at most this often; bounds the blocks an audit seal-checks on a quiet network; 0: off", "60")
     .option("--install-root <dir>", "where the output is installed on every node machine", "/opt/anker-besu")
     .option("--besu-bin <path>", "the besu executable on the node machines", "/opt/besu/bin/besu")
     .option("--user <name>", "system user the nodes run as", "besu")

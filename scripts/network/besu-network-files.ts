@@ -15,6 +15,11 @@ export interface NetworkSettings {
   blockPeriodSeconds: number;
   epochLength: number;
   requestTimeoutSeconds: number;
+  /**
+   * Besu's experimental qbft.xemptyblockperiodseconds: with no transactions pending, a block at most this
+   * often instead of every block period; 0 leaves it out (an empty block every block period)
+   */
+  emptyBlockPeriodSeconds: number;
   /** the accounts that may send transactions: the agencies' signers (and the deployer while deploying) */
   accounts: string[];
   /** hosts allowed to call each node's JSON-RPC (HTTP Host header), e.g. the agency service machines */
@@ -67,6 +72,8 @@ export function genesisJson(settings: NetworkSettings, nodes: readonly NodePlan[
         blockperiodseconds: settings.blockPeriodSeconds,
         epochlength: settings.epochLength,
         requesttimeoutseconds: settings.requestTimeoutSeconds,
+        // experimental in Besu (early access since 24.10.0), so written only when asked for
+        ...(settings.emptyBlockPeriodSeconds > 0 && { xemptyblockperiodseconds: settings.emptyBlockPeriodSeconds }),
       },
     },
     nonce: "0x0",

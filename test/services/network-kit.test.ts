@@ -50,7 +50,7 @@ describe("Besu QBFT network kit (npm run network:besu)", () => {
 
   it("genesis: QBFT settings, chain 4242, zero base fee, and extraData whose validators are the node keys' addresses", () => {
     const genesis = readJson(join(out, "genesis.json"));
-    expect(genesis.config).to.deep.include({ chainId: 4242, zeroBaseFee: true, qbft: { blockperiodseconds: 2, epochlength: 30000, requesttimeoutseconds: 4 } });
+    expect(genesis.config).to.deep.include({ chainId: 4242, zeroBaseFee: true, qbft: { blockperiodseconds: 2, epochlength: 30000, requesttimeoutseconds: 4, xemptyblockperiodseconds: 60 } });
     expect(genesis.mixHash).to.equal("0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365");
     const keyAddresses = NAMES.map((n) => new Wallet(readFileSync(join(out, n, "key"), "utf8").trim()).address.toLowerCase());
     const extra = decodeQbftExtraData(genesis.extraData);
@@ -134,10 +134,22 @@ describe("Besu QBFT network kit (npm run network:besu)", () => {
     expect(readFileSync(join(foreign, "precious.txt"), "utf8")).to.equal("keep me");
   });
 
-  it("rejects bad input with the option's name: no accounts, a malformed account, a request timeout not above the block period", () => {
+  it("writes the empty block period asked for, and leaves Besu's experimental key out with --empty-block-period 0", () => {
+    const slow = runKit(["--out", join(root, "empty-300"), "--accounts", BAMF_SIGNER, "--empty-block-period", "300"]);
+    expect(slow.status, slow.stderr).to.equal(0);
+    expect(readJson(join(root, "empty-300", "genesis.json")).config.qbft).to.deep.equal({ blockperiodseconds: 2, epochlength: 30000, requesttimeoutseconds: 4, xemptyblockperiodseconds: 300 });
+    expect(readJson(join(root, "empty-300", "network.json")).qbft).to.deep.include({ xemptyblockperiodseconds: 300 });
+    const off = runKit(["--out", join(root, "empty-off"), "--accounts", BAMF_SIGNER, "--empty-block-period", "0"]);
+    expect(off.status, off.stderr).to.equal(0);
+    expect(readJson(join(root, "empty-off", "genesis.json")).config.qbft).to.deep.equal({ blockperiodseconds: 2, epochlength: 30000, requesttimeoutseconds: 4 });
+  });
+
+  it("rejects bad input with the option's name: no accounts, a malformed account, a request timeout not above the block period, an empty block period not above it", () => {
     expect(runKit(["--out", join(root, "x1")]).stderr).to.match(/--accounts/);
     expect(runKit(["--out", join(root, "x2"), "--accounts", "0x1234"]).stderr).to.match(/--accounts: not an address/);
     expect(runKit(["--out", join(root, "x3"), "--accounts", BAMF_SIGNER, "--block-period", "5", "--request-timeout", "5"]).stderr).to.match(/--request-timeout: must be longer/);
+    expect(runKit(["--out", join(root, "x4"), "--accounts", BAMF_SIGNER, "--block-period", "5", "--empty-block-period", "5"]).stderr).to.match(/--empty-block-period: must be 0 \(off\) or longer/);
+    expect(runKit(["--out", join(root, "x5"), "--accounts", BAMF_SIGNER, "--empty-block-period", "-1"]).stderr).to.match(/--empty-block-period/);
     expect(readdirSync(root).filter((f) => f.startsWith("x"))).to.deep.equal([]);
   });
 });
