@@ -111,16 +111,20 @@ export function readBenchMeta(stateDir: string, steps: number, perCase = PER_CAS
  */
 export async function withBenchCheckpoints(meta: BenchMeta, url: string, stateDir: string, builtNow: boolean): Promise<BenchMeta> {
   if (meta.checkpoints?.everyBlocks === BENCH_CHECKPOINT_EVERY_BLOCKS) return meta;
-  // the member keys build() registers for BAMF and ZAB (anvil's accounts 1 and 2)
-  const signers = [
-    { agency: B, wallet: new Wallet(devKey(1)) },
-    { agency: Z, wallet: new Wallet(devKey(2)) },
-  ];
+  const signers = benchCheckpointSigners();
   const made = builtNow ? "with the build" : `added to a chain kept from before (built ${meta.deployment.deployedAt})`;
   const checkpoints = await signBenchCheckpoints(url, meta.deployment, meta.head, stateDir, signers, made);
   const out = { ...meta, checkpoints };
   writeFileSync(join(stateDir, "bench-meta.json"), JSON.stringify(out));
   return out;
+}
+
+/** BAMF's and ZAB's checkpoint keys: the member keys build() registers for them (anvil's accounts 1 and 2). */
+export function benchCheckpointSigners(): { agency: number; wallet: Wallet }[] {
+  return [
+    { agency: B, wallet: new Wallet(devKey(1)) },
+    { agency: Z, wallet: new Wallet(devKey(2)) },
+  ];
 }
 
 /** An export file as the audit's input (one line at a time, each checked as the CLI checks it, into columns). */

@@ -99,11 +99,21 @@ async function tallyAt(url: string, deployment: Deployment, head: number, height
  * Sign the checkpoints of the chain at `url` (deployed as `deployment`, up to `head`) with each agency's
  * key, as its service does, and write them beside the state; returns what bench-meta.json records.
  */
-export async function signBenchCheckpoints(url: string, deployment: Deployment, head: number, stateDir: string, signers: { agency: number; wallet: Wallet }[], made: string): Promise<BenchCheckpoints> {
+export async function signBenchCheckpoints(
+  url: string,
+  deployment: Deployment,
+  head: number,
+  stateDir: string,
+  signers: { agency: number; wallet: Wallet }[],
+  made: string,
+  // the QBFT bench's chain spread over K blocks a block (bench/audit-qbft.ts) signs every 2·K blocks, the
+  // same heights of the ledger, and reads its logs 5·K blocks a request
+  opts: { everyBlocks?: number; blocksPerRequest?: number } = {},
+): Promise<BenchCheckpoints> {
   const t0 = performance.now();
-  const every = BENCH_CHECKPOINT_EVERY_BLOCKS;
+  const every = opts.everyBlocks ?? BENCH_CHECKPOINT_EVERY_BLOCKS;
   const heights = checkpointHeights(deployment.block, every, head);
-  const tally = await tallyAt(url, deployment, head, heights, 5);
+  const tally = await tallyAt(url, deployment, head, heights, opts.blocksPerRequest ?? 5);
   const signedAt = new Date().toISOString();
   const files: BenchCheckpoints["files"] = [];
   const signed: SignedCheckpoint[][] = signers.map(() => []);

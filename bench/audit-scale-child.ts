@@ -50,6 +50,9 @@ async function main(): Promise<void> {
     // where the memory is at the end (the exports and the audit's state still held): for reading the peak
     heapUsedMiB: mem.heapUsed / 2 ** 20,
     arrayBuffersMiB: mem.arrayBuffers / 2 ** 20,
+    // on a QBFT chain (bench/audit-qbft.ts): the finality verdict and the seal checks' own seconds
+    consensus: report.consensus?.kind,
+    finality: report.consensus && { status: report.consensus.finality.status, line: report.consensus.finality.line, blocks: report.consensus.finality.blocks, seconds: report.consensus.finality.seconds, sealRecovery: report.consensus.finality.sealRecovery, anchorBlock: report.consensus.finality.anchor?.block },
   };
   process.stdout.write(JSON.stringify(out) + "\n");
 }

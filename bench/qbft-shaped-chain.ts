@@ -5,8 +5,8 @@
 // blocks, as a network with a fixed block period makes them: anvil block a is QBFT block a·K, and the K - 1
 // blocks before it are empty (no transactions, no logs, the state of the block before), each sealed too.
 // So the audit's seal checks meet a realistic block count while its events stay the same.
-// The header fields are those of the network kit's genesis (London and Shanghai, no Cancun: the blob
-// fields and parentBeaconBlockRoot are left out). An empty block keeps the timestamp of the block before
+// The header fields are those of the network kit's genesis (London, Shanghai and Cancun, as anvil's
+// --hardfork cancun has them; no Prague). An empty block keeps the timestamp of the block before
 // it (Besu would space them by the block period; the audit checks no timestamps, and keeping the real
 // blocks' times keeps the compliance figures of the plain bench).
 // The encoding and hashing are the project's own (services/shared/qbft, services/audit/consensus), which
@@ -25,8 +25,8 @@ const BFT_MIX_HASH = "0x63746963616c2062797a616e74696e65206661756c7420746f6c6572
 const EMPTY_TRIE = "0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421";
 const EMPTY_BLOOM = "0x" + "00".repeat(256);
 const ZERO_ADDRESS = "0x" + "00".repeat(20);
-/** Cancun's and Prague's header fields, which a chain of the kit's genesis does not have. */
-const NOT_IN_KIT_GENESIS = ["blobGasUsed", "excessBlobGas", "parentBeaconBlockRoot", "requestsHash"];
+/** Prague's header field, which a chain of the kit's genesis (Cancun) does not have. */
+const NOT_IN_KIT_GENESIS = ["requestsHash"];
 
 /** The bench's four validators, from fixed seeds (a benchmark chain, not a network's keys). */
 export const BENCH_VALIDATOR_KEYS = [0, 1, 2, 3].map((i) => new Wallet(id(`anker-bench-qbft-validator-${i}`)));
@@ -115,6 +115,7 @@ export class QbftShapedChain {
     b.extraData = this.unsealedExtra;
     if (!real) {
       Object.assign(b, { transactionsRoot: EMPTY_TRIE, receiptsRoot: EMPTY_TRIE, logsBloom: EMPTY_BLOOM, gasUsed: "0x0", transactions: [] });
+      if (b.blobGasUsed !== undefined) b.blobGasUsed = "0x0";
       if (b.withdrawalsRoot !== undefined) b.withdrawalsRoot = EMPTY_TRIE;
     }
     return b;

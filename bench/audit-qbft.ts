@@ -1,0 +1,123 @@
+// The QBFT seal checks' share of the audit's time (a benchmark, not a test): `npm run bench:audit-qbft
+// [-- --k 1,100] [--no-write]`. Issue 13: the seal checks must not cost more than a quarter of the audit's
+// time on a QBFT-shaped ledger of the auditScale size.
+// The auditScale ledger (AUDIT_SCALE_STEPS steps, default 1,000,000, ten a case; kept with AUDIT_BENCH_STATE
+// as bench/audit.ts keeps it, or built) is served through bench/qbft-shaped-node.ts as a Besu QBFT chain of
+// K blocks per anvil block (K - 1 empty, sealed blocks before each real one), for each K of --k (default
+// 1 and 100). For each K: both agencies' checkpoints signed over the re-shaped chain (every 2·K blocks: the
+// plain bench's heights of the ledger), then three audits, each in a process of its own
+// (bench/audit-scale-child.ts), each failing unless clean, every checkpoint verified and co-signed, and BFT
+// finality verified for every block. Written to bench/results.json under "auditQbft", per K (k<K>…):
+// blocks audited and blocks seal-checked, seconds (best of three, and the worst), CPU seconds, peak RSS,
+// the seal checks' seconds as the audit's report gives them (consensus.finality.seconds: decoding,
+// hashing, recovery and vote tally of every header, not the fetching), their share of the audit's
+// seconds, and the CPU seconds the node in front of anvil spent per audit (this process: it shares the two
+// cores with the audit). Goal: share ≤ 0.25.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { PER_CASE, benchCheckpointSigners, type BenchMeta } from "./audit-chain";
+import { BENCH_CHECKPOINT_EVERY_BLOCKS, signBenchCheckpoints } from "./audit-checkpoints";
+import { childRuns, withChain, type ChildFigures } from "./audit-runs";
+import { writeBenchResult } from "./bench-results";
+import { startQbftShapedNode, type QbftShapedNode } from "./qbft-shaped-node";
+
+const args = process.argv.slice(2);
+const optionValue = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const STEPS = Number(process.env.AUDIT_SCALE_STEPS ?? 1_000_000);
+const KS = z.array(z.number().int().positive()).min(1).parse((optionValue("--k") ?? "1,100").split(",").map(Number));
+const WRITE = !args.includes("--no-write");
+
+/** What the view directory records beside its bench-meta.json: which re-shaped chain its checkpoints sign. */
+const ViewRecord = z.object({ blocksPerBlock: z.number().int(), headHash: z.string() });
+
+/**
+ * The ledger as the node at `node` shows it: a bench-meta.json in `<stateDir>/qbft-k<K>` (which
+ * audit-scale-child.ts reads) with the re-shaped deployment block and head and checkpoints signed over the
+ * re-shaped chain; kept while the re-shaped head hash is the same.
+ */
+async function viewOf(meta: BenchMeta, stateDir: string, node: QbftShapedNode): Promise<{ dir: string; meta: BenchMeta }> {
+  const k = node.chain.blocksPerBlock;
+  const dir = join(stateDir, `qbft-k${k}`);
+  mkdirSync(dir, { recursive: true });
+  const head = node.chain.numberOf(meta.head);
+  const block = node.chain.numberOf(meta.deployment.block);
+  const deployment = { ...meta.deployment, rpcUrl: node.url, block, blockHash: node.chain.hashAt(block) };
+  const record = { blocksPerBlock: k, headHash: node.chain.hashAt(head) };
+  const recordFile = join(dir, "qbft-view.json");
+  const metaFile = join(dir, "bench-meta.json");
+  const kept = existsSync(recordFile) && existsSync(metaFile) ? ViewRecord.parse(JSON.parse(readFileSync(recordFile, "utf8"))) : undefined;
+  if (kept && kept.headHash === record.headHash) {
+    const old = JSON.parse(readFileSync(metaFile, "utf8")) as BenchMeta;
+    return { dir, meta: { ...old, deployment } };
+  }
+  const checkpoints = await signBenchCheckpoints(node.url, deployment, head, dir, benchCheckpointSigners(), `over the QBFT-shaped chain, ${k} blocks a block`, {
+    everyBlocks: BENCH_CHECKPOINT_EVERY_BLOCKS * k,
+    blocksPerRequest: 5 * k,
+  });
+  const view: BenchMeta = { ...meta, deployment, head, checkpoints };
+  writeFileSync(metaFile, JSON.stringify(view));
+  writeFileSync(recordFile, JSON.stringify(record));
+  return { dir, meta: view };
+}
+
+/** Fails unless the run's report verified BFT finality for every block from its anchor to the head. */
+function expectFinality(f: ChildFigures, head: number): void {
+  const fin = f.finality;
+  if (f.consensus !== "qbft" || fin?.status !== "verified" || fin.blocks !== head - (fin.anchorBlock ?? 0) || fin.seconds === undefined) {
+    throw new Error(`the QBFT-shaped ledger should verify BFT finality for every block: ${JSON.stringify({ consensus: f.consensus, finality: fin, head })}`);
+  }
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  const figures: Record<string, number> = {};
+  await withChain(STEPS, PER_CASE, async (meta, anvilUrl, stateDir) => {
+    for (const k of KS) {
+      const node = await startQbftShapedNode(anvilUrl, k);
+      try {
+        process.stderr.write(`QBFT-shaped chain, ${k} blocks a block: ${node.chain.head + 1} blocks hashed and sealed in ${node.buildSeconds.toFixed(1)} s\n`);
+        const view = await viewOf(meta, stateDir, node);
+        const cpu = process.cpuUsage();
+        const r = await childRuns(view.meta, node.url, view.dir);
+        const used = process.cpuUsage(cpu);
+        for (const run of r.runs) expectFinality(run, view.meta.head);
+        const shares = r.runs.map((run) => run.finality!.seconds! / run.seconds);
+        const p = `k${k}`;
+        Object.assign(figures, {
+          [`${p}Blocks`]: view.meta.head - view.meta.deployment.block + 1,
+          [`${p}SealedBlocks`]: r.finality!.blocks!,
+          [`${p}Seconds`]: round(r.seconds, 3),
+          [`${p}SecondsWorst`]: round(r.secondsRange[1], 2),
+          [`${p}CpuSeconds`]: round(r.cpuSecondsBest, 2),
+          [`${p}PeakRssMiB`]: round(r.peakRssMiB, 1),
+          [`${p}SealSeconds`]: round(r.finality!.seconds!, 3),
+          [`${p}SealShare`]: round(r.finality!.seconds! / r.seconds, 3),
+          [`${p}SealShareWorst`]: round(Math.max(...shares), 3),
+          [`${p}SealMsPerBlock`]: round((1000 * r.finality!.seconds!) / r.finality!.blocks!, 4),
+          [`${p}NodeCpuSecondsPerAudit`]: round((used.user + used.system) / 1e6 / r.runs.length, 2),
+          [`${p}ChainBuildSeconds`]: round(node.buildSeconds, 1),
+          [`${p}LoadAverageAtEnd`]: round(loadavg()[0], 1),
+        });
+        Object.assign(figures, { events: r.events, steps: r.steps, cases: r.cases, checkpoints: r.checkpoints, checkpointSignatures: r.checkpointSignatures, validators: 4 });
+      } finally {
+        await node.close();
+      }
+    }
+  });
+  figures.cpus = cpus().length;
+  console.table(figures);
+  process.stderr.write(`measured ${startedAt} to ${new Date().toISOString()}, blocks a block: ${KS.join(", ")}\n`);
+  if (WRITE) writeBenchResult("auditQbft", figures);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
