@@ -12,7 +12,8 @@
 // the seal checks' seconds as the audit's report gives them (consensus.finality.seconds: decoding,
 // hashing, recovery and vote tally of every header, not the fetching), their share of the audit's
 // seconds, and the CPU seconds the node in front of anvil spent per audit (this process: it shares the two
-// cores with the audit). Goal: share ≤ 0.25.
+// cores with the audit). Goal: share ≤ 0.25. `--profile DIR` runs one audit per K under node --cpu-prof
+// instead (profiles in DIR, nothing written to bench/results.json).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -30,7 +31,9 @@ const optionValue = (name: string) => {
 };
 const STEPS = Number(process.env.AUDIT_SCALE_STEPS ?? 1_000_000);
 const KS = z.array(z.number().int().positive()).min(1).parse((optionValue("--k") ?? "1,100").split(",").map(Number));
-const WRITE = !args.includes("--no-write");
+/** --profile DIR: one audit per K under `node --cpu-prof`, its profile written to DIR; nothing written to results.json */
+const PROFILE_DIR = optionValue("--profile");
+const WRITE = !args.includes("--no-write") && !PROFILE_DIR;
 
 /** What the view directory records beside its bench-meta.json: which re-shaped chain its checkpoints sign. */
 const ViewRecord = z.object({ blocksPerBlock: z.number().int(), headHash: z.string() });
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
         process.stderr.write(`QBFT-shaped chain, ${k} blocks a block: ${node.chain.head + 1} blocks hashed and sealed in ${node.buildSeconds.toFixed(1)} s\n`);
         const view = await viewOf(meta, stateDir, node);
         const cpu = process.cpuUsage();
-        const r = await childRuns(view.meta, node.url, view.dir);
+        const r = await childRuns(view.meta, node.url, view.dir, PROFILE_DIR ? { runs: 1, nodeArgs: ["--cpu-prof", "--cpu-prof-dir", PROFILE_DIR] } : {});
         const used = process.cpuUsage(cpu);
         for (const run of r.runs) expectFinality(run, view.meta.head);
         const shares = r.runs.map((run) => run.finality!.seconds! / run.seconds);
