@@ -139,6 +139,10 @@ export async function startQbftShapedNode(upstream: string, blocksPerBlock: numb
       })();
     });
   });
+  // Node's default keep-alive of 5 s closed connections the audit still held while its thread was busy
+  // checking a long run of headers (seen at 250,000 blocks: UND_ERR_SOCKET); anvil keeps them open longer.
+  server.keepAliveTimeout = 600_000;
+  server.headersTimeout = 601_000;
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const { port: bound } = server.address() as AddressInfo;
   return {
