@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeRlp, encodeRlp } from "ethers";
 import { z } from "zod";
-import { decodeQbftExtraData, encodeQbftExtraData, genesisExtraData, type QbftExtraData } from "../../services/shared/qbft/extra-data";
+import { decodeAnyExtraData, decodeQbftExtraData, decodeUsualExtraData, encodeQbftExtraData, genesisExtraData, type QbftExtraData } from "../../services/shared/qbft/extra-data";
 
 const hex = z.string().regex(/^0x[0-9a-f]*$/);
 const Fixture = z.object({
@@ -66,5 +66,48 @@ describe("QBFT extraData codec (Besu's QbftExtraDataCodecTest vector)", () => {
     const extra = genesisExtraData(validators);
     expect(extra).to.equal(encodeRlp([zeroVanity, validators, [], "0x", []]));
     expect(decodeQbftExtraData(extra)).to.deep.equal({ vanity: zeroVanity, validators, vote: null, round: 0, seals: [] });
+  });
+
+  it("reads the usual layout from its bytes exactly as ethers' RLP decoder reads it", () => {
+    const addr = (i: number) => "0x" + i.toString(16).padStart(40, "0");
+    const seal = (i: number) => "0x" + i.toString(16).padStart(2, "0").repeat(64) + (i % 2 ? "01" : "00");
+    const samples: string[] = [besu.rawHex, besu.rawHex.toUpperCase().replace("0X", "0x"), genesisExtraData([]), genesisExtraData([addr(0xaa)])];
+    for (const validators of [0, 1, 4, 7])
+      for (const vote of [null, { recipient: addr(9), kind: "add" as const }, { recipient: addr(9), kind: "drop" as const }])
+        for (const round of [0, 1, 0x7f, 0x80, 0xff, 0x100, 0xdcba, 0x7fffffff])
+          for (const seals of [0, 1, 4, 5]) {
+            samples.push(encodeQbftExtraData({ vanity: "0x" + "5a".repeat(32), validators: Array.from({ length: validators }, (_, i) => addr(i + 1)), vote, round, seals: Array.from({ length: seals }, (_, i) => seal(i + 1)) }));
+          }
+    for (const x of samples) {
+      const usual = decodeUsualExtraData(x);
+      expect(usual, x).to.not.equal(undefined);
+      expect(usual).to.deep.equal(decodeAnyExtraData(x));
+    }
+  });
+
+  it("leaves anything but the usual layout to ethers' decoder, which says what is wrong", () => {
+    const odd = [
+      encodeRlp([zeroVanity, [], [one, "0xff"], "0x00dcba", []]), // a round with a leading zero
+      encodeRlp([zeroVanity, [], [], "0x80000000", []]), // a round beyond a signed 32-bit integer
+      encodeRlp([zeroVanity, [], [one, "0xaa"], "0x01", []]), // an unknown vote type
+      encodeRlp([zeroVanity, [], [], "0x", [], "0x01"]), // six items
+      encodeRlp([zeroVanity, [], [], "0x", ["0x" + "11".repeat(64)]]), // a short seal
+      encodeRlp([zeroVanity, ["0x1234"], [], "0x", []]), // a short validator address
+      encodeRlp([zeroVanity, [], [], "0x", []]) + "00", // bytes after the list
+      "0xc7" + encodeRlp([zeroVanity, [], [], "0x", []]).slice(4), // a list prefix that does not fit
+      "0x",
+      "0xzz",
+    ];
+    for (const x of odd) {
+      expect(decodeUsualExtraData(x), x).to.equal(undefined);
+      let error = "";
+      try {
+        decodeAnyExtraData(x);
+      } catch (err) {
+        error = (err as Error).message;
+      }
+      expect(error, x).to.not.equal("");
+      expect(() => decodeQbftExtraData(x)).to.throw(error);
+    }
   });
 });
