@@ -32,6 +32,10 @@ export interface RpcOptions {
   timeoutMs?: number;
 }
 
+/** Errors of a connection the other side closed (undici's and the socket's codes). */
+const CONNECTION_CLOSED = new Set(["UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNRESET", "EPIPE"]);
+const SEND_ATTEMPTS = 3;
+
 /** A small JSON-RPC client: single calls and batches, concurrency-limited. */
 export class RpcClient {
   private nextId = 1;
@@ -56,11 +60,18 @@ export class RpcClient {
 
   private async send(body: unknown): Promise<Response> {
     let res: Response;
-    try {
-      res = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw new CannotRun(`no JSON-RPC node answers at ${this.url}${cause ? ` (${cause})` : ""}: start the chain (npm start) or pass --rpc URL`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        res = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
+        break;
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string } }).cause?.code;
+        // A node closes a keep-alive connection it found idle while the audit was busy (at 250,000 QBFT
+        // blocks the audit stopped on it); the request went out on the closed connection. Every call of the
+        // audit is a read, so it is sent again, on a new connection.
+        if (cause !== undefined && CONNECTION_CLOSED.has(cause) && attempt < SEND_ATTEMPTS) continue;
+        throw new CannotRun(`no JSON-RPC node answers at ${this.url}${cause ? ` (${cause})` : ""}: start the chain (npm start) or pass --rpc URL`);
+      }
     }
     if (!res.ok) throw new RpcError("http", res.status, `HTTP ${res.status} from ${this.url}`);
     return res;
