@@ -14,7 +14,7 @@
 // never be read as a statement about the other tree. The log tree's size is signed with its root, as an
 // RFC 6962 signed tree head signs (tree_size, root): an inclusion proof's leaf index and tree size are then
 // bound by the signature, not only by the audit path's shape.
-import { Signature, TypedDataEncoder, getAddress, type TypedDataDomain, type TypedDataField } from "ethers";
+import { Signature, TypedDataEncoder, concat, getAddress, keccak256, type TypedDataDomain, type TypedDataField } from "ethers";
 import { recoverSigner } from "./secp256k1-recovery";
 import type { CommitmentsTree } from "./vocab/commitments-tree";
 
@@ -83,10 +83,20 @@ export function checkpointDomain(chainId: number, ledger: string): TypedDataDoma
   return { name: CHECKPOINT_DOMAIN_NAME, version: CHECKPOINT_DOMAIN_VERSION, chainId, verifyingContract: ledger };
 }
 
-/** The EIP-712 digest an agency key signs for `cp`. */
+// ethers' TypedDataEncoder.hash parses the types and hashes the domain again on every call (most of its
+// 0.5 ms here); the encoder of each type and the separator of each domain are made once.
+const encoders = new Map<Record<string, TypedDataField[]>, TypedDataEncoder>();
+const separators = new Map<string, string>();
+
+/** The EIP-712 digest an agency key signs for `cp`: TypedDataEncoder.hash's, keccak256(0x1901 ‖ domain separator ‖ struct hash). */
 export function checkpointDigest(cp: Checkpoint): string {
   const [types, value] = typedDataOf(cp);
-  return TypedDataEncoder.hash(checkpointDomain(cp.chainId, cp.ledger), types, value);
+  let encoder = encoders.get(types);
+  if (!encoder) encoders.set(types, (encoder = TypedDataEncoder.from(types)));
+  const domainKey = `${cp.chainId}:${cp.ledger.toLowerCase()}`;
+  let separator = separators.get(domainKey);
+  if (separator === undefined) separators.set(domainKey, (separator = TypedDataEncoder.hashDomain(checkpointDomain(cp.chainId, cp.ledger))));
+  return keccak256(concat(["0x1901", separator, encoder.hash(value)]));
 }
 
 /**
