@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestChain, type TestChain } from "../support/chain";
 import { startLimitingProxy, type LimitingProxy } from "../support/limiting-proxy";
-import { LedgerWriter } from "./support/writer";
-import { recordScenario, B, Z } from "./support/scenario";
+import { bamfZabWriter, recordScenario, B, Z } from "./support/scenario";
 import { runCli, type CliRun } from "./support/cli";
 
 /** two blocks a request at most */
@@ -26,10 +25,7 @@ describe("audit against a node that caps eth_getLogs ranges", function () {
     chain = await startTestChain();
     proxy = await startLimitingProxy(chain.rpcUrl, { maxLogsRange: NODE_LIMIT });
     dir = mkdtempSync(join(tmpdir(), "anker-audit-range-"));
-    const w = new LedgerWriter(chain.provider, chain.deployment.contracts.ProcedureLedger.address, {
-      [B]: chain.wallets.BAMF.connect(chain.provider),
-      [Z]: chain.wallets.ZAB.connect(chain.provider),
-    });
+    const w = bamfZabWriter(chain);
     await recordScenario(w);
     const exports = [B, Z].map((a) => {
       const file = join(dir, `export-${a}.json`);

@@ -15,9 +15,9 @@ import { BENCH_VALIDATOR_KEYS } from "../../bench/qbft-shaped-chain";
 import { startQbftShapedNode, type QbftShapedNode } from "../../bench/qbft-shaped-node";
 import { startTestChain, type TestChain } from "../support/chain";
 import { logTreeOnChain } from "./support/commitments-root";
-import { B, Z, recordScenario } from "./support/scenario";
+import { B, Z, bamfZabWriter, recordScenario } from "./support/scenario";
 import { signCheckpoint } from "./support/sign";
-import { LedgerWriter } from "./support/writer";
+import type { LedgerWriter } from "./support/writer";
 
 describe("the QBFT-shaped view of an anvil ledger (the QBFT benchmark's node)", function () {
   let chain: TestChain;
@@ -26,9 +26,7 @@ describe("the QBFT-shaped view of an anvil ledger (the QBFT benchmark's node)", 
 
   before(async () => {
     chain = await startTestChain();
-    const bamf = chain.wallets.BAMF.connect(chain.provider);
-    const zab = chain.wallets.ZAB.connect(chain.provider);
-    w = new LedgerWriter(chain.provider, chain.deployment.contracts.ProcedureLedger.address, { [B]: bamf, [Z]: zab });
+    w = bamfZabWriter(chain);
     await recordScenario(w);
     anvilHead = Number(await chain.provider.send("eth_blockNumber", []));
   });

@@ -2,10 +2,19 @@
 // stops opened and resolved, an ignored stop, allocations due and made, a correction and an erasure.
 // Used for the captured vector (capture-vectors.ts) and the tamper tests.
 import { keccak256, toUtf8Bytes } from "ethers";
-import type { LedgerWriter, Kept } from "./writer";
+import type { TestChain } from "../../support/chain";
+import { LedgerWriter, type Kept } from "./writer";
 
 export const B = 1;
 export const Z = 2;
+/** A writer on `chain`'s ledger with BAMF's and ZAB's dev keys, the two agencies the scenario records for. */
+export function bamfZabWriter(chain: TestChain): LedgerWriter {
+  return new LedgerWriter(chain.provider, chain.deployment.contracts.ProcedureLedger.address, {
+    [B]: chain.wallets.BAMF.connect(chain.provider),
+    [Z]: chain.wallets.ZAB.connect(chain.provider),
+  });
+}
+
 export const caseRefOf = (label: string): string => keccak256(toUtf8Bytes(`audit-test-case:${label}`));
 
 export interface ScenarioResult {
