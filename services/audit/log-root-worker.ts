@@ -54,8 +54,7 @@ export class LogRootWorker {
         this.spare.push(m.spare);
         this.inFlightBytes -= m.spare.byteLength;
         this.wake();
-      }
-      else if ("roots" in m) {
+      } else if ("roots" in m) {
         this.done?.(new Map(m.roots));
         this.done = undefined;
       }
