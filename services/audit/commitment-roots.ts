@@ -52,7 +52,7 @@ export class CommitmentRoots {
       const n = this.steps.length;
       let i = 0;
       for (const block of wanted) {
-        for (; i < n && this.blockOf(i) <= block; i++) tree.append(logLeafHashOf(this.steps, i, this.record));
+        for (; i < n && this.blockOf(i) <= block; i++) tree.append(logLeafHashOf(this.steps, i));
         this.logRoots.set(block, tree.root());
       }
     }

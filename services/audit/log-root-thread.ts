@@ -4,12 +4,11 @@
 // The leaf hashes (one SHA-256 a step) and the frontier's node hashes were the audit's largest added cost
 // with checkpoints (3.4–3.9 s of the main thread at a million steps); here they run while the main thread
 // verifies the next block ranges.
-import { hash } from "node:crypto";
 import { parentPort, workerData, type MessagePort } from "node:worker_threads";
-import { LogTreeFrontier } from "../shared/commitments-log-root";
+import { LOG_LEAF_INPUT_BYTES, LogTreeFrontier, logLeafHashOfInput } from "../shared/commitments-log-root";
 
-/** Bytes per leaf as handed over: 0x00 (RFC 6962's leaf prefix), then the 160 bytes of commitment-leaf.ts. */
-export const LEAF_STRIDE = 161;
+/** Bytes per leaf as handed over: the leaf hash's input (0x00, then the 160 bytes of commitment-leaf.ts). */
+export const LEAF_STRIDE = LOG_LEAF_INPUT_BYTES;
 
 /** A run of leaves in log order: `count` of them, LEAF_STRIDE bytes each. */
 export interface LeafRun {
@@ -47,7 +46,7 @@ export class LogRootsAlong {
     for (let k = 0, at = 0; k < count; k++, at += LEAF_STRIDE) {
       const block = blockOf(leaves, at);
       while (this.next < h.length && h[this.next] < block) this.roots.push([h[this.next++], this.tree.root()]);
-      this.tree.append(hash("sha256", leaves.subarray(at, at + LEAF_STRIDE), "buffer"));
+      this.tree.append(logLeafHashOfInput(leaves.subarray(at, at + LEAF_STRIDE)));
     }
   }
 

@@ -4,24 +4,11 @@
 // the heights asked for come back. Only speed: where no worker can be started, or it fails, the verify
 // phase computes the same roots itself from the steps (CommitmentRoots.logRootsAt).
 import type { Worker } from "node:worker_threads";
-import { encodeCommitmentLeafOfData } from "../shared/commitment-leaf";
+import { writeLogLeafInput } from "./commitment-log-leaf";
 import type { StepRecorded } from "./events";
 import { LEAF_STRIDE, type LeafRun, type LogRootMessage, type LogRootRequest } from "./log-root-thread";
-import { StepLog } from "./step-log";
+import type { StepLog } from "./step-log";
 import { startThread } from "./threads";
-
-/** Write the log-tree leaf of step i of `steps` at `at` of `into` (LEAF_STRIDE bytes, log-root-thread.ts). */
-export function writeLeaf(steps: StepLog | readonly StepRecorded[], i: number, into: Uint8Array<ArrayBuffer>, at: number): void {
-  into[at] = 0;
-  if (steps instanceof StepLog) {
-    // The record (caseRef, packedStep, commitment) straight to its place; the two words before it are written around it.
-    steps.copyRecord(i, into, at + 65);
-    encodeCommitmentLeafOfData(steps.block(i), steps.logIndex(i), into, at + 65, into, at + 1);
-  } else {
-    const e = steps[i];
-    encodeCommitmentLeafOfData(e.block, e.logIndex, e.words, e.at, into, at + 1);
-  }
-}
 
 /**
  * Bytes of leaves handed over and not yet hashed, at most (about 200,000 leaves of 161 bytes): on two cores
@@ -81,7 +68,7 @@ export class LogRootWorker {
     if (this.failed || count <= 0) return;
     const reuse = this.spare.pop();
     const leaves = reuse && reuse.byteLength >= count * LEAF_STRIDE ? new Uint8Array(reuse) : new Uint8Array(count * LEAF_STRIDE);
-    for (let k = 0; k < count; k++) writeLeaf(steps, this.fed + k, leaves, k * LEAF_STRIDE);
+    for (let k = 0; k < count; k++) writeLogLeafInput(steps, this.fed + k, leaves, k * LEAF_STRIDE);
     this.fed += count;
     this.inFlightBytes += leaves.byteLength;
     this.worker.postMessage({ leaves, count } satisfies LeafRun as LogRootRequest, [leaves.buffer]);

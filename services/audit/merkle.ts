@@ -125,8 +125,7 @@ function targetOf(steps: Iterable<StepRecorded>, eventId: bigint, uptoBlock: num
 /** The v2 inclusion proof of event `eventId` in the log tree up to `ctx.uptoBlock`. */
 export function proveEvent(steps: StepLog | readonly StepRecorded[], eventId: bigint, ctx: ProofContext<InclusionProofV2["checkpoints"][number]>): InclusionProofV2 {
   const { target, index, size } = targetOf(steps, eventId, ctx.uptoBlock);
-  const record = new Uint8Array(96);
-  const leafHashAt = (i: number): Uint8Array => logLeafHashOf(steps, i, record);
+  const leafHashAt = (i: number): Uint8Array => logLeafHashOf(steps, i);
   const path = logAuditPath(leafHashAt, index, size);
   const root = rootFromAuditPath(leafHashAt(index), index, size, path)!;
   return {

@@ -20,7 +20,10 @@ import { COMMITMENT_LEAF_BYTES, encodeCommitmentLeaf, encodeCommitmentLeafOfData
 /** MTH of the empty tree: SHA-256 of the empty string (RFC 6962 §2.1). */
 export const EMPTY_LOG_ROOT = "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-const leafInput = new Uint8Array(1 + COMMITMENT_LEAF_BYTES); // leafInput[0] stays 0x00
+/** A leaf hash's input: 0x00 (RFC 6962's leaf prefix), then the 160 bytes of commitment-leaf.ts. */
+export const LOG_LEAF_INPUT_BYTES = 1 + COMMITMENT_LEAF_BYTES;
+
+const leafInput = new Uint8Array(LOG_LEAF_INPUT_BYTES); // leafInput[0] stays 0x00
 const nodeInput = new Uint8Array(65);
 nodeInput[0] = 0x01;
 
@@ -42,16 +45,21 @@ export function rfc6962NodeHash(left: Uint8Array, right: Uint8Array): Uint8Array
   return sha256(nodeInput);
 }
 
+/** The leaf hash of a leaf input laid out already (LOG_LEAF_INPUT_BYTES: 0x00, then the leaf's 160 bytes). */
+export function logLeafHashOfInput(input: Uint8Array): Uint8Array {
+  return sha256(input);
+}
+
 /** The log tree's leaf hash of a StepRecorded. */
 export function logLeafHash(leaf: CommitmentLeaf): Uint8Array {
   encodeCommitmentLeaf(leaf, leafInput, 1);
-  return sha256(leafInput);
+  return logLeafHashOfInput(leafInput);
 }
 
 /** The same from caseRef, packedStep and commitment as three consecutive 32-byte words of `data` from `at`. */
 export function logLeafHashOfData(blockNumber: number, logIndex: number, data: Uint8Array, at: number): Uint8Array {
   encodeCommitmentLeafOfData(blockNumber, logIndex, data, at, leafInput, 1);
-  return sha256(leafInput);
+  return logLeafHashOfInput(leafInput);
 }
 
 /** 32 bytes as 0x-hex. */
