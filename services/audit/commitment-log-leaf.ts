@@ -1,7 +1,7 @@
 // The log tree's leaf (services/shared/commitments-log-root.ts) of the i-th StepRecorded as the audit holds
 // the steps: a StepLog's record or a decoded event, without making a StepRecorded per step. Shared by the
-// checkpoint roots (commitment-roots.ts), the inclusion proofs (merkle.ts) and the log-root thread's
-// leaves (log-root-worker.ts).
+// checkpoint roots (commitment-roots.ts), the inclusion proofs (merkle.ts) and the step-hash thread's
+// leaves (step-hash-worker.ts).
 import { encodeCommitmentLeafOfData } from "../shared/commitment-leaf";
 import { LOG_LEAF_INPUT_BYTES, logLeafHashOfInput } from "../shared/commitments-log-root";
 import type { StepRecorded } from "./events";

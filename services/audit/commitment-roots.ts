@@ -30,7 +30,7 @@ export class CommitmentRoots {
     /** every StepRecorded of the audited range, in log order */
     private readonly steps: StepLog | readonly StepRecorded[],
     private readonly keccak: Keccak,
-    /** log-tree roots by block computed elsewhere from the same steps (log-root-worker.ts) */
+    /** log-tree roots by block computed elsewhere from the same steps (step-hash-worker.ts) */
     known?: ReadonlyMap<number, string>,
   ) {
     for (const [block, root] of known ?? []) this.logRoots.set(block, root);

@@ -1,10 +1,11 @@
-// Replaying the ledger's events in log order: per-case hash chains, the process rules (rules.ts) against
+// Replaying the ledger's events in log order: the process rules (rules.ts) against
 // the rule events the contract raised, event-id uniqueness, the member agencies and their accounts
 // (AgencyJoined, MemberAdded, MemberRemoved), the step rights per agency type (TypeRightsChanged) against
 // the code-list version they came with, and what the compliance part needs. Every step is checked under
 // the membership, rights and allocation in force at its place in the log. Pure: the events go in, findings
-// and state come out.
-import { keccakBytes } from "../shared/keccak";
+// and state come out. The cases' hash chains are recomputed from the steps it keeps (case-head-chains.ts,
+// on the step-hash thread while the audit reads on) and compared here (compareHeads).
+import { CaseHeadChains } from "./case-head-chains";
 import { codeListByHash, rightsDifferences, type KnownCodeList } from "./code-list-versions";
 import { agencyName } from "./names";
 import { applyStep, noticeKey, openStops, rejectionOf, FLAG, STEP, TypeRightsTable, type Notice, type Sender } from "./rules";
@@ -16,10 +17,7 @@ import { FindingSink, type Finding } from "./types";
 
 export interface CaseState {
   caseRef: string;
-  /** the recomputed hash-chain head (24 bytes): a view of the first bytes of hashInput */
-  head: Buffer;
-  /** head ‖ caseRef ‖ packedStep ‖ commitment: the next step's hash input, caseRef written once */
-  hashInput: Buffer;
+  /** its steps */
   count: number;
   flags: number;
   firstBlock: number;
@@ -49,7 +47,7 @@ export interface CaseState {
   bloomBits?: [number, number, number];
   /** the next case whose reference starts with the same 30 bits (EventReplayer.caseFor) */
   samePrefix?: CaseState;
-  /** hashInput as 4-byte words: the slab it is cut from and where it starts there */
+  /** the case reference's bytes as 4-byte words: the slab they are in and where they start there */
   slab32: Int32Array;
   at32: number;
 }
@@ -266,14 +264,6 @@ export class EventReplayer {
     }
     if (!this.seenIds.addAt(words, at + 56)) this.duplicate(e, idx);
 
-    // head' = bytes24(keccak256(head ‖ caseRef ‖ packedStep ‖ commitment))
-    const input = c.hashInput;
-    // packed step and commitment into bytes 56-120, four bytes at a time
-    const w32 = this.int32Of(words);
-    const slab32 = c.slab32;
-    for (let k = 0, d = c.at32 + 14, q = (at >> 2) + 8; k < 16; k++) slab32[d + k] = w32[q + k];
-    const digest = keccakBytes(input);
-    for (let k = 0; k < 24; k++) input[k] = digest[k];
     c.count++;
 
     const before = c.flags;
@@ -320,22 +310,20 @@ export class EventReplayer {
     const prefix = (words[at] << 22) | (words[at + 1] << 14) | (words[at + 2] << 6) | (words[at + 3] >> 2);
     const first = this.byPrefix.get(prefix);
     const w32 = this.int32Of(words);
-    for (let c = first; c !== undefined; c = c.samePrefix) if (holdsRef(c.slab32, c.at32 + 6, w32, at >> 2)) return c;
-    // Hash inputs are cut from shared slabs: one memory block for many cases, not one each.
+    for (let c = first; c !== undefined; c = c.samePrefix) if (holdsRef(c.slab32, c.at32, w32, at >> 2)) return c;
+    // Case references are kept in shared slabs: one memory block for many cases, not one each.
     if (this.slabUsed === CASES_PER_SLAB) {
-      this.slab = Buffer.alloc(CASES_PER_SLAB * 120);
+      this.slab = Buffer.alloc(CASES_PER_SLAB * 32);
       this.slab32 = new Int32Array(this.slab.buffer, this.slab.byteOffset, this.slab.length >> 2);
       this.slabUsed = 0;
     }
-    const at32 = this.slabUsed * 30;
-    const hashInput = this.slab.subarray(this.slabUsed * 120, ++this.slabUsed * 120);
-    for (let k = 0; k < 32; k++) hashInput[24 + k] = words[at + k];
-    const caseRef = "0x" + hashInput.toString("hex", 24, 56);
+    const at32 = this.slabUsed * 8;
+    const ref = this.slab.subarray(this.slabUsed * 32, ++this.slabUsed * 32);
+    for (let k = 0; k < 32; k++) ref[k] = words[at + k];
+    const caseRef = "0x" + ref.toString("hex");
     // Every field set here, also the optional ones: all cases share one object shape (fast property access).
     const c: CaseState = {
       caseRef,
-      head: hashInput.subarray(0, 24),
-      hashInput,
       count: 0,
       flags: 0,
       firstBlock: block,
@@ -677,8 +665,16 @@ export interface OnChainHead {
   stepCount: number;
 }
 
-/** Compare the recomputed heads with caseHead() read at the audited block. */
-export function compareHeads(replayer: EventReplayer, onChain: Map<string, OnChainHead>, sink: FindingSink): { compared: number; mismatched: number } {
+/**
+ * Compare the cases' hash-chain heads recomputed from the replayed steps (`recomputed`: by the step-hash
+ * thread; computed here where absent) with caseHead() read at the audited block.
+ */
+export function compareHeads(
+  replayer: EventReplayer,
+  onChain: Map<string, OnChainHead>,
+  sink: FindingSink,
+  recomputed: CaseHeadChains = new CaseHeadChains().addSteps(replayer.steps),
+): { compared: number; mismatched: number } {
   let compared = 0;
   let mismatched = 0;
   for (const c of replayer.cases.values()) {
@@ -690,7 +686,7 @@ export function compareHeads(replayer: EventReplayer, onChain: Map<string, OnCha
       continue;
     }
     const head = oc.head.toLowerCase().replace(/^0x/, "");
-    const mine = c.head.toString("hex");
+    const mine = recomputed.headHex(c.caseNo);
     if (head !== mine || oc.stepCount !== (c.count & 0xffffff)) {
       mismatched++;
       sink.add({

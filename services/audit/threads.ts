@@ -1,4 +1,4 @@
-// Starting the audit's worker threads (commitment-thread.ts, log-root-thread.ts): each module lies next to
+// Starting the audit's worker threads (commitment-thread.ts, step-hash-thread.ts): each module lies next to
 // this one, as TypeScript under tsx (or JavaScript once compiled), and says { ready: true } once it can take
 // work. A worker does not take tsx's ESM loader that `tsx file.ts` passes on in execArgv (it cannot
 // resolve a .ts entry with it), and under `mocha -r tsx` there is none to inherit: tsx's CommonJS hook,

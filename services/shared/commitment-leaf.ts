@@ -38,7 +38,7 @@ function smallWord(into: Uint8Array, at: number, value: number): void {
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
 
-// Without ethers: this module is loaded by the audit's log-root thread too, which should not load ethers for it.
+// Without ethers: this module is loaded by the audit's step-hash thread too, which should not load ethers for it.
 function bytes32(into: Uint8Array, at: number, hex: string): void {
   if (!HEX32.test(hex)) throw new RangeError(`not 32 bytes: ${hex}`);
   into.set(Buffer.from(hex.slice(2), "hex"), at);

@@ -9,11 +9,12 @@ import { keccak256, Wallet } from "ethers";
 import { LogTreeFrontier, EMPTY_LOG_ROOT, logAuditPath, logLeafHash, rfc6962LeafHash, rfc6962NodeHash, rootFromAuditPath, toHex32 } from "../../services/shared/commitments-log-root";
 import { encodeCommitmentLeaf } from "../../services/shared/commitment-leaf";
 import { CommitmentRoots } from "../../services/audit/commitment-roots";
-import { LogRootWorker } from "../../services/audit/log-root-worker";
+import { StepHashWorker } from "../../services/audit/step-hash-worker";
+import { CaseHeadChains } from "../../services/audit/case-head-chains";
 import { keccakBytes } from "../../services/shared/keccak";
 import { proveEvent, proveEventV1, verifyInclusionProof, type InclusionProofV2 } from "../../services/audit/merkle";
 import { packStep, unpackStep } from "../../services/shared/ledger-codec";
-import { LEDGER, replayed, type SynthStep } from "./support/synthetic";
+import { deployedReplayer, LEDGER, replayed, type SynthStep } from "./support/synthetic";
 import { signCheckpoint } from "./support/sign";
 
 const sha256 = (...parts: Uint8Array[]): Uint8Array => {
@@ -169,25 +170,39 @@ describe("audit: commitments log root of the ledger's events", () => {
     expect(roots.sortedRootAt(11)).to.not.equal(got.get(11));
   });
 
-  it("comes out the same from the worker thread fed range by range while the chain is read (heights between, at and after the events)", async () => {
+  it("comes out the same from the step-hash thread fed range by range while the chain is read, with the case heads (heights between, at and after the events)", async () => {
     const r = replayed(steps);
-    const all = [...r.steps];
     const heights = [11, 0, 1, 4, 4, 7, 10, 25];
     const expected = new CommitmentRoots(r.steps, keccakBytes).logRootsAt(heights);
-    // From the replay's StepLog in one run, from decoded events handed over in three runs (as ranges arrive),
-    // and one step a run with at most one leaf's bytes unhashed (the feeding waits for the thread each time).
-    for (const [feeds, maxBytes] of [[[r.steps]], [[all.slice(0, 4), all.slice(0, 17), all]], [all.map((_, i) => all.slice(0, i + 1)), 161]] as const) {
-      const worker = await LogRootWorker.start(heights);
-      expect(worker, "a worker thread starts").to.not.equal(undefined);
-      for (const f of feeds) await worker!.feed(f, maxBytes);
-      const got = await worker!.roots();
-      expect(got && [...got].sort((a, b) => a[0] - b[0])).to.deep.equal([...expected].sort((a, b) => a[0] - b[0]));
+    const expectedHeads = new CaseHeadChains().addSteps(r.steps);
+    const headsOf = (h: CaseHeadChains) => [caseA, caseB].map((ref) => h.headHex(r.cases.get(ref)!.caseNo));
+    expect(headsOf(expectedHeads)[0]).to.not.equal("00".repeat(24));
+    // From the replay's StepLog in one run; in three runs (as ranges arrive); and one step a run with at most
+    // one step's bytes unhashed (the feeding waits for the thread each time).
+    for (const [cuts, maxBytes] of [[[steps.length]], [[4, 17, steps.length]], [steps.map((_, i) => i + 1), 165]] as const) {
+      for (const wanted of [heights, []]) {
+        const worker = await StepHashWorker.start(wanted);
+        expect(worker, "a worker thread starts").to.not.equal(undefined);
+        const { gov, r: growing } = deployedReplayer();
+        let done = 0;
+        for (const cut of cuts) {
+          gov.steps(steps.slice(done, cut));
+          done = cut;
+          await worker!.feed(growing.steps, maxBytes);
+        }
+        const got = await worker!.hashes();
+        expect(got && headsOf(got.heads), `heads, ${cuts.length} runs, ${wanted.length} heights`).to.deep.equal(headsOf(expectedHeads));
+        if (wanted.length === 0) expect(got!.roots.size).to.equal(0);
+        else expect([...got!.roots].sort((a, b) => a[0] - b[0])).to.deep.equal([...expected].sort((a, b) => a[0] - b[0]));
+      }
     }
-    // A changed event changes the worker's root as it changes the verifier's.
-    const worker = await LogRootWorker.start([11]);
+    // A changed event changes the thread's root and its case's head as it changes the verifier's.
+    const worker = await StepHashWorker.start([11]);
     await worker!.feed(replayed(steps.map((s, i) => (i === 20 ? { ...s, commitment: c(77) } : s))).steps);
-    expect((await worker!.roots())?.get(11)).to.not.equal(expected.get(11));
-    expect(await LogRootWorker.start([]), "no thread when no roots are asked for").to.equal(undefined);
+    const changed = await worker!.hashes();
+    expect(changed?.roots.get(11)).to.not.equal(expected.get(11));
+    expect(headsOf(changed!.heads)[0], "case A's head (step 20 is case A's)").to.not.equal(headsOf(expectedHeads)[0]);
+    expect(headsOf(changed!.heads)[1], "case B's head").to.equal(headsOf(expectedHeads)[1]);
   });
 });
 

@@ -2,7 +2,8 @@
 // node (anvil) that forwards every request and batch, but answers an eth_getLogs over more than the
 // allowed range with the error Besu sends (EthGetLogs.java: `toBlock - fromBlock > maxLogRange` ->
 // RpcErrorType.EXCEEDS_RPC_MAX_BLOCK_RANGE, code -32005, "Requested range exceeds maximum RPC range limit").
-// Optionally it also drops baseFeePerGas from blocks, as a node without the London fork serves them.
+// Optionally it also drops baseFeePerGas from blocks, as a node without the London fork serves them, or
+// alters the logs it serves, as a node that lies about history.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -13,6 +14,8 @@ export interface LimitingProxyOptions {
   maxLogsRange: number;
   /** serve blocks without baseFeePerGas (a pre-London node) */
   dropBaseFee?: boolean;
+  /** change each log an eth_getLogs answer holds before serving it */
+  alterLog?: (log: { topics: string[]; data: string; blockNumber: string; logIndex: string }) => void;
 }
 
 export interface LimitingProxy {
@@ -51,6 +54,7 @@ export async function startLimitingProxy(upstream: string, opts: LimitingProxyOp
   };
 
   const adjust = (c: Call, answer: { result?: unknown; error?: unknown }): void => {
+    if (opts.alterLog && c.method === "eth_getLogs" && Array.isArray(answer.result)) for (const log of answer.result) opts.alterLog(log);
     if (!opts.dropBaseFee || !c.method.startsWith("eth_getBlockBy")) return;
     const block = answer.result as Record<string, unknown> | null | undefined;
     if (block && typeof block === "object") delete block.baseFeePerGas;

@@ -16,7 +16,8 @@ import { BlockRangeLimit, DEFAULT_MAX_BLOCK_RANGE } from "../../shared/log-range
 import type { OnChainHead } from "../replay";
 import { CannotRun, RpcClient } from "../rpc";
 import type { AgencyExport, RpcBlock } from "../types";
-import { LogRootWorker } from "../log-root-worker";
+import { StepHashWorker } from "../step-hash-worker";
+import type { CaseHeadChains } from "../case-head-chains";
 import { prepareConsensus } from "./consensus";
 
 export interface FetchInputs {
@@ -68,6 +69,8 @@ export interface Fetched {
   consensus?: ChainConsensus;
   /** the log tree's root at each of logRootHeights up to the head, from the worker (absent: none could run; verify computes them) */
   logRoots?: Map<number, string>;
+  /** the cases' recomputed hash-chain heads, from the worker (absent: none could run; verify computes them) */
+  caseHeads?: CaseHeadChains;
 }
 
 const hexQ = (n: number) => "0x" + n.toString(16);
@@ -115,21 +118,25 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
   // error, and must not count as unhandled meanwhile (Node ends the process on an unhandled rejection).
   indexing.catch(() => undefined);
 
-  const rootWorker = await LogRootWorker.start((inp.logRootHeights ?? []).filter((n) => n <= head));
+  // Started beside the first range's reading; fed from the first range on once it is ready.
+  const hashWorkerStarting = StepHashWorker.start((inp.logRootHeights ?? []).filter((n) => n <= head));
+  let hashWorker: StepHashWorker | undefined;
 
   // ---- headers and logs, range by range, fetched ahead while the previous range is verified ---------
   progress.phase("headers + events", head - fromBlock + 1, "blocks");
   try {
     for await (const { range, blocks, batch } of fetchRanges(rpc, plan, STEP_RECORDED_TOPIC)) {
       engine.pushBatch(blocks, batch);
-      await rootWorker?.feed(engine.replayer.steps);
+      hashWorker ??= await hashWorkerStarting;
+      await hashWorker?.feed(engine.replayer.steps);
       heads.readNew(engine.replayer.caseList);
       progress.tick(range[1] - range[0] + 1);
     }
   } catch (err) {
-    rootWorker?.close();
+    void hashWorkerStarting.then((w) => w?.close());
     throw err;
   }
+  hashWorker ??= await hashWorkerStarting;
   engine.finish();
   progress.done(`${engine.headers.headersChecked} headers, ${engine.logsChecked} events`);
 
@@ -148,14 +155,14 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
   // Checkpoints below the audited range, or above it (signed after the audited head was fixed), are
   // checked against the chain's current header at that height, re-hashed in the verify phase.
   const outside = [...new Set(inp.checkpointHeights.filter((n) => n < fromBlock || n > head))];
-  const [headMap, code, hash, version, outsideBlocks, exportIndexes, logRoots] = await Promise.all([
+  const [headMap, code, hash, version, outsideBlocks, exportIndexes, stepHashes] = await Promise.all([
     heads.all(),
     rpc.call<string>("eth_getCode", [ledger, at]),
     callView("codeListHash"),
     callView("codeListVersion"),
     rpc.batch<RpcBlock | null>(outside.map((n) => ({ method: "eth_getBlockByNumber", params: [hexQ(n), false] }))),
     indexing,
-    rootWorker?.roots(),
+    hashWorker?.hashes(),
   ]);
   progress.done();
   return {
@@ -169,6 +176,7 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
     blocksOutsideRange: outside.map((height, i) => ({ height, block: outsideBlocks[i] ?? null })),
     exportIndexes,
     consensus,
-    logRoots,
+    logRoots: stepHashes?.roots,
+    caseHeads: stepHashes?.heads,
   };
 }

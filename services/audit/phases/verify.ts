@@ -72,7 +72,7 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
     const anchor = anchorFinding(d, engine.headers.hashAt(d.block));
     if (anchor) sink.add(anchor);
   }
-  const hashChains = compareHeads(r, f.heads, sink);
+  const hashChains = compareHeads(r, f.heads, sink, f.caseHeads);
   const code = compareCode(f.code, inp.artifact.deployedBytecode, { address: d.contracts.ProcedureLedger.address.toLowerCase(), deploymentCodeHash: d.contracts.ProcedureLedger.codeHash, holes: inp.artifact.holes, localBuild: inp.artifact.localBuild });
   for (const x of code.findings) sink.add(x);
   const codeList = codeListVerdict(f.codeList, inp.codeLists, codeListByHash);
