@@ -1,7 +1,10 @@
 // The benchmark's anvil chain re-shaped as a Hyperledger Besu QBFT chain (bench/qbft-shaped-node.ts serves
-// it): every header carries Besu's QBFT extraData (zero vanity, four validators, no vote, round 0, commit
-// seals of all four over the committed-seal hash), is hashed as Besu hashes it and linked by those hashes;
-// block 0 lists the validator set. With `blocksPerBlock` K > 1 the chain is spread over K times more
+// it): every header carries Besu's QBFT extraData (zero vanity, four validators, no vote, round 0, the
+// commit seals of a quorum over the committed-seal hash), is hashed as Besu hashes it and linked by those
+// hashes; block 0 lists the validator set. A quorum, not all four: Besu imports a block as soon as its
+// round has a quorum of commits, with those commits' seals (QbftRound.importBlockToChain, called once when
+// RoundState.isCommitted() first turns true, with RoundState.getCommitSeals()), so its blocks carry
+// ⌈2n/3⌉ seals: 3 of 4, the proposer's and the next validators' in turn here. With `blocksPerBlock` K > 1 the chain is spread over K times more
 // blocks, as a network with a fixed block period makes them: anvil block a is QBFT block a·K, and the K - 1
 // blocks before it are empty (no transactions, no logs, the state of the block before), each sealed too.
 // So the audit's seal checks meet a realistic block count while its events stay the same.
@@ -16,7 +19,7 @@
 import { Wallet, id } from "ethers";
 import secp256k1 from "secp256k1";
 import { SEAL_BYTES, decodeQbftExtraData, encodeQbftExtraData, genesisExtraData, sortValidators, type QbftExtraData } from "../services/shared/qbft/extra-data";
-import { blockHashOf, qbftHashes } from "../services/audit/consensus/qbft";
+import { blockHashOf, qbftHashes, quorumOf } from "../services/audit/consensus/qbft";
 import { rlpOfBytes, rlpOfList } from "../services/audit/headers";
 import type { RpcBlock } from "../services/audit/types";
 
@@ -49,8 +52,10 @@ export class QbftShapedChain {
   private readonly extraPrefix: Buffer[];
   /** Besu's block hash of every block, 32 bytes each */
   private readonly hashes: Buffer;
-  /** the validators' commit seals of every block, in the validators' order */
+  /** the commit seals of every block: `sealers` of them, the proposer's first */
   private readonly seals: Buffer;
+  /** seals a block carries: a quorum of the validators */
+  readonly sealers: number;
 
   /**
    * @param anvil the anvil chain's blocks 0..head, in order
@@ -72,7 +77,8 @@ export class QbftShapedChain {
     this.genesisExtra = genesisExtraData(this.validators);
     this.extraPrefix = [rlpOfBytes(Buffer.alloc(32)), rlpOfList(this.validators.map((v) => rlpOfBytes(Buffer.from(v.slice(2), "hex")))), rlpOfList([]), rlpOfBytes(Buffer.alloc(0))];
     this.hashes = Buffer.alloc(32 * (this.head + 1));
-    this.seals = Buffer.alloc(SEAL_BYTES * this.keys.length * (this.head + 1));
+    this.sealers = quorumOf(this.keys.length);
+    this.seals = Buffer.alloc(SEAL_BYTES * this.sealers * (this.head + 1));
     this.seal();
   }
 
@@ -121,16 +127,21 @@ export class QbftShapedChain {
     return b;
   }
 
+  /** The validators (by index in `validators`) that seal block `n`, in seal order: its proposer's first. */
+  sealersOf(n: number): number[] {
+    return Array.from({ length: this.sealers }, (_, j) => (n + j) % this.validators.length);
+  }
+
   private sealedExtraData(n: number): string {
-    const per = SEAL_BYTES * this.keys.length;
+    const per = SEAL_BYTES * this.sealers;
     const seals: Buffer[] = [];
-    for (let i = 0; i < this.keys.length; i++) seals.push(rlpOfBytes(this.seals.subarray(n * per + i * SEAL_BYTES, n * per + (i + 1) * SEAL_BYTES)));
+    for (let i = 0; i < this.sealers; i++) seals.push(rlpOfBytes(this.seals.subarray(n * per + i * SEAL_BYTES, n * per + (i + 1) * SEAL_BYTES)));
     return "0x" + rlpOfList([...this.extraPrefix, rlpOfList(seals)]).toString("hex");
   }
 
   /** Hashes and seals every block in order (each links its parent's hash). */
   private seal(): void {
-    const per = SEAL_BYTES * this.keys.length;
+    const per = SEAL_BYTES * this.sealers;
     const genesis = this.fields(0);
     this.hashes.write(blockHashOf(genesis).slice(2), 0, "hex");
     for (let n = 1; n <= this.head; n++) {
@@ -139,8 +150,8 @@ export class QbftShapedChain {
       const { blockHash, sealHash } = qbftHashes(header, this.extra);
       this.hashes.write(blockHash.slice(2), 32 * n, "hex");
       const digest = Buffer.from(sealHash.slice(2), "hex");
-      for (let i = 0; i < this.keys.length; i++) {
-        const { signature, recid } = secp256k1.ecdsaSign(digest, this.keys[i]);
+      for (const [i, v] of this.sealersOf(n).entries()) {
+        const { signature, recid } = secp256k1.ecdsaSign(digest, this.keys[v]);
         const at = n * per + i * SEAL_BYTES;
         this.seals.set(signature, at);
         this.seals[at + 64] = recid;
