@@ -55,7 +55,7 @@ export interface ChildFigures {
   arrayBuffersMiB: number;
   /** the report's consensus and finality verdict (a QBFT chain: the seal checks' seconds) */
   consensus?: string;
-  finality?: { status: string; line: string; blocks?: number; seconds?: number; sealRecovery?: string; anchorBlock?: number };
+  finality?: { status: string; line: string; blocks?: number; seconds?: number; sealRecovery?: string; sealProcessCpuSeconds?: number; anchorBlock?: number };
 }
 
 /** One audit in a process of its own (bench/audit-scale-child.ts), under the same loader as this one. */

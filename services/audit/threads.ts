@@ -6,7 +6,8 @@
 import { extname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 
-const EXEC_ARGV = extname(__filename) === ".ts" ? ["--require", require.resolve("tsx/cjs")] : undefined;
+/** What a worker thread or child process of the audit needs to load TypeScript modules (none once compiled). */
+export const EXEC_ARGV = extname(__filename) === ".ts" ? ["--require", require.resolve("tsx/cjs")] : undefined;
 
 /** The worker running `name` (e.g. "commitment-thread"), once it said it is ready; undefined where none could be started. */
 export function startThread(name: string, workerData?: unknown): Promise<Worker | undefined> {

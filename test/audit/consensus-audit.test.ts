@@ -40,8 +40,11 @@ function deploymentOf(chain: RpcBlock[], block: number, rpcUrl: string): Deploym
   };
 }
 
-/** The audit of `chain` as a node serves it; the deployment at `block` (default: genesis, from block 0). */
-async function audit(chain: RpcBlock[], opts: { block?: number; epochLength?: number; consensus?: "dev" | "qbft" | "auto" } = {}): Promise<AuditReport> {
+/**
+ * The audit of `chain` as a node serves it; the deployment at `block` (default: genesis, from block 0).
+ * `sealsApart`: the commit seals checked in the seal-check process beside the audit, as from 2,000 blocks on.
+ */
+async function audit(chain: RpcBlock[], opts: { block?: number; epochLength?: number; consensus?: "dev" | "qbft" | "auto"; sealsApart?: boolean } = {}): Promise<AuditReport> {
   const node = await serveChain(chain, CHAIN_ID);
   try {
     const block = opts.block ?? 0;
@@ -52,6 +55,7 @@ async function audit(chain: RpcBlock[], opts: { block?: number; epochLength?: nu
       fromGenesis: block === 0,
       consensus: opts.consensus,
       epochLength: opts.epochLength,
+      sealProcessFromBlocks: opts.sealsApart ? 0 : undefined,
     });
     return report;
   } finally {
@@ -74,6 +78,11 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
     expect(r.consensus!.finality.anchor).to.deep.include({ block: 0, validators: sortValidators(FOUR.map(addr)) });
     expect(chainCheck(r).summary).to.contain("BFT finality verified: 8 blocks, each sealed by ≥ 3 of 4 validators");
     expect(renderHtml(r)).to.contain("BFT finality verified: 8 blocks, each sealed by ≥ 3 of 4 validators");
+    expect(r.consensus!.finality.sealProcessCpuSeconds, "checked in the audit's own thread below 2,000 blocks").to.equal(undefined);
+    // The same with the seals checked in a process beside the audit: the same verdict, and that process's CPU time.
+    const apart = await audit(buildChain({ length: 8 }), { sealsApart: true });
+    expect(apart.consensus!.finality).to.deep.include({ status: "verified", line: r.consensus!.finality.line, blocks: 8, weakest: r.consensus!.finality.weakest });
+    expect(apart.consensus!.finality.sealProcessCpuSeconds).to.be.greaterThan(0);
   });
 
   it("audited as a development chain, the same QBFT chain fails every header after genesis (why the consensus matters)", async () => {
@@ -122,8 +131,8 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
     },
   ];
   for (const c of cases) {
-    it(`finds ${c.name} as a critical audit finding, and says finality is not verified`, async () => {
-      const r = await audit(c.chain());
+    for (const sealsApart of [false, true]) it(`finds ${c.name} as a critical audit finding, and says finality is not verified${sealsApart ? " (seals checked in a process beside the audit)" : ""}`, async () => {
+      const r = await audit(c.chain(), { sealsApart });
       expect(chainKinds(r)).to.have.members(c.expected);
       expect(r.findings.filter((f) => f.check === "chain").every((f) => f.severity === "critical")).to.equal(true);
       expect(chainCheck(r).status).to.equal("fail");
@@ -169,9 +178,11 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
       expect(renderHtml(r)).to.contain("validator set from epoch block 10");
     });
 
-    it("finds too few seals before the audited range too (the blocks that carry the votes)", async () => {
-      const r = await audit(plan({ 11: { proposer: A, vote, sealers: [A, B] } }), { block: 12, epochLength: 10 });
-      expect(chainKinds(r)).to.deep.equal(["11:qbft-quorum-missing"]);
+    it("finds too few seals before the audited range too (the blocks that carry the votes), also with the seals checked beside the audit", async () => {
+      for (const sealsApart of [false, true]) {
+        const r = await audit(plan({ 11: { proposer: A, vote, sealers: [A, B] } }), { block: 12, epochLength: 10, sealsApart });
+        expect(chainKinds(r), `sealsApart ${sealsApart}`).to.deep.equal(["11:qbft-quorum-missing"]);
+      }
     });
 
     it("checks the link from the blocks before the range into the first audited block", async () => {

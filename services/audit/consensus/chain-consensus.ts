@@ -54,9 +54,14 @@ export interface ConsensusSummary {
     validatorCounts?: number[];
     /** QBFT: the block with the fewest seals beyond its quorum */
     weakest?: { blockNumber: number; sealers: number; quorum: number; validators: number };
-    /** QBFT: which secp256k1 implementation recovered the seals, and the time the finality checks took */
+    /**
+     * QBFT: which secp256k1 implementation recovered the seals, and the audit's time on the finality checks
+     * (with the seals checked in a process beside it: its time handing them over and waiting for them)
+     */
     sealRecovery?: "native" | "js";
     seconds?: number;
+    /** QBFT, where the seals were checked in a process beside the audit: that process's CPU seconds */
+    sealProcessCpuSeconds?: number;
   };
 }
 
@@ -92,14 +97,16 @@ export class QbftConsensus implements HeaderConsensus {
   /**
    * @param anchor the trusted epoch block: its validator list seeds the set
    * @param anchorReason why this block is trusted, for the report
+   * @param sealsApart check the commit seals in a process beside the audit while it reads on (settle() before the summary)
    */
   constructor(
     anchor: RpcBlock,
     private readonly epochLength: number,
     private readonly anchorReason: string,
     private readonly detectedFrom: ConsensusSummary["detectedFrom"],
+    sealsApart = false,
   ) {
-    this.verifier = new QbftFinalityVerifier(anchor, epochLength);
+    this.verifier = new QbftFinalityVerifier(anchor, epochLength, sealsApart);
     this.anchorNumber = Number(BigInt(anchor.number));
     this.anchorHash = this.verifier.lastHash;
     this.anchorValidators = this.verifier.validators;
@@ -128,6 +135,24 @@ export class QbftConsensus implements HeaderConsensus {
     return hash ?? blockHashOf(block);
   }
 
+  /** Waits while too many blocks' seals are waiting for the thread (the reading pauses instead of holding them all). */
+  async room(): Promise<void> {
+    const t = performance.now();
+    await this.verifier.room();
+    this.ms += performance.now() - t;
+  }
+
+  /** Every seal checked: the findings and the summary are complete; the time waited counts as the seal checks'. */
+  async settle(): Promise<void> {
+    const t = performance.now();
+    await this.verifier.settle();
+    this.ms += performance.now() - t;
+  }
+
+  close(): void {
+    this.verifier.close();
+  }
+
   private timed<T>(f: () => T): T {
     const t = performance.now();
     try {
@@ -153,6 +178,7 @@ export class QbftConsensus implements HeaderConsensus {
         weakest: s.weakest,
         sealRecovery: sealRecoveryImplementation,
         seconds: this.ms / 1000,
+        ...(this.verifier.sealProcessCpuSeconds !== undefined ? { sealProcessCpuSeconds: this.verifier.sealProcessCpuSeconds } : {}),
       },
     };
   }

@@ -9,16 +9,14 @@
 // Pure functions and a streaming verifier, no I/O.
 import { decodeQbftExtraData, sortValidators, type QbftExtraData } from "../../shared/qbft/extra-data";
 import type { Finding, RpcBlock } from "../types";
-import { blockHashOf, qbftHashes, recoverSealersOf } from "./qbft-hashing";
+import { blockHashOf, qbftHashes } from "./qbft-hashing";
+import { checkSeals, finding, quorumOf } from "./seal-checks";
 import { VoteTally } from "./vote-tally";
+import { SealCheckQueue } from "./seal-check-worker";
 
 export { blockHashOf, committedSealHash, recoverSealers, commitSeal, qbftHashes } from "./qbft-hashing";
 export { VoteTally } from "./vote-tally";
-
-/** Seals a block needs from n validators: ⌈2n/3⌉ (BftHelpers.calculateRequiredValidatorQuorum). */
-export function quorumOf(validatorCount: number): number {
-  return Math.ceil((2 * validatorCount) / 3);
-}
+export { checkSeals, quorumOf, type SealCheck } from "./seal-checks";
 
 export interface BlockFinality {
   findings: Finding[];
@@ -26,14 +24,12 @@ export interface BlockFinality {
   extra?: QbftExtraData;
   /** the block hash the fields produce (Besu's hashing), when the extraData decodes */
   hash?: string;
-  /** distinct validators of the block's set whose seals verify */
+  /** the hash the commit seals sign, when the extraData decodes */
+  sealHash?: string;
+  /** distinct validators of the block's set whose seals verify (none counted when the seals were left to the caller) */
   sealers: string[];
   quorum: number;
   validatorCount: number;
-}
-
-function finding(blockNumber: number, kind: string, message: string, details?: Finding["details"]): Finding {
-  return { check: "chain", kind, severity: "critical", blockNumber, message, ...(details ? { details } : {}) };
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -43,9 +39,10 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 /**
  * Checks one block against the validator set it must be sealed by (the set after its parent): the stated
  * hash re-computes as Besu's, the extraData lists exactly that set in ascending order, the proposer is in
- * it, and at least ⌈2n/3⌉ distinct members sealed the header. Block 0 carries no seals and is the anchor.
+ * it, and at least ⌈2n/3⌉ distinct members sealed the header (checkSeals; left to the caller with
+ * `sealsApart`, who then has `sealHash`). Block 0 carries no seals and is the anchor.
  */
-export function verifyBlockFinality(header: RpcBlock, validatorSet: readonly string[]): BlockFinality {
+export function verifyBlockFinality(header: RpcBlock, validatorSet: readonly string[], sealsApart = false): BlockFinality {
   const number = Number(BigInt(header.number));
   const validators = sortValidators(validatorSet);
   const quorum = quorumOf(validators.length);
@@ -61,6 +58,7 @@ export function verifyBlockFinality(header: RpcBlock, validatorSet: readonly str
   result.extra = extra;
   const { blockHash: computed, sealHash } = qbftHashes(header, extra);
   result.hash = computed;
+  result.sealHash = sealHash;
   if (computed !== header.hash.toLowerCase()) {
     add("qbft-header-hash-mismatch", `block ${number}: the header's fields hash (as Besu QBFT hashes them) to ${computed}, not to the stated ${header.hash}`, { computed, stated: header.hash });
   }
@@ -81,29 +79,10 @@ export function verifyBlockFinality(header: RpcBlock, validatorSet: readonly str
   const proposer = header.miner.toLowerCase();
   if (!member.has(proposer)) add("qbft-proposer-not-validator", `block ${number}: proposer (coinbase) ${proposer} is not a validator`, { proposer });
 
-  const seen = new Set<string>();
-  for (const r of recoverSealersOf(sealHash, extra.seals)) {
-    if (r.signer === null) {
-      add("qbft-seal-malformed", `block ${number}: a commit seal recovers no signer (${r.error})`, { seal: r.seal });
-      continue;
-    }
-    if (seen.has(r.signer)) {
-      add("qbft-seal-duplicated", `block ${number}: ${r.signer} sealed the block more than once`, { signer: r.signer });
-      continue;
-    }
-    seen.add(r.signer);
-    if (!member.has(r.signer)) {
-      // Over this header's committed-seal hash the seal recovers to an outsider: signed by a key that is
-      // not a validator's, or signed by a validator over a different header (which recovers to an
-      // unrelated address). Either way it does not count.
-      add("qbft-seal-not-by-validator", `block ${number}: a commit seal recovers to ${r.signer}, which is not one of the ${validators.length} validators: a seal by a non-validator or over a different header`, { signer: r.signer });
-      continue;
-    }
-    result.sealers.push(r.signer);
-  }
-  if (result.sealers.length < quorum) {
-    add("qbft-quorum-missing", `block ${number}: sealed by ${result.sealers.length} of ${validators.length} validators, a quorum is ${quorum}: the block is not final`, { sealers: result.sealers.length, quorum, validators: validators.length });
-  }
+  if (sealsApart) return result;
+  const seals = checkSeals(number, sealHash, extra.seals, validators);
+  result.sealers = seals.sealers;
+  result.findings.push(...seals.findings);
   return result;
 }
 
@@ -131,14 +110,21 @@ export class QbftFinalityVerifier {
   private weakest: FinalitySummary["weakest"];
   private readonly counts = new Set<number>();
 
+  /** the seals' checks where they run apart (in a process beside the audit), settled by settle() */
+  private readonly sealChecks: SealCheckQueue | undefined;
+
   /**
    * @param anchor the header to start from: its validator list seeds the set, its hash the link
    * @param epochLength the genesis file's qbft.epochlength
+   * @param sealsApart check the commit seals in a process beside the audit (seal-check-worker.ts; then
+   *   call settle() before reading the findings and the summary); otherwise each block's as it is verified
    */
   constructor(
     anchor: RpcBlock,
     private readonly epochLength: number,
+    sealsApart = false,
   ) {
+    this.sealChecks = sealsApart ? new SealCheckQueue((n, sealers, validators) => this.noteSealers(n, sealers, validators)) : undefined;
     if (!Number.isInteger(epochLength) || epochLength < 1) throw new Error(`epoch length ${epochLength} is not a positive integer`);
     const number = Number(BigInt(anchor.number));
     // Votes cast before the anchor inside its epoch would be unknown; at an epoch block there are none.
@@ -170,8 +156,20 @@ export class QbftFinalityVerifier {
       this.findings.push(finding(this.expected, "qbft-header-out-of-sequence", `expected header ${this.expected}, got ${number}`));
     }
     const validators = this.tally.validators;
-    const r = verifyBlockFinality(header, validators);
+    const apart = this.sealChecks;
+    const r = verifyBlockFinality(header, validators, apart !== undefined);
     this.findings.push(...(link ? r.findings : r.findings.filter((f) => !LINK_KINDS.has(f.kind))));
+    if (!apart || !r.extra || !r.sealHash || number === 0) this.noteSealers(number, r.sealers.length, validators.length);
+    else {
+      const set = sortValidators(validators);
+      // A seal of another length than 65 bytes cannot go in the thread's runs: checked here.
+      if (r.extra.seals.every((x) => x.length === 2 + 65 * 2)) apart.add(number, r.sealHash, r.extra.seals, set);
+      else {
+        const c = checkSeals(number, r.sealHash, r.extra.seals, set);
+        this.findings.push(...c.findings);
+        this.noteSealers(number, c.sealers.length, validators.length);
+      }
+    }
     if (link && header.parentHash.toLowerCase() !== this.prevHash) {
       this.findings.push(finding(number, "qbft-header-link-broken", `block ${number} names parent ${header.parentHash}, but the previous block hashes to ${this.prevHash}`, { parentHash: header.parentHash, previousHash: this.prevHash }));
     }
@@ -180,11 +178,41 @@ export class QbftFinalityVerifier {
     if (r.extra) this.tally.applyBlock(number, header.miner, r.extra.vote, this.epochLength);
     this.blocks++;
     this.counts.add(validators.length);
-    if (!this.weakest || r.sealers.length - r.quorum < this.weakest.sealers - this.weakest.quorum) {
-      this.weakest = { blockNumber: number, sealers: r.sealers.length, quorum: r.quorum, validators: validators.length };
-    }
     this.expected = number + 1;
     return r.hash;
+  }
+
+  /** The weakest block so far: the fewest seals above its quorum, the lowest number among equals. */
+  private noteSealers(number: number, sealers: number, validators: number): void {
+    const quorum = quorumOf(validators);
+    const w = this.weakest;
+    const margin = sealers - quorum;
+    if (!w || margin < w.sealers - w.quorum || (margin === w.sealers - w.quorum && number < w.blockNumber)) {
+      this.weakest = { blockNumber: number, sealers, quorum, validators };
+    }
+  }
+
+  /** Waits while the seal checks handed over and not yet done exceed their bound (none kept apart: at once). */
+  async room(): Promise<void> {
+    await this.sealChecks?.room();
+  }
+
+  /** Every seal check done: the findings and the summary are complete. */
+  async settle(): Promise<void> {
+    if (!this.sealChecks) return;
+    await this.sealChecks.settle();
+    this.findings.push(...this.sealChecks.findings);
+    this.sealChecks.findings.length = 0;
+  }
+
+  /** The CPU seconds of the process that checked the seals, once settled; undefined where none ran. */
+  get sealProcessCpuSeconds(): number | undefined {
+    return this.sealChecks?.cpuSeconds || undefined;
+  }
+
+  /** Ends the seal checks' process early (the audit failed). */
+  close(): void {
+    this.sealChecks?.close();
   }
 
   /** The hash (Besu's) of the last header checked, or of the anchor. */

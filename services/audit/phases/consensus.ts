@@ -18,6 +18,8 @@ export interface ConsensusInputs {
   fromBlock: number;
   /** headers per request while reading the blocks before the audited range */
   chunk?: number;
+  /** QBFT: check the commit seals in a process beside the audit (seal-check-worker.ts) */
+  sealsApart?: boolean;
   progress: Progress;
 }
 
@@ -47,16 +49,22 @@ export async function prepareConsensus(rpc: RpcClient, inp: ConsensusInputs): Pr
   } catch (err) {
     throw new CannotRun(`QBFT: block ${epochBlock}, the epoch block the finality check starts from, has no QBFT extraData (${(err as Error).message}); is this a QBFT chain (--consensus)?`);
   }
-  const consensus = new QbftConsensus(anchor, inp.epochLength, anchorReason(epochBlock, inp.fromBlock, inp.epochLength), detectedFrom);
+  const consensus = new QbftConsensus(anchor, inp.epochLength, anchorReason(epochBlock, inp.fromBlock, inp.epochLength), detectedFrom, inp.sealsApart ?? false);
   if (inp.fromBlock <= epochBlock) return { consensus };
 
   // The headers between the epoch block and the audited range carry the votes that shape the set.
   const chunk = inp.chunk ?? 1_000;
   inp.progress.phase("validator set", inp.fromBlock - epochBlock - 1, "blocks");
-  for (let from = epochBlock + 1; from < inp.fromBlock; from += chunk) {
-    const to = Math.min(inp.fromBlock - 1, from + chunk - 1);
-    consensus.pushBeforeRange(await fetchHeaders(rpc, from, to));
-    inp.progress.tick(to - from + 1);
+  try {
+    for (let from = epochBlock + 1; from < inp.fromBlock; from += chunk) {
+      const to = Math.min(inp.fromBlock - 1, from + chunk - 1);
+      consensus.pushBeforeRange(await fetchHeaders(rpc, from, to));
+      await consensus.room();
+      inp.progress.tick(to - from + 1);
+    }
+  } catch (err) {
+    consensus.close();
+    throw err;
   }
   inp.progress.done();
   return { consensus, previousHash: consensus.lastHash };

@@ -45,6 +45,8 @@ export interface FetchInputs {
   consensusSource?: "option" | "deployment record";
   /** QBFT epoch length (default Besu's 30,000) */
   epochLength?: number;
+  /** QBFT: the fewest blocks to seal-check for which the seals are checked in a process beside the audit (default 2,000) */
+  sealProcessFromBlocks?: number;
   progress: Progress;
 }
 
@@ -91,6 +93,8 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
     source: inp.consensusSource,
     epochLength: inp.epochLength ?? QBFT_DEFAULT_EPOCH_LENGTH,
     fromBlock,
+    // a process costs about half a second to start: worth it beside a long audit, not a short one
+    sealsApart: head - fromBlock + 1 >= (inp.sealProcessFromBlocks ?? 2_000),
     progress,
   });
   const engine = new AuditEngine({
@@ -129,11 +133,13 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
       engine.pushBatch(blocks, batch);
       hashWorker ??= await hashWorkerStarting;
       await hashWorker?.feed(engine.replayer.steps);
+      if (consensus.kind === "qbft") await consensus.room();
       heads.readNew(engine.replayer.caseList);
       progress.tick(range[1] - range[0] + 1);
     }
   } catch (err) {
     void hashWorkerStarting.then((w) => w?.close());
+    if (consensus.kind === "qbft") consensus.close();
     throw err;
   }
   hashWorker ??= await hashWorkerStarting;
@@ -163,6 +169,7 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
     rpc.batch<RpcBlock | null>(outside.map((n) => ({ method: "eth_getBlockByNumber", params: [hexQ(n), false] }))),
     indexing,
     hashWorker?.hashes(),
+    consensus.kind === "qbft" ? consensus.settle() : undefined,
   ]);
   progress.done();
   return {
