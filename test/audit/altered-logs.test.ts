@@ -3,14 +3,14 @@
 // step-hash thread while the audit reads on, no longer reaches the head the contract holds, and the
 // agency's export no longer matches the served commitment. Against anvil directly the same audit is clean.
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STEP_RECORDED_TOPIC } from "../../services/audit/events";
 import { startTestChain, type TestChain } from "../support/chain";
 import { startLimitingProxy, type LimitingProxy } from "../support/limiting-proxy";
-import { bamfZabWriter, recordScenario, B, Z } from "./support/scenario";
-import { kindsOf, runCli } from "./support/cli";
+import { bamfZabWriter, recordScenario } from "./support/scenario";
+import { exportArgs, kindsOf, runCli } from "./support/cli";
 
 describe("audit against a node that serves an altered step log", function () {
   let chain: TestChain;
@@ -24,12 +24,7 @@ describe("audit against a node that serves an altered step log", function () {
     dir = mkdtempSync(join(tmpdir(), "anker-audit-altered-"));
     const w = bamfZabWriter(chain);
     await recordScenario(w);
-    const exports = [B, Z].map((a) => {
-      const file = join(dir, `export-${a}.json`);
-      writeFileSync(file, JSON.stringify({ lines: w.exportLines(a) }));
-      return file;
-    });
-    args = ["--deployment", chain.deploymentFile, "--no-agencies", "--export", `BAMF=${exports[0]}`, "--export", `ZAB=${exports[1]}`];
+    args = exportArgs(dir, chain.deploymentFile, w);
     const logs = (await chain.provider.send("eth_getLogs", [{ address: chain.deployment.contracts.ProcedureLedger.address, topics: [STEP_RECORDED_TOPIC], fromBlock: "0x0", toBlock: "latest" }])) as { blockNumber: string; logIndex: string; topics: string[] }[];
     expect(logs.length, "steps recorded").to.be.greaterThan(5);
     const third = logs[2];

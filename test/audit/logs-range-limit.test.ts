@@ -3,13 +3,13 @@
 // range limit". The audit pages within `--max-block-range`, shrinks when refused, and reports exactly
 // what it reports against anvil directly.
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestChain, type TestChain } from "../support/chain";
 import { startLimitingProxy, type LimitingProxy } from "../support/limiting-proxy";
-import { bamfZabWriter, recordScenario, B, Z } from "./support/scenario";
-import { runCli, type CliRun } from "./support/cli";
+import { bamfZabWriter, recordScenario } from "./support/scenario";
+import { exportArgs, runCli, type CliRun } from "./support/cli";
 
 /** two blocks a request at most */
 const NODE_LIMIT = 1;
@@ -27,12 +27,7 @@ describe("audit against a node that caps eth_getLogs ranges", function () {
     dir = mkdtempSync(join(tmpdir(), "anker-audit-range-"));
     const w = bamfZabWriter(chain);
     await recordScenario(w);
-    const exports = [B, Z].map((a) => {
-      const file = join(dir, `export-${a}.json`);
-      writeFileSync(file, JSON.stringify({ lines: w.exportLines(a) }));
-      return file;
-    });
-    args = ["--deployment", chain.deploymentFile, "--no-agencies", "--export", `BAMF=${exports[0]}`, "--export", `ZAB=${exports[1]}`];
+    args = exportArgs(dir, chain.deploymentFile, w);
     direct = await runCli([...args, "--rpc", chain.rpcUrl]);
   });
 

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { extname, join } from "node:path";
 import type { Finding } from "../types";
-import { EXEC_ARGV } from "../threads";
+import { EXEC_ARGV, whenReady } from "../threads";
 import { HASH_BYTES, SEAL_BYTES, SEAL_CHECK_FLAG, checkRun, type SealCheckMessage, type SealCheckRequest, type SealRun } from "./seal-check-process";
 
 /** blocks a run holds at most */
@@ -218,27 +218,11 @@ export class SealCheckQueue {
 
 /** The seal-check process, once it said it is ready; undefined where none could be started. */
 function startSealProcess(): Promise<ChildProcess | undefined> {
-  return new Promise((resolve) => {
-    let child: ChildProcess;
-    try {
-      child = fork(join(__dirname, `seal-check-process${extname(__filename)}`), [SEAL_CHECK_FLAG], { execArgv: EXEC_ARGV ?? [], serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
-    } catch {
-      resolve(undefined);
-      return;
-    }
-    const early = (m: unknown) => {
-      child.off("message", early);
-      child.off("error", gone);
-      child.off("exit", gone);
-      if (typeof m === "object" && m !== null && "ready" in m) resolve(child);
-      else {
-        child.kill();
-        resolve(undefined);
-      }
-    };
-    const gone = () => resolve(undefined);
-    child.on("message", early);
-    child.on("error", gone);
-    child.on("exit", gone);
-  });
+  let child: ChildProcess;
+  try {
+    child = fork(join(__dirname, `seal-check-process${extname(__filename)}`), [SEAL_CHECK_FLAG], { execArgv: EXEC_ARGV ?? [], serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  } catch {
+    return Promise.resolve(undefined);
+  }
+  return whenReady(child, () => void child.kill());
 }

@@ -1,9 +1,11 @@
 // Runs the audit CLI (services/audit/cli.ts) as the auditor would, in its own process.
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AuditReport } from "../../../services/audit/report";
+import { B, Z } from "./scenario";
+import type { LedgerWriter } from "./writer";
 
 const CLI = join(__dirname, "..", "..", "..", "services", "audit", "cli.ts");
 
@@ -31,3 +33,16 @@ export function runCli(args: string[], opts: { out?: string; env?: Record<string
 }
 
 export const kindsOf = (r: CliRun): string[] => (r.report?.findings ?? []).map((f) => f.kind);
+
+/**
+ * The CLI's arguments for auditing `chain` with both agencies' exports as `w` recorded them (written to
+ * files in `dir`), without asking the agencies: add --rpc.
+ */
+export function exportArgs(dir: string, deploymentFile: string, w: LedgerWriter): string[] {
+  const files = [B, Z].map((a) => {
+    const file = join(dir, `export-${a}.json`);
+    writeFileSync(file, JSON.stringify({ lines: w.exportLines(a) }));
+    return file;
+  });
+  return ["--deployment", deploymentFile, "--no-agencies", "--export", `BAMF=${files[0]}`, "--export", `ZAB=${files[1]}`];
+}
