@@ -135,7 +135,7 @@ export class QbftConsensus implements HeaderConsensus {
     return hash ?? blockHashOf(block);
   }
 
-  /** Waits while too many blocks' seals are waiting for the thread (the reading pauses instead of holding them all). */
+  /** Waits while too many blocks' seals are waiting for the seal-check process (the reading pauses instead of holding them all). */
   async room(): Promise<void> {
     const t = performance.now();
     await this.verifier.room();

@@ -162,8 +162,8 @@ export class QbftFinalityVerifier {
     if (!apart || !r.extra || !r.sealHash || number === 0) this.noteSealers(number, r.sealers.length, validators.length);
     else {
       const set = sortValidators(validators);
-      // A seal of another length than 65 bytes cannot go in the thread's runs: checked here.
-      if (r.extra.seals.every((x) => x.length === 2 + 65 * 2)) apart.add(number, r.sealHash, r.extra.seals, set);
+      // A seal of another length than 65 bytes (or more seals than a run counts) cannot go in the runs: checked here.
+      if (r.extra.seals.length <= 0xffff && r.extra.seals.every((x) => x.length === 2 + 65 * 2)) apart.add(number, r.sealHash, r.extra.seals, set);
       else {
         const c = checkSeals(number, r.sealHash, r.extra.seals, set);
         this.findings.push(...c.findings);

@@ -12,7 +12,7 @@ import { HASH_BYTES, SEAL_BYTES, SEAL_CHECK_FLAG, checkRun, type SealCheckMessag
 const RUN_BLOCKS = 2_000;
 /**
  * Bytes of seals handed over and not yet checked, at most (about 100,000 blocks of three seals): beyond
- * this the reading waits for the thread (room()), so that memory does not grow with the blocks.
+ * this the reading waits for the process (room()), so that memory does not grow with the blocks.
  */
 const MAX_IN_FLIGHT_BYTES = 24 * 2 ** 20;
 
@@ -74,14 +74,14 @@ export class SealCheckQueue {
   private readonly starting: Promise<void>;
   private run = new RunBuilder();
   private nextId = 0;
-  /** runs handed over, oldest first, until their results are taken (kept: the fallback checks them if the thread fails) */
+  /** runs handed over, oldest first, until their results are taken (kept: the fallback checks them if the process fails) */
   private readonly pending: Pending[] = [];
   private readonly answers = new Map<number, { sealers: Uint16Array; findings: Finding[] }>();
   private inFlightBytes = 0;
   private wake: (() => void) | undefined;
-  /** validator sets by their comma-joined addresses: their numbers, as the thread numbers them */
+  /** validator sets by their comma-joined addresses: their numbers, as the process numbers them */
   private readonly setNumbers = new Map<string, number>();
-  /** the sets as the thread knows them, for the fallback (checkRun extends it as the thread does) */
+  /** the sets as the process knows them, for the fallback (checkRun extends it as the process does) */
   private readonly sets: string[][] = [];
   readonly findings: Finding[] = [];
 
@@ -165,7 +165,7 @@ export class SealCheckQueue {
     else if (this.failed) this.takeAnswered();
   }
 
-  /** Moves the answered runs at the head of the queue to the results; with no thread, checks them here. */
+  /** Moves the answered runs at the head of the queue to the results; with no process, checks them here. */
   private takeAnswered(): void {
     while (this.pending.length > 0) {
       const p = this.pending[0];

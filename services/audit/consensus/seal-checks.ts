@@ -1,7 +1,7 @@
 // A QBFT block's commit seals against its validator set (Besu's BftCommitSealsValidationRule and
 // BftHelpers.calculateRequiredValidatorQuorum): each recovers to a distinct member, and at least ⌈2n/3⌉
 // do. Apart from the rest of a block's finality (qbft.ts) because it is the expensive part, a signature
-// recovery per seal, which the audit runs on a worker thread (seal-check-thread.ts). Pure, no I/O.
+// recovery per seal, which a long audit runs in a process beside it (seal-check-process.ts). Pure, no I/O.
 import type { Finding } from "../types";
 import { recoverSealersOf } from "./qbft-hashing";
 
