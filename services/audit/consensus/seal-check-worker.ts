@@ -19,16 +19,27 @@ const MAX_IN_FLIGHT_BYTES = 24 * 2 ** 20;
 /** Called with each block's check as it comes back, in the order added: the distinct validators of its set of `validators` that sealed it. */
 export type OnSealCheck = (number: number, sealers: number, validators: number) => void;
 
+/** Bytes a block takes in a run besides its seals: its committed-seal hash, number (8), set (4) and seal count (2). */
+const BLOCK_BYTES = HASH_BYTES + 8 + 4 + 2;
+
 class RunBuilder {
   count = 0;
   sealBytes = 0;
-  readonly numbers = new Float64Array(RUN_BLOCKS);
-  readonly setOf = new Int32Array(RUN_BLOCKS);
-  readonly sealHashes = new Uint8Array(RUN_BLOCKS * HASH_BYTES);
-  readonly sealCounts = new Uint16Array(RUN_BLOCKS);
-  seals = new Uint8Array(RUN_BLOCKS * 4 * SEAL_BYTES);
+  readonly numbers: Float64Array<ArrayBuffer>;
+  readonly setOf: Int32Array<ArrayBuffer>;
+  readonly sealHashes: Uint8Array<ArrayBuffer>;
+  readonly sealCounts: Uint16Array<ArrayBuffer>;
+  seals: Uint8Array<ArrayBuffer>;
   readonly newSets: string[][] = [];
   readonly setSizes: number[] = [];
+
+  constructor(blocks: number) {
+    this.numbers = new Float64Array(blocks);
+    this.setOf = new Int32Array(blocks);
+    this.sealHashes = new Uint8Array(blocks * HASH_BYTES);
+    this.sealCounts = new Uint16Array(blocks);
+    this.seals = new Uint8Array(blocks * 4 * SEAL_BYTES);
+  }
 
   add(number: number, sealHash: string, seals: readonly string[], setNo: number, setSize: number): void {
     const i = this.count++;
@@ -72,8 +83,10 @@ export class SealCheckQueue {
   private worker: ChildProcess | undefined;
   private failed = false;
   private readonly starting: Promise<void>;
-  private run = new RunBuilder();
+  private run: RunBuilder;
   private nextId = 0;
+  private readonly runBlocks: number;
+  private readonly maxInFlightBytes: number;
   /** runs handed over, oldest first, until their results are taken (kept: the fallback checks them if the process fails) */
   private readonly pending: Pending[] = [];
   private readonly answers = new Map<number, { sealers: Uint16Array; findings: Finding[] }>();
@@ -91,13 +104,21 @@ export class SealCheckQueue {
 
   /**
    * @param onCheck called with each block's result, in the order the blocks were added
-   * @param apart false: check here, in the audit's thread, run by run
+   * @param opts blocks a run holds and bytes of seals waiting at most (RUN_BLOCKS, MAX_IN_FLIGHT_BYTES; smaller in tests)
    */
   constructor(
     private readonly onCheck: OnSealCheck,
-    apart = true,
+    opts: { runBlocks?: number; maxInFlightBytes?: number } = {},
   ) {
-    this.starting = apart ? startSealProcess().then((w) => this.attach(w)) : Promise.resolve(this.attach(undefined));
+    this.runBlocks = opts.runBlocks ?? RUN_BLOCKS;
+    this.maxInFlightBytes = opts.maxInFlightBytes ?? MAX_IN_FLIGHT_BYTES;
+    this.run = new RunBuilder(this.runBlocks);
+    this.starting = startSealProcess().then((w) => this.attach(w));
+  }
+
+  /** The seal-check process's id while it runs (undefined where none started). */
+  get pid(): number | undefined {
+    return this.worker?.pid;
   }
 
   private attach(worker: ChildProcess | undefined): void {
@@ -150,14 +171,14 @@ export class SealCheckQueue {
       this.run.newSets.push([...validators]);
     }
     this.run.add(number, sealHash, seals, setNo, validators.length);
-    if (this.run.count === RUN_BLOCKS) this.flush();
+    if (this.run.count === this.runBlocks) this.flush();
   }
 
   private flush(): void {
     const b = this.run;
     if (b.count === 0) return;
-    this.run = new RunBuilder();
-    const p: Pending = { run: b.build(this.nextId++), setSizes: b.setSizes, bytes: b.sealBytes + b.count * (HASH_BYTES + 14) };
+    this.run = new RunBuilder(this.runBlocks);
+    const p: Pending = { run: b.build(this.nextId++), setSizes: b.setSizes, bytes: b.sealBytes + b.count * BLOCK_BYTES };
     this.pending.push(p);
     this.inFlightBytes += p.bytes;
     // the run stays here until its answer, for the fallback
@@ -186,11 +207,11 @@ export class SealCheckQueue {
     this.takeAnswered();
   }
 
-  /** Waits while more than MAX_IN_FLIGHT_BYTES of seals are handed over and not checked. */
+  /** Waits while more than the bound (MAX_IN_FLIGHT_BYTES) of seals are handed over and not checked. */
   async room(): Promise<void> {
     await this.starting;
     this.takeAnswered();
-    while (this.inFlightBytes > MAX_IN_FLIGHT_BYTES && this.pending.length > 0) await this.answered();
+    while (this.inFlightBytes > this.maxInFlightBytes && this.pending.length > 0) await this.answered();
   }
 
   /** Every block added checked (onCheck called for each, findings complete); ends the process. */
