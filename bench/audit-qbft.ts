@@ -14,7 +14,11 @@
 // process beside the audit, from 2,000 blocks on, the audit's time handing them over and waiting for
 // them, and that process's CPU seconds apart), their share of the audit's
 // seconds, and the CPU seconds the node in front of anvil spent per audit (this process: it shares the two
-// cores with the audit). Goal: share ≤ 0.25. `--profile DIR` runs one audit per K under node --cpu-prof
+// cores with the audit). Goal: share ≤ 0.25. Then, for each K, three repeat audits as an auditor who audits
+// again later makes them (--verified-head): with the record of a head verified before at the block a tenth
+// of the blocks below the head (as the clean audits just run would have left it there), so that only the
+// last tenth's seals are recovered: k<K>Repeat… (the blocks seal-checked, seconds, seal seconds and share).
+// `--profile DIR` runs one audit per K under node --cpu-prof
 // instead (profiles in DIR, nothing written to bench/results.json).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -25,6 +29,7 @@ import { BENCH_CHECKPOINT_EVERY_BLOCKS, signBenchCheckpoints } from "./audit-che
 import { childRuns, withChain, type ChildFigures } from "./audit-runs";
 import { writeBenchResult } from "./bench-results";
 import { startQbftShapedNode, type QbftShapedNode } from "./qbft-shaped-node";
+import { VERIFIED_HEAD_FORMAT, writeVerifiedHead } from "../services/audit/verified-head";
 
 const args = process.argv.slice(2);
 const optionValue = (name: string) => {
@@ -70,12 +75,33 @@ async function viewOf(meta: BenchMeta, stateDir: string, node: QbftShapedNode): 
   return { dir, meta: view };
 }
 
-/** Fails unless the run's report verified BFT finality for every block from its anchor to the head. */
-function expectFinality(f: ChildFigures, head: number): void {
+/** Fails unless the run's report verified BFT finality for every block from its anchor to the head, recovering the seals of `sealsChecked` of them. */
+function expectFinality(f: ChildFigures, head: number, sealsChecked?: number): void {
   const fin = f.finality;
-  if (f.consensus !== "qbft" || fin?.status !== "verified" || fin.blocks !== head - (fin.anchorBlock ?? 0) || fin.seconds === undefined) {
-    throw new Error(`the QBFT-shaped ledger should verify BFT finality for every block: ${JSON.stringify({ consensus: f.consensus, finality: fin, head })}`);
+  const blocks = head - (fin?.anchorBlock ?? 0);
+  if (f.consensus !== "qbft" || fin?.status !== "verified" || fin.blocks !== blocks || fin.sealsChecked !== (sealsChecked ?? blocks) || fin.seconds === undefined) {
+    throw new Error(`the QBFT-shaped ledger should verify BFT finality for every block: ${JSON.stringify({ consensus: f.consensus, finality: fin, head, sealsChecked })}`);
   }
+}
+
+/**
+ * The auditor's record of block `block` of the view, as a clean audit up to it leaves it (the three just
+ * run verified the chain up to and beyond it), in `<dir>/verified-head.json`.
+ */
+function verifiedHeadFile(view: { dir: string; meta: BenchMeta }, node: QbftShapedNode, block: number): string {
+  const file = join(view.dir, "verified-head.json");
+  const d = view.meta.deployment;
+  writeVerifiedHead(file, {
+    format: VERIFIED_HEAD_FORMAT,
+    chainId: d.chainId,
+    ledger: d.contracts.ProcedureLedger.address.toLowerCase(),
+    deploymentBlock: d.block,
+    block,
+    hash: node.chain.hashAt(block).toLowerCase(),
+    consensus: "qbft",
+    auditedAt: new Date().toISOString(),
+  });
+  return file;
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
@@ -112,6 +138,21 @@ async function main(): Promise<void> {
           [`${p}ChainBuildSeconds`]: round(node.buildSeconds, 1),
           [`${p}LoadAverageAtEnd`]: round(loadavg()[0], 1),
         });
+        if (!PROFILE_DIR) {
+          const head = view.meta.head;
+          const recorded = head - Math.ceil((head - view.meta.deployment.block) / 10);
+          const again = await childRuns(view.meta, node.url, view.dir, { verifiedHead: verifiedHeadFile(view, node, recorded) });
+          for (const run of again.runs) expectFinality(run, head, head - recorded);
+          const againShares = again.runs.map((run) => run.finality!.seconds! / run.seconds);
+          Object.assign(figures, {
+            [`${p}RepeatSealedBlocks`]: again.finality!.sealsChecked!,
+            [`${p}RepeatSeconds`]: round(again.seconds, 3),
+            [`${p}RepeatSecondsWorst`]: round(again.secondsRange[1], 2),
+            [`${p}RepeatSealSeconds`]: round(again.finality!.seconds!, 3),
+            [`${p}RepeatSealShare`]: round(again.finality!.seconds! / again.seconds, 3),
+            [`${p}RepeatSealShareWorst`]: round(Math.max(...againShares), 3),
+          });
+        }
         Object.assign(figures, { events: r.events, steps: r.steps, cases: r.cases, checkpoints: r.checkpoints, checkpointSignatures: r.checkpointSignatures, validators: 4 });
       } finally {
         await node.close();

@@ -55,13 +55,17 @@ export interface ChildFigures {
   arrayBuffersMiB: number;
   /** the report's consensus and finality verdict (a QBFT chain: the seal checks' seconds) */
   consensus?: string;
-  finality?: { status: string; line: string; blocks?: number; seconds?: number; sealRecovery?: string; sealProcessCpuSeconds?: number; anchorBlock?: number };
+  finality?: { status: string; line: string; blocks?: number; sealsChecked?: number; seconds?: number; sealRecovery?: string; sealProcessCpuSeconds?: number; anchorBlock?: number };
 }
 
-/** One audit in a process of its own (bench/audit-scale-child.ts), under the same loader as this one. */
-export function auditInChild(stateDir: string, meta: BenchMeta, url: string, nodeArgs: string[] = []): Promise<ChildFigures> {
+/**
+ * One audit in a process of its own (bench/audit-scale-child.ts), under the same loader as this one;
+ * `verifiedHead`: the file of the auditor's record of a head verified before.
+ */
+export function auditInChild(stateDir: string, meta: BenchMeta, url: string, nodeArgs: string[] = [], verifiedHead?: string): Promise<ChildFigures> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, ...nodeArgs, join(__dirname, "audit-scale-child.ts"), stateDir, String(meta.steps), url, String(meta.perCase)], { stdio: ["ignore", "pipe", "inherit"] });
+    const args = [join(__dirname, "audit-scale-child.ts"), stateDir, String(meta.steps), url, String(meta.perCase), ...(verifiedHead ? [verifiedHead] : [])];
+    const child = spawn(process.execPath, [...process.execArgv, ...nodeArgs, ...args], { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
@@ -75,12 +79,12 @@ export function auditInChild(stateDir: string, meta: BenchMeta, url: string, nod
 }
 
 /** Best of RUNS audits in child processes (fastest run; the highest peak memory of all runs; the range of both). */
-export async function childRuns(meta: BenchMeta, url: string, stateDir: string, opts: { runs?: number; nodeArgs?: string[] } = {}): Promise<ChildFigures & { secondsRange: [number, number]; peakRssRangeMiB: [number, number]; cpuSecondsBest: number; runs: ChildFigures[] }> {
+export async function childRuns(meta: BenchMeta, url: string, stateDir: string, opts: { runs?: number; nodeArgs?: string[]; verifiedHead?: string } = {}): Promise<ChildFigures & { secondsRange: [number, number]; peakRssRangeMiB: [number, number]; cpuSecondsBest: number; runs: ChildFigures[] }> {
   let best: ChildFigures | undefined;
   let peak = 0;
   const all: ChildFigures[] = [];
   for (let run = 0; run < (opts.runs ?? RUNS); run++) {
-    const f = await auditInChild(stateDir, meta, url, opts.nodeArgs);
+    const f = await auditInChild(stateDir, meta, url, opts.nodeArgs, opts.verifiedHead);
     all.push(f);
     process.stderr.write(`audit process ${run + 1} (${chainLabel(meta.steps, meta.perCase)}): ${f.events} events in ${f.cases} cases, ${f.checkpoints} co-signed checkpoints (${f.checkpointSignatures} signatures) in ${f.seconds.toFixed(2)} s (${f.cpuSeconds.toFixed(2)} s CPU, load average ${loadavg()[0].toFixed(1)}), peak RSS ${f.peakRssMiB.toFixed(0)} MiB (${f.peakRssBeforeAuditMiB.toFixed(0)} MiB with the exports read, before the audit; at the end heap ${f.heapUsedMiB.toFixed(0)} MiB, array buffers ${f.arrayBuffersMiB.toFixed(0)} MiB)${f.finality?.seconds !== undefined ? `; ${f.finality.line}, seal checks ${f.finality.seconds.toFixed(2)} s (${((100 * f.finality.seconds) / f.seconds).toFixed(1)} % of the audit)` : ""}\n`);
     peak = Math.max(peak, f.peakRssMiB);

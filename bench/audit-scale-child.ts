@@ -1,5 +1,6 @@
 // One audit of a kept benchmark chain in a process of its own (bench/audit.ts starts it), so that the
-// peak resident memory is the audit's: `tsx bench/audit-scale-child.ts <stateDir> <steps> <rpcUrl> [<steps per case>]`.
+// peak resident memory is the audit's: `tsx bench/audit-scale-child.ts <stateDir> <steps> <rpcUrl> [<steps per case>] [<verified-head file>]`
+// (the last: the auditor's record of a head verified before, as --verified-head reads it).
 // Reads both agencies' exports from their JSON-lines files (as `npm run audit -- --export` does) and their
 // signed checkpoints (as --checkpoints does), runs the full external audit once (failing unless every
 // checkpoint verified, co-signed) and prints one JSON line: events, steps, seconds (the audit, without reading
@@ -8,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import { runAudit } from "../services/audit/audit";
 import { readArtifact } from "../services/audit/source";
+import { readVerifiedHead } from "../services/audit/verified-head";
 import { readBenchMeta, readExportLines } from "./audit-chain";
 import { expectCheckpointsVerified, readBenchCheckpoints } from "./audit-checkpoints";
 
@@ -18,7 +20,8 @@ function peakRssMiB(): number {
 }
 
 async function main(): Promise<void> {
-  const [stateDir, stepsArg, rpcUrl, perCaseArg] = process.argv.slice(2);
+  const [stateDir, stepsArg, rpcUrl, perCaseArg, verifiedHeadFile] = process.argv.slice(2);
+  const verifiedHead = verifiedHeadFile ? readVerifiedHead(verifiedHeadFile) : undefined;
   const meta = readBenchMeta(stateDir, Number(stepsArg), perCaseArg === undefined ? undefined : Number(perCaseArg));
   if (!meta) throw new Error(`no benchmark chain in ${stateDir}`);
   const exports = [];
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
   const peakBeforeAudit = peakRssMiB();
   const cpu = process.cpuUsage();
   const t = performance.now();
-  const { report } = await runAudit({ rpcUrl, deployment: meta.deployment, artifact, exports, checkpoints, toBlock: meta.head });
+  const { report } = await runAudit({ rpcUrl, deployment: meta.deployment, artifact, exports, checkpoints, toBlock: meta.head, verifiedHead });
   const seconds = (performance.now() - t) / 1000;
   // CPU time of the audit (all threads of this process): less at the mercy of other processes than seconds
   const used = process.cpuUsage(cpu);
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
     arrayBuffersMiB: mem.arrayBuffers / 2 ** 20,
     // on a QBFT chain (bench/audit-qbft.ts): the finality verdict and the seal checks' own seconds
     consensus: report.consensus?.kind,
-    finality: report.consensus && { status: report.consensus.finality.status, line: report.consensus.finality.line, blocks: report.consensus.finality.blocks, seconds: report.consensus.finality.seconds, sealRecovery: report.consensus.finality.sealRecovery, sealProcessCpuSeconds: report.consensus.finality.sealProcessCpuSeconds, anchorBlock: report.consensus.finality.anchor?.block },
+    finality: report.consensus && { status: report.consensus.finality.status, line: report.consensus.finality.line, blocks: report.consensus.finality.blocks, sealsChecked: report.consensus.finality.sealsChecked, seconds: report.consensus.finality.seconds, sealRecovery: report.consensus.finality.sealRecovery, sealProcessCpuSeconds: report.consensus.finality.sealProcessCpuSeconds, anchorBlock: report.consensus.finality.anchor?.block },
   };
   process.stdout.write(JSON.stringify(out) + "\n");
 }

@@ -65,6 +65,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditOutcome> {
     codeLists: { version: CODE_LISTS.version, hash: codeListHash(CODE_LISTS) },
     allocationDays,
     fromGenesis: opts.fromGenesis,
+    verifiedHead: opts.verifiedHead,
     now: Math.floor(Date.now() / 1000),
   });
   progress.done();

@@ -30,6 +30,7 @@ import {
   type AgencyEndpoint,
 } from "./source";
 import type { AgencyExport, CheckpointSet } from "./types";
+import { readVerifiedHead, verifiedHeadOf, writeVerifiedHead } from "./verified-head";
 import { DEFAULT_MAX_BLOCK_RANGE } from "../shared/log-range";
 
 interface CliOptions {
@@ -56,6 +57,7 @@ interface CliOptions {
   epochLength: number;
   quiet?: boolean;
   spillDir?: string;
+  verifiedHead?: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -102,6 +104,10 @@ export function buildCommand(): Command {
     .option("--trust <address>", "with --verify-proof: a checkpoint signer key to trust; repeatable", collect, [])
     .option("--consensus <kind>", "the chain's consensus: dev (anvil, Hardhat: plain Ethereum hashes, no finality to verify), qbft (Besu: hashes as Besu, commit seals of a validator quorum on every block) or auto (from block 0's extraData)", consensusChoice, "auto" as ConsensusChoice)
     .option("--epoch-length <blocks>", "QBFT: the genesis file's qbft.epochlength (votes restart at each epoch block)", positiveInt, QBFT_DEFAULT_EPOCH_LENGTH)
+    .option(
+      "--verified-head <file>",
+      "this auditor's record of the head it last verified (created if absent): the chain must still hash to it there (else a critical finding); on QBFT the seals up to it are not recovered again; moved to the audited head when the chain check passes. Keep it where no node or agency operator can write",
+    )
     .option("--quiet", "no progress bar")
     .option("--spill-dir <dir>", "where the audit keeps the per-event columns that do not stay in memory (a file without a name, gone when the audit's process ends; default: the system's temporary directory)")
     .addHelpText(
@@ -161,6 +167,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   const deployment = readDeployment(resolve(o.deployment));
   if (!deployment) throw new CannotRun(`${o.deployment} is missing: run "npm start" (or "npm run deploy") first, or pass --deployment FILE`);
   const rpcUrl = o.rpc ?? deployment.rpcUrl;
+  const verifiedHeadFile = o.verifiedHead && resolve(o.verifiedHead);
+  const previousHead = verifiedHeadFile ? readVerifiedHead(verifiedHeadFile) : undefined;
   const consensus = consensusOf(o, cmd, resolve(o.deployment));
   const artifact = readArtifact(resolve(o.artifact));
   const progress = o.quiet ? silentProgress : new StderrProgress();
@@ -210,6 +218,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     toBlock: head,
     maxBlockRange: o.maxBlockRange,
     ...consensus,
+    verifiedHead: previousHead,
     prove: o.prove === undefined ? undefined : BigInt(o.prove),
     progress,
   });
@@ -237,6 +246,15 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   for (const line of agencyLines(report.agencies)) console.log(`    ${line}`);
   for (const f of report.findings.slice(0, 10)) console.log(`  [${f.severity}] ${f.check}/${f.kind}: ${f.message}`);
   if (report.findings.length > 10) console.log(`  … ${report.findings.length - 10} more in the report`);
+  if (verifiedHeadFile) {
+    const next = verifiedHeadOf(report, previousHead);
+    if (next) writeVerifiedHead(verifiedHeadFile, next);
+    console.log(
+      next
+        ? `Verified head: block ${next.block} (${next.hash}) recorded in ${verifiedHeadFile}`
+        : `Verified head: ${verifiedHeadFile} left as it was (${previousHead ? `block ${previousHead.block}` : "none yet"}): ${report.scope.toBlock < (previousHead?.block ?? -1) ? "this audit ended below it" : "the chain check has findings"}`,
+    );
+  }
   if (proofFile) console.log(`Inclusion proof of event ${proof!.ledgerEventId}: ${proofFile}${proof!.checkpoints.length ? ` (checkpoint at block ${proof!.uptoBlock}, signed by ${proof!.checkpoints.map((c) => c.signer).join(", ")})` : " (no checkpoint covers it yet: up to the audited head)"}`);
   console.log(`Report: ${join(out, "report.html")} and report.json (${report.timing.seconds.toFixed(1)} s, ${report.timing.eventsPerSecond} events/s)`);
   return exitCodeOf(report);

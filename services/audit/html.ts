@@ -96,7 +96,10 @@ function findingRow(f: Finding): string[] {
 function consensusHtml(c: AuditReport["consensus"]): string {
   if (!c) return "";
   const f = c.finality;
-  const line = `<p class="finality ${f.status}">${esc(f.line)}</p>`;
+  const pinned = f.verifiedHead
+    ? `<p>Compared with this auditor's record of the head it verified before (--verified-head): block ${f.verifiedHead.block}, hash <code>${esc(short(f.verifiedHead.hash))}</code>, verified at ${esc(f.verifiedHead.auditedAt)}.</p>`
+    : "";
+  const line = `<p class="finality ${f.status}">${esc(f.line)}</p>${pinned}`;
   if (c.kind !== "qbft" || !f.anchor) return line;
   return `${line}<p>QBFT (${esc(c.detectedFrom === "option" ? "as --consensus says" : c.detectedFrom === "deployment record" ? "as the deployment record says" : "detected from block 0")}): block hashes as Besu computes them; validator set from ${esc(f.anchor.reason)} (hash <code>${esc(short(f.anchor.hash))}</code>, ${f.anchor.validators.length} validators); epoch length ${f.epochLength}; seals recovered with ${f.sealRecovery === "native" ? "libsecp256k1" : "ethers (JavaScript)"} in ${(f.seconds ?? 0).toFixed(2)} s.</p>`;
 }

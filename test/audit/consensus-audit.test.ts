@@ -5,71 +5,24 @@
 // logs), so the audit's other checks report that; these tests judge the chain check, the consensus
 // findings and the finality line. anvil and Hardhat's node are real nodes.
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { id } from "ethers";
-import { runAudit } from "../../services/audit/audit";
 import { commitSeal, blockHashOf } from "../../services/audit/consensus/qbft";
 import { headerHash } from "../../services/audit/headers";
 import { renderHtml } from "../../services/audit/html";
-import type { AuditReport } from "../../services/audit/report";
 import { exitCodeOf } from "../../services/audit/report";
-import { DEFAULT_ARTIFACT, readArtifact } from "../../services/audit/source";
 import type { RpcBlock } from "../../services/audit/types";
-import type { Deployment } from "../../services/shared/deployment";
 import { sortValidators, type QbftVote } from "../../services/shared/qbft/extra-data";
 import { startTestChain, type TestNode } from "../support/chain";
 import { runCli } from "./support/cli";
-import { serveChain } from "./support/json-rpc-chain";
+import { auditQbft, chainCheck, chainKinds, cliOnQbft } from "./support/qbft-audit";
 import { A, B, C, D, E, FOUR, X, addr, buildChain, sealsOf, withSeals } from "./support/qbft-chain";
-
-const CHAIN_ID = 4242;
-
-function deploymentOf(chain: RpcBlock[], block: number, rpcUrl: string): Deployment {
-  const h = "0x" + "11".repeat(32);
-  return {
-    chainId: CHAIN_ID,
-    rpcUrl,
-    deployedAt: "2026-01-01T00:00:00.000Z",
-    block,
-    blockHash: chain[block].hash,
-    contracts: { ProcedureLedger: { address: "0x" + "aa".repeat(20), codeHash: h, txHash: h } },
-    codeList: { hash: h, version: "v1" },
-    accounts: { BAMF: "0x" + "01".repeat(20), ZAB: "0x" + "02".repeat(20), auditor: "0x" + "03".repeat(20) },
-  };
-}
-
-/**
- * The audit of `chain` as a node serves it; the deployment at `block` (default: genesis, from block 0).
- * `sealsApart`: the commit seals checked in the seal-check process beside the audit, as from 2,000 blocks on.
- */
-async function audit(chain: RpcBlock[], opts: { block?: number; epochLength?: number; consensus?: "dev" | "qbft" | "auto"; sealsApart?: boolean } = {}): Promise<AuditReport> {
-  const node = await serveChain(chain, CHAIN_ID);
-  try {
-    const block = opts.block ?? 0;
-    const { report } = await runAudit({
-      rpcUrl: node.url,
-      deployment: deploymentOf(chain, block, node.url),
-      artifact: readArtifact(DEFAULT_ARTIFACT),
-      fromGenesis: block === 0,
-      consensus: opts.consensus,
-      epochLength: opts.epochLength,
-      sealProcessFromBlocks: opts.sealsApart ? 0 : undefined,
-    });
-    return report;
-  } finally {
-    await node.close();
-  }
-}
-
-const chainCheck = (r: AuditReport) => r.checks.find((c) => c.id === "chain")!;
-/** The chain check's findings as "block:kind". */
-const chainKinds = (r: AuditReport) => r.findings.filter((f) => f.check === "chain").map((f) => `${f.blockNumber}:${f.kind}`);
 
 describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)", () => {
   it("detects QBFT from block 0, hashes as Besu, and verifies finality of every block", async () => {
-    const r = await audit(buildChain({ length: 8 }));
+    const r = await auditQbft(buildChain({ length: 8 }));
     expect(chainKinds(r)).to.deep.equal([]);
     expect(chainCheck(r).status).to.equal("pass");
     expect(r.consensus!.kind).to.equal("qbft");
@@ -80,13 +33,13 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
     expect(renderHtml(r)).to.contain("BFT finality verified: 8 blocks, each sealed by ≥ 3 of 4 validators");
     expect(r.consensus!.finality.sealProcessCpuSeconds, "checked in the audit's own thread below 2,000 blocks").to.equal(undefined);
     // The same with the seals checked in a process beside the audit: the same verdict, and that process's CPU time.
-    const apart = await audit(buildChain({ length: 8 }), { sealsApart: true });
+    const apart = await auditQbft(buildChain({ length: 8 }), { sealsApart: true });
     expect(apart.consensus!.finality).to.deep.include({ status: "verified", line: r.consensus!.finality.line, blocks: 8, weakest: r.consensus!.finality.weakest });
     expect(apart.consensus!.finality.sealProcessCpuSeconds).to.be.greaterThan(0);
   });
 
   it("audited as a development chain, the same QBFT chain fails every header after genesis (why the consensus matters)", async () => {
-    const r = await audit(buildChain({ length: 3 }), { consensus: "dev" });
+    const r = await auditQbft(buildChain({ length: 3 }), { consensus: "dev" });
     expect(chainKinds(r)).to.include.members(["1:header-hash-mismatch", "2:header-hash-mismatch", "3:header-hash-mismatch"]);
     expect(r.consensus!.finality.status).to.equal("not-applicable");
   });
@@ -132,7 +85,7 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
   ];
   for (const c of cases) {
     for (const sealsApart of [false, true]) it(`finds ${c.name} as a critical audit finding, and says finality is not verified${sealsApart ? " (seals checked in a process beside the audit)" : ""}`, async () => {
-      const r = await audit(c.chain(), { sealsApart });
+      const r = await auditQbft(c.chain(), { sealsApart });
       expect(chainKinds(r)).to.have.members(c.expected);
       expect(r.findings.filter((f) => f.check === "chain").every((f) => f.severity === "critical")).to.equal(true);
       expect(chainCheck(r).status).to.equal("fail");
@@ -147,13 +100,13 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
     chain[2] = { ...chain[2], hash: headerHash(chain[2]) };
     chain[3] = { ...chain[3], parentHash: chain[2].hash };
     // Block 3 then names another parent than the one its validators sealed: its seals fail as well.
-    expect(chainKinds(await audit(chain))).to.include.members(["2:header-hash-mismatch", "3:header-link-broken", "3:qbft-quorum-missing"]);
+    expect(chainKinds(await auditQbft(chain))).to.include.members(["2:header-hash-mismatch", "3:header-link-broken", "3:qbft-quorum-missing"]);
   });
 
   it("finds extraData that is not QBFT extraData: a malformed header whose seals cannot be checked", async () => {
     const chain = buildChain({ length: 3 });
     chain[2] = { ...chain[2], extraData: "0x" + "00".repeat(32) };
-    const r = await audit(chain);
+    const r = await auditQbft(chain);
     expect(chainKinds(r)).to.include.members(["2:header-malformed", "2:qbft-extra-data-malformed"]);
     expect(r.consensus!.finality.status).to.equal("failed");
   });
@@ -167,7 +120,7 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
       buildChain({ length: 16, setFor: (n) => (n >= 14 ? five : FOUR), blocks: { 11: { proposer: A, vote }, 12: { proposer: B, vote }, 13: { proposer: C, vote }, ...extra } });
 
     it("follows the votes cast before the audited range and says where it started and why", async () => {
-      const r = await audit(plan(), { block: 12, epochLength: 10 });
+      const r = await auditQbft(plan(), { block: 12, epochLength: 10 });
       expect(chainKinds(r)).to.deep.equal([]);
       expect(r.scope.fromBlock).to.equal(12);
       const f = r.consensus!.finality;
@@ -180,7 +133,7 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
 
     it("finds too few seals before the audited range too (the blocks that carry the votes), also with the seals checked beside the audit", async () => {
       for (const sealsApart of [false, true]) {
-        const r = await audit(plan({ 11: { proposer: A, vote, sealers: [A, B] } }), { block: 12, epochLength: 10, sealsApart });
+        const r = await auditQbft(plan({ 11: { proposer: A, vote, sealers: [A, B] } }), { block: 12, epochLength: 10, sealsApart });
         expect(chainKinds(r), `sealsApart ${sealsApart}`).to.deep.equal(["11:qbft-quorum-missing"]);
       }
     });
@@ -189,7 +142,7 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
       const served = plan();
       // Another validly sealed block 11 (D casts the vote instead of A): the served block 12 does not name it as parent.
       served[11] = plan({ 11: { proposer: D, vote } })[11];
-      const r = await audit(served, { block: 12, epochLength: 10 });
+      const r = await auditQbft(served, { block: 12, epochLength: 10 });
       expect(chainKinds(r)).to.deep.equal(["12:header-link-broken"]);
     });
   });
@@ -217,22 +170,8 @@ describe("audit: finality on development chains is not applicable, and says so",
 });
 
 describe("audit CLI on a QBFT chain", () => {
-  /** The CLI against `chain` served over JSON-RPC, audited from block 0 (or from the deployment block `record.block`). */
-  async function cliOn(chain: RpcBlock[], args: string[], record: { block?: number; extra?: object } = {}) {
-    const node = await serveChain(chain, CHAIN_ID);
-    const dir = mkdtempSync(join(tmpdir(), "w2-consensus-cli-"));
-    try {
-      const file = join(dir, "deployment.json");
-      writeFileSync(file, JSON.stringify({ ...deploymentOf(chain, record.block ?? 0, node.url), ...record.extra }));
-      return await runCli(["--rpc", node.url, "--deployment", file, "--no-agencies", ...(record.block ? [] : ["--from-genesis"]), ...args], { out: join(dir, "out") });
-    } finally {
-      await node.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-
   it("prints the finality line and writes it to report.json and report.html", async () => {
-    const run = await cliOn(buildChain({ length: 5 }), ["--consensus", "qbft"]);
+    const run = await cliOnQbft(buildChain({ length: 5 }), ["--consensus", "qbft"]);
     const line = "BFT finality verified: 5 blocks, each sealed by ≥ 3 of 4 validators";
     expect(run.report!.consensus!.finality.line).to.equal(line);
     expect(run.report!.consensus!.detectedFrom).to.equal("option");
@@ -242,7 +181,7 @@ describe("audit CLI on a QBFT chain", () => {
   });
 
   it("exits 1 on a seal finding and lists it", async () => {
-    const run = await cliOn(buildChain({ length: 5, blocks: { 4: { sealers: [A, B] } } }), []);
+    const run = await cliOnQbft(buildChain({ length: 5, blocks: { 4: { sealers: [A, B] } } }), []);
     expect(run.code).to.equal(1);
     expect(run.report!.consensus!.finality.line).to.equal("BFT finality NOT verified: 1 finding(s) over 5 blocks");
     expect(run.stdout).to.contain("BFT finality NOT verified").and.contain("chain/qbft-quorum-missing");
@@ -253,18 +192,18 @@ describe("audit CLI on a QBFT chain", () => {
     // Epoch length 10 named only by the record: the validator set from epoch block 10, the vote of block 11 counted.
     const vote: QbftVote = { recipient: addr(E), kind: "add" };
     const chain = buildChain({ length: 15, setFor: (n) => (n >= 14 ? [...FOUR, E] : FOUR), blocks: { 11: { proposer: A, vote }, 12: { proposer: B, vote }, 13: { proposer: C, vote } } });
-    const run = await cliOn(chain, [], { block: 12, extra: { consensus: { kind: "qbft", epochLength: 10 } } });
+    const run = await cliOnQbft(chain, [], { block: 12, extra: { consensus: { kind: "qbft", epochLength: 10 } } });
     expect(run.report!.consensus!.detectedFrom).to.equal("deployment record");
     expect(run.report!.consensus!.finality).to.deep.include({ status: "verified", epochLength: 10, blocks: 5 });
     expect(run.report!.consensus!.finality.anchor!.block).to.equal(10);
     expect(run.stdout).to.contain("validator set from epoch block 10");
-    const bad = await cliOn(chain, [], { block: 12, extra: { consensus: { kind: "pow" } } });
+    const bad = await cliOnQbft(chain, [], { block: 12, extra: { consensus: { kind: "pow" } } });
     expect(bad.code).to.equal(2);
     expect(bad.stderr).to.contain("its consensus field is not valid");
   });
 
   it("refuses to run (exit 2) when told QBFT on a chain without QBFT extraData", async () => {
-    const run = await cliOn(buildChain({ length: 2 }).map((b) => ({ ...b, extraData: "0x" })), ["--consensus", "qbft"]);
+    const run = await cliOnQbft(buildChain({ length: 2 }).map((b) => ({ ...b, extraData: "0x" })), ["--consensus", "qbft"]);
     expect(run.code).to.equal(2);
     expect(run.stderr).to.match(/block 0, the epoch block the finality check starts from, has no QBFT extraData/);
   });

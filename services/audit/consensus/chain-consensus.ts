@@ -9,6 +9,7 @@ import { z } from "zod";
 import { decodeQbftExtraData } from "../../shared/qbft/extra-data";
 import { headerHash } from "../headers";
 import type { Finding, RpcBlock } from "../types";
+import { historyFinding, type VerifiedHead } from "../verified-head";
 import { QbftFinalityVerifier, blockHashOf } from "./qbft";
 import { sealRecoveryImplementation } from "./seal-recovery";
 
@@ -46,8 +47,12 @@ export interface ConsensusSummary {
     status: "verified" | "failed" | "not-applicable";
     /** the report line, e.g. "BFT finality verified: 31 blocks, each sealed by ≥ 3 of 4 validators" */
     line: string;
-    /** QBFT: headers whose seals were checked (from the block after the anchor to the audited head) */
+    /** QBFT: headers verified (from the block after the anchor to the audited head) */
     blocks?: number;
+    /** QBFT: of them, the headers whose seals this audit recovered (the others' an earlier audit did: verifiedHead) */
+    sealsChecked?: number;
+    /** the auditor's record of the head an earlier audit verified, which this audit compared (--verified-head) */
+    verifiedHead?: { block: number; hash: string; auditedAt: string };
     /** QBFT: the block the validator set was taken from, and why that one */
     anchor?: { block: number; hash: string; validators: string[]; reason: string };
     epochLength?: number;
@@ -71,18 +76,50 @@ export interface HeaderConsensus {
   hashOf(block: RpcBlock): string;
 }
 
+/** The recorded head's hash compared as the header chain passes it (verified-head.ts). */
+class HistoryPin {
+  constructor(
+    readonly head: VerifiedHead,
+    private readonly findings: Finding[],
+  ) {}
+
+  check(block: RpcBlock, hash: string): string {
+    if (Number(BigInt(block.number)) === this.head.block) {
+      const f = historyFinding(this.head, hash);
+      if (f) this.findings.push(f);
+    }
+    return hash;
+  }
+
+  get summary(): NonNullable<ConsensusSummary["finality"]["verifiedHead"]> {
+    return { block: this.head.block, hash: this.head.hash, auditedAt: this.head.auditedAt };
+  }
+}
+
 export class DevConsensus implements HeaderConsensus {
   readonly kind = "dev";
   readonly findings: Finding[] = [];
+  private readonly pin?: HistoryPin;
 
-  constructor(private readonly detectedFrom: ConsensusSummary["detectedFrom"]) {}
+  /** @param verifiedHead the auditor's record of a head verified before, inside the audited range: its hash must be unchanged */
+  constructor(
+    private readonly detectedFrom: ConsensusSummary["detectedFrom"],
+    verifiedHead?: VerifiedHead,
+  ) {
+    this.pin = verifiedHead && new HistoryPin(verifiedHead, this.findings);
+  }
 
   hashOf(block: RpcBlock): string {
-    return headerHash(block);
+    const hash = headerHash(block);
+    return this.pin ? this.pin.check(block, hash) : hash;
   }
 
   summary(): ConsensusSummary {
-    return { kind: "dev", detectedFrom: this.detectedFrom, finality: { status: "not-applicable", line: "BFT finality: not applicable (single-node development chain)" } };
+    return {
+      kind: "dev",
+      detectedFrom: this.detectedFrom,
+      finality: { status: "not-applicable", line: "BFT finality: not applicable (single-node development chain)", ...(this.pin ? { verifiedHead: this.pin.summary } : {}) },
+    };
   }
 }
 
@@ -92,12 +129,15 @@ export class QbftConsensus implements HeaderConsensus {
   private readonly anchorNumber: number;
   private readonly anchorHash: string;
   private readonly anchorValidators: string[];
+  private readonly pin?: HistoryPin;
   private ms = 0;
 
   /**
    * @param anchor the trusted epoch block: its validator list seeds the set
    * @param anchorReason why this block is trusted, for the report
    * @param sealsApart check the commit seals in a process beside the audit while it reads on (settle() before the summary)
+   * @param verifiedHead the auditor's record of a head verified before, inside the audited range: its hash
+   *   must be unchanged, and the seals up to it are not recovered again
    */
   constructor(
     anchor: RpcBlock,
@@ -105,8 +145,10 @@ export class QbftConsensus implements HeaderConsensus {
     private readonly anchorReason: string,
     private readonly detectedFrom: ConsensusSummary["detectedFrom"],
     sealsApart = false,
+    verifiedHead?: VerifiedHead,
   ) {
-    this.verifier = new QbftFinalityVerifier(anchor, epochLength, sealsApart);
+    this.verifier = new QbftFinalityVerifier(anchor, epochLength, sealsApart, verifiedHead?.block);
+    this.pin = verifiedHead && new HistoryPin(verifiedHead, this.verifier.findings);
     this.anchorNumber = Number(BigInt(anchor.number));
     this.anchorHash = this.verifier.lastHash;
     this.anchorValidators = this.verifier.validators;
@@ -128,6 +170,11 @@ export class QbftConsensus implements HeaderConsensus {
 
   /** A header of the audited range: its seals checked; the header chain compares the hash and links it. */
   hashOf(block: RpcBlock): string {
+    const hash = this.hashOfChecked(block);
+    return this.pin ? this.pin.check(block, hash) : hash;
+  }
+
+  private hashOfChecked(block: RpcBlock): string {
     // The anchor itself (the first audited block when that is an epoch block) is trusted, not sealed here.
     if (Number(BigInt(block.number)) <= this.anchorNumber) return blockHashOf(block);
     const hash = this.timed(() => this.verifier.verify(block, false));
@@ -165,13 +212,20 @@ export class QbftConsensus implements HeaderConsensus {
   summary(): ConsensusSummary {
     const s = this.verifier.summary();
     const failed = this.verifier.findings.length > 0;
+    const earlier = s.blocks - s.sealsChecked;
+    const line =
+      this.pin && !failed && earlier > 0
+        ? `${this.verifier.describe()} (the seals of the ${earlier} up to block ${this.pin.head.block} as this auditor verified them at ${this.pin.head.auditedAt}, that block's hash unchanged; of the ${s.sealsChecked} after it, now)`
+        : this.verifier.describe();
     return {
       kind: "qbft",
       detectedFrom: this.detectedFrom,
       finality: {
         status: failed ? "failed" : "verified",
-        line: this.verifier.describe(),
+        line,
         blocks: s.blocks,
+        sealsChecked: s.sealsChecked,
+        ...(this.pin ? { verifiedHead: this.pin.summary } : {}),
         anchor: { block: this.anchorNumber, hash: this.anchorHash, validators: this.anchorValidators, reason: this.anchorReason },
         epochLength: this.epochLength,
         validatorCounts: s.validatorCounts,

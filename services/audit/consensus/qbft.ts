@@ -91,6 +91,8 @@ const LINK_KINDS = new Set(["qbft-header-hash-mismatch"]);
 
 export interface FinalitySummary {
   blocks: number;
+  /** of them, the blocks whose seals were recovered here (the others' seals were verified by an earlier audit: sealsVerifiedThrough) */
+  sealsChecked: number;
   /** the fewest verified seals any block had, and that block's quorum and set size */
   weakest?: { blockNumber: number; sealers: number; quorum: number; validators: number };
   validatorCounts: number[];
@@ -107,6 +109,7 @@ export class QbftFinalityVerifier {
   private expected: number;
   private prevHash: string;
   private blocks = 0;
+  private sealsChecked = 0;
   private weakest: FinalitySummary["weakest"];
   private readonly counts = new Set<number>();
 
@@ -118,11 +121,14 @@ export class QbftFinalityVerifier {
    * @param epochLength the genesis file's qbft.epochlength
    * @param sealsApart check the commit seals in a process beside the audit (seal-check-worker.ts; then
    *   call settle() before reading the findings and the summary); otherwise each block's as it is verified
+   * @param sealsVerifiedThrough the blocks up to this one had their seals verified by an earlier audit whose
+   *   head hash the caller compares (verified-head.ts): everything else of them is checked, their seals are not
    */
   constructor(
     anchor: RpcBlock,
     private readonly epochLength: number,
     sealsApart = false,
+    private readonly sealsVerifiedThrough = -1,
   ) {
     this.sealChecks = sealsApart ? new SealCheckQueue((n, sealers, validators) => this.noteSealers(n, sealers, validators)) : undefined;
     if (!Number.isInteger(epochLength) || epochLength < 1) throw new Error(`epoch length ${epochLength} is not a positive integer`);
@@ -156,19 +162,15 @@ export class QbftFinalityVerifier {
       this.findings.push(finding(this.expected, "qbft-header-out-of-sequence", `expected header ${this.expected}, got ${number}`));
     }
     const validators = this.tally.validators;
+    const sealsKnown = number <= this.sealsVerifiedThrough;
     const apart = this.sealChecks;
-    const r = verifyBlockFinality(header, validators, apart !== undefined);
+    const r = verifyBlockFinality(header, validators, sealsKnown || apart !== undefined);
     this.findings.push(...(link ? r.findings : r.findings.filter((f) => !LINK_KINDS.has(f.kind))));
-    if (!apart || !r.extra || !r.sealHash || number === 0) this.noteSealers(number, r.sealers.length, validators.length);
-    else {
-      const set = sortValidators(validators);
-      // A seal of another length than 65 bytes (or more seals than a run counts) cannot go in the runs: checked here.
-      if (r.extra.seals.length <= 0xffff && r.extra.seals.every((x) => x.length === 2 + 65 * 2)) apart.add(number, r.sealHash, r.extra.seals, set);
-      else {
-        const c = checkSeals(number, r.sealHash, r.extra.seals, set);
-        this.findings.push(...c.findings);
-        this.noteSealers(number, c.sealers.length, validators.length);
-      }
+    // Seals verified by an earlier audit are neither checked nor counted among this audit's weakest blocks.
+    if (!sealsKnown) {
+      this.sealsChecked++;
+      if (!apart || !r.extra || !r.sealHash || number === 0) this.noteSealers(number, r.sealers.length, validators.length);
+      else this.checkApart(apart, number, r.sealHash, r.extra.seals, validators);
     }
     if (link && header.parentHash.toLowerCase() !== this.prevHash) {
       this.findings.push(finding(number, "qbft-header-link-broken", `block ${number} names parent ${header.parentHash}, but the previous block hashes to ${this.prevHash}`, { parentHash: header.parentHash, previousHash: this.prevHash }));
@@ -180,6 +182,17 @@ export class QbftFinalityVerifier {
     this.counts.add(validators.length);
     this.expected = number + 1;
     return r.hash;
+  }
+
+  private checkApart(apart: SealCheckQueue, number: number, sealHash: string, seals: string[], validators: string[]): void {
+    const set = sortValidators(validators);
+    // A seal of another length than 65 bytes (or more seals than a run counts) cannot go in the runs: checked here.
+    if (seals.length <= 0xffff && seals.every((x) => x.length === 2 + 65 * 2)) apart.add(number, sealHash, seals, set);
+    else {
+      const c = checkSeals(number, sealHash, seals, set);
+      this.findings.push(...c.findings);
+      this.noteSealers(number, c.sealers.length, validators.length);
+    }
   }
 
   /** The weakest block so far: the fewest seals above its quorum, the lowest number among equals. */
@@ -221,7 +234,7 @@ export class QbftFinalityVerifier {
   }
 
   summary(): FinalitySummary {
-    return { blocks: this.blocks, weakest: this.weakest, validatorCounts: [...this.counts].sort((a, b) => a - b) };
+    return { blocks: this.blocks, sealsChecked: this.sealsChecked, weakest: this.weakest, validatorCounts: [...this.counts].sort((a, b) => a - b) };
   }
 
   /** The report line: "BFT finality verified: N blocks, each sealed by ≥ q of n validators" when clean. */

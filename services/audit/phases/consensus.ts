@@ -7,6 +7,7 @@ import { DevConsensus, QbftConsensus, anchorReason, detectConsensus, type ChainC
 import type { Progress } from "../progress";
 import { CannotRun, fetchHeaders, type RpcClient } from "../rpc";
 import type { RpcBlock } from "../types";
+import type { VerifiedHead } from "../verified-head";
 
 export interface ConsensusInputs {
   choice: ConsensusChoice;
@@ -20,6 +21,8 @@ export interface ConsensusInputs {
   chunk?: number;
   /** QBFT: check the commit seals in a process beside the audit (seal-check-worker.ts) */
   sealsApart?: boolean;
+  /** the auditor's record of a head verified before, at or below the audited head (verified-head.ts) */
+  verifiedHead?: VerifiedHead;
   progress: Progress;
 }
 
@@ -40,7 +43,7 @@ async function blockAt(rpc: RpcClient, n: number): Promise<RpcBlock> {
 export async function prepareConsensus(rpc: RpcClient, inp: ConsensusInputs): Promise<PreparedConsensus> {
   const detectedFrom = inp.choice === "auto" ? "genesis" : (inp.source ?? "option");
   const kind = inp.choice === "auto" ? detectConsensus(await blockAt(rpc, 0)) : inp.choice;
-  if (kind === "dev") return { consensus: new DevConsensus(detectedFrom) };
+  if (kind === "dev") return { consensus: new DevConsensus(detectedFrom, inp.verifiedHead) };
 
   const epochBlock = inp.fromBlock - (inp.fromBlock % inp.epochLength);
   const anchor = await blockAt(rpc, epochBlock);
@@ -49,7 +52,7 @@ export async function prepareConsensus(rpc: RpcClient, inp: ConsensusInputs): Pr
   } catch (err) {
     throw new CannotRun(`QBFT: block ${epochBlock}, the epoch block the finality check starts from, has no QBFT extraData (${(err as Error).message}); is this a QBFT chain (--consensus)?`);
   }
-  const consensus = new QbftConsensus(anchor, inp.epochLength, anchorReason(epochBlock, inp.fromBlock, inp.epochLength), detectedFrom, inp.sealsApart ?? false);
+  const consensus = new QbftConsensus(anchor, inp.epochLength, anchorReason(epochBlock, inp.fromBlock, inp.epochLength), detectedFrom, inp.sealsApart ?? false, inp.verifiedHead);
   if (inp.fromBlock <= epochBlock) return { consensus };
 
   // The headers between the epoch block and the audited range carry the votes that shape the set.

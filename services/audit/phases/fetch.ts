@@ -18,6 +18,7 @@ import { CannotRun, RpcClient } from "../rpc";
 import type { AgencyExport, RpcBlock } from "../types";
 import { StepHashWorker } from "../step-hash-worker";
 import type { CaseHeadChains } from "../case-head-chains";
+import { checkVerifiedHeadFits, type VerifiedHead } from "../verified-head";
 import { prepareConsensus } from "./consensus";
 
 export interface FetchInputs {
@@ -47,6 +48,12 @@ export interface FetchInputs {
   epochLength?: number;
   /** QBFT: the fewest blocks to seal-check for which the seals are checked in a process beside the audit (default 2,000) */
   sealProcessFromBlocks?: number;
+  /**
+   * the auditor's record of the head an earlier audit verified (--verified-head): the chain must still hash
+   * to it there, and on QBFT the seals up to it are not recovered again; above the audited head it is only
+   * reported
+   */
+  verifiedHead?: VerifiedHead;
   progress: Progress;
 }
 
@@ -88,13 +95,18 @@ export async function fetchAudit(inp: FetchInputs): Promise<Fetched> {
   const fromBlock = inp.fromGenesis ? 0 : d.block;
   if (head < d.block) throw new CannotRun(`the chain at ${inp.rpcUrl} is at block ${head}, below the deployment block ${d.block}: a different chain than the deployment record describes`);
 
+  if (inp.verifiedHead) checkVerifiedHeadFits(inp.verifiedHead, { chainId, ledger, deploymentBlock: d.block });
+  // Compared (and its seals trusted) only where this audit reaches it; above the head it is only reported.
+  const verifiedHead = inp.verifiedHead && inp.verifiedHead.block <= head ? inp.verifiedHead : undefined;
+  const sealsFrom = Math.max(fromBlock, (verifiedHead?.block ?? -1) + 1);
   const { consensus, previousHash } = await prepareConsensus(rpc, {
     choice: inp.consensus ?? "auto",
     source: inp.consensusSource,
     epochLength: inp.epochLength ?? QBFT_DEFAULT_EPOCH_LENGTH,
     fromBlock,
     // a process costs about half a second to start: worth it beside a long audit, not a short one
-    sealsApart: head - fromBlock + 1 >= (inp.sealProcessFromBlocks ?? 2_000),
+    sealsApart: head - sealsFrom + 1 >= (inp.sealProcessFromBlocks ?? 2_000),
+    verifiedHead,
     progress,
   });
   const engine = new AuditEngine({

@@ -19,6 +19,7 @@ import { CannotRun } from "../rpc";
 import type { Artifact } from "../source";
 import type { StoreRestore } from "../agency-db/reader";
 import type { CheckpointSet, StepRow } from "../types";
+import { behindFinding, type VerifiedHead } from "../verified-head";
 import type { Fetched } from "./fetch";
 
 export interface VerifyInputs {
@@ -33,6 +34,8 @@ export interface VerifyInputs {
   codeLists: { version: string; hash: string };
   allocationDays: number;
   fromGenesis?: boolean;
+  /** the auditor's record of a head verified before (--verified-head): above the audited head it is reported */
+  verifiedHead?: VerifiedHead;
   /** seconds since 1970: the compliance clock where the audited head has no timestamp */
   now: number;
 }
@@ -68,6 +71,7 @@ export function verifyAudit(f: Fetched, inp: VerifyInputs): Verified {
 
   // The consensus's own findings (QBFT: seals and validator set of every header) next to the header chain's.
   for (const x of f.consensus?.findings ?? []) sink.add(x);
+  if (inp.verifiedHead && inp.verifiedHead.block > head) sink.add(behindFinding(inp.verifiedHead, head));
   if (inp.fromGenesis) {
     const anchor = anchorFinding(d, engine.headers.hashAt(d.block));
     if (anchor) sink.add(anchor);
