@@ -55,7 +55,7 @@ export interface ChildFigures {
   arrayBuffersMiB: number;
   /** the report's consensus and finality verdict (a QBFT chain: the seal checks' seconds) */
   consensus?: string;
-  finality?: { status: string; line: string; blocks?: number; sealsChecked?: number; seconds?: number; sealRecovery?: string; sealProcessCpuSeconds?: number; anchorBlock?: number };
+  finality?: { status: string; line: string; blocks?: number; sealsChecked?: number; seconds?: number; hashSeconds?: number; sealRecovery?: string; sealProcessCpuSeconds?: number; anchorBlock?: number };
 }
 
 /**

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     arrayBuffersMiB: mem.arrayBuffers / 2 ** 20,
     // on a QBFT chain (bench/audit-qbft.ts): the finality verdict and the seal checks' own seconds
     consensus: report.consensus?.kind,
-    finality: report.consensus && { status: report.consensus.finality.status, line: report.consensus.finality.line, blocks: report.consensus.finality.blocks, sealsChecked: report.consensus.finality.sealsChecked, seconds: report.consensus.finality.seconds, sealRecovery: report.consensus.finality.sealRecovery, sealProcessCpuSeconds: report.consensus.finality.sealProcessCpuSeconds, anchorBlock: report.consensus.finality.anchor?.block },
+    finality: report.consensus && { status: report.consensus.finality.status, line: report.consensus.finality.line, blocks: report.consensus.finality.blocks, sealsChecked: report.consensus.finality.sealsChecked, seconds: report.consensus.finality.seconds, hashSeconds: report.consensus.finality.hashSeconds, sealRecovery: report.consensus.finality.sealRecovery, sealProcessCpuSeconds: report.consensus.finality.sealProcessCpuSeconds, anchorBlock: report.consensus.finality.anchor?.block },
   };
   process.stdout.write(JSON.stringify(out) + "\n");
 }

@@ -65,6 +65,12 @@ export interface ConsensusSummary {
      */
     sealRecovery?: "native" | "js";
     seconds?: number;
+    /**
+     * QBFT: of `seconds`, the time hashing the headers as Besu does (the block hash, and the committed-seal
+     * hash where the round is not 0): the header chain links by the block hash, which an audit of any chain
+     * computes (a development chain's the plain Ethereum way); the rest is the seal checks proper
+     */
+    hashSeconds?: number;
     /** QBFT, where the seals were checked in a process beside the audit: that process's CPU seconds */
     sealProcessCpuSeconds?: number;
   };
@@ -232,6 +238,7 @@ export class QbftConsensus implements HeaderConsensus {
         weakest: s.weakest,
         sealRecovery: sealRecoveryImplementation,
         seconds: this.ms / 1000,
+        hashSeconds: this.verifier.hashSeconds,
         ...(this.verifier.sealProcessCpuSeconds !== undefined ? { sealProcessCpuSeconds: this.verifier.sealProcessCpuSeconds } : {}),
       },
     };
