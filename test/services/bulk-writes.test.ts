@@ -3,7 +3,8 @@
 // another database). Both must store the same values in the same format, read back what they inserted,
 // skip conflicting rows when asked, and roll back with their transaction; executeEach likewise. The same cases
 // run on a real PostgreSQL server (test/support/postgres.ts): there our transactions send the rows as one
-// array parameter per column (unnest), a plain Prisma transaction as multi-row VALUES. store/hot-reads.ts reads the same way
+// array parameter per column (unnest), or from 32 rows on with nothing skipped or read back as COPY ... FROM
+// STDIN, a plain Prisma transaction as multi-row VALUES. store/hot-reads.ts reads the same way
 // (prepared statements on SQLite, $queryRaw on PostgreSQL): what it returns, converted, is what Prisma returns.
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +15,7 @@ import { migrateIfNeeded } from "../../services/agency/store/migrate-if-needed";
 import { freshPostgresUrl, testDatabases, type TestDatabase } from "../support/postgres";
 import { readOnly, serialized, type Tx } from "../../services/agency/store/serialized";
 import { bulkInsert, executeEach } from "../../services/agency/store/bulk-writes";
+import { isUniqueViolation } from "../../services/agency/store/unique-violation";
 import { asBoolean, asCount, asDate, selectRows } from "../../services/agency/store/hot-reads";
 import { Prisma } from "../../services/agency/generated/prisma/client";
 
@@ -129,6 +131,24 @@ describe(`bulk writes (store/bulk-writes.ts) on ${database}`, () => {
         const stored = await db.ledgerEvent.findMany({ where: { txHash: odd }, orderBy: { logIndex: "asc" } });
         expect(stored.map((r) => [r.name, r.receivedAt])).to.deep.equal(names.map((n) => [n, second]));
         await db.ledgerEvent.deleteMany({ where: { txHash: odd } });
+      });
+
+      it("stores a page of 40 rows (on PostgreSQL in our transactions: COPY) exactly: text with tabs, backslashes, line breaks and \\N, NULLs, uint64 text, times", async () => {
+        const page = "0x" + (first ? "c1" : "c2").repeat(32);
+        const odd = ["a\tb", "back\\slash", "line\nbreak", "carriage\rreturn", "\\N", "\\.", "NULL", "", `"quoted" ✓ {1,2}`];
+        const input = rows(page, 40, at).map((r, i) => ({ ...r, name: odd[i % odd.length] }));
+        await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], input));
+        const stored = await db.ledgerEvent.findMany({ where: { txHash: page }, orderBy: { logIndex: "asc" } });
+        const picked = (r: Record<string, unknown>) => Object.fromEntries(COLUMNS.map((c) => [c, r[c]]));
+        expect(stored.map(picked)).to.deep.equal(input.map(picked));
+        // A page that holds a stored event fails as a unique violation, which the listener's retry recognises.
+        const again = await inTx(db, (tx) => bulkInsert(tx, "LedgerEvent", [...COLUMNS], rows(page, 40, at))).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(isUniqueViolation(again), String(again)).to.equal(true);
+        expect(await db.ledgerEvent.count({ where: { txHash: page } })).to.equal(40);
+        await db.ledgerEvent.deleteMany({ where: { txHash: page } });
       });
 
       it("stores a time as Prisma does (UTC) also when the process runs in another time zone", async () => {
