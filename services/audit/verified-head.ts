@@ -60,8 +60,15 @@ export function writeVerifiedHead(file: string, head: VerifiedHead): void {
   renameSync(tmp, file);
 }
 
-/** CannotRun unless `head` was recorded for this chain, ledger and deployment. */
+/**
+ * CannotRun unless `head` was recorded for this chain, ledger and deployment, at or above the deployment
+ * block (an audit records its head; a block below the audited range would never be compared, yet its seals
+ * would be taken as verified).
+ */
 export function checkVerifiedHeadFits(head: VerifiedHead, chain: { chainId: number; ledger: string; deploymentBlock: number }): void {
+  if (head.block < head.deploymentBlock) {
+    throw new CannotRun(`the verified-head record names block ${head.block}, below its deployment block ${head.deploymentBlock}: no audit records such a head`);
+  }
   if (head.chainId !== chain.chainId || head.ledger !== chain.ledger.toLowerCase() || head.deploymentBlock !== chain.deploymentBlock) {
     throw new CannotRun(
       `the verified-head record is of chain ${head.chainId}, ledger ${head.ledger} deployed at block ${head.deploymentBlock}; this audit is of chain ${chain.chainId}, ledger ${chain.ledger.toLowerCase()} deployed at block ${chain.deploymentBlock}: give the record of this ledger, or a new file`,

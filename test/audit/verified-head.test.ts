@@ -80,13 +80,19 @@ describe("audit: the auditor's record of the head it verified before (QBFT)", ()
     expect(r.consensus!.finality.verifiedHead).to.equal(undefined);
   });
 
-  it("refuses a record of another ledger", async () => {
+  it("refuses a record of another ledger, and one below its deployment block", async () => {
     const chain = buildChain({ length: 3 });
     const err = await auditQbft(chain, { verifiedHead: { ...headOf(chain, 2), ledger: "0x" + "bb".repeat(20) } }).then(
       () => undefined,
       (e: Error) => e,
     );
     expect(err?.message).to.contain("the verified-head record is of chain 4242, ledger 0xbbbb");
+    // Below the deployment block it would never be compared while the seals up to it were taken as verified.
+    const low = await auditQbft(chain, { block: 2, verifiedHead: { ...headOf(chain, 1), deploymentBlock: 2 } }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(low?.message).to.contain("names block 1, below its deployment block 2");
   });
 });
 
