@@ -32,6 +32,9 @@ describe("audit: a QBFT chain served over JSON-RPC (the audit as a light client)
     expect(chainCheck(r).summary).to.contain("BFT finality verified: 8 blocks, each sealed by ≥ 3 of 4 validators");
     expect(renderHtml(r)).to.contain("BFT finality verified: 8 blocks, each sealed by ≥ 3 of 4 validators");
     expect(r.consensus!.finality.sealProcessCpuSeconds, "checked in the audit's own thread below 2,000 blocks").to.equal(undefined);
+    // the headers' hashing is part of the finality time, and given apart
+    const fin = r.consensus!.finality;
+    expect(fin.hashSeconds).to.be.greaterThan(0).and.at.most(fin.seconds!);
     // The same with the seals checked in a process beside the audit: the same verdict, and that process's CPU time.
     const apart = await auditQbft(buildChain({ length: 8 }), { sealsApart: true });
     expect(apart.consensus!.finality).to.deep.include({ status: "verified", line: r.consensus!.finality.line, blocks: 8, weakest: r.consensus!.finality.weakest });
