@@ -1,6 +1,15 @@
-// The outbox's state transitions on the Step table. Every transition is one short interactive DB
-// transaction (see store/serialized.ts) with no chain request inside it.
-import { isPostgres, type Db } from "../store/db";
+// The outbox's state transitions on the Step table. Every transition is one short DB transaction with no
+// chain request inside it: an interactive one of the store's write queue (store/serialized.ts), except on
+// PostgreSQL for the two on the outbox's hot path, markSubmitted and confirmSteps. There each is one
+// statement, a transaction of its own on a pool connection, beside the queue: in the queue each waited
+// behind the listener's pages and the API's writes for tens of milliseconds under load, and the outbox
+// waits for markSubmitted before every send. The queue adds nothing to them: only the outbox writer (one
+// per store, sequential in its sends) changes a step's state; each statement moves only the steps still in
+// the state it moves from (PostgreSQL re-reads a row another transaction changed meanwhile); and what the
+// queue's one-at-a-time commits give takeQueued below is about new queued steps, which are still written
+// only in the queue (steps/step-writer.ts).
+import { isPostgres, postgresPoolOf, type Db } from "../store/db";
+import { pgQuery } from "../store/pg-direct";
 import { Prisma, type Step } from "../generated/prisma/client";
 import { eventIdOf, packStep } from "../../shared/ledger-codec";
 import type { ChainStep } from "../chain/adapter";
@@ -74,11 +83,13 @@ export async function countQueued(db: Db): Promise<number> {
   return asCount(row.n);
 }
 
-/** The writer's next nonce (raw and portable: Prisma's upsert compiles anew on every call, once a batch here). */
+/** The writer's next nonce, as a statement (raw and portable: Prisma's upsert compiles anew on every call). */
+function nonceUpsert(address: string, nextNonce: number): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "WriterNonce" ("address", "nextNonce") VALUES (${address}, CAST(${nextNonce} AS INTEGER)) ON CONFLICT ("address") DO UPDATE SET "nextNonce" = excluded."nextNonce"`;
+}
+
 async function setNonce(tx: Tx, address: string, nextNonce: number): Promise<void> {
-  await executeEach(tx, [
-    Prisma.sql`INSERT INTO "WriterNonce" ("address", "nextNonce") VALUES (${address}, CAST(${nextNonce} AS INTEGER)) ON CONFLICT ("address") DO UPDATE SET "nextNonce" = excluded."nextNonce"`,
-  ]);
+  await executeEach(tx, [nonceUpsert(address, nextNonce)]);
 }
 
 /**
@@ -86,19 +97,25 @@ async function setNonce(tx: Tx, address: string, nextNonce: number): Promise<voi
  * and the writer's next nonce moves on, in one transaction. A crash after this and before or after the
  * send is resolved at restart by reconcile (receipt, isRecorded). Returns how many steps were marked.
  */
-export function markSubmitted(db: Db, ids: number[], txHash: string, address: string, nextNonce: number): Promise<number> {
+export async function markSubmitted(db: Db, ids: number[], txHash: string, address: string, nextNonce: number): Promise<number> {
   const at = new Date();
+  const pool = await postgresPoolOf(db);
+  if (pool) {
+    // One statement, beside the write queue (see the top of this file); a data-modifying WITH runs to
+    // completion whether or not its rows are read.
+    const { rows } = await pgQuery<{ n: string }>(
+      pool,
+      Prisma.sql`WITH "marked" AS (UPDATE "Step" SET "state" = 'submitted', "txHash" = ${txHash}, "submittedAt" = ${at}, "attempts" = "attempts" + 1 WHERE "id" = ANY(${ids}::integer[]) AND "state" = 'queued' RETURNING 1), "nonce" AS (${nonceUpsert(address, nextNonce)}) SELECT COUNT(*) AS "n" FROM "marked"`,
+    );
+    return Number(rows[0].n);
+  }
+  // SQLite: one cached prepared statement a step, in process (cheaper there than compiling a statement
+  // for each batch length).
   return serialized(db, async (tx) => {
-    // PostgreSQL: one statement a chunk of ids (each statement is a round trip inside the store's
-    // one-at-a-time write queue). SQLite: one cached prepared statement a step, in process (cheaper there
-    // than compiling a statement for each batch length).
-    const statements = isPostgres(db)
-      ? chunks(ids).map(
-          (part) =>
-            Prisma.sql`UPDATE "Step" SET "state" = 'submitted', "txHash" = ${txHash}, "submittedAt" = ${at}, "attempts" = "attempts" + 1 WHERE "id" IN (${Prisma.join(part)}) AND "state" = 'queued'`,
-        )
-      : ids.map((id) => Prisma.sql`UPDATE "Step" SET "state" = 'submitted', "txHash" = ${txHash}, "submittedAt" = ${at}, "attempts" = "attempts" + 1 WHERE "id" = ${id} AND "state" = 'queued'`);
-    const count = await executeEach(tx, statements);
+    const count = await executeEach(
+      tx,
+      ids.map((id) => Prisma.sql`UPDATE "Step" SET "state" = 'submitted', "txHash" = ${txHash}, "submittedAt" = ${at}, "attempts" = "attempts" + 1 WHERE "id" = ${id} AND "state" = 'queued'`),
+    );
     await setNonce(tx, address, nextNonce);
     return count;
   });
@@ -120,57 +137,32 @@ export interface Confirmation {
   logIndex: number;
 }
 
-/** Ids per statement: well within SQLite's and PostgreSQL's parameter limits. */
-const CHUNK = 500;
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
-
 /**
- * Confirm steps: each with its transaction, block and log index. On PostgreSQL one statement per
- * transaction (and chunk of steps), the log index chosen per step by a CASE (a batch's steps share their
- * transaction and block); on SQLite one cached prepared statement a step (see markSubmitted).
+ * Confirm steps: each with its transaction, block and log index. On PostgreSQL one statement for all of
+ * them, beside the write queue (see the top of this file); on SQLite one cached prepared statement a step
+ * (see markSubmitted).
  */
 export async function confirmSteps(db: Db, confirmations: Confirmation[]): Promise<void> {
   if (confirmations.length === 0) return;
   const now = new Date();
-  if (!isPostgres(db)) {
-    await serialized(db, (tx) =>
-      executeEach(
-        tx,
-        confirmations.map(
-          (c) =>
-            Prisma.sql`UPDATE "Step" SET "state" = 'confirmed', "txHash" = ${c.txHash}, "blockNumber" = ${c.blockNumber}, "logIndex" = ${c.logIndex}, "confirmedAt" = ${now}, "failureReason" = NULL WHERE "id" = ${c.id} AND "state" <> 'confirmed'`,
-        ),
-      ),
+  const pool = await postgresPoolOf(db);
+  if (pool) {
+    const column = <K extends keyof Confirmation>(k: K) => confirmations.map((c) => c[k]);
+    await pgQuery(
+      pool,
+      Prisma.sql`UPDATE "Step" AS "s" SET "state" = 'confirmed', "txHash" = "c"."txHash", "blockNumber" = "c"."blockNumber", "logIndex" = "c"."logIndex", "confirmedAt" = ${now}, "failureReason" = NULL FROM unnest(${column("id")}::integer[], ${column("txHash")}::text[], ${column("blockNumber")}::integer[], ${column("logIndex")}::integer[]) AS "c"("id", "txHash", "blockNumber", "logIndex") WHERE "s"."id" = "c"."id" AND "s"."state" <> 'confirmed'`,
     );
     return;
   }
-  const byTx = new Map<string, Confirmation[]>();
-  for (const c of confirmations) {
-    const key = `${c.txHash}:${c.blockNumber}`;
-    const group = byTx.get(key);
-    if (group) group.push(c);
-    else byTx.set(key, [c]);
-  }
-  const statements: Prisma.Sql[] = [];
-  for (const group of byTx.values()) {
-    const { txHash, blockNumber } = group[0];
-    for (const part of chunks(group)) {
-      // CAST: PostgreSQL types a bare parameter in a CASE branch as text.
-      const logIndex = Prisma.join(
-        part.map((c) => Prisma.sql`WHEN ${c.id} THEN CAST(${c.logIndex} AS INTEGER)`),
-        " ",
-      );
-      statements.push(
-        Prisma.sql`UPDATE "Step" SET "state" = 'confirmed', "txHash" = ${txHash}, "blockNumber" = CAST(${blockNumber} AS INTEGER), "logIndex" = CASE "id" ${logIndex} END, "confirmedAt" = ${now}, "failureReason" = NULL WHERE "id" IN (${Prisma.join(part.map((c) => c.id))}) AND "state" <> 'confirmed'`,
-      );
-    }
-  }
-  await serialized(db, (tx) => executeEach(tx, statements));
+  await serialized(db, (tx) =>
+    executeEach(
+      tx,
+      confirmations.map(
+        (c) =>
+          Prisma.sql`UPDATE "Step" SET "state" = 'confirmed', "txHash" = ${c.txHash}, "blockNumber" = ${c.blockNumber}, "logIndex" = ${c.logIndex}, "confirmedAt" = ${now}, "failureReason" = NULL WHERE "id" = ${c.id} AND "state" <> 'confirmed'`,
+      ),
+    ),
+  );
 }
 
 /** Back to the queue (the transaction reverted, was dropped, or never reached the chain). */

@@ -10,7 +10,7 @@
 // the idempotent repeat or the 409).
 //
 // One instance per service (ServiceContext.steps): it holds the queue and the caseRef -> Case.id cache.
-import type { Db } from "../store/db";
+import { isPostgres, type Db } from "../store/db";
 import type { Step } from "../generated/prisma/client";
 import { commit } from "../../shared/commitment";
 import { placeholderFileNumber } from "../store/partner-case";
@@ -90,8 +90,12 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-/** Rows per group: well below SQLite's bound-parameter limit (11 columns a row); a larger write goes alone. */
-const MAX_GROUP = 256;
+/**
+ * Rows per group; a larger write goes alone. On PostgreSQL every group is a transaction of round trips in
+ * the store's one-at-a-time write queue (store/serialized.ts), so fewer, larger groups are cheaper there;
+ * on SQLite a group holds the event loop while its rows are written, one prepared statement each.
+ */
+const MAX_GROUP = { sqlite: 256, postgres: 1024 };
 /** At most this many event-loop turns of waiting for more writes (each well under a millisecond). */
 const MAX_TURNS = 4;
 /** caseRef -> Case.id entries kept at most (then the cache starts afresh). */
@@ -104,7 +108,11 @@ export class StepWriter {
   /** caseRef -> Case.id, only for committed rows (cases are never deleted, their id never changes). */
   private readonly caseIds = new Map<string, number>();
 
-  constructor(private readonly db: Db) {}
+  private readonly maxGroup: number;
+
+  constructor(private readonly db: Db) {
+    this.maxGroup = isPostgres(db) ? MAX_GROUP.postgres : MAX_GROUP.sqlite;
+  }
 
   /** The id of a case this writer has written a step for, without a query. */
   knownCaseId(caseRef: string): number | undefined {
@@ -127,7 +135,7 @@ export class StepWriter {
    * while the queue still grows (better-sqlite3 is synchronous, so without this a group is one write).
    */
   private async gather(): Promise<void> {
-    for (let turns = 0, seen = -1; this.queue.length !== seen && this.queuedRows < MAX_GROUP && turns < MAX_TURNS; turns++) {
+    for (let turns = 0, seen = -1; this.queue.length !== seen && this.queuedRows < this.maxGroup && turns < MAX_TURNS; turns++) {
       seen = this.queue.length;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -137,7 +145,7 @@ export class StepWriter {
   private takeGroup(): Pending[] {
     let n = 0;
     let rows = 0;
-    while (n < this.queue.length && (n === 0 || rows + this.queue[n].rows.length <= MAX_GROUP)) rows += this.queue[n++].rows.length;
+    while (n < this.queue.length && (n === 0 || rows + this.queue[n].rows.length <= this.maxGroup)) rows += this.queue[n++].rows.length;
     this.queuedRows -= rows;
     return this.queue.splice(0, n);
   }
@@ -147,20 +155,26 @@ export class StepWriter {
     try {
       while (this.queue.length) {
         await this.gather();
-        await this.flush(this.takeGroup());
+        await this.flush();
       }
     } finally {
       this.draining = false;
     }
   }
 
-  private async flush(group: Pending[]): Promise<void> {
-    if (group.length === 1) return this.alone(group[0]);
+  /**
+   * Write the next group. It is taken once the transaction has its turn, not before: on PostgreSQL a
+   * transaction may wait tens of milliseconds behind others (store/serialized.ts), and the writes that
+   * arrive meanwhile join this group instead of waiting for a transaction of their own.
+   */
+  private async flush(): Promise<void> {
+    let group: Pending[] = [];
     let written: InsertedStep[][];
     try {
       written = await serialized(this.db, async (tx) => {
+        group = this.takeGroup();
         const createdAt = new Date();
-        if (!group.some((p) => p.erase)) {
+        if (group.length > 1 && !group.some((p) => p.erase)) {
           // One insert for the whole group, split again in order: on PostgreSQL each statement is a round
           // trip inside the store's one-at-a-time write queue (one a request cost more than the rest together).
           const all = await this.insert(tx, { steps: group.flatMap((p) => p.steps), rows: group.flatMap((p) => p.rows), erase: false, resolve: () => undefined, reject: () => undefined }, createdAt);
@@ -171,9 +185,13 @@ export class StepWriter {
         for (const p of group) out.push(await this.insert(tx, p, createdAt));
         return out;
       });
-    } catch {
-      // Nothing of the group was written: one by one, in order, so only the offending writes fail.
-      for (const p of group) await this.alone(p);
+    } catch (err) {
+      // Nothing of the group was written. A write alone gets the error, as do the writes waiting when the
+      // transaction could not even begin; a group runs again one write a transaction, in order, so only the
+      // offending writes fail.
+      if (group.length === 0) for (const p of this.takeGroup()) p.reject(err);
+      else if (group.length === 1) group[0].reject(err);
+      else for (const p of group) await this.alone(p);
       return;
     }
     group.forEach((p, i) => this.settle(p, written[i]));

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { Client, type PoolClient } from "pg";
+import { Client, type Pool, type PoolClient } from "pg";
 import { PrismaClient, type Prisma as SqlitePrisma } from "../generated/prisma/client";
 import { PrismaClient as PostgresClient, type Prisma as PostgresPrisma } from "../generated/prisma-postgres/client";
 import { REPO_ROOT } from "../../shared/paths";
@@ -137,9 +137,12 @@ type PgAdapterTransaction = Awaited<ReturnType<PgAdapter["startTransaction"]>>;
  */
 class PostgresAdapterFactory extends PrismaPg {
   writer?: PoolClient;
+  /** the adapter's connection pool, once Prisma has connected (see postgresPoolOf) */
+  pool?: Pool;
 
   override async connect(): Promise<PgAdapter> {
     const adapter = await super.connect();
+    this.pool = (adapter as unknown as { client: Pool }).client;
     const start = adapter.startTransaction.bind(adapter);
     adapter.startTransaction = async (isolationLevel) => {
       const tx: PgAdapterTransaction = await start(isolationLevel);
@@ -189,6 +192,19 @@ export function openDb(databaseUrl: string): Db {
  */
 export function postgresWriterOf(db: Db): PoolClient | undefined {
   return postgresClients.get(db)?.writer;
+}
+
+/**
+ * On PostgreSQL, the connection pool under `db` (Prisma connects first if it has not yet); undefined on
+ * SQLite. Only for a single statement that is a transaction of its own, sent past Prisma and beside the
+ * store's write queue: the outbox's own transitions of its steps (outbox/step-rows.ts).
+ */
+export async function postgresPoolOf(db: Db): Promise<Pool | undefined> {
+  const factory = postgresClients.get(db);
+  if (!factory) return undefined;
+  // not yet connected, or disconnected since ($disconnect ends the pool; Prisma opens a new one on connect)
+  if (!factory.pool || factory.pool.ending) await db.$connect();
+  return factory.pool;
 }
 
 /** Whether `db` was opened on PostgreSQL. */

@@ -2,7 +2,7 @@
 // Values go as Prisma's PostgreSQL adapter sends them where it matters here: a Date as its UTC ISO text (a
 // timestamp column holds UTC, as Prisma writes it), a bigint as decimal text; a timestamp comes back as
 // a Date read as UTC, a bigint (COUNT) as decimal text.
-import { types, type PoolClient } from "pg";
+import { types, type Pool, type PoolClient } from "pg";
 import type { Prisma } from "../generated/prisma/client";
 
 const TIMESTAMP_OID = 1114;
@@ -18,7 +18,8 @@ function pgValue(v: unknown): unknown {
   return v;
 }
 
-export async function pgQuery<T>(conn: PoolClient, sql: Prisma.Sql): Promise<{ rows: T[]; rowCount: number }> {
+/** `sql` on a pool connection (a statement of its transaction) or on the pool (a transaction of its own). */
+export async function pgQuery<T>(conn: PoolClient | Pool, sql: Prisma.Sql): Promise<{ rows: T[]; rowCount: number }> {
   const result = await conn.query({ text: sql.text, values: sql.values.map(pgValue), types: parsers });
   return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
 }
