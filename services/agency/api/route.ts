@@ -76,6 +76,12 @@ function announcesBody(req: FastifyRequest): boolean {
   return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }
 
+// What a route without a params, query or body schema accepts. Built once: zod builds (and on its first parse
+// compiles) a schema when it is created, which cost a tenth of the service's CPU when done per request.
+const NO_PARAMS = z.object({});
+const NO_QUERY = z.strictObject({});
+const NO_BODY = z.undefined();
+
 /** Parse params, query and body together, so that one answer names every invalid field. */
 function parseInputs(spec: AnyRouteSpec, req: FastifyRequest): { params: unknown; query: unknown; body: unknown } {
   const errors: FieldError[] = [];
@@ -84,17 +90,17 @@ function parseInputs(spec: AnyRouteSpec, req: FastifyRequest): { params: unknown
     if (!r.ok) errors.push(...r.errors);
     return r.ok ? r.value : undefined;
   };
-  const params = take(spec.params, req.params ?? {}, z.object({}));
+  const params = take(spec.params, req.params ?? {}, NO_PARAMS);
   // An empty query value (`?kind=`) means "not given", as forms and UIs send it.
   const rawQuery = Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ""));
-  const query = take(spec.query, rawQuery, z.strictObject({}));
+  const query = take(spec.query, rawQuery, NO_QUERY);
   let body: unknown;
   if (spec.body) {
     if (req.body === undefined) {
       errors.push({ field: "body", message: "JSON-Inhalt fehlt / JSON body missing" });
     } else {
       spec.precheck?.(req.body);
-      body = take(spec.body, req.body, z.undefined());
+      body = take(spec.body, req.body, NO_BODY);
     }
   } else if (!isEmptyBody(req.body) || (req.method === "GET" && announcesBody(req))) {
     errors.push({ field: "body", message: "Diese Anfrage hat keinen Inhalt / This request takes no body" });
