@@ -186,12 +186,11 @@ export class StepWriter {
         return out;
       });
     } catch (err) {
-      // Nothing of the group was written. A write alone gets the error, as do the writes waiting when the
-      // transaction could not even begin; a group runs again one write a transaction, in order, so only the
-      // offending writes fail.
-      if (group.length === 0) for (const p of this.takeGroup()) p.reject(err);
-      else if (group.length === 1) group[0].reject(err);
-      else for (const p of group) await this.alone(p);
+      // Nothing of the group was written. A write tried alone gets the error; the others run again one
+      // write a transaction, in order, so only the offending writes fail (all of them when the transaction
+      // could not even begin and took no group).
+      if (group.length === 1) group[0].reject(err);
+      else for (const p of group.length ? group : this.takeGroup()) await this.alone(p);
       return;
     }
     group.forEach((p, i) => this.settle(p, written[i]));
