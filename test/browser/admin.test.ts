@@ -138,6 +138,8 @@ describe("admin area (browser, whole system)", function () {
     const secret = page.getByTestId("one-time-secret");
     await secret.waitFor();
     expect(await secret.getByLabel("Signaturgeheimnis").inputValue()).to.match(/^whsec_/);
+    // the page shows the secret from the answer at once and the setting once it has read it again
+    await page.getByTestId("webhook-info").filter({ hasText: "im Verwaltungsbereich gesetzt" }).waitFor();
     expect(await page.getByTestId("webhook-info").textContent()).to.contain("im Verwaltungsbereich gesetzt");
     await expectAccessible(page, "webhook");
     await screenshot(page, "admin-webhook");
