@@ -174,7 +174,7 @@ export class StepWriter {
       written = await serialized(this.db, async (tx) => {
         group = this.takeGroup();
         const createdAt = new Date();
-        if (group.length > 1 && !group.some((p) => p.erase)) {
+        if (!group.some((p) => p.erase)) {
           // One insert for the whole group, split again in order: on PostgreSQL each statement is a round
           // trip inside the store's one-at-a-time write queue (one a request cost more than the rest together).
           const all = await this.insert(tx, { steps: group.flatMap((p) => p.steps), rows: group.flatMap((p) => p.rows), erase: false, resolve: () => undefined, reject: () => undefined }, createdAt);
